@@ -1,0 +1,66 @@
+package io.precis.gateway;
+
+import io.precis.gateway.demo.DemoData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.logging.FileHandler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+
+/** {@code ./precis run}: starts the gateway, seeds the demo, and says where to go. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
+        GatewayConfig config;
+        try {
+            config = GatewayConfig.parse(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        logToDataDir(config);
+        PrecisGateway gateway = PrecisGateway.start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "precis-shutdown"));
+        String demoKeyFile = config.demo() ? DemoData.seed(gateway) : null;
+        banner(gateway, demoKeyFile);
+    }
+
+    /** Logs also go to {@code <data-dir>/logs/precis.log}, where the privacy tests scan them. */
+    private static void logToDataDir(GatewayConfig config) {
+        try {
+            Files.createDirectories(config.dataDir().resolve("logs"));
+            FileHandler file = new FileHandler(config.dataDir().resolve("logs").resolve("precis.log").toString(),
+                    10 * 1024 * 1024, 3, true);
+            file.setFormatter(new SimpleFormatter());
+            file.setLevel(Level.INFO);
+            Logger.getLogger("").addHandler(file);
+        } catch (IOException e) {
+            System.err.println("precis: cannot write logs under " + config.dataDir() + ", logging to the console only");
+        }
+    }
+
+    private static void banner(PrecisGateway gw, String demoKeyFile) {
+        String base = "http://localhost:" + gw.port();
+        StringBuilder b = new StringBuilder();
+        b.append("Precis is listening on port ").append(gw.port()).append('\n');
+        b.append("  health:          ").append(base).append("/health\n");
+        b.append("  metrics:         ").append(base).append("/metrics\n");
+        b.append("  data directory:  ").append(gw.config().dataDir().toAbsolutePath()).append('\n');
+        if (demoKeyFile != null) {
+            b.append("  demo advertiser key: ").append(demoKeyFile).append('\n');
+            b.append("Try an ad request:\n");
+            b.append("  curl -s -X POST ").append(base).append("/v1/ad -H 'Content-Type: application/json' \\\n");
+            b.append("    -d '{\"slot\":{\"id\":\"top\",\"format\":\"banner-300x250\",\"site\":\"news.example\"},"
+                    + "\"page\":{\"title\":\"夏季空调清洗服务指南\",\"lang\":\"zh\"}}'\n");
+            b.append("Then the demo advertiser's report:\n");
+            b.append("  curl -s ").append(base).append("/v1/reports -H \"Authorization: Bearer $(cat ")
+                    .append(demoKeyFile).append(")\"\n");
+        }
+        System.out.print(b);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,187 @@
+package io.precis.gateway;
+
+import io.precis.consent.crypto.KeyFiles;
+import io.precis.consent.crypto.Randoms;
+import io.precis.gateway.accounts.AccountRoutes;
+import io.precis.gateway.ad.AdRoutes;
+import io.precis.gateway.auth.Authenticator;
+import io.precis.gateway.campaigns.CampaignRoutes;
+import io.precis.gateway.campaigns.CampaignService;
+import io.precis.gateway.http.ErrorHandler;
+import io.precis.gateway.http.Routes;
+import io.precis.gateway.observability.GatewayMetrics;
+import io.precis.gateway.reporting.ReportRoutes;
+import io.precis.gateway.storage.Database;
+import io.precis.gateway.storage.JdbcAccountStore;
+import io.precis.gateway.storage.JdbcCampaignStore;
+import io.precis.gateway.tracking.TrackingRoutes;
+import io.precis.matcher.index.CampaignIndex;
+import io.precis.matcher.match.CampaignMatcher;
+import io.precis.reports.event.EventStore;
+import io.precis.reports.event.JdbcEventStore;
+import io.precis.reports.token.TokenSigner;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * One running gateway: storage, index, signer and event store wired behind a Vert.x HTTP
+ * server. {@link #start} blocks until the server listens; {@link #close} drains pending events
+ * and releases everything.
+ */
+public final class PrecisGateway implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(PrecisGateway.class.getName());
+
+    private final GatewayConfig config;
+    private final Clock clock = Clock.systemUTC();
+    private final Database db;
+    private final CampaignIndex index;
+    private final EventStore events;
+    private final GatewayMetrics metrics = new GatewayMetrics();
+    private final Vertx vertx;
+    private final AccountRoutes accounts;
+    private final CampaignService campaigns;
+    private final Router router;
+    private HttpServer server;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private PrecisGateway(GatewayConfig config) {
+        this.config = config;
+        Path dataDir = config.dataDir();
+        String adminToken = config.adminToken() != null ? config.adminToken() : adminTokenFile(dataDir);
+        db = Database.open(dataDir);
+        JdbcAccountStore accountStore = new JdbcAccountStore(db);
+        index = new CampaignIndex();
+        campaigns = new CampaignService(new JdbcCampaignStore(db), index, clock);
+        // The token key sits in the data dir, readable by the owner alone; it holds no user data.
+        byte[] tokenKey = KeyFiles.loadOrCreate(dataDir.resolve("keys").resolve("token.key"), 32);
+        TokenSigner signer = new TokenSigner(tokenKey, clock, config.impressionTtl(), config.clickTtl());
+        events = new JdbcEventStore(db.dataSource(), clock, config.clickWindow());
+        Authenticator auth = new Authenticator(adminToken, accountStore.all());
+
+        vertx = Vertx.vertx();
+        accounts = new AccountRoutes(vertx, accountStore, auth, clock);
+        router = Router.router(vertx);
+        router.route().handler(this::observe);
+        router.route().handler(BodyHandler.create(false).setBodyLimit(config.bodyLimit()));
+        Routes routes = new Routes(router);
+        routes.on(HttpMethod.GET, "/health", ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "up")));
+        routes.on(HttpMethod.GET, "/metrics", ctx -> vertx.executeBlocking(metrics::scrape, false)
+                .onSuccess(text -> ctx.response().putHeader("Content-Type", metrics.contentType()).end(text))
+                .onFailure(ctx::fail));
+        accounts.register(routes);
+        new CampaignRoutes(vertx, campaigns, auth).register(routes);
+        new AdRoutes(vertx, new CampaignMatcher(index), signer, metrics, clock).register(routes);
+        new TrackingRoutes(signer, events, campaigns, metrics).register(routes);
+        new ReportRoutes(vertx, events, auth, clock).register(routes);
+        ErrorHandler errors = new ErrorHandler();
+        router.route().failureHandler(errors);
+        for (int status : new int[] {400, 404, 405, 413, 500}) {
+            router.errorHandler(status, errors);
+        }
+    }
+
+    /** Starts a gateway and waits until it listens. */
+    public static PrecisGateway start(GatewayConfig config) {
+        PrecisGateway gw = new PrecisGateway(config);
+        try {
+            gw.server = gw.vertx.createHttpServer(new HttpServerOptions()
+                            .setHost(config.host()).setPort(config.port())
+                            .setCompressionSupported(true))
+                    .requestHandler(gw.router)
+                    .listen()
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            gw.close();
+            throw new IllegalStateException("cannot listen on port " + config.port(), e);
+        }
+        return gw;
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public AccountRoutes accounts() {
+        return accounts;
+    }
+
+    public CampaignService campaigns() {
+        return campaigns;
+    }
+
+    /** Records route, method, status and latency of every request once it ends. */
+    private void observe(RoutingContext ctx) {
+        long start = System.nanoTime();
+        ctx.addEndHandler(v -> {
+            String route = ctx.get(Routes.ROUTE_KEY);
+            metrics.request(route == null ? "unmatched" : route, ctx.request().method().name(),
+                    ctx.response().getStatusCode(), (System.nanoTime() - start) / 1e9);
+        });
+        ctx.next();
+    }
+
+    /** The admin token from {@code <data-dir>/admin-token}, created (mode 600) on first start. */
+    private static String adminTokenFile(Path dataDir) {
+        Path file = dataDir.resolve("admin-token");
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(dataDir);
+                KeyFiles.writeOwnerOnly(file, Randoms.token(32).getBytes(StandardCharsets.US_ASCII));
+                LOG.info("generated an admin token in " + file.toAbsolutePath());
+            } else {
+                LOG.info("admin token read from " + file.toAbsolutePath());
+            }
+            return Files.readString(file, StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read or create the admin token file " + file, e);
+        }
+    }
+
+    /** Stops serving, drains pending events, releases storage. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            if (server != null) {
+                server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            LOG.warning("HTTP server did not close cleanly: " + e.getClass().getSimpleName());
+        }
+        try {
+            events.close();
+        } catch (Exception e) {
+            LOG.warning("event store did not close cleanly: " + e.getClass().getSimpleName());
+        }
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warning("Vert.x did not close cleanly: " + e.getClass().getSimpleName());
+        }
+        try {
+            index.close();
+        } catch (IOException e) {
+            LOG.warning("index did not close cleanly");
+        }
+        metrics.close();
+        db.close();
+    }
+}

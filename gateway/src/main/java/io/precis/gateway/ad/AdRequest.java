@@ -1,0 +1,33 @@
+package io.precis.gateway.ad;
+
+import io.precis.consent.identity.RawIp;
+import io.precis.consent.identity.RawUserId;
+import io.precis.matcher.match.PageContext;
+
+/**
+ * One validated {@code POST /v1/ad}. The personal parts (user id, IP, demographics, location)
+ * sit in {@link User} and {@link Device}, whose types redact themselves from strings; they are
+ * not used yet (contextual matching needs none of them) and are never stored. The TCF string is
+ * checked for type and dropped.
+ */
+public record AdRequest(String requestId, Slot slot, PageContext page, User user, Device device, int count) {
+
+    /** Where the ad goes. {@code site} falls back to the page URL's host. */
+    public record Slot(String id, String format, String site) {}
+
+    /** What the publisher knows of the user: personal data, unused until consent lands. */
+    public record User(RawUserId id, Integer yob, String gender, String region, Double lat, Double lon) {
+        @Override
+        public String toString() {
+            return "User[redacted]";
+        }
+    }
+
+    /** The user's device: the IP is personal data. */
+    public record Device(RawIp ip, String ua) {
+        @Override
+        public String toString() {
+            return "Device[redacted]";
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.precis.gateway.ad;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.precis.consent.crypto.Randoms;
+import io.precis.consent.identity.RawIp;
+import io.precis.consent.identity.RawUserId;
+import io.precis.gateway.http.ApiError;
+import io.precis.gateway.http.Fields;
+import io.precis.matcher.match.PageContext;
+import java.net.URI;
+import java.time.Year;
+import java.util.Locale;
+
+/** Validates an ad request body into an {@link AdRequest}; 400 naming the field otherwise. */
+public final class AdRequestParser {
+    /** Most slots take one ad; ten covers carousels without letting one call scan everything. */
+    static final int MAX_COUNT = 10;
+    /** Page text beyond this adds little context and costs analysis time; the body limit caps it anyway. */
+    private static final int MAX_TEXT = 60_000;
+
+    private AdRequestParser() {}
+
+    public static AdRequest parse(JsonNode body, String cookieUserId) {
+        String requestId = Fields.text(body, "requestId", "requestId", 128);
+        JsonNode slotNode = Fields.object(body, "slot", "slot");
+        JsonNode pageNode = Fields.object(body, "page", "page");
+        JsonNode userNode = Fields.object(body, "user", "user");
+        JsonNode deviceNode = Fields.object(body, "device", "device");
+        JsonNode consentNode = Fields.object(body, "consent", "consent");
+        Fields.text(consentNode, "tcf", "consent.tcf", 4096);
+        Integer count = Fields.integer(body, "count", "count", 1, MAX_COUNT);
+
+        PageContext page = new PageContext(
+                Fields.text(pageNode, "url", "page.url", 2048),
+                Fields.text(pageNode, "title", "page.title", 1000),
+                Fields.texts(pageNode, "keywords", "page.keywords", 200, 200),
+                Fields.texts(pageNode, "categories", "page.categories", 50, 100),
+                Fields.text(pageNode, "text", "page.text", MAX_TEXT),
+                Fields.text(pageNode, "lang", "page.lang", 35));
+
+        String site = Fields.text(slotNode, "site", "slot.site", 253);
+        if (site == null) {
+            site = hostOf(page.url());
+        }
+        AdRequest.Slot slot = new AdRequest.Slot(
+                Fields.text(slotNode, "id", "slot.id", 128),
+                Fields.text(slotNode, "format", "slot.format", 64),
+                site == null ? null : site.toLowerCase(Locale.ROOT));
+
+        String uid = Fields.text(userNode, "id", "user.id", 256);
+        JsonNode geo = Fields.object(userNode, "geo", "user.geo");
+        AdRequest.User user = new AdRequest.User(
+                RawUserId.ofNullable(uid != null ? uid : cookieUserId),
+                Fields.integer(userNode, "yob", "user.yob", 1900, Year.now().getValue()),
+                Fields.text(userNode, "gender", "user.gender", 8),
+                Fields.text(userNode, "region", "user.region", 32),
+                Fields.number(geo, "lat", "user.geo.lat", -90, 90),
+                Fields.number(geo, "lon", "user.geo.lon", -180, 180));
+        AdRequest.Device device = new AdRequest.Device(
+                RawIp.ofNullable(Fields.text(deviceNode, "ip", "device.ip", 64)),
+                Fields.text(deviceNode, "ua", "device.ua", 1024));
+
+        return new AdRequest(requestId != null ? requestId : Randoms.token(12), slot, page, user, device,
+                count == null ? 1 : count);
+    }
+
+    private static String hostOf(String url) {
+        if (url == null) {
+            return null;
+        }
+        try {
+            return URI.create(url).getHost();
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badField("page.url", "page.url must be a valid URL");
+        }
+    }
+}

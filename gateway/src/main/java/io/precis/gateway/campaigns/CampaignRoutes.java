@@ -1,0 +1,65 @@
+package io.precis.gateway.campaigns;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.precis.gateway.auth.Account;
+import io.precis.gateway.auth.AccountType;
+import io.precis.gateway.auth.Authenticator;
+import io.precis.gateway.http.JsonBodies;
+import io.precis.gateway.http.Routes;
+import io.precis.matcher.campaign.Campaign;
+import io.precis.matcher.campaign.CampaignJson;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+
+/** {@code /v1/campaigns[/{id}]}: an advertiser manages its own campaigns, and only those. */
+public final class CampaignRoutes {
+    private final Vertx vertx;
+    private final CampaignService campaigns;
+    private final Authenticator auth;
+
+    public CampaignRoutes(Vertx vertx, CampaignService campaigns, Authenticator auth) {
+        this.vertx = vertx;
+        this.campaigns = campaigns;
+        this.auth = auth;
+    }
+
+    public void register(Routes routes) {
+        routes.on(HttpMethod.POST, "/v1/campaigns", ctx -> {
+            Account a = auth.require(ctx, AccountType.ADVERTISER);
+            ObjectNode body = JsonBodies.object(ctx);
+            vertx.executeBlocking(() -> campaigns.create(a.id(), body), false)
+                    .onSuccess(c -> JsonBodies.send(ctx, 201, CampaignJson.toJson(c)))
+                    .onFailure(ctx::fail);
+        });
+        routes.on(HttpMethod.GET, "/v1/campaigns", ctx -> {
+            Account a = auth.require(ctx, AccountType.ADVERTISER);
+            ArrayNode list = JsonBodies.MAPPER.createArrayNode();
+            campaigns.ownedBy(a.id()).forEach(c -> list.add(CampaignJson.toJson(c)));
+            ObjectNode out = JsonBodies.MAPPER.createObjectNode();
+            out.set("campaigns", list);
+            JsonBodies.send(ctx, 200, out);
+        });
+        routes.on(HttpMethod.GET, "/v1/campaigns/:id", ctx -> {
+            Account a = auth.require(ctx, AccountType.ADVERTISER);
+            Campaign c = campaigns.owned(a.id(), ctx.pathParam("id"));
+            JsonBodies.send(ctx, 200, CampaignJson.toJson(c));
+        });
+        routes.on(HttpMethod.PUT, "/v1/campaigns/:id", ctx -> {
+            Account a = auth.require(ctx, AccountType.ADVERTISER);
+            String id = ctx.pathParam("id");
+            campaigns.owned(a.id(), id);
+            ObjectNode body = JsonBodies.object(ctx);
+            vertx.executeBlocking(() -> campaigns.replace(a.id(), id, body), false)
+                    .onSuccess(c -> JsonBodies.send(ctx, 200, CampaignJson.toJson(c)))
+                    .onFailure(ctx::fail);
+        });
+        routes.on(HttpMethod.DELETE, "/v1/campaigns/:id", ctx -> {
+            Account a = auth.require(ctx, AccountType.ADVERTISER);
+            String id = ctx.pathParam("id");
+            vertx.executeBlocking(() -> campaigns.archive(a.id(), id), false)
+                    .onSuccess(c -> JsonBodies.send(ctx, 200, CampaignJson.toJson(c)))
+                    .onFailure(ctx::fail);
+        });
+    }
+}

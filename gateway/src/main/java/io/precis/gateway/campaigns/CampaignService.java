@@ -1,0 +1,90 @@
+package io.precis.gateway.campaigns;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.precis.consent.crypto.Randoms;
+import io.precis.gateway.http.ApiError;
+import io.precis.gateway.storage.CampaignStore;
+import io.precis.matcher.campaign.Campaign;
+import io.precis.matcher.campaign.CampaignJson;
+import io.precis.matcher.campaign.CampaignStatus;
+import io.precis.matcher.campaign.Creative;
+import io.precis.matcher.index.CampaignIndex;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Campaign lifecycle: validate, store durably, then update the live index, so a campaign is
+ * matchable as soon as its 2xx is sent. Holds every campaign (archived too) in memory for
+ * ownership checks and click redirects. Blocking: call from worker threads.
+ */
+public final class CampaignService {
+    private final CampaignStore store;
+    private final CampaignIndex index;
+    private final Clock clock;
+    private final Map<String, Campaign> byId = new ConcurrentHashMap<>();
+
+    public CampaignService(CampaignStore store, CampaignIndex index, Clock clock) {
+        this.store = store;
+        this.index = index;
+        this.clock = clock;
+        List<Campaign> all = store.all();
+        all.forEach(c -> byId.put(c.id(), c));
+        index.replaceAll(all.stream().filter(c -> c.status() == CampaignStatus.ACTIVE).toList());
+    }
+
+    public Campaign create(String advertiserId, JsonNode body) {
+        Instant now = clock.instant();
+        Campaign c = CampaignJson.fromRequest(body, Randoms.token(12), advertiserId, now, now);
+        return save(c);
+    }
+
+    public Campaign replace(String advertiserId, String id, JsonNode body) {
+        Campaign old = owned(advertiserId, id);
+        if (old.status() == CampaignStatus.ARCHIVED) {
+            throw new ApiError(409, "conflict", "campaign is archived and cannot be changed", null);
+        }
+        return save(CampaignJson.fromRequest(body, id, advertiserId, old.createdAt(), clock.instant()));
+    }
+
+    public Campaign archive(String advertiserId, String id) {
+        Campaign old = owned(advertiserId, id);
+        return old.status() == CampaignStatus.ARCHIVED ? old : save(old.withStatus(CampaignStatus.ARCHIVED, clock.instant()));
+    }
+
+    /** The advertiser's campaign {@code id}; 404 when it does not exist or belongs to another. */
+    public Campaign owned(String advertiserId, String id) {
+        Campaign c = byId.get(id);
+        if (c == null || !c.advertiserId().equals(advertiserId)) {
+            throw ApiError.notFound("campaign");
+        }
+        return c;
+    }
+
+    public List<Campaign> ownedBy(String advertiserId) {
+        return byId.values().stream()
+                .filter(c -> c.advertiserId().equals(advertiserId))
+                .sorted(Comparator.comparing(Campaign::createdAt).thenComparing(Campaign::id))
+                .toList();
+    }
+
+    /** A creative of any campaign, archived ones included (for click redirects). */
+    public Optional<Creative> creative(String campaignId, String creativeId) {
+        Campaign c = byId.get(campaignId);
+        if (c == null) {
+            return Optional.empty();
+        }
+        return c.creatives().stream().filter(cr -> cr.id().equals(creativeId)).findFirst();
+    }
+
+    private synchronized Campaign save(Campaign c) {
+        store.save(c);
+        byId.put(c.id(), c);
+        index.upsert(c);
+        return c;
+    }
+}

@@ -1,0 +1,90 @@
+package io.precis.gateway.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Typed reads of optional JSON fields that fail with 400 naming the field. Messages say what
+ * was expected, never what was sent (it may be personal data).
+ */
+public final class Fields {
+    private Fields() {}
+
+    /** The object at {@code name}, or null when absent or JSON null. */
+    public static JsonNode object(JsonNode parent, String name, String path) {
+        JsonNode n = present(parent, name);
+        if (n != null && !n.isObject()) {
+            throw ApiError.badField(path, path + " must be an object");
+        }
+        return n;
+    }
+
+    /** The string at {@code name} (at most {@code maxLength} chars), or null. */
+    public static String text(JsonNode parent, String name, String path, int maxLength) {
+        JsonNode n = present(parent, name);
+        if (n == null) {
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw ApiError.badField(path, path + " must be a string");
+        }
+        if (n.textValue().length() > maxLength) {
+            throw ApiError.badField(path, path + " must be at most " + maxLength + " characters");
+        }
+        return n.textValue();
+    }
+
+    /** The integer at {@code name} within [min, max], or null. */
+    public static Integer integer(JsonNode parent, String name, String path, int min, int max) {
+        JsonNode n = present(parent, name);
+        if (n == null) {
+            return null;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < min || n.intValue() > max) {
+            throw ApiError.badField(path, path + " must be an integer from " + min + " to " + max);
+        }
+        return n.intValue();
+    }
+
+    /** The number at {@code name} within [min, max], or null. */
+    public static Double number(JsonNode parent, String name, String path, double min, double max) {
+        JsonNode n = present(parent, name);
+        if (n == null) {
+            return null;
+        }
+        if (!n.isNumber() || !(n.doubleValue() >= min && n.doubleValue() <= max)) {
+            throw ApiError.badField(path, path + " must be a number from " + min + " to " + max);
+        }
+        return n.doubleValue();
+    }
+
+    /** The list of strings at {@code name} (absent = empty), each at most {@code maxLength}. */
+    public static List<String> texts(JsonNode parent, String name, String path, int maxItems, int maxLength) {
+        JsonNode n = present(parent, name);
+        if (n == null) {
+            return List.of();
+        }
+        if (!n.isArray() || n.size() > maxItems) {
+            throw ApiError.badField(path, path + " must be an array of at most " + maxItems + " strings");
+        }
+        List<String> out = new ArrayList<>(n.size());
+        for (int i = 0; i < n.size(); i++) {
+            JsonNode e = n.get(i);
+            if (!e.isTextual() || e.textValue().length() > maxLength) {
+                throw ApiError.badField(path + "[" + i + "]", path + "[" + i + "] must be a string of at most "
+                        + maxLength + " characters");
+            }
+            out.add(e.textValue());
+        }
+        return out;
+    }
+
+    private static JsonNode present(JsonNode parent, String name) {
+        if (parent == null) {
+            return null;
+        }
+        JsonNode n = parent.get(name);
+        return n == null || n.isNull() ? null : n;
+    }
+}

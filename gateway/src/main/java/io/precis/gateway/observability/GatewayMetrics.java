@@ -1,0 +1,87 @@
+package io.precis.gateway.observability;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The gateway's OpenTelemetry metrics, read out in Prometheus text format at {@code /metrics}.
+ * Labels are route templates, methods, status codes and event kinds: never ids, IPs or tokens.
+ */
+public final class GatewayMetrics implements AutoCloseable {
+    private static final AttributeKey<String> ROUTE = AttributeKey.stringKey("route");
+    private static final AttributeKey<String> METHOD = AttributeKey.stringKey("method");
+    private static final AttributeKey<Long> STATUS = AttributeKey.longKey("status");
+    private static final AttributeKey<String> RESULT = AttributeKey.stringKey("result");
+    private static final AttributeKey<String> KIND = AttributeKey.stringKey("kind");
+    private static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
+
+    private final PrometheusMetricReader reader = PrometheusMetricReader.builder()
+            .setOtelScopeLabelsEnabled(false)
+            .build();
+    private final SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build();
+    private final LongCounter requests;
+    private final DoubleHistogram duration;
+    private final LongCounter adRequests;
+    private final LongCounter events;
+    private final LongCounter rejected;
+
+    public GatewayMetrics() {
+        Meter meter = provider.get("io.precis.gateway");
+        requests = meter.counterBuilder("precis.http.requests").setDescription("HTTP requests by route and status").build();
+        duration = meter.histogramBuilder("precis.http.duration").setUnit("s")
+                .setDescription("HTTP request latency by route").build();
+        adRequests = meter.counterBuilder("precis.ad.requests").setDescription("ad requests, filled or empty").build();
+        events = meter.counterBuilder("precis.events.recorded")
+                .setDescription("measurement events by kind; result=repeat for tokens seen before").build();
+        rejected = meter.counterBuilder("precis.events.rejected")
+                .setDescription("measurement requests rejected, by reason").build();
+    }
+
+    public void request(String route, String method, int status, double seconds) {
+        Attributes a = Attributes.of(ROUTE, route, METHOD, method, STATUS, (long) status);
+        requests.add(1, a);
+        duration.record(seconds, Attributes.of(ROUTE, route, METHOD, method));
+    }
+
+    public void adRequest(boolean filled) {
+        adRequests.add(1, Attributes.of(RESULT, filled ? "filled" : "empty"));
+    }
+
+    public void event(String kind, boolean counted) {
+        events.add(1, Attributes.of(KIND, kind, RESULT, counted ? "counted" : "repeat"));
+    }
+
+    public void rejected(String reason) {
+        rejected.add(1, Attributes.of(REASON, reason));
+    }
+
+    /** Everything recorded so far, in the Prometheus text exposition format 0.0.4. */
+    public String scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            PrometheusTextFormatWriter.create().write(out, reader.collect(), EscapingScheme.UNDERSCORE_ESCAPING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    public String contentType() {
+        return PrometheusTextFormatWriter.CONTENT_TYPE;
+    }
+
+    @Override
+    public void close() {
+        provider.close();
+    }
+}

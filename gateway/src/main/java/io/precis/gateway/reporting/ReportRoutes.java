@@ -1,0 +1,58 @@
+package io.precis.gateway.reporting;
+
+import io.precis.gateway.auth.Account;
+import io.precis.gateway.auth.AccountType;
+import io.precis.gateway.auth.Authenticator;
+import io.precis.gateway.http.JsonBodies;
+import io.precis.gateway.http.Routes;
+import io.precis.reports.event.ReportCsv;
+import io.precis.reports.event.ReportJson;
+import io.precis.reports.event.EventStore;
+import io.precis.reports.event.ReportQuery;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+
+/** {@code GET /v1/reports}: an advertiser's own ROI report, as JSON or CSV. */
+public final class ReportRoutes {
+    private final Vertx vertx;
+    private final EventStore events;
+    private final Authenticator auth;
+    private final Clock clock;
+
+    public ReportRoutes(Vertx vertx, EventStore events, Authenticator auth, Clock clock) {
+        this.vertx = vertx;
+        this.events = events;
+        this.auth = auth;
+        this.clock = clock;
+    }
+
+    public void register(Routes routes) {
+        routes.on(HttpMethod.GET, "/v1/reports", ctx -> {
+            Account a = auth.require(ctx, AccountType.ADVERTISER);
+            ReportQuery q = ReportQuery.parse(a.id(), ctx.request()::getParam, clock);
+            boolean csv = wantsCsv(ctx);
+            vertx.executeBlocking(() -> events.report(q), false)
+                    .onSuccess(report -> {
+                        ctx.response().putHeader("Cache-Control", "no-store");
+                        if (csv) {
+                            ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
+                                    .end(ReportCsv.toCsv(report));
+                        } else {
+                            JsonBodies.send(ctx, 200, ReportJson.toJson(report));
+                        }
+                    })
+                    .onFailure(ctx::fail);
+        });
+    }
+
+    private static boolean wantsCsv(RoutingContext ctx) {
+        String format = ctx.request().getParam("format");
+        if (format != null) {
+            return format.equalsIgnoreCase("csv");
+        }
+        String accept = ctx.request().getHeader("Accept");
+        return accept != null && accept.contains("text/csv");
+    }
+}

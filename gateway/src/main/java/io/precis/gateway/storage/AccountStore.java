@@ -1,0 +1,11 @@
+package io.precis.gateway.storage;
+
+import io.precis.gateway.auth.Account;
+import java.util.List;
+
+/** Where accounts live. Blocking: call from a worker thread. */
+public interface AccountStore {
+    void insert(Account account);
+
+    List<Account> all();
+}

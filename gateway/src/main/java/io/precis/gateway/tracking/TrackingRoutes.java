@@ -1,0 +1,113 @@
+package io.precis.gateway.tracking;
+
+import io.precis.gateway.campaigns.CampaignService;
+import io.precis.gateway.http.ApiError;
+import io.precis.gateway.http.JsonBodies;
+import io.precis.gateway.http.Routes;
+import io.precis.gateway.observability.GatewayMetrics;
+import io.precis.reports.event.ConversionRequest;
+import io.precis.reports.event.EventStore;
+import io.precis.reports.token.InvalidTokenException;
+import io.precis.reports.token.TokenKind;
+import io.precis.reports.token.TokenSigner;
+import io.precis.reports.token.TrackingToken;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * Measurement endpoints: impression pixel, click redirect, conversion. The signed token is the
+ * only authority; the 2xx is sent after the event store has made the event durable.
+ */
+public final class TrackingRoutes {
+    /** The classic transparent 1×1 GIF89a, 43 bytes. */
+    private static final byte[] PIXEL = Base64.getDecoder()
+            .decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
+
+    private final TokenSigner signer;
+    private final EventStore events;
+    private final CampaignService campaigns;
+    private final GatewayMetrics metrics;
+
+    public TrackingRoutes(TokenSigner signer, EventStore events, CampaignService campaigns, GatewayMetrics metrics) {
+        this.signer = signer;
+        this.events = events;
+        this.campaigns = campaigns;
+        this.metrics = metrics;
+    }
+
+    public void register(Routes routes) {
+        routes.on(HttpMethod.GET, "/v1/t/imp", ctx -> {
+            TrackingToken t = verify(ctx, TokenKind.IMPRESSION);
+            Future.fromCompletionStage(events.recordImpression(t), ctx.vertx().getOrCreateContext())
+                    .onSuccess(outcome -> {
+                        metrics.event("impression", outcome.counted());
+                        noStore(ctx);
+                        String accept = ctx.request().getHeader("Accept");
+                        if (accept != null && accept.contains("image/")) {
+                            ctx.response().putHeader("Content-Type", "image/gif").end(Buffer.buffer(PIXEL));
+                        } else {
+                            ctx.response().setStatusCode(204).end();
+                        }
+                    })
+                    .onFailure(ctx::fail);
+        });
+        routes.on(HttpMethod.GET, "/v1/t/click", ctx -> {
+            TrackingToken t = verify(ctx, TokenKind.CLICK);
+            String landing = campaigns.creative(t.ad().campaignId(), t.ad().creativeId())
+                    .orElseThrow(() -> ApiError.notFound("creative"))
+                    .landingUrl();
+            String clickId = signer.clickId(t.ad());
+            Future.fromCompletionStage(events.recordClick(t, clickId), ctx.vertx().getOrCreateContext())
+                    .onSuccess(outcome -> {
+                        metrics.event(outcome.valid() ? "click" : "invalid_click", outcome.counted());
+                        noStore(ctx);
+                        ctx.response().setStatusCode(302)
+                                .putHeader("Location", withParam(landing, "precis_click", clickId))
+                                .end();
+                    })
+                    .onFailure(ctx::fail);
+        });
+        routes.on(HttpMethod.POST, "/v1/t/conversion", ctx -> {
+            ConversionRequest req = ConversionRequest.parse(JsonBodies.object(ctx));
+            Future.fromCompletionStage(events.recordConversion(req), ctx.vertx().getOrCreateContext())
+                    .onSuccess(outcome -> {
+                        metrics.event(outcome.attributed() ? "conversion" : "unattributed_conversion", outcome.counted());
+                        var body = JsonBodies.MAPPER.createObjectNode().put("status", "accepted");
+                        JsonBodies.send(ctx, 202, body);
+                    })
+                    .onFailure(ctx::fail);
+        });
+    }
+
+    private TrackingToken verify(RoutingContext ctx, TokenKind kind) {
+        String token = ctx.request().getParam("t");
+        if (token == null || token.isEmpty()) {
+            metrics.rejected("missing_token");
+            throw ApiError.badField("t", "the tracking token t is required");
+        }
+        try {
+            return signer.verify(token, kind);
+        } catch (InvalidTokenException e) {
+            metrics.rejected("invalid_token");
+            throw ApiError.badField("t", "invalid tracking token: " + e.reason());
+        }
+    }
+
+    private static void noStore(RoutingContext ctx) {
+        ctx.response().putHeader("Cache-Control", "no-store");
+    }
+
+    /** {@code url} with {@code name=value} added to its query, before any fragment. */
+    static String withParam(String url, String name, String value) {
+        int hash = url.indexOf('#');
+        String base = hash >= 0 ? url.substring(0, hash) : url;
+        String fragment = hash >= 0 ? url.substring(hash) : "";
+        String sep = !base.contains("?") ? "?" : base.endsWith("?") || base.endsWith("&") ? "" : "&";
+        return base + sep + name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8) + fragment;
+    }
+}

@@ -1,0 +1,122 @@
+package io.precis.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** A real gateway on a random port over a temp data dir, with a plain HTTP client to call it. */
+public final class TestGateway implements AutoCloseable {
+    public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PrecisGateway gateway;
+    private final HttpClient http = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    public final Path dataDir;
+    public final String base;
+
+    private TestGateway(Path dataDir) {
+        this.dataDir = dataDir;
+        GatewayConfig config = GatewayConfig.defaults()
+                .withHost("127.0.0.1").withPort(0).withDataDir(dataDir).withDemo(false).withAdminToken(ADMIN_TOKEN);
+        this.gateway = PrecisGateway.start(config);
+        this.base = "http://127.0.0.1:" + gateway.port();
+    }
+
+    public static TestGateway start(Path dataDir) {
+        return new TestGateway(dataDir);
+    }
+
+    /** An HTTP answer as the client sees it. */
+    public record Resp(int status, HttpHeaders headers, String body) {
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + body, e);
+            }
+        }
+
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+    }
+
+    public Resp get(String path, String key) {
+        return send(builder(path, key).GET().build());
+    }
+
+    public Resp delete(String path, String key) {
+        return send(builder(path, key).DELETE().build());
+    }
+
+    public Resp post(String path, String body, String key) {
+        return send(builder(path, key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    public Resp put(String path, String body, String key) {
+        return send(builder(path, key).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    public HttpRequest.Builder builder(String path, String key) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path))
+                .timeout(Duration.ofSeconds(20));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        return b;
+    }
+
+    public Resp send(HttpRequest request) {
+        try {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Resp(r.statusCode(), r.headers(), r.body());
+        } catch (IOException e) {
+            throw new AssertionError("request failed: " + request.uri().getPath(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Creates an account of {@code type} and returns its API key. */
+    public String account(String type, String name) {
+        Resp r = post("/v1/admin/accounts", "{\"type\":\"" + type + "\",\"name\":\"" + name + "\"}", ADMIN_TOKEN);
+        assertEquals(201, r.status(), r.body());
+        return r.json().get("apiKey").textValue();
+    }
+
+    public String advertiser(String name) {
+        return account("advertiser", name);
+    }
+
+    /** Creates a campaign from {@code json} and returns its id. */
+    public String campaign(String key, String json) {
+        Resp r = post("/v1/campaigns", json, key);
+        assertEquals(201, r.status(), r.body());
+        return r.json().get("id").textValue();
+    }
+
+    /** Requests an ad; returns the response (200 with ads, or 204). */
+    public Resp ad(String json) {
+        return post("/v1/ad", json, null);
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+    }
+}

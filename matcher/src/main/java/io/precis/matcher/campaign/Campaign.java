@@ -1,0 +1,40 @@
+package io.precis.matcher.campaign;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An advertiser's campaign as stored and matched; build it from JSON with {@link CampaignJson}.
+ *
+ * @param budget never null; its limits may be null
+ * @param schedule never null
+ * @param frequencyCap may be null (no cap)
+ * @param targeting never null
+ * @param creatives at least one, ids unique
+ */
+public record Campaign(String id, String advertiserId, String name, Goal goal,
+                       CampaignStatus status, Bid bid, Budget budget, Schedule schedule,
+                       FrequencyCap frequencyCap, Targeting targeting, List<Creative> creatives,
+                       Instant createdAt, Instant updatedAt) {
+    public Campaign {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(advertiserId, "advertiserId");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(goal, "goal");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(bid, "bid");
+        budget = budget == null ? Budget.UNLIMITED : budget;
+        schedule = schedule == null ? Schedule.ALWAYS : schedule;
+        targeting = targeting == null ? Targeting.NONE : targeting;
+        creatives = List.copyOf(creatives);
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+    }
+
+    /** This campaign with another status, changed at {@code updatedAt}. */
+    public Campaign withStatus(CampaignStatus s, Instant updatedAt) {
+        return new Campaign(id, advertiserId, name, goal, s, bid, budget, schedule, frequencyCap,
+                targeting, creatives, createdAt, updatedAt);
+    }
+}

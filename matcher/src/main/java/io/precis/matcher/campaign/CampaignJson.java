@@ -1,0 +1,281 @@
+package io.precis.matcher.campaign;
+
+import static io.precis.matcher.campaign.JsonFields.decimal;
+import static io.precis.matcher.campaign.JsonFields.instant;
+import static io.precis.matcher.campaign.JsonFields.integer;
+import static io.precis.matcher.campaign.JsonFields.member;
+import static io.precis.matcher.campaign.JsonFields.nonBlank;
+import static io.precis.matcher.campaign.JsonFields.object;
+import static io.precis.matcher.campaign.JsonFields.path;
+import static io.precis.matcher.campaign.JsonFields.text;
+import static io.precis.matcher.campaign.TargetingJson.required;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Campaigns to and from the JSON of API.md. {@link #fromRequest} enforces every rule a client
+ * must follow; {@link #fromStored} reads back what {@link #toJson} wrote. Unknown fields are
+ * ignored. Every failure is an {@link InvalidFieldException} naming the field.
+ */
+public final class CampaignJson {
+    /** Long enough for a descriptive name, short enough for a dashboard table cell. */
+    private static final int MAX_NAME = 200;
+    /** Ids are ours or the client's creative ids; 100 characters is ample for either. */
+    private static final int MAX_ID = 100;
+    /** Bounds one campaign's size; real campaigns carry a handful of creatives. */
+    private static final int MAX_CREATIVES = 100;
+    private static final String DEFAULT_CURRENCY = "CNY";
+
+    private CampaignJson() {
+    }
+
+    /**
+     * A client's POST/PUT body as a campaign. Clients may set status only to active or paused.
+     *
+     * @param createdAt when the campaign was first created (now for a POST)
+     * @param now the update time
+     * @throws InvalidFieldException naming the first field that breaks a rule
+     */
+    public static Campaign fromRequest(JsonNode body, String id, String advertiserId,
+                                       Instant createdAt, Instant now) {
+        ObjectNode o = object(body, "");
+        CampaignStatus status = CampaignStatus.ACTIVE;
+        JsonNode s = member(o, "status");
+        if (s != null) {
+            status = CampaignStatus.fromJson(text(s, "status"));
+            if (status != CampaignStatus.ACTIVE && status != CampaignStatus.PAUSED) {
+                throw new InvalidFieldException("status", "must be one of active, paused");
+            }
+        }
+        return read(o, id, advertiserId, status, createdAt, now);
+    }
+
+    /** A campaign as {@link #toJson} wrote it (with id, advertiserId, any status, timestamps). */
+    public static Campaign fromStored(JsonNode json) {
+        ObjectNode o = object(json, "");
+        String id = text(required(o, "id", ""), "id");
+        String advertiserId = text(required(o, "advertiserId", ""), "advertiserId");
+        CampaignStatus status = CampaignStatus.fromJson(
+                text(required(o, "status", ""), "status"));
+        if (status == null) {
+            throw new InvalidFieldException("status", "must be one of active, paused, archived");
+        }
+        Instant createdAt = instant(required(o, "createdAt", ""), "createdAt");
+        Instant updatedAt = instant(required(o, "updatedAt", ""), "updatedAt");
+        return read(o, id, advertiserId, status, createdAt, updatedAt);
+    }
+
+    /** The API.md shape plus {@code id}, {@code advertiserId}, {@code status} and timestamps. */
+    public static ObjectNode toJson(Campaign c) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("id", c.id());
+        o.put("advertiserId", c.advertiserId());
+        o.put("name", c.name());
+        o.put("goal", c.goal().jsonName());
+        o.put("status", c.status().jsonName());
+        o.putObject("bid").put("model", c.bid().model().name()).put("amount", c.bid().amount())
+                .put("currency", c.bid().currency());
+        ObjectNode budget = o.putObject("budget");
+        putIfSet(budget, "total", c.budget().total());
+        putIfSet(budget, "daily", c.budget().daily());
+        ObjectNode schedule = o.putObject("schedule");
+        if (c.schedule().start() != null) {
+            schedule.put("start", c.schedule().start().toString());
+        }
+        if (c.schedule().end() != null) {
+            schedule.put("end", c.schedule().end().toString());
+        }
+        var hours = schedule.putArray("hours");
+        c.schedule().hours().forEach(hours::add);
+        schedule.put("timezone", c.schedule().timezone().getId());
+        if (c.frequencyCap() != null) {
+            o.putObject("frequencyCap").put("impressions", c.frequencyCap().impressions())
+                    .put("perHours", c.frequencyCap().perHours());
+        }
+        o.set("targeting", TargetingJson.write(c.targeting()));
+        var creatives = o.putArray("creatives");
+        for (Creative cr : c.creatives()) {
+            ObjectNode n = creatives.addObject().put("id", cr.id()).put("format", cr.format());
+            if (cr.title() != null) {
+                n.put("title", cr.title());
+            }
+            if (cr.imageUrl() != null) {
+                n.put("imageUrl", cr.imageUrl());
+            }
+            n.put("landingUrl", cr.landingUrl());
+        }
+        o.put("createdAt", c.createdAt().toString());
+        o.put("updatedAt", c.updatedAt().toString());
+        return o;
+    }
+
+    private static Campaign read(ObjectNode o, String id, String advertiserId,
+                                 CampaignStatus status, Instant createdAt, Instant updatedAt) {
+        String name = nonBlank(required(o, "name", ""), "name", MAX_NAME);
+        Goal goal = Goal.AWARENESS;
+        JsonNode g = member(o, "goal");
+        if (g != null) {
+            goal = Goal.fromJson(text(g, "goal"));
+            if (goal == null) {
+                throw new InvalidFieldException("goal", "must be one of awareness, reach, conversion");
+            }
+        }
+        Targeting targeting = TargetingJson.read(o);
+        return new Campaign(id, advertiserId, name, goal, status, readBid(o), readBudget(o),
+                readSchedule(o), readFrequencyCap(o), targeting, readCreatives(o, targeting),
+                createdAt, updatedAt);
+    }
+
+    private static Bid readBid(ObjectNode o) {
+        ObjectNode b = object(required(o, "bid", ""), "bid");
+        BidModel model = BidModel.fromJson(text(required(b, "model", "bid"), "bid.model"));
+        if (model == null) {
+            throw new InvalidFieldException("bid.model", "must be one of CPM, CPC, CPA");
+        }
+        BigDecimal amount = decimal(required(b, "amount", "bid"), "bid.amount");
+        if (amount.signum() <= 0) {
+            throw new InvalidFieldException("bid.amount", "must be greater than 0");
+        }
+        JsonNode c = member(b, "currency");
+        String currency = c == null ? DEFAULT_CURRENCY
+                : FieldRules.currency(text(c, "bid.currency"), "bid.currency");
+        return new Bid(model, amount, currency);
+    }
+
+    private static Budget readBudget(ObjectNode o) {
+        JsonNode n = member(o, "budget");
+        if (n == null) {
+            return Budget.UNLIMITED;
+        }
+        ObjectNode b = object(n, "budget");
+        return new Budget(money(b, "total"), money(b, "daily"));
+    }
+
+    private static BigDecimal money(ObjectNode budget, String name) {
+        JsonNode n = member(budget, name);
+        if (n == null) {
+            return null;
+        }
+        BigDecimal d = decimal(n, "budget." + name);
+        if (d.signum() < 0) {
+            throw new InvalidFieldException("budget." + name, "must not be negative");
+        }
+        return d;
+    }
+
+    private static Schedule readSchedule(ObjectNode o) {
+        JsonNode n = member(o, "schedule");
+        if (n == null) {
+            return Schedule.ALWAYS;
+        }
+        ObjectNode s = object(n, "schedule");
+        JsonNode startNode = member(s, "start");
+        JsonNode endNode = member(s, "end");
+        Instant start = startNode == null ? null : instant(startNode, "schedule.start");
+        Instant end = endNode == null ? null : instant(endNode, "schedule.end");
+        if (start != null && end != null && !end.isAfter(start)) {
+            throw new InvalidFieldException("schedule.end", "must be after schedule.start");
+        }
+        Set<Integer> hours = new TreeSet<>();
+        JsonNode h = member(s, "hours");
+        if (h != null) {
+            if (!h.isArray()) {
+                throw new InvalidFieldException("schedule.hours", "must be an array of integers");
+            }
+            for (int i = 0; i < h.size(); i++) {
+                String p = "schedule.hours[" + i + "]";
+                int hour = integer(h.get(i), p);
+                if (hour < 0 || hour > 23) {
+                    throw new InvalidFieldException(p, "must be an hour between 0 and 23");
+                }
+                hours.add(hour);
+            }
+        }
+        ZoneId zone = Schedule.DEFAULT_ZONE;
+        JsonNode z = member(s, "timezone");
+        if (z != null) {
+            try {
+                zone = ZoneId.of(text(z, "schedule.timezone"));
+            } catch (DateTimeException e) {
+                throw new InvalidFieldException("schedule.timezone",
+                        "must be a time zone such as Asia/Shanghai");
+            }
+        }
+        return new Schedule(start, end, List.copyOf(hours), zone);
+    }
+
+    private static FrequencyCap readFrequencyCap(ObjectNode o) {
+        JsonNode n = member(o, "frequencyCap");
+        if (n == null) {
+            return null;
+        }
+        ObjectNode f = object(n, "frequencyCap");
+        int impressions = integer(required(f, "impressions", "frequencyCap"),
+                "frequencyCap.impressions");
+        int perHours = integer(required(f, "perHours", "frequencyCap"), "frequencyCap.perHours");
+        if (impressions < 1) {
+            throw new InvalidFieldException("frequencyCap.impressions", "must be at least 1");
+        }
+        if (perHours < 1) {
+            throw new InvalidFieldException("frequencyCap.perHours", "must be at least 1");
+        }
+        return new FrequencyCap(impressions, perHours);
+    }
+
+    private static List<Creative> readCreatives(ObjectNode o, Targeting targeting) {
+        JsonNode n = required(o, "creatives", "");
+        if (!n.isArray() || n.isEmpty()) {
+            throw new InvalidFieldException("creatives", "must be a non-empty array");
+        }
+        if (n.size() > MAX_CREATIVES) {
+            throw new InvalidFieldException("creatives",
+                    "must have at most " + MAX_CREATIVES + " items");
+        }
+        List<Creative> out = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < n.size(); i++) {
+            String p = "creatives[" + i + "]";
+            ObjectNode c = object(n.get(i), p);
+            String id = nonBlank(required(c, "id", p), path(p, "id"), MAX_ID);
+            if (!ids.add(id)) {
+                throw new InvalidFieldException(path(p, "id"), "duplicates another creative's id");
+            }
+            String format = FieldRules.format(text(required(c, "format", p), path(p, "format")),
+                    path(p, "format"));
+            if (!targeting.formats().isEmpty() && !targeting.formats().contains(format)) {
+                throw new InvalidFieldException(path(p, "format"),
+                        "must be one of targeting.formats " + targeting.formats());
+            }
+            JsonNode t = member(c, "title");
+            String title = t == null ? null : text(t, path(p, "title"));
+            if (title != null && title.length() > MAX_NAME) {
+                throw new InvalidFieldException(path(p, "title"),
+                        "must be at most " + MAX_NAME + " characters");
+            }
+            JsonNode img = member(c, "imageUrl");
+            String imageUrl = img == null ? null
+                    : FieldRules.httpUrl(text(img, path(p, "imageUrl")), path(p, "imageUrl"));
+            String landing = FieldRules.httpUrl(
+                    text(required(c, "landingUrl", p), path(p, "landingUrl")), path(p, "landingUrl"));
+            out.add(new Creative(id, format, title, imageUrl, landing));
+        }
+        return out;
+    }
+
+    private static void putIfSet(ObjectNode o, String name, BigDecimal value) {
+        if (value != null) {
+            o.put(name, value);
+        }
+    }
+}

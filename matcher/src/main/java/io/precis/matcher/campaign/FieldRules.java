@@ -1,0 +1,124 @@
+package io.precis.matcher.campaign;
+
+import java.net.IDN;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The value rules of API.md for campaign strings: region codes, age bands, formats, hosts, URLs. */
+final class FieldRules {
+    /** ISO 3166-1 country, ISO 3166-2 subdivision, then a district code (CN-11-0115). */
+    static final Pattern REGION = Pattern.compile("^[A-Z]{2}(-[0-9A-Z]{1,3}(-[0-9A-Z]{1,6})?)?$");
+    /** Slot formats such as banner-300x250; 64 characters is ample and keeps index terms short. */
+    static final Pattern FORMAT = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,63}$");
+    private static final Pattern AGE_RANGE = Pattern.compile("^(\\d{1,3})-(\\d{1,3})$");
+    private static final Pattern AGE_OPEN = Pattern.compile("^\\d{1,3}\\+$");
+    private static final Pattern HOST_LABEL = Pattern.compile("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$");
+    private static final Pattern CURRENCY = Pattern.compile("^[A-Z]{3}$");
+    private static final Set<String> GENDERS = Set.of("f", "m", "x");
+    /** RFC 1035: a host name is at most 253 characters. */
+    private static final int MAX_HOST = 253;
+    /** Browsers and CDNs handle URLs up to about 2 KB reliably. */
+    static final int MAX_URL = 2048;
+    /** Long enough for any phrase an advertiser means, short enough to keep phrase checks cheap. */
+    static final int MAX_KEYWORD = 100;
+    /** Bounds index size and per-request verification cost for one campaign. */
+    static final int MAX_LIST = 500;
+
+    private FieldRules() {
+    }
+
+    static String keyword(String value, String path) {
+        String s = value.strip();
+        if (s.isEmpty()) {
+            throw new InvalidFieldException(path, "must not be blank");
+        }
+        if (s.length() > MAX_KEYWORD) {
+            throw new InvalidFieldException(path, "must be at most " + MAX_KEYWORD + " characters");
+        }
+        return s;
+    }
+
+    static String region(String value, String path) {
+        if (!REGION.matcher(value).matches()) {
+            throw new InvalidFieldException(path,
+                    "must be a region code such as CN, CN-11 or CN-11-0115");
+        }
+        return value;
+    }
+
+    static String ageBand(String value, String path) {
+        var range = AGE_RANGE.matcher(value);
+        if (range.matches() && Integer.parseInt(range.group(1)) <= Integer.parseInt(range.group(2))) {
+            return value;
+        }
+        if (AGE_OPEN.matcher(value).matches()) {
+            return value;
+        }
+        throw new InvalidFieldException(path, "must be an age band such as 25-34 or 65+");
+    }
+
+    static String gender(String value, String path) {
+        String g = value.strip().toLowerCase(Locale.ROOT);
+        if (!GENDERS.contains(g)) {
+            throw new InvalidFieldException(path, "must be one of f, m, x");
+        }
+        return g;
+    }
+
+    static String format(String value, String path) {
+        if (!FORMAT.matcher(value).matches()) {
+            throw new InvalidFieldException(path,
+                    "must be a format such as banner-300x250 (lower case letters, digits, . _ -)");
+        }
+        return value;
+    }
+
+    /** A host name, lower-cased (IDNs in their ASCII form). */
+    static String host(String value, String path) {
+        String h;
+        try {
+            h = IDN.toASCII(value.strip(), IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidFieldException(path, "must be a host name such as news.example");
+        }
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        if (h.isEmpty() || h.length() > MAX_HOST) {
+            throw new InvalidFieldException(path, "must be a host name such as news.example");
+        }
+        for (String label : h.split("\\.", -1)) {
+            if (!HOST_LABEL.matcher(label).matches()) {
+                throw new InvalidFieldException(path, "must be a host name such as news.example");
+            }
+        }
+        return h;
+    }
+
+    static String currency(String value, String path) {
+        if (!CURRENCY.matcher(value).matches()) {
+            throw new InvalidFieldException(path, "must be a currency code of 3 upper-case letters");
+        }
+        return value;
+    }
+
+    /** An absolute http or https URL. */
+    static String httpUrl(String value, String path) {
+        if (value.length() > MAX_URL) {
+            throw new InvalidFieldException(path, "must be at most " + MAX_URL + " characters");
+        }
+        try {
+            URI u = new URI(value);
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null) {
+                return value;
+            }
+        } catch (URISyntaxException e) {
+            // falls through to the error below
+        }
+        throw new InvalidFieldException(path, "must be an absolute http or https URL");
+    }
+}

@@ -1,0 +1,210 @@
+package io.precis.matcher.index;
+
+import io.precis.matcher.campaign.Campaign;
+import io.precis.matcher.campaign.CampaignStatus;
+import io.precis.matcher.text.TextAnalysis;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.CollectorManager;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.SearcherFactory;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.SimpleCollector;
+import org.apache.lucene.store.ByteBuffersDirectory;
+
+/**
+ * The serving campaigns, in memory: a Lucene index (one document per campaign and creative
+ * format) to find candidates, and the live {@link Campaign} objects by id to verify and rank
+ * them. Thread-safe: writes are serialised; searches run concurrently on near-real-time
+ * readers. Every write is visible to searches started after it returns.
+ */
+public final class CampaignIndex implements Closeable {
+    private final TextAnalysis analysis;
+    private final ByteBuffersDirectory directory = new ByteBuffersDirectory();
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private final ConcurrentHashMap<String, IndexedCampaign> live = new ConcurrentHashMap<>();
+    private final Object writeLock = new Object();
+
+    /** An empty index using {@link TextAnalysis#shared()}. */
+    public CampaignIndex() {
+        this(TextAnalysis.shared());
+    }
+
+    /** An empty index analysing keywords with {@code analysis}. */
+    public CampaignIndex(TextAnalysis analysis) {
+        this.analysis = analysis;
+        try {
+            writer = new IndexWriter(directory, new IndexWriterConfig(analysis.analyzer()));
+            searchers = new SearcherManager(writer, new SearcherFactory());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The analysis used for campaign keywords; pages must be analysed the same way. */
+    public TextAnalysis analysis() {
+        return analysis;
+    }
+
+    /** Adds or replaces {@code c}; a campaign that is not ACTIVE is removed instead. */
+    public void upsert(Campaign c) {
+        if (c.status() != CampaignStatus.ACTIVE) {
+            remove(c.id());
+            return;
+        }
+        IndexedCampaign ic = IndexedCampaign.of(c, analysis);
+        synchronized (writeLock) {
+            try {
+                writer.updateDocuments(idTerm(c.id()), CampaignDocuments.of(ic));
+                live.put(c.id(), ic);
+                searchers.maybeRefreshBlocking();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Stops serving campaign {@code campaignId}; nothing happens if it is not indexed. */
+    public void remove(String campaignId) {
+        synchronized (writeLock) {
+            try {
+                // Off the map first: a search on an older reader then skips it at once.
+                live.remove(campaignId);
+                writer.deleteDocuments(idTerm(campaignId));
+                searchers.maybeRefreshBlocking();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Replaces the whole content with the ACTIVE campaigns of {@code campaigns} (start-up). */
+    public void replaceAll(Collection<Campaign> campaigns) {
+        Map<String, IndexedCampaign> next = new HashMap<>();
+        List<Document> docs = new ArrayList<>();
+        for (Campaign c : campaigns) {
+            if (c.status() == CampaignStatus.ACTIVE) {
+                IndexedCampaign ic = IndexedCampaign.of(c, analysis);
+                next.put(c.id(), ic);
+            }
+        }
+        next.values().forEach(ic -> docs.addAll(CampaignDocuments.of(ic)));
+        synchronized (writeLock) {
+            try {
+                writer.deleteAll();
+                writer.addDocuments(docs);
+                live.putAll(next);
+                live.keySet().retainAll(next.keySet());
+                searchers.maybeRefreshBlocking();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Number of serving (ACTIVE) campaigns. */
+    public int campaignCount() {
+        return live.size();
+    }
+
+    /** The serving campaign {@code id}, or null. */
+    public IndexedCampaign get(String id) {
+        return live.get(id);
+    }
+
+    /** Every serving campaign (a weakly consistent view), for brute-force checks. */
+    public Collection<IndexedCampaign> campaigns() {
+        return live.values();
+    }
+
+    /** Ids of the campaigns with at least one document matching {@code query}, in doc order. */
+    public Set<String> candidateIds(Query query) {
+        IndexSearcher searcher;
+        try {
+            searcher = searchers.acquire();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            return searcher.search(query, new IdCollectorManager());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            try {
+                searchers.release(searcher);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        synchronized (writeLock) {
+            searchers.close();
+            writer.close();
+            directory.close();
+        }
+    }
+
+    private static Term idTerm(String id) {
+        return new Term(IndexFields.ID, id);
+    }
+
+    /** Collects the campaign id doc value of every match. */
+    private static final class IdCollector extends SimpleCollector {
+        final Set<String> ids = new LinkedHashSet<>();
+        private SortedDocValues values;
+
+        @Override
+        protected void doSetNextReader(LeafReaderContext context) throws IOException {
+            values = DocValues.getSorted(context.reader(), IndexFields.ID);
+        }
+
+        @Override
+        public void collect(int doc) throws IOException {
+            if (values.advanceExact(doc)) {
+                ids.add(values.lookupOrd(values.ordValue()).utf8ToString());
+            }
+        }
+
+        @Override
+        public ScoreMode scoreMode() {
+            return ScoreMode.COMPLETE_NO_SCORES;
+        }
+    }
+
+    private static final class IdCollectorManager
+            implements CollectorManager<IdCollector, Set<String>> {
+        @Override
+        public IdCollector newCollector() {
+            return new IdCollector();
+        }
+
+        @Override
+        public Set<String> reduce(Collection<IdCollector> collectors) {
+            Set<String> all = new LinkedHashSet<>();
+            collectors.forEach(c -> all.addAll(c.ids));
+            return all;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.precis.matcher.index;
+
+import java.util.Locale;
+
+/**
+ * Names and term spellings of the campaign index: one keyword-style field per targeting
+ * dimension, with {@link #ANY} where the campaign leaves the dimension untargeted, so a request
+ * finds every candidate with one {@code TermInSetQuery(field, requestValues ∪ {ANY})} per field.
+ */
+public final class IndexFields {
+    /** The term of an untargeted dimension; never a valid value of any dimension. */
+    public static final String ANY = "__ANY__";
+
+    /** Campaign id: indexed term (for deletes) and sorted doc value (read when collecting). */
+    public static final String ID = "id";
+    /** The creative format of this document (one document per campaign and format). */
+    public static final String FORMAT = "format";
+    /** Contextual: {@link #keywordTerm} and {@link #categoryTerm} values, or {@link #ANY}. */
+    public static final String CONTEXT = "context";
+    /** Allowed sites (host names), or {@link #ANY}. */
+    public static final String SITE_ALLOW = "site_allow";
+    /** Blocked sites (host names); absent when none. */
+    public static final String SITE_BLOCK = "site_block";
+    /** Schedule start, epoch milliseconds, LongPoint; Long.MIN_VALUE when unset. */
+    public static final String START = "start";
+    /** Schedule end (exclusive), epoch milliseconds, LongPoint; Long.MAX_VALUE when unset. */
+    public static final String END = "end";
+
+    // Indexed already, not yet queried: the user-attribute dimensions of the full targeting
+    // work. Until the request carries the user's (consented) values, the matcher asks for ANY
+    // only, so a campaign that needs them does not match (API.md: without consent it must not).
+    /** Demographic: age bands such as 25-34, or {@link #ANY}. */
+    public static final String AGE_BAND = "age_band";
+    /** Demographic: f, m, x, or {@link #ANY}. */
+    public static final String GENDER = "gender";
+    /** Demographic: region codes as targeted (CN-11), or {@link #ANY}. */
+    public static final String REGION = "region";
+    /** Behavioural: required segments, or {@link #ANY}. */
+    public static final String SEGMENT = "segment";
+    /** Behavioural: excluded segments; absent when none. */
+    public static final String EXCLUDE_SEGMENT = "exclude_segment";
+    /** Geo: {@link #GEO_RADIUS} when the campaign has a geofence, else {@link #ANY}. */
+    public static final String GEO = "geo";
+    /** The {@link #GEO} term of a campaign with a radius (the shape itself comes later). */
+    public static final String GEO_RADIUS = "radius";
+
+    private IndexFields() {
+    }
+
+    /** The {@link #CONTEXT} term of an analysed keyword term. */
+    public static String keywordTerm(String analysedTerm) {
+        return "t:" + analysedTerm;
+    }
+
+    /** The {@link #CONTEXT} term of a category; categories compare case-insensitively. */
+    public static String categoryTerm(String category) {
+        return "c:" + normaliseCategory(category);
+    }
+
+    /** A category as compared: trimmed and lower case. */
+    public static String normaliseCategory(String category) {
+        return category.strip().toLowerCase(Locale.ROOT);
+    }
+}

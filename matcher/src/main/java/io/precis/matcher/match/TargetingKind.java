@@ -1,0 +1,13 @@
+package io.precis.matcher.match;
+
+import java.util.Locale;
+
+/** The kinds of targeting an ad can match on, as listed in the response's {@code matchedBy}. */
+public enum TargetingKind {
+    CONTEXTUAL, DEMOGRAPHIC, BEHAVIOURAL, GEO;
+
+    /** The JSON spelling: lower case ({@code "contextual"}). */
+    public String jsonName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,86 @@
+package io.precis.matcher.text;
+
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A text (for example a page, as several segments) after analysis: every term with its sorted
+ * positions. Immutable; thread-safe.
+ */
+public final class AnalysedText {
+    /** Nothing analysed. */
+    public static final AnalysedText EMPTY = new AnalysedText(Map.of());
+
+    private final Map<String, int[]> positions;
+
+    AnalysedText(Map<String, int[]> positions) {
+        this.positions = Map.copyOf(positions);
+    }
+
+    /** The distinct terms of the text. */
+    public Set<String> terms() {
+        return positions.keySet();
+    }
+
+    /** Whether {@code term} occurs. */
+    public boolean contains(String term) {
+        return positions.containsKey(term);
+    }
+
+    /**
+     * Whether all the phrase's terms occur within {@link Phrase#window()} consecutive positions,
+     * in any order. A phrase without terms never hits.
+     */
+    public boolean contains(Phrase phrase) {
+        Set<String> distinct = new LinkedHashSet<>(phrase.terms());
+        if (distinct.isEmpty()) {
+            return false;
+        }
+        int[][] lists = new int[distinct.size()][];
+        int i = 0;
+        for (String t : distinct) {
+            int[] p = positions.get(t);
+            if (p == null) {
+                return false;
+            }
+            lists[i++] = p;
+        }
+        return lists.length == 1 || withinWindow(lists, phrase.window());
+    }
+
+    /**
+     * Smallest span holding one position of every list (the k-list minimum window walk): keep a
+     * cursor per list, measure the span, advance the cursor at the smallest position.
+     */
+    private static boolean withinWindow(int[][] lists, int window) {
+        int[] cursor = new int[lists.length];
+        while (true) {
+            int min = Integer.MAX_VALUE;
+            int max = Integer.MIN_VALUE;
+            int minList = 0;
+            for (int l = 0; l < lists.length; l++) {
+                int p = lists[l][cursor[l]];
+                if (p < min) {
+                    min = p;
+                    minList = l;
+                }
+                max = Math.max(max, p);
+            }
+            if (max - min < window) {
+                return true;
+            }
+            if (++cursor[minList] == lists[minList].length) {
+                return false;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("AnalysedText{");
+        positions.forEach((t, p) -> b.append(t).append(Arrays.toString(p)).append(' '));
+        return b.append('}').toString();
+    }
+}

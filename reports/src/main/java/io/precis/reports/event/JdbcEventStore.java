@@ -1,0 +1,171 @@
+package io.precis.reports.event;
+
+import io.precis.reports.token.TrackingToken;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import javax.sql.DataSource;
+
+/**
+ * {@link EventStore} over JDBC (H2 2.x embedded now, PostgreSQL later) with group commit.
+ *
+ * <p>Callers enqueue; one writer thread drains up to {@value #MAX_BATCH} events, applies the
+ * counting rules ({@link BatchWriter}) in one transaction, commits, and only then completes
+ * the futures, so an acknowledgement follows durability. Futures complete on the writer
+ * thread: callbacks must not block. Reports read through their own connections.
+ */
+public final class JdbcEventStore implements EventStore {
+    /** API.md: a conversion is attributed within 7 days of its click by default. */
+    public static final Duration DEFAULT_CLICK_WINDOW = Duration.ofDays(7);
+    /** Large enough to amortise a commit over many events, small enough for a short transaction. */
+    static final int MAX_BATCH = 512;
+    /** About two seconds of peak load; beyond it callers get a fast rejection, not a memory blow-up. */
+    static final int MAX_QUEUE = 65_536;
+
+    private static final System.Logger LOG = System.getLogger(JdbcEventStore.class.getName());
+
+    private final DataSource ds;
+    private final Clock clock;
+    private final BatchWriter rules;
+    private final BlockingQueue<PendingEvent> queue = new ArrayBlockingQueue<>(MAX_QUEUE);
+    private final Thread writer;
+    private final Object lifecycle = new Object();
+    private boolean closed; // guarded by lifecycle
+
+    /** Creates the events table if absent and starts the writer thread. */
+    public JdbcEventStore(DataSource ds, Clock clock, Duration clickWindow) {
+        this.ds = Objects.requireNonNull(ds, "ds");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (clickWindow == null || clickWindow.isNegative()) {
+            throw new IllegalArgumentException("clickWindow must be >= 0");
+        }
+        this.rules = new BatchWriter(clickWindow);
+        EventSchema.create(ds);
+        this.writer = new Thread(this::runWriter, "precis-event-writer");
+        writer.setDaemon(true); // close() is the orderly way out; a daemon never blocks JVM exit
+        writer.start();
+    }
+
+    /** A store with the default 7-day click window. */
+    public JdbcEventStore(DataSource ds, Clock clock) {
+        this(ds, clock, DEFAULT_CLICK_WINDOW);
+    }
+
+    @Override
+    public CompletableFuture<ImpressionOutcome> recordImpression(TrackingToken t) {
+        Objects.requireNonNull(t, "token");
+        CompletableFuture<ImpressionOutcome> f = new CompletableFuture<>();
+        return enqueue(new PendingEvent.Impression(t, clock.instant(), f), f);
+    }
+
+    @Override
+    public CompletableFuture<ClickOutcome> recordClick(TrackingToken t, String clickId) {
+        Objects.requireNonNull(t, "token");
+        Objects.requireNonNull(clickId, "clickId");
+        CompletableFuture<ClickOutcome> f = new CompletableFuture<>();
+        return enqueue(new PendingEvent.Click(t, clickId, clock.instant(), f), f);
+    }
+
+    @Override
+    public CompletableFuture<ConversionOutcome> recordConversion(ConversionRequest c) {
+        Objects.requireNonNull(c, "conversion");
+        CompletableFuture<ConversionOutcome> f = new CompletableFuture<>();
+        return enqueue(new PendingEvent.Conversion(c, clock.instant(), f), f);
+    }
+
+    @Override
+    public Report report(ReportQuery q) {
+        return ReportReader.read(ds, q);
+    }
+
+    /** Writes everything queued so far, then stops the writer. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        try {
+            queue.put(new PendingEvent.Stop(clock.instant(), stopped)); // no enqueue can follow it
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private <T> CompletableFuture<T> enqueue(PendingEvent e, CompletableFuture<T> f) {
+        synchronized (lifecycle) {
+            if (closed) {
+                f.completeExceptionally(new IllegalStateException("event store is closed"));
+            } else if (!queue.offer(e)) {
+                f.completeExceptionally(new RejectedExecutionException("event queue is full"));
+            }
+        }
+        return f;
+    }
+
+    private void runWriter() {
+        List<PendingEvent> batch = new ArrayList<>(MAX_BATCH);
+        boolean stop = false;
+        while (!stop) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                continue; // only close() stops the writer, so nothing queued is dropped
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            int stopAt = indexOfStop(batch);
+            if (stopAt >= 0) {
+                stop = true;
+                // Nothing is enqueued after Stop, so it is the last element; keep it off the SQL path.
+                batch.subList(stopAt, batch.size()).clear();
+            }
+            if (!batch.isEmpty()) {
+                writeBatch(batch);
+            }
+            batch.clear();
+        }
+    }
+
+    private static int indexOfStop(List<PendingEvent> batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.get(i) instanceof PendingEvent.Stop) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void writeBatch(List<PendingEvent> batch) {
+        List<Object> outcomes;
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                outcomes = rules.write(c, batch);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (Throwable e) {
+            LOG.log(System.Logger.Level.ERROR, "event batch of " + batch.size() + " failed", e);
+            batch.forEach(p -> p.done().completeExceptionally(e));
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            ((CompletableFuture<Object>) batch.get(i).done()).complete(outcomes.get(i));
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.precis.reports.event;
+
+import io.precis.reports.token.TrackingToken;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+/** An event waiting in the writer's queue with the future its caller waits on. */
+sealed interface PendingEvent {
+    /** When the event was received; it decides the event's UTC day and the click window. */
+    Instant at();
+
+    CompletableFuture<?> done();
+
+    record Impression(TrackingToken token, Instant at, CompletableFuture<ImpressionOutcome> done)
+            implements PendingEvent {
+    }
+
+    record Click(TrackingToken token, String clickId, Instant at, CompletableFuture<ClickOutcome> done)
+            implements PendingEvent {
+    }
+
+    record Conversion(ConversionRequest request, Instant at, CompletableFuture<ConversionOutcome> done)
+            implements PendingEvent {
+    }
+
+    /** Queued by close(): everything before it is written, then the writer stops. */
+    record Stop(Instant at, CompletableFuture<Void> done) implements PendingEvent {
+    }
+}

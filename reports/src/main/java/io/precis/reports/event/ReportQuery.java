@@ -1,0 +1,107 @@
+package io.precis.reports.event;
+
+import io.precis.reports.InvalidRequestException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * What an advertiser asks a report for: UTC days {@code from..to} inclusive, a breakdown, and
+ * optionally one campaign. Only the advertiser's own events are ever read.
+ */
+public record ReportQuery(String advertiserId, LocalDate from, LocalDate to,
+                          List<Dimension> groupBy, String campaignId) {
+    /** API.md's example asks for a month; 30 days is the default window. */
+    static final int DEFAULT_DAYS = 30;
+    /** One year (leap year included) bounds the cost of a single report query. */
+    static final int MAX_DAYS = 366;
+    static final int MAX_CAMPAIGN_CHARS = 128;
+    /** No events predate the epoch; the bounds also keep date arithmetic far from overflow. */
+    static final int MIN_YEAR = 1970;
+    static final int MAX_YEAR = 9999;
+    /** Dimensions in API.md that need the k-anonymity threshold, which is not built yet. */
+    private static final Set<String> NOT_YET = Set.of("site", "targeting", "region");
+
+    public ReportQuery {
+        Objects.requireNonNull(advertiserId, "advertiserId");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        groupBy = List.copyOf(groupBy);
+        if (groupBy.isEmpty() || Set.copyOf(groupBy).size() != groupBy.size()) {
+            throw new IllegalArgumentException("groupBy must be non-empty without duplicates");
+        }
+    }
+
+    /**
+     * Reads {@code from}, {@code to}, {@code groupBy} and {@code campaign} through {@code param}
+     * (which returns null for an absent parameter); throws {@link InvalidRequestException}.
+     */
+    public static ReportQuery parse(String advertiserId, Function<String, String> param, Clock clock) {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        LocalDate to = date(param, "to", today);
+        LocalDate from = date(param, "from", to.minusDays(DEFAULT_DAYS - 1));
+        if (from.isAfter(to)) {
+            throw new InvalidRequestException("from", "from must not be after to");
+        }
+        if (ChronoUnit.DAYS.between(from, to) + 1 > MAX_DAYS) {
+            throw new InvalidRequestException("from", "a report spans at most " + MAX_DAYS + " days");
+        }
+        String campaign = blankToNull(param.apply("campaign"));
+        if (campaign != null && campaign.length() > MAX_CAMPAIGN_CHARS) {
+            throw new InvalidRequestException("campaign", "campaign id too long");
+        }
+        return new ReportQuery(advertiserId, from, to, groupBy(param.apply("groupBy")), campaign);
+    }
+
+    private static List<Dimension> groupBy(String raw) {
+        if (blankToNull(raw) == null) {
+            return List.of(Dimension.CAMPAIGN);
+        }
+        List<Dimension> out = new ArrayList<>();
+        for (String part : raw.split(",", -1)) {
+            String name = part.strip().toLowerCase(Locale.ROOT);
+            Dimension d = switch (name) {
+                case "campaign" -> Dimension.CAMPAIGN;
+                case "creative" -> Dimension.CREATIVE;
+                case "day" -> Dimension.DAY;
+                default -> throw new InvalidRequestException("groupBy", NOT_YET.contains(name)
+                        ? "groupBy '" + name + "' is not supported yet"
+                        : "groupBy must be a comma list of campaign, creative, day");
+            };
+            if (out.contains(d)) {
+                throw new InvalidRequestException("groupBy", "groupBy '" + name + "' is repeated");
+            }
+            out.add(d);
+        }
+        return out;
+    }
+
+    private static LocalDate date(Function<String, String> param, String name, LocalDate fallback) {
+        String raw = blankToNull(param.apply(name));
+        if (raw == null) {
+            return fallback;
+        }
+        LocalDate d;
+        try {
+            d = LocalDate.parse(raw.strip());
+        } catch (DateTimeParseException e) {
+            throw new InvalidRequestException(name, name + " must be an ISO date like 2026-11-01");
+        }
+        if (d.getYear() < MIN_YEAR || d.getYear() > MAX_YEAR) {
+            throw new InvalidRequestException(name, name + " must be between years " + MIN_YEAR + " and " + MAX_YEAR);
+        }
+        return d;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

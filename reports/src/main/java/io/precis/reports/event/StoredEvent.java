@@ -1,0 +1,27 @@
+package io.precis.reports.event;
+
+import io.precis.reports.token.AdServed;
+import java.time.Instant;
+
+/**
+ * One events-table row, as the writer inserts it and reads back earlier ones.
+ *
+ * @param costNanos cost in 10^-9 currency units (see {@link EventSchema})
+ */
+record StoredEvent(String kind, Instant at, String advertiserId, String campaignId,
+                   String creativeId, String slot, String site, String matchedBy,
+                   String bidModel, long priceMicros, long costNanos, long valueMicros,
+                   String currency, String eventName, boolean valid, String reason,
+                   String clickId, String orderId, String dedupeKey) {
+    static final String IMPRESSION = "imp";
+    static final String CLICK = "click";
+    static final String CONVERSION = "conv";
+
+    /** An impression or click row carrying the served ad's descriptive fields. */
+    static StoredEvent ofAd(String kind, Instant at, AdServed ad, long costNanos, boolean valid,
+                            String reason, String clickId, String dedupeKey) {
+        return new StoredEvent(kind, at, ad.advertiserId(), ad.campaignId(), ad.creativeId(),
+                ad.slot(), ad.site(), String.join(",", ad.matchedBy()), ad.bidModel(),
+                ad.priceMicros(), costNanos, 0, null, null, valid, reason, clickId, null, dedupeKey);
+    }
+}

@@ -1,0 +1,90 @@
+package io.precis.reports.event;
+
+import io.precis.consent.crypto.Randoms;
+import io.precis.reports.token.AdServed;
+import io.precis.reports.token.TokenKind;
+import io.precis.reports.token.TokenSigner;
+import io.precis.reports.token.TrackingToken;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+/** An H2 file database in a temp dir, a JdbcEventStore over it, and helpers to feed it events. */
+final class StoreFixture implements AutoCloseable {
+    static final Instant T0 = Instant.parse("2026-11-03T10:00:00Z");
+    static final LocalDate DAY0 = LocalDate.parse("2026-11-03");
+
+    final Path dir;
+    final MutableClock clock;
+    final TokenSigner signer;
+    JdbcConnectionPool pool;
+    JdbcEventStore store;
+
+    StoreFixture(Path dir) {
+        this.dir = dir;
+        this.clock = new MutableClock(T0);
+        this.signer = new TokenSigner("fixture-key-0123456789abcdef0123".getBytes(StandardCharsets.US_ASCII), clock);
+        open();
+    }
+
+    void open() {
+        pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("precis"), "sa", "");
+        store = new JdbcEventStore(pool, clock);
+    }
+
+    /** Closes the store (draining its queue) and the database, then opens both again. */
+    void reopen() {
+        close();
+        open();
+    }
+
+    static AdServed ad(String advertiser, String campaign, String creative, String model, long priceMicros) {
+        return new AdServed(Randoms.token(16), advertiser, campaign, creative, "slot-1", "news.example.cn",
+                List.of("contextual"), model, priceMicros);
+    }
+
+    TrackingToken token(TokenKind kind, AdServed ad) {
+        return new TrackingToken(kind, ad, clock.instant(), clock.instant().plus(Duration.ofHours(1)));
+    }
+
+    ImpressionOutcome impression(AdServed ad) {
+        return await(store.recordImpression(token(TokenKind.IMPRESSION, ad)));
+    }
+
+    ClickOutcome click(AdServed ad) {
+        return await(store.recordClick(token(TokenKind.CLICK, ad), signer.clickId(ad)));
+    }
+
+    ConversionOutcome conversion(AdServed ad, double value, String orderId) {
+        return conversion(signer.clickId(ad), value, orderId);
+    }
+
+    ConversionOutcome conversion(String clickId, double value, String orderId) {
+        long micros = Math.round(value * 1_000_000);
+        return await(store.recordConversion(new ConversionRequest(clickId, "purchase", micros, "CNY", orderId)));
+    }
+
+    Report report(String advertiser, Dimension... groupBy) {
+        return store.report(new ReportQuery(advertiser, DAY0.minusDays(30), DAY0.plusDays(30), List.of(groupBy), null));
+    }
+
+    static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("event not acknowledged", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        store.close();
+        pool.dispose();
+    }
+}
