@@ -38,8 +38,13 @@ public final class GatewayMetrics implements AutoCloseable {
     public GatewayMetrics() {
         Meter meter = provider.get("io.precis.gateway");
         requests = meter.counterBuilder("precis.http.requests").setDescription("HTTP requests by route and status").build();
+        // Buckets from 0.25 ms to 5 s: ad requests should sit in the low milliseconds, and
+        // the default OpenTelemetry buckets (0 to 10000) suit milliseconds, not seconds.
         duration = meter.histogramBuilder("precis.http.duration").setUnit("s")
-                .setDescription("HTTP request latency by route").build();
+                .setDescription("HTTP request latency by route")
+                .setExplicitBucketBoundariesAdvice(java.util.List.of(0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+                        0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0))
+                .build();
         adRequests = meter.counterBuilder("precis.ad.requests").setDescription("ad requests, filled or empty").build();
         events = meter.counterBuilder("precis.events.recorded")
                 .setDescription("measurement events by kind; result=repeat for tokens seen before").build();
