@@ -15,6 +15,8 @@ import io.precis.gateway.storage.Database;
 import io.precis.gateway.storage.JdbcAccountStore;
 import io.precis.gateway.storage.JdbcCampaignStore;
 import io.precis.gateway.tracking.TrackingRoutes;
+import io.precis.gateway.users.UserCookie;
+import io.precis.gateway.web.WebPages;
 import io.precis.matcher.index.CampaignIndex;
 import io.precis.matcher.match.CampaignMatcher;
 import io.precis.reports.event.EventStore;
@@ -85,6 +87,7 @@ public final class PrecisGateway implements AutoCloseable {
         new AdRoutes(vertx, new CampaignMatcher(index), signer, metrics, clock).register(routes);
         new TrackingRoutes(signer, events, campaigns, metrics).register(routes);
         new ReportRoutes(vertx, events, auth, clock).register(routes);
+        new WebPages(new UserCookie()).register(routes);
         ErrorHandler errors = new ErrorHandler();
         router.route().failureHandler(errors);
         for (int status : new int[] {400, 404, 405, 413, 500}) {
