@@ -1,0 +1,303 @@
+package io.precis.consent.vault;
+
+import io.precis.consent.crypto.Base64Url;
+import io.precis.consent.crypto.Hkdf;
+import io.precis.consent.crypto.Hmac;
+import io.precis.consent.crypto.KeyFiles;
+import io.precis.consent.crypto.SealException;
+import io.precis.consent.crypto.Sealer;
+import io.precis.consent.identity.Pseudonym;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Per-user data at rest (profile attributes, behaviour), encrypted so that erasure is also
+ * cryptographic.
+ *
+ * <p>Each user's data key = HKDF-SHA256(master key, salt = the user's random 32-byte salt,
+ * info = "precis/vault/user/v1/" + pseudonym). The master key and the salts live in the KEYS
+ * dir, the ciphertexts in the DATA dir, so a copy of the data dir alone (a backup) decrypts
+ * nothing; {@link #erase} deletes the data and the salt, after which no copy of that user's data
+ * can be decrypted even with the master key. Records are AES-256-GCM with AAD binding the
+ * pseudonym and the kind, so a file moved to another user or kind does not open. File and
+ * directory names are HMACs under a key derived from the master key: nothing in a name can be
+ * reversed or linked to a pseudonym without it.
+ *
+ * <p>Layout: {@code <keysDir>/vault/master.key}, {@code <keysDir>/vault/salts/<user>.salt}
+ * (mode 600); {@code <dataDir>/vault/<user>/<record>.bin} (mode 600). A record file holds
+ * version byte 1, the sealed kind name (length-prefixed) and the sealed data, so a user's kinds
+ * can be listed for export without revealing them in names.
+ *
+ * <p>Thread-safe: operations on one user are serialised by a striped lock; writes are atomic
+ * (temporary file, fsync, rename, directory fsync). Blocking: call from a worker.
+ */
+public final class UserVault {
+    private static final byte FORMAT = 1;
+    private static final int SALT_BYTES = 32;
+    /** Lock stripes: enough to keep unrelated users from waiting on each other. */
+    private static final int STRIPES = 64;
+    private static final byte[] USER_INFO = "precis/vault/user/v1/".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NAMES_INFO = "precis/vault/names/v1".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] KIND_AAD = "precis/vault/kind/v1".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] DATA_AAD = "precis/vault/data/v1".getBytes(StandardCharsets.UTF_8);
+    private static final String SUFFIX = ".bin";
+
+    private final Path dataRoot;
+    private final Path saltRoot;
+    private final byte[] master;
+    private final Hmac names;
+    private final Object[] locks = new Object[STRIPES];
+
+    private UserVault(Path dataRoot, Path saltRoot, byte[] master) {
+        this.dataRoot = dataRoot;
+        this.saltRoot = saltRoot;
+        this.master = master;
+        this.names = new Hmac(Hkdf.derive(master, null, NAMES_INFO, 32));
+        for (int i = 0; i < STRIPES; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    /** Opens the vault; creates its master key in {@code keysDir} on first use. */
+    public static UserVault open(Path dataDir, Path keysDir) {
+        byte[] master = KeyFiles.loadOrCreate(keysDir.resolve("vault").resolve("master.key"), 32);
+        return new UserVault(dataDir.resolve("vault"), keysDir.resolve("vault").resolve("salts"), master);
+    }
+
+    /** Stores {@code plaintext} as the user's {@code kind} record, replacing any previous one; durable on return. */
+    public void put(Pseudonym p, String kind, byte[] plaintext) {
+        requireKind(kind);
+        String user = userName(p);
+        synchronized (lock(user)) {
+            try {
+                byte[] salt = KeyFiles.loadOrCreate(saltRoot.resolve(user + ".salt"), SALT_BYTES);
+                Sealer sealer = new Sealer(userKey(salt, p));
+                byte[] header = sealer.seal(kind.getBytes(StandardCharsets.UTF_8), aad(KIND_AAD, p, ""));
+                byte[] body = sealer.seal(plaintext, aad(DATA_AAD, p, kind));
+                ByteBuffer out = ByteBuffer.allocate(1 + 4 + header.length + body.length);
+                out.put(FORMAT).putInt(header.length).put(header).put(body);
+                Path dir = dataRoot.resolve(user);
+                boolean fresh = !Files.isDirectory(dir);
+                Files.createDirectories(dir);
+                if (fresh) {
+                    fsyncDirectory(dataRoot);
+                }
+                writeAtomically(dir.resolve(kindName(p, kind) + SUFFIX), out.array());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write to the user vault", e);
+            }
+        }
+    }
+
+    /**
+     * The user's {@code kind} record; empty when there is none or the user was erased. Throws
+     * {@link SealException} when the record was tampered with.
+     */
+    public Optional<byte[]> get(Pseudonym p, String kind) {
+        requireKind(kind);
+        String user = userName(p);
+        synchronized (lock(user)) {
+            Optional<byte[]> salt = readSalt(user);
+            Path file = dataRoot.resolve(user).resolve(kindName(p, kind) + SUFFIX);
+            if (salt.isEmpty() || !Files.exists(file)) {
+                return Optional.empty();
+            }
+            Record r = decrypt(new Sealer(userKey(salt.get(), p)), p, file);
+            if (!r.kind().equals(kind)) {
+                throw new SealException("vault record does not hold the kind it is named for");
+            }
+            return Optional.of(r.data());
+        }
+    }
+
+    /** Every record of the user by kind (sorted), for export; empty when none. Throws {@link SealException} on tampering. */
+    public Map<String, byte[]> getAll(Pseudonym p) {
+        String user = userName(p);
+        synchronized (lock(user)) {
+            Optional<byte[]> salt = readSalt(user);
+            Path dir = dataRoot.resolve(user);
+            Map<String, byte[]> out = new TreeMap<>();
+            if (salt.isEmpty() || !Files.isDirectory(dir)) {
+                return out;
+            }
+            Sealer sealer = new Sealer(userKey(salt.get(), p));
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+                for (Path f : files) {
+                    Record r = decrypt(sealer, p, f);
+                    out.put(r.kind(), r.data());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the user vault", e);
+            }
+            return out;
+        }
+    }
+
+    /** The kinds the user has records of. */
+    public Set<String> kinds(Pseudonym p) {
+        return getAll(p).keySet();
+    }
+
+    /** Whether the vault holds any readable record of the user. */
+    public boolean exists(Pseudonym p) {
+        String user = userName(p);
+        synchronized (lock(user)) {
+            Path dir = dataRoot.resolve(user);
+            if (readSalt(user).isEmpty() || !Files.isDirectory(dir)) {
+                return false;
+            }
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+                return files.iterator().hasNext();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the user vault", e);
+            }
+        }
+    }
+
+    /**
+     * Erases the user: first the salt (without it the data key cannot be derived again, so every
+     * copy of the records, backups included, is undecryptable from this moment), then the
+     * records themselves. Idempotent.
+     */
+    public void erase(Pseudonym p) {
+        String user = userName(p);
+        synchronized (lock(user)) {
+            try {
+                Path salt = saltRoot.resolve(user + ".salt");
+                if (Files.exists(salt)) {
+                    Files.write(salt, new byte[SALT_BYTES], StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+                    Files.delete(salt);
+                    fsyncDirectory(saltRoot);
+                }
+                Path dir = dataRoot.resolve(user);
+                if (Files.isDirectory(dir)) {
+                    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                        for (Path f : files) {
+                            Files.delete(f);
+                        }
+                    }
+                    Files.delete(dir);
+                    fsyncDirectory(dataRoot);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot erase from the user vault", e);
+            }
+        }
+    }
+
+    private record Record(String kind, byte[] data) {}
+
+    private Record decrypt(Sealer sealer, Pseudonym p, Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the user vault", e);
+        }
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        if (bytes.length < 5 || in.get() != FORMAT) {
+            throw new SealException("vault record has an unknown format");
+        }
+        int headerLength = in.getInt();
+        if (headerLength < 0 || headerLength > in.remaining()) {
+            throw new SealException("vault record is truncated");
+        }
+        byte[] header = Arrays.copyOfRange(bytes, 5, 5 + headerLength);
+        byte[] body = Arrays.copyOfRange(bytes, 5 + headerLength, bytes.length);
+        String kind = new String(sealer.open(header, aad(KIND_AAD, p, "")), StandardCharsets.UTF_8);
+        return new Record(kind, sealer.open(body, aad(DATA_AAD, p, kind)));
+    }
+
+    private byte[] userKey(byte[] salt, Pseudonym p) {
+        byte[] id = p.value().getBytes(StandardCharsets.UTF_8);
+        byte[] info = Arrays.copyOf(USER_INFO, USER_INFO.length + id.length);
+        System.arraycopy(id, 0, info, USER_INFO.length, id.length);
+        return Hkdf.derive(master, salt, info, Sealer.KEY_LENGTH);
+    }
+
+    /** Length-prefixed label ‖ pseudonym ‖ kind, so no two (pseudonym, kind) pairs share an AAD. */
+    private static byte[] aad(byte[] label, Pseudonym p, String kind) {
+        byte[][] parts = {label, p.value().getBytes(StandardCharsets.UTF_8), kind.getBytes(StandardCharsets.UTF_8)};
+        ByteBuffer b = ByteBuffer.allocate(Arrays.stream(parts).mapToInt(x -> 4 + x.length).sum());
+        for (byte[] part : parts) {
+            b.putInt(part.length).put(part);
+        }
+        return b.array();
+    }
+
+    private String userName(Pseudonym p) {
+        return Base64Url.encode(names.macOf("user".getBytes(StandardCharsets.UTF_8),
+                p.value().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private String kindName(Pseudonym p, String kind) {
+        return Base64Url.encode(names.macOf("kind".getBytes(StandardCharsets.UTF_8),
+                p.value().getBytes(StandardCharsets.UTF_8), kind.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private Optional<byte[]> readSalt(String user) {
+        Path f = saltRoot.resolve(user + ".salt");
+        if (!Files.exists(f)) {
+            return Optional.empty();
+        }
+        return Optional.of(KeyFiles.loadOrCreate(f, SALT_BYTES));
+    }
+
+    private Object lock(String user) {
+        return locks[Math.floorMod(user.hashCode(), STRIPES)];
+    }
+
+    private static void requireKind(String kind) {
+        if (kind == null || kind.isEmpty() || kind.length() > 64) {
+            throw new IllegalArgumentException("kind must be 1 to 64 characters");
+        }
+    }
+
+    private static void writeAtomically(Path file, byte[] content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        try {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException | FileAlreadyExistsException e) {
+            Files.createFile(tmp);
+        }
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ByteBuffer buf = ByteBuffer.wrap(content);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        fsyncDirectory(file.getParent());
+    }
+
+    private static void fsyncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not every platform can open a directory; the file's own fsync is the best left.
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "UserVault[" + dataRoot + "]";
+    }
+}

@@ -1,0 +1,41 @@
+package io.precis.consent.signals;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.precis.consent.Purposes;
+import org.junit.jupiter.api.Test;
+
+class ConsentResolverTest {
+    @Test
+    void withoutSignalsTheStoredChoiceApplies() {
+        assertEquals(Purposes.ALL, ConsentResolver.effective(Purposes.ALL, null, false, false));
+        assertEquals(Purposes.ALL, ConsentResolver.effective(Purposes.ALL, "  ", false, false));
+        assertEquals(Purposes.NONE, ConsentResolver.effective(null, null, false, false));
+    }
+
+    @Test
+    void validTcfStringReplacesTheStoredChoice() {
+        String measurementOnly = TcfSignalTest.withPurposes(7);
+        assertEquals(new Purposes(false, false, true, false),
+                ConsentResolver.effective(Purposes.ALL, measurementOnly, false, false));
+        assertEquals(Purposes.ALL, ConsentResolver.effective(Purposes.NONE,
+                TcfSignalTest.tcf(4).addPurposesConsent(3).addPurposesConsent(4).addPurposesConsent(7)
+                        .addSpecialFeatureOptIns(1).encode(), false, false));
+    }
+
+    @Test
+    void invalidTcfStringMeansNoConsentEvenWhenStoredAllowsEverything() {
+        assertEquals(Purposes.NONE, ConsentResolver.effective(Purposes.ALL, "garbage", false, false));
+    }
+
+    @Test
+    void gpcTurnsPersonalisationAndProfilingOffButKeepsTheRest() {
+        assertEquals(new Purposes(false, false, true, true), ConsentResolver.effective(Purposes.ALL, null, true, false));
+    }
+
+    @Test
+    void dntTurnsPersonalisationAndProfilingOffEvenOverAValidTcfString() {
+        String all = TcfSignalTest.withPurposes(1, 3, 4, 7);
+        assertEquals(new Purposes(false, false, true, false), ConsentResolver.effective(Purposes.NONE, all, false, true));
+    }
+}
