@@ -224,11 +224,13 @@ public final class CampaignJson {
         int impressions = integer(required(f, "impressions", "frequencyCap"),
                 "frequencyCap.impressions");
         int perHours = integer(required(f, "perHours", "frequencyCap"), "frequencyCap.perHours");
-        if (impressions < 1) {
-            throw new InvalidFieldException("frequencyCap.impressions", "must be at least 1");
+        if (impressions < 1 || impressions > FrequencyCap.MAX_IMPRESSIONS) {
+            throw new InvalidFieldException("frequencyCap.impressions",
+                    "must be between 1 and " + FrequencyCap.MAX_IMPRESSIONS);
         }
-        if (perHours < 1) {
-            throw new InvalidFieldException("frequencyCap.perHours", "must be at least 1");
+        if (perHours < 1 || perHours > FrequencyCap.MAX_HOURS) {
+            throw new InvalidFieldException("frequencyCap.perHours",
+                    "must be between 1 and " + FrequencyCap.MAX_HOURS);
         }
         return new FrequencyCap(impressions, perHours);
     }

@@ -9,8 +9,6 @@ import java.util.regex.Pattern;
 
 /** The value rules of API.md for campaign strings: region codes, age bands, formats, hosts, URLs. */
 final class FieldRules {
-    /** ISO 3166-1 country, ISO 3166-2 subdivision, then a district code (CN-11-0115). */
-    static final Pattern REGION = Pattern.compile("^[A-Z]{2}(-[0-9A-Z]{1,3}(-[0-9A-Z]{1,6})?)?$");
     /** Slot formats such as banner-300x250; 64 characters is ample and keeps index terms short. */
     static final Pattern FORMAT = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,63}$");
     private static final Pattern AGE_RANGE = Pattern.compile("^(\\d{1,3})-(\\d{1,3})$");
@@ -42,9 +40,9 @@ final class FieldRules {
     }
 
     static String region(String value, String path) {
-        if (!REGION.matcher(value).matches()) {
-            throw new InvalidFieldException(path,
-                    "must be a region code such as CN, CN-11 or CN-11-0115");
+        String problem = RegionCode.problem(value);
+        if (problem != null) {
+            throw new InvalidFieldException(path, problem);
         }
         return value;
     }

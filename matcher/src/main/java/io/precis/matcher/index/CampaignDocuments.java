@@ -1,6 +1,8 @@
 package io.precis.matcher.index;
 
+import io.precis.matcher.campaign.AgeBand;
 import io.precis.matcher.campaign.Creative;
+import io.precis.matcher.campaign.Schedule;
 import io.precis.matcher.campaign.Targeting;
 import io.precis.matcher.text.Phrase;
 import java.util.ArrayList;
@@ -9,12 +11,16 @@ import java.util.List;
 import java.util.Set;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.IntRange;
+import org.apache.lucene.document.LatLonShape;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.geo.Polygon;
 import org.apache.lucene.util.BytesRef;
 
-/** Builds the Lucene documents of one campaign: one per distinct creative format. */
+/**
+ * Builds the Lucene documents of one campaign: one per distinct creative format. */
 final class CampaignDocuments {
     private CampaignDocuments() {
     }
@@ -31,9 +37,10 @@ final class CampaignDocuments {
             d.add(new StringField(IndexFields.ID, c.id(), Field.Store.NO));
             d.add(new SortedDocValuesField(IndexFields.ID, new BytesRef(c.id())));
             d.add(new StringField(IndexFields.FORMAT, format, Field.Store.NO));
-            addContext(d, ic);
-            addTargeting(d, c.targeting());
             var s = c.schedule();
+            addContext(d, ic);
+            addTargeting(d, ic);
+            addHours(d, s);
             d.add(new LongPoint(IndexFields.START,
                     s.start() == null ? Long.MIN_VALUE : s.start().toEpochMilli()));
             // End is exclusive; millisecond truncation is re-checked exactly on the candidates.
@@ -59,16 +66,45 @@ final class CampaignDocuments {
         terms.forEach(t -> d.add(new StringField(IndexFields.CONTEXT, t, Field.Store.NO)));
     }
 
-    private static void addTargeting(Document d, Targeting t) {
+    private static void addTargeting(Document d, IndexedCampaign ic) {
+        Targeting t = ic.campaign().targeting();
         addOrAny(d, IndexFields.SITE_ALLOW, t.sites().allow());
         add(d, IndexFields.SITE_BLOCK, t.sites().block());
-        addOrAny(d, IndexFields.AGE_BAND, t.ageBands());
+        if (ic.ageBands().isEmpty()) {
+            d.add(new StringField(IndexFields.AGE_BAND, IndexFields.ANY, Field.Store.NO));
+        } else {
+            d.add(new StringField(IndexFields.AGE_BAND, IndexFields.TARGETED, Field.Store.NO));
+            for (AgeBand band : ic.ageBands()) {
+                d.add(new IntRange(IndexFields.AGE_RANGE, new int[] {band.min()},
+                        new int[] {band.max()}));
+            }
+        }
         addOrAny(d, IndexFields.GENDER, t.genders());
         addOrAny(d, IndexFields.REGION, t.regions());
         addOrAny(d, IndexFields.SEGMENT, t.segments());
         add(d, IndexFields.EXCLUDE_SEGMENT, t.excludeSegments());
-        d.add(new StringField(IndexFields.GEO,
-                t.geo() == null ? IndexFields.ANY : IndexFields.GEO_RADIUS, Field.Store.NO));
+        if (t.geo() == null) {
+            d.add(new StringField(IndexFields.GEO, IndexFields.ANY, Field.Store.NO));
+        } else {
+            d.add(new StringField(IndexFields.GEO, IndexFields.GEO_RADIUS, Field.Store.NO));
+            for (Polygon p : GeoCover.of(t.geo())) {
+                for (Field f : LatLonShape.createIndexableFields(IndexFields.GEO_SHAPE, p)) {
+                    d.add(f);
+                }
+            }
+        }
+    }
+
+    /** One term per serving hour in the campaign's zone; the query asks for each zone's hour. */
+    private static void addHours(Document d, Schedule s) {
+        if (s.hours().isEmpty()) {
+            d.add(new StringField(IndexFields.HOURS, IndexFields.ANY, Field.Store.NO));
+            return;
+        }
+        for (int h : s.hours()) {
+            d.add(new StringField(IndexFields.HOURS, IndexFields.hourTerm(s.timezone(), h),
+                    Field.Store.NO));
+        }
     }
 
     private static void addOrAny(Document d, String field, List<String> values) {

@@ -6,6 +6,7 @@ import io.precis.matcher.text.TextAnalysis;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -43,6 +44,8 @@ public final class CampaignIndex implements Closeable {
     private final SearcherManager searchers;
     private final ConcurrentHashMap<String, IndexedCampaign> live = new ConcurrentHashMap<>();
     private final Object writeLock = new Object();
+    /** Time zones of campaigns with schedule hours; only grows (a handful of zones in practice). */
+    private final Set<ZoneId> hourZones = ConcurrentHashMap.newKeySet();
 
     /** An empty index using {@link TextAnalysis#shared()}. */
     public CampaignIndex() {
@@ -72,6 +75,7 @@ public final class CampaignIndex implements Closeable {
             return;
         }
         IndexedCampaign ic = IndexedCampaign.of(c, analysis);
+        noteZone(c);
         synchronized (writeLock) {
             try {
                 writer.updateDocuments(idTerm(c.id()), CampaignDocuments.of(ic));
@@ -104,6 +108,7 @@ public final class CampaignIndex implements Closeable {
         for (Campaign c : campaigns) {
             if (c.status() == CampaignStatus.ACTIVE) {
                 IndexedCampaign ic = IndexedCampaign.of(c, analysis);
+                noteZone(c);
                 next.put(c.id(), ic);
             }
         }
@@ -112,12 +117,31 @@ public final class CampaignIndex implements Closeable {
             try {
                 writer.deleteAll();
                 writer.addDocuments(docs);
+                // One segment: every query clause pays a per-segment cost, and a bulk load
+                // leaves dozens of small segments behind (later upserts add a few more, which
+                // the merge policy folds in as usual).
+                writer.forceMerge(1);
                 live.putAll(next);
                 live.keySet().retainAll(next.keySet());
                 searchers.maybeRefreshBlocking();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    /**
+     * The time zones of every indexed campaign with schedule hours (and possibly of campaigns
+     * since removed): a request asks for the local hour in each. Noted before the campaign's
+     * documents are written, so a search never sees a document whose zone is missing here.
+     */
+    public Set<ZoneId> hourZones() {
+        return hourZones;
+    }
+
+    private void noteZone(Campaign c) {
+        if (!c.schedule().hours().isEmpty()) {
+            hourZones.add(c.schedule().timezone());
         }
     }
 

@@ -26,11 +26,12 @@ public final class IndexFields {
     /** Schedule end (exclusive), epoch milliseconds, LongPoint; Long.MAX_VALUE when unset. */
     public static final String END = "end";
 
-    // Indexed already, not yet queried: the user-attribute dimensions of the full targeting
-    // work. Until the request carries the user's (consented) values, the matcher asks for ANY
-    // only, so a campaign that needs them does not match (API.md: without consent it must not).
-    /** Demographic: age bands such as 25-34, or {@link #ANY}. */
+    /** Schedule hours: {@link #hourTerm} values, or {@link #ANY} when every hour serves. */
+    public static final String HOURS = "hours";
+    /** Demographic: {@link #ANY}, or {@link #TARGETED} when the campaign has age bands. */
     public static final String AGE_BAND = "age_band";
+    /** Demographic: the age bands as IntRange values [min, max] (absent when untargeted). */
+    public static final String AGE_RANGE = "age_range";
     /** Demographic: f, m, x, or {@link #ANY}. */
     public static final String GENDER = "gender";
     /** Demographic: region codes as targeted (CN-11), or {@link #ANY}. */
@@ -41,8 +42,16 @@ public final class IndexFields {
     public static final String EXCLUDE_SEGMENT = "exclude_segment";
     /** Geo: {@link #GEO_RADIUS} when the campaign has a geofence, else {@link #ANY}. */
     public static final String GEO = "geo";
-    /** The {@link #GEO} term of a campaign with a radius (the shape itself comes later). */
+    /** The {@link #GEO} term of a campaign with a radius. */
     public static final String GEO_RADIUS = "radius";
+    /**
+     * Geo: LatLonShape polygons covering the campaign's circle (its bounding box, split at the
+     * antimeridian); a point query with the user's location finds the candidates, the exact
+     * distance is re-checked on them.
+     */
+    public static final String GEO_SHAPE = "geo_shape";
+    /** The term of a dimension the campaign targets through a separate numeric field. */
+    public static final String TARGETED = "targeted";
 
     private IndexFields() {
     }
@@ -55,6 +64,11 @@ public final class IndexFields {
     /** The {@link #CONTEXT} term of a category; categories compare case-insensitively. */
     public static String categoryTerm(String category) {
         return "c:" + normaliseCategory(category);
+    }
+
+    /** The {@link #HOURS} term of local hour {@code hour} in {@code zone}. */
+    public static String hourTerm(java.time.ZoneId zone, int hour) {
+        return zone.getId() + "|" + hour;
     }
 
     /** A category as compared: trimmed and lower case. */

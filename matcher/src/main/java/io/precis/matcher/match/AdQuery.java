@@ -11,15 +11,23 @@ import java.util.Objects;
  * @param site the host the slot is on, or null when unknown (then only campaigns without an
  *     allow-list match)
  * @param page null is read as {@link PageContext#EMPTY}
- * @param now the request time: schedules are checked against it
+ * @param now the request time: schedules, caps, budgets and pacing are checked against it
  * @param count how many ads at most; 0 or less asks for none
  * @param purposes what the user allows; null is read as {@link Purposes#NONE}
+ * @param user what is known about the user; null is read as {@link UserContext#ANONYMOUS}
  */
 public record AdQuery(String slotFormat, String site, PageContext page, Instant now, int count,
-                      Purposes purposes) {
+                      Purposes purposes, UserContext user) {
     public AdQuery {
         page = page == null ? PageContext.EMPTY : page;
         Objects.requireNonNull(now, "now");
         purposes = purposes == null ? Purposes.NONE : purposes;
+        user = user == null ? UserContext.ANONYMOUS : user;
+    }
+
+    /** A request without user attributes ({@link UserContext#ANONYMOUS}). */
+    public AdQuery(String slotFormat, String site, PageContext page, Instant now, int count,
+                   Purposes purposes) {
+        this(slotFormat, site, page, now, count, purposes, UserContext.ANONYMOUS);
     }
 }

@@ -1,22 +1,29 @@
 package io.precis.matcher.match;
 
+import io.precis.matcher.auction.CampaignStats;
+import io.precis.matcher.auction.SecondPrice;
 import io.precis.matcher.campaign.Campaign;
 import io.precis.matcher.campaign.Creative;
+import io.precis.matcher.delivery.DeliveryLedger;
 import io.precis.matcher.index.CampaignIndex;
 import io.precis.matcher.index.IndexedCampaign;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
 /**
  * Chooses the ads for a request: candidates from the {@link CampaignIndex} in one query, exact
- * checks by {@link Eligibility}, then the best {@code count} by score, one ad per campaign.
- * Thread-safe.
+ * targeting checks by {@link Eligibility}, scores by {@link Ranking}, then an auction: best
+ * score first, skipping campaigns whose frequency cap or budget is used up or that pacing holds
+ * back, until {@code count} winners and one runner-up are found; each winner pays the second
+ * price ({@link SecondPrice}) against the ad ranked below it. One ad per campaign.
+ * Thread-safe when its ledger, stats and random generator are.
  */
 public final class CampaignMatcher {
     /** Best first: higher score, then campaign id for a stable order between equal scores. */
@@ -24,16 +31,39 @@ public final class CampaignMatcher {
             .reversed().thenComparing(s -> s.campaign().campaign().id());
 
     private final CampaignIndex index;
+    private final CampaignStats stats;
+    private final Delivery delivery;
     private final RandomGenerator random;
 
-    /** A matcher over {@code index}; creatives are picked with {@link ThreadLocalRandom}. */
+    /**
+     * A matcher over {@code index} with nothing delivered yet (no caps reached, budgets unspent)
+     * and no history (priors for click and conversion rates); random choices by ThreadLocalRandom.
+     */
     public CampaignMatcher(CampaignIndex index) {
-        this(index, null);
+        this(index, DeliveryLedger.none(), CampaignStats.none(), null);
     }
 
     /** As above, picking creatives with {@code random} (null = ThreadLocalRandom); for tests. */
     CampaignMatcher(CampaignIndex index, RandomGenerator random) {
+        this(index, DeliveryLedger.none(), CampaignStats.none(), random);
+    }
+
+    /** A matcher consulting {@code ledger} for caps, budgets and pacing; no rate history. */
+    public CampaignMatcher(CampaignIndex index, DeliveryLedger ledger, RandomGenerator random) {
+        this(index, ledger, CampaignStats.none(), random);
+    }
+
+    /**
+     * @param ledger what was delivered: frequency caps, budgets and pacing are checked against it
+     * @param stats each campaign's impressions, clicks and conversions, for expected rates
+     * @param random for pacing draws and creative choice; null = ThreadLocalRandom (a shared
+     *     generator must be thread-safe)
+     */
+    public CampaignMatcher(CampaignIndex index, DeliveryLedger ledger, CampaignStats stats,
+                           RandomGenerator random) {
         this.index = index;
+        this.stats = stats;
+        this.delivery = new Delivery(ledger, random);
         this.random = random;
     }
 
@@ -42,59 +72,87 @@ public final class CampaignMatcher {
         if (q.count() <= 0) {
             return List.of();
         }
-        Request r = request(q);
-        List<IndexedCampaign> candidates = new ArrayList<>();
-        for (String id : index.candidateIds(CandidateQuery.of(r.format, r.sites, r.page, q.now()))) {
-            IndexedCampaign ic = index.get(id);
-            if (ic != null) { // removed since the reader was opened
-                candidates.add(ic);
-            }
-        }
-        return rank(q, r, candidates);
+        Request r = Request.of(q, index.analysis());
+        return auction(q, r, score(r, candidates(r)));
     }
 
-    /** {@link #match} by checking every serving campaign, without the index query: the oracle. */
+    /**
+     * Every campaign that may serve this request, by id (sorted), with the kinds it matched on:
+     * targeting, schedule, frequency caps and budgets, but not pacing (a random throttle) and
+     * regardless of {@code count}. For oracle tests and diagnostics.
+     */
+    public Map<String, List<TargetingKind>> eligible(AdQuery q) {
+        Request r = Request.of(q, index.analysis());
+        Map<String, List<TargetingKind>> out = new TreeMap<>();
+        for (IndexedCampaign ic : candidates(r)) {
+            Fit fit = Eligibility.fit(ic, r);
+            if (fit != null && delivery.allows(ic.campaign(), r.pseudonym(), r.now())) {
+                out.put(ic.campaign().id(), fit.kinds());
+            }
+        }
+        return out;
+    }
+
+    /** {@link #match} by checking every serving campaign, without the index query. */
     List<MatchedAd> matchByBruteForce(AdQuery q) {
         if (q.count() <= 0) {
             return List.of();
         }
-        return rank(q, request(q), List.copyOf(index.campaigns()));
+        Request r = Request.of(q, index.analysis());
+        return auction(q, r, score(r, List.copyOf(index.campaigns())));
     }
 
-    private Request request(AdQuery q) {
-        String format = q.slotFormat() == null || q.slotFormat().isBlank() ? null
-                : q.slotFormat().strip().toLowerCase(Locale.ROOT);
-        return new Request(format, SiteNames.withParents(SiteNames.normalise(q.site())),
-                PageText.of(q.page(), index.analysis()));
+    private List<IndexedCampaign> candidates(Request r) {
+        List<IndexedCampaign> out = new ArrayList<>();
+        for (String id : index.candidateIds(CandidateQuery.of(r, index.hourZones()))) {
+            IndexedCampaign ic = index.get(id);
+            if (ic != null) { // removed since the reader was opened
+                out.add(ic);
+            }
+        }
+        return out;
     }
 
-    private List<MatchedAd> rank(AdQuery q, Request r, Collection<IndexedCampaign> candidates) {
-        // Keep only the best count: the head of this queue is the worst kept.
-        PriorityQueue<Scored> kept = new PriorityQueue<>(BEST.reversed());
+    private List<Scored> score(Request r, Collection<IndexedCampaign> candidates) {
+        List<Scored> out = new ArrayList<>();
         for (IndexedCampaign ic : candidates) {
-            int hits = Eligibility.hits(ic, r.format, r.sites, r.page, q.now());
-            if (hits == Eligibility.INELIGIBLE) {
+            Fit fit = Eligibility.fit(ic, r);
+            if (fit == null) {
                 continue;
             }
             Campaign c = ic.campaign();
-            boolean contextual = c.targeting().isContextual();
-            double relevance = Ranking.relevance(contextual, hits);
-            double score = Ranking.valuePerImpression(c.bid()) * relevance
-                    * Ranking.goalWeight(c.goal());
-            kept.add(new Scored(ic, contextual, relevance, score));
-            if (kept.size() > q.count()) {
-                kept.poll();
+            double relevance = Ranking.relevance(fit, c.goal());
+            out.add(new Scored(ic, fit, relevance,
+                    Ranking.valuePerImpression(c, stats) * relevance));
+        }
+        return out;
+    }
+
+    /**
+     * Pops the best-scored campaigns (a heap: only the few popped are ordered) until count
+     * winners and a runner-up pass the delivery limits, then prices each winner against the
+     * next one.
+     */
+    private List<MatchedAd> auction(AdQuery q, Request r, List<Scored> scored) {
+        PriorityQueue<Scored> heap = new PriorityQueue<>(Math.max(1, scored.size()), BEST);
+        heap.addAll(scored);
+        List<Scored> ranked = new ArrayList<>(q.count() + 1);
+        while (ranked.size() <= q.count() && !heap.isEmpty()) {
+            Scored s = heap.poll();
+            Campaign c = s.campaign().campaign();
+            if (delivery.allows(c, r.pseudonym(), r.now()) && delivery.paced(c, r.now())) {
+                ranked.add(s);
             }
         }
-        List<Scored> best = new ArrayList<>(kept);
-        best.sort(BEST);
-        List<MatchedAd> ads = new ArrayList<>(best.size());
-        for (Scored s : best) {
+        int winners = Math.min(q.count(), ranked.size());
+        List<MatchedAd> ads = new ArrayList<>(winners);
+        for (int i = 0; i < winners; i++) {
+            Scored s = ranked.get(i);
             Campaign c = s.campaign().campaign();
-            List<TargetingKind> matchedBy = s.contextual
-                    ? List.of(TargetingKind.CONTEXTUAL) : List.of();
-            ads.add(new MatchedAd(c, pickCreative(c, r.format), matchedBy, s.relevance, s.score,
-                    c.bid().amount()));
+            double runnerUp = i + 1 < ranked.size() ? ranked.get(i + 1).score()
+                    : SecondPrice.RESERVE_SCORE;
+            ads.add(new MatchedAd(c, pickCreative(c, r.format()), s.fit().kinds(), s.relevance(),
+                    s.score(), SecondPrice.price(c.bid().amount(), s.score(), runnerUp)));
         }
         return ads;
     }
@@ -107,10 +165,6 @@ public final class CampaignMatcher {
         return fitting.get(rnd.nextInt(fitting.size()));
     }
 
-    private record Request(String format, List<String> sites, PageText page) {
-    }
-
-    private record Scored(IndexedCampaign campaign, boolean contextual, double relevance,
-                          double score) {
+    private record Scored(IndexedCampaign campaign, Fit fit, double relevance, double score) {
     }
 }

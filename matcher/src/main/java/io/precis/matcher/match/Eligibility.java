@@ -1,63 +1,127 @@
 package io.precis.matcher.match;
 
+import io.precis.matcher.campaign.AgeBand;
 import io.precis.matcher.campaign.Campaign;
 import io.precis.matcher.campaign.CampaignStatus;
+import io.precis.matcher.campaign.Geo;
 import io.precis.matcher.campaign.Targeting;
 import io.precis.matcher.index.IndexedCampaign;
 import io.precis.matcher.text.Phrase;
-import java.time.Instant;
 import java.util.List;
 
 /**
- * The exact rules of API.md for one campaign and one request. The index only narrows the
- * candidates; this decides, and gives the number of contextual hits for ranking.
+ * The exact targeting rules of API.md for one campaign and one request. The index only narrows
+ * the candidates; this decides, and measures the fit for ranking. Delivery limits (caps,
+ * budgets, pacing) are {@link Delivery}'s.
  */
 final class Eligibility {
-    /** Returned by {@link #hits} when the campaign may not serve. */
-    static final int INELIGIBLE = -1;
-
     private Eligibility() {
     }
 
-    /**
-     * The campaign's contextual hits (keyword phrases and categories found on the page; 0 for a
-     * campaign without contextual targeting), or {@link #INELIGIBLE}.
-     */
-    static int hits(IndexedCampaign ic, String format, List<String> sites, PageText page,
-                    Instant now) {
+    /** How {@code ic} fits {@code r}, or null when its targeting rules it out. */
+    static Fit fit(IndexedCampaign ic, Request r) {
         Campaign c = ic.campaign();
         Targeting t = c.targeting();
         if (c.status() != CampaignStatus.ACTIVE
-                || !fitsFormat(c, format)
-                || !fitsSite(t, sites)
-                || !c.schedule().isOpenAt(now)
-                || needsUserAttributes(t)) {
-            return INELIGIBLE;
+                || (r.format() != null && !ic.formats().contains(r.format()))
+                || !fitsSite(t, r.sites())
+                || !c.schedule().isOpenAt(r.now())) {
+            return null;
+        }
+        int demographic = demographicHits(ic, r);
+        if (demographic < 0) {
+            return null;
+        }
+        int segments = 0;
+        if (!ic.segments().isEmpty()) {
+            for (String s : ic.segments()) { // empty without personalisation
+                if (r.segments().contains(s)) {
+                    segments++;
+                }
+            }
+            if (segments == 0) {
+                return null;
+            }
+        }
+        for (String s : ic.excludeSegments()) {
+            if (r.segments().contains(s)) {
+                return null;
+            }
+        }
+        boolean geo = false;
+        if (t.geo() != null) {
+            if (!within(t.geo(), r)) {
+                return null;
+            }
+            geo = true;
         }
         for (Phrase p : ic.excludeKeywords()) {
-            if (page.text().contains(p)) {
-                return INELIGIBLE;
+            if (r.page().text().contains(p)) {
+                return null;
             }
-        }
-        if (!t.isContextual()) {
-            return 0;
         }
         int hits = 0;
-        for (Phrase p : ic.keywords()) {
-            if (page.text().contains(p)) {
-                hits++;
+        if (t.isContextual()) {
+            for (Phrase p : ic.keywords()) {
+                if (r.page().text().contains(p)) {
+                    hits++;
+                }
+            }
+            for (String category : ic.categories()) {
+                if (r.page().categories().contains(category)) {
+                    hits++;
+                }
+            }
+            if (hits == 0) {
+                return null;
             }
         }
-        for (String category : ic.categories()) {
-            if (page.categories().contains(category)) {
-                hits++;
-            }
-        }
-        return hits == 0 ? INELIGIBLE : hits;
+        return new Fit(hits, demographic, segments, geo);
     }
 
-    private static boolean fitsFormat(Campaign c, String format) {
-        return format == null || c.creatives().stream().anyMatch(cr -> cr.format().equals(format));
+    /** Targeted demographic dimensions the user fits (0..3), or -1 when one does not fit. */
+    private static int demographicHits(IndexedCampaign ic, Request r) {
+        int hits = 0;
+        if (!ic.ageBands().isEmpty()) {
+            if (r.age() == null || !inAnyBand(ic.ageBands(), r.age())) {
+                return -1;
+            }
+            hits++;
+        }
+        if (!ic.genders().isEmpty()) {
+            if (r.gender() == null || !ic.genders().contains(r.gender())) {
+                return -1;
+            }
+            hits++;
+        }
+        if (!ic.regions().isEmpty()) {
+            boolean in = false;
+            for (String region : r.regions()) { // the user's region and its ancestors
+                if (ic.regions().contains(region)) {
+                    in = true;
+                    break;
+                }
+            }
+            if (!in) {
+                return -1;
+            }
+            hits++;
+        }
+        return hits;
+    }
+
+    private static boolean inAnyBand(List<AgeBand> bands, int age) {
+        for (AgeBand b : bands) {
+            if (b.contains(age)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean within(Geo g, Request r) {
+        return r.geo() != null && GeoDistance.meters(g.lat(), g.lon(), r.geo().lat(),
+                r.geo().lon()) <= g.radiusKm() * 1000;
     }
 
     private static boolean fitsSite(Targeting t, List<String> sites) {
@@ -67,14 +131,5 @@ final class Eligibility {
             return false;
         }
         return sites.stream().noneMatch(block::contains);
-    }
-
-    /**
-     * Demographic, behavioural and geo targeting need the user's consented attributes, which
-     * requests do not carry yet: such a campaign does not match (API.md: without consent, a
-     * campaign that requires them does not match). Excluded segments alone do not need them.
-     */
-    private static boolean needsUserAttributes(Targeting t) {
-        return t.isDemographic() || t.isBehavioural() || t.geo() != null;
     }
 }

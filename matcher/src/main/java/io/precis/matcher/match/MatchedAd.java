@@ -2,6 +2,7 @@ package io.precis.matcher.match;
 
 import io.precis.matcher.campaign.Campaign;
 import io.precis.matcher.campaign.Creative;
+import io.precis.matcher.delivery.Money;
 import java.math.BigDecimal;
 import java.util.List;
 
@@ -10,13 +11,23 @@ import java.util.List;
  *
  * @param creative one of the campaign's creatives that fits the slot
  * @param matchedBy the targeting kinds the ad matched on; empty for an untargeted campaign
- * @param relevance 1 for untargeted, higher the more the page matches
- * @param score what ads are ranked by (value per impression × relevance × goal weight)
- * @param price what the advertiser pays per unit of its bid model (first price for now)
+ * @param relevance 1 for untargeted, higher the better the fit (weighted by the goal)
+ * @param score what ads are ranked by (expected value per impression × relevance)
+ * @param price the second price charged, in the unit of the campaign's bid model (per thousand
+ *     impressions for CPM, per click for CPC, per conversion for CPA); never above the bid
  */
 public record MatchedAd(Campaign campaign, Creative creative, List<TargetingKind> matchedBy,
                         double relevance, double score, BigDecimal price) {
     public MatchedAd {
         matchedBy = List.copyOf(matchedBy);
+    }
+
+    /**
+     * What one billable event of this ad costs, in micros (1 unit = 1,000,000): the impression
+     * for CPM (price / 1000), the click for CPC, the conversion for CPA. Record it with the
+     * impression, and as spend when the billable event happens.
+     */
+    public long chargeMicros() {
+        return Money.chargeMicros(campaign.bid(), price);
     }
 }

@@ -184,7 +184,11 @@ class CampaignMatcherTest {
         List<MatchedAd> ads = matcher.match(new AdQuery(BANNER, null, null, NOW, 10, null));
         assertEquals(List.of("cpa", "cpm", "cpc"), ads.stream().map(a -> a.campaign().id()).toList());
         assertEquals(0.05, ads.get(0).score(), 1e-12);
-        assertEquals(new BigDecimal("100"), ads.get(0).price());
+        // Second price: each pays just enough to beat the next (cpa: 0.01 / (0.05 / 100) = 20),
+        // the last one the reserve (cpc: 0.001 / (0.005 / 0.5) = 0.1), plus one fen.
+        assertEquals(new BigDecimal("20.01"), ads.get(0).price());
+        assertEquals(new BigDecimal("5.01"), ads.get(1).price());
+        assertEquals(new BigDecimal("0.11"), ads.get(2).price());
     }
 
     @Test
@@ -210,7 +214,7 @@ class CampaignMatcherTest {
     }
 
     @Test
-    void campaignNeedingUserAttributesDoesNotMatchYet() {
+    void campaignNeedingUserAttributesDoesNotMatchAnAnonymousUser() {
         index.upsert(campaign("regional", 10, "\"targeting\": {\"regions\": [\"CN-11\"]}"));
         index.upsert(campaign("geo", 10,
                 "\"targeting\": {\"geo\": {\"lat\": 39.9, \"lon\": 116.4, \"radiusKm\": 3}}"));

@@ -1,0 +1,42 @@
+package io.precis.matcher.delivery;
+
+import io.precis.consent.identity.Pseudonym;
+import java.time.Instant;
+import java.time.LocalDate;
+
+/**
+ * What has been delivered so far, as the matcher consults it at match time for frequency caps,
+ * budgets and pacing. Implementations must be thread-safe and answer fast (they are asked for
+ * every ranked candidate until the winners are found). Money is in micros: 1 currency unit =
+ * 1,000,000 micros.
+ */
+public interface DeliveryLedger {
+    /** Impressions of campaign {@code campaignId} shown to {@code p} at or after {@code since}. */
+    int impressionsSince(Pseudonym p, String campaignId, Instant since);
+
+    /** Everything campaign {@code campaignId} has spent, in micros. */
+    long spentMicrosTotal(String campaignId);
+
+    /** What campaign {@code campaignId} spent on {@code day} of its own time zone, in micros. */
+    long spentMicrosOn(String campaignId, LocalDate day);
+
+    /** A ledger where nothing was ever delivered. */
+    static DeliveryLedger none() {
+        return new DeliveryLedger() {
+            @Override
+            public int impressionsSince(Pseudonym p, String campaignId, Instant since) {
+                return 0;
+            }
+
+            @Override
+            public long spentMicrosTotal(String campaignId) {
+                return 0;
+            }
+
+            @Override
+            public long spentMicrosOn(String campaignId, LocalDate day) {
+                return 0;
+            }
+        };
+    }
+}

@@ -1,0 +1,80 @@
+package io.precis.matcher.match;
+
+import io.precis.consent.identity.Pseudonym;
+import io.precis.matcher.campaign.Budget;
+import io.precis.matcher.campaign.Campaign;
+import io.precis.matcher.campaign.FrequencyCap;
+import io.precis.matcher.delivery.DeliveryLedger;
+import io.precis.matcher.delivery.Money;
+import io.precis.matcher.delivery.Pacing;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * Delivery limits at match time, from the {@link DeliveryLedger}: frequency caps and budgets
+ * (deterministic: part of eligibility) and pacing (a random throttle on eligible campaigns).
+ */
+final class Delivery {
+    private final DeliveryLedger ledger;
+    private final RandomGenerator random;
+
+    /** @param random null = ThreadLocalRandom */
+    Delivery(DeliveryLedger ledger, RandomGenerator random) {
+        this.ledger = ledger;
+        this.random = random;
+    }
+
+    /**
+     * Whether caps and budgets let {@code c} serve one more ad now.
+     *
+     * <p>Caps: a frequency-capped campaign needs a pseudonym to count against. Without one the
+     * cap cannot be checked, so the campaign does not serve: the advertiser's limit is never
+     * broken, and nothing (IP, device) is used to stand in for the missing identity.
+     *
+     * <p>Budgets: a campaign serves only while each limit has at least one maximum charge (its
+     * bid for one billable event) left, so spend never passes a limit by more than one bid
+     * (plus, for CPC/CPA, charges in flight from ads already shown).
+     */
+    boolean allows(Campaign c, Pseudonym p, Instant now) {
+        FrequencyCap cap = c.frequencyCap();
+        if (cap != null) {
+            if (p == null || ledger.impressionsSince(p, c.id(),
+                    now.minus(Duration.ofHours(cap.perHours()))) >= cap.impressions()) {
+                return false;
+            }
+        }
+        Budget b = c.budget();
+        if (b.total() == null && b.daily() == null) {
+            return true;
+        }
+        long maxCharge = Money.chargeMicros(c.bid(), c.bid().amount());
+        if (b.total() != null
+                && Money.micros(b.total()) - ledger.spentMicrosTotal(c.id()) < maxCharge) {
+            return false;
+        }
+        return b.daily() == null
+                || Money.micros(b.daily()) - ledger.spentMicrosOn(c.id(), today(c, now)) >= maxCharge;
+    }
+
+    /** Whether pacing lets {@code c} serve now ({@link Pacing}); always without a daily budget. */
+    boolean paced(Campaign c, Instant now) {
+        if (c.budget().daily() == null) {
+            return true;
+        }
+        double p = Pacing.serveProbability(Money.micros(c.budget().daily()),
+                ledger.spentMicrosOn(c.id(), today(c, now)),
+                Pacing.elapsedFraction(c.schedule(), now));
+        if (p >= 1) {
+            return true;
+        }
+        RandomGenerator rnd = random == null ? ThreadLocalRandom.current() : random;
+        return rnd.nextDouble() < p;
+    }
+
+    private static LocalDate today(Campaign c, Instant now) {
+        return now.atZone(c.schedule().timezone()).toLocalDate();
+    }
+}

@@ -1,0 +1,242 @@
+package io.precis.matcher.segment;
+
+import io.precis.consent.identity.Pseudonym;
+import io.precis.matcher.index.IndexFields;
+import io.precis.matcher.text.AnalysedText;
+import io.precis.matcher.text.Phrase;
+import io.precis.matcher.text.TextAnalysis;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Derives behavioural segments from users' stored events, keyed by pseudonym only.
+ *
+ * <ul>
+ *   <li>Keyword rules ({@link #define}): {@code minEvents} events within {@code withinDays}
+ *       whose text, query or category contains a rule keyword (campaign keyword analysis).
+ *   <li>{@code interest:<category>}: at least {@link #INTEREST_MIN_EVENTS} view or search
+ *       events in that category within {@link #INTEREST_DAYS} days.
+ *   <li>{@code lifecycle:}: new if first seen under {@link #NEW_DAYS} days ago; else active if
+ *       last seen under {@link #ACTIVE_DAYS} days ago with at least {@link #ACTIVE_MIN_EVENTS}
+ *       events in the last {@link #FREQUENCY_DAYS} days; else silent if last seen under
+ *       {@link #CHURN_DAYS} days ago; else churned.
+ *   <li>{@code value:A|B|C}: purchase totals ranked across users ({@link ValueTiers}).
+ * </ul>
+ *
+ * Segments are cached per pseudonym, recomputed on ingest, when rules change, and after
+ * {@link #CACHE_TTL} (lifecycle moves with time). Thread-safe.
+ */
+public final class SegmentService {
+    /** Events older than this are ignored and not accepted: half a year of behaviour at most. */
+    public static final int HISTORY_DAYS = 180;
+    /** Category interest needs repeated attention, not one stray click. */
+    public static final int INTEREST_MIN_EVENTS = 2;
+    /** Interest is recent: a month. */
+    public static final int INTEREST_DAYS = 30;
+    /** A user first seen within a week is new. */
+    public static final int NEW_DAYS = 7;
+    /** Active users were seen within two weeks... */
+    public static final int ACTIVE_DAYS = 14;
+    /** ...with at least this many events... */
+    public static final int ACTIVE_MIN_EVENTS = 3;
+    /** ...in the last 30 days. */
+    public static final int FREQUENCY_DAYS = 30;
+    /** Unseen for two months: churned (between ACTIVE_DAYS and this: silent). */
+    public static final int CHURN_DAYS = 60;
+    /** Lifecycle changes over days; an hour-old answer is fresh enough. */
+    public static final Duration CACHE_TTL = Duration.ofHours(1);
+
+    private final BehaviourStore store;
+    private final Clock clock;
+    private final TextAnalysis analysis;
+    private final ConcurrentHashMap<String, CompiledRule> rules = new ConcurrentHashMap<>();
+    private final AtomicLong rulesVersion = new AtomicLong();
+    private final ConcurrentHashMap<Pseudonym, Cached> cache = new ConcurrentHashMap<>();
+    private final ValueTiers tiers = new ValueTiers();
+
+    public SegmentService(BehaviourStore store, Clock clock) {
+        this(store, clock, TextAnalysis.shared());
+    }
+
+    public SegmentService(BehaviourStore store, Clock clock, TextAnalysis analysis) {
+        this.store = store;
+        this.clock = clock;
+        this.analysis = analysis;
+    }
+
+    /** Adds or replaces the keyword rule {@code r.id()}; segments are recomputed when next read. */
+    public void define(SegmentRule r) {
+        List<Phrase> phrases = r.keywords().stream().map(analysis::phrase).toList();
+        rules.put(r.id(), new CompiledRule(r, phrases));
+        rulesVersion.incrementAndGet();
+    }
+
+    /** The keyword rules defined, by id. */
+    public Map<String, SegmentRule> rules() {
+        Map<String, SegmentRule> out = new HashMap<>();
+        rules.forEach((id, c) -> out.put(id, c.rule()));
+        return out;
+    }
+
+    /**
+     * Stores {@code p}'s events (those not older than {@link #HISTORY_DAYS} days) and recomputes
+     * its segments. The caller has checked the profiling consent.
+     *
+     * @return how many events were accepted (the rest are dropped as too old)
+     */
+    public int ingest(Pseudonym p, List<BehaviourEvent> events) {
+        Instant cutoff = clock.instant().minus(Duration.ofDays(HISTORY_DAYS));
+        List<BehaviourEvent> accepted = events.stream().filter(e -> !e.ts().isBefore(cutoff))
+                .toList();
+        if (!accepted.isEmpty()) {
+            store.append(p, accepted);
+            cache.put(p, compute(p));
+        }
+        return accepted.size();
+    }
+
+    /** {@code p}'s segments now; empty for an unknown user. */
+    public Set<String> segments(Pseudonym p) {
+        Instant now = clock.instant();
+        long version = rulesVersion.get();
+        Cached c = cache.get(p);
+        if (c == null || c.rulesVersion() != version
+                || now.isAfter(c.computedAt().plus(CACHE_TTL))) {
+            c = compute(p);
+            cache.put(p, c);
+        }
+        String tier = tiers.tier(p);
+        if (tier == null) {
+            return c.segments();
+        }
+        Set<String> out = new TreeSet<>(c.segments());
+        out.add("value:" + tier);
+        return Set.copyOf(out);
+    }
+
+    /** Deletes {@code p}'s behaviour and everything derived from it. */
+    public void erase(Pseudonym p) {
+        store.erase(p);
+        cache.remove(p);
+        tiers.remove(p);
+    }
+
+    private Cached compute(Pseudonym p) {
+        long version = rulesVersion.get();
+        Instant now = clock.instant();
+        Instant cutoff = now.minus(Duration.ofDays(HISTORY_DAYS));
+        List<BehaviourEvent> events = new ArrayList<>();
+        for (BehaviourEvent e : store.read(p)) {
+            if (!e.ts().isBefore(cutoff)) {
+                events.add(e);
+            }
+        }
+        Set<String> out = new TreeSet<>();
+        keywordSegments(events, now, out);
+        interestSegments(events, now, out);
+        String lifecycle = lifecycle(events, now);
+        if (lifecycle != null) {
+            out.add("lifecycle:" + lifecycle);
+        }
+        long purchases = 0;
+        for (BehaviourEvent e : events) {
+            if (e.type() == BehaviourEvent.Type.PURCHASE) {
+                purchases = Math.addExact(purchases, e.valueMicros());
+            }
+        }
+        tiers.update(p, purchases);
+        return new Cached(Set.copyOf(out), now, version);
+    }
+
+    private void keywordSegments(List<BehaviourEvent> events, Instant now, Set<String> out) {
+        if (rules.isEmpty()) {
+            return;
+        }
+        int longest = rules.values().stream().mapToInt(r -> r.rule().withinDays()).max().orElse(0);
+        Instant oldest = now.minus(Duration.ofDays(longest));
+        Map<String, Integer> hits = new HashMap<>();
+        for (BehaviourEvent e : events) {
+            if (e.ts().isBefore(oldest)) {
+                continue;
+            }
+            AnalysedText text = null;
+            for (CompiledRule r : rules.values()) {
+                if (e.ts().isBefore(now.minus(Duration.ofDays(r.rule().withinDays())))) {
+                    continue;
+                }
+                if (text == null) { // analyse lazily, once per event
+                    List<String> parts = new ArrayList<>(3);
+                    parts.add(e.text());
+                    parts.add(e.query());
+                    parts.add(e.category());
+                    text = analysis.analyse(parts);
+                }
+                for (Phrase ph : r.phrases()) {
+                    if (text.contains(ph)) {
+                        hits.merge(r.rule().id(), 1, Integer::sum);
+                        break;
+                    }
+                }
+            }
+        }
+        for (CompiledRule r : rules.values()) {
+            if (hits.getOrDefault(r.rule().id(), 0) >= r.rule().minEvents()) {
+                out.add(r.rule().id());
+            }
+        }
+    }
+
+    private static void interestSegments(List<BehaviourEvent> events, Instant now, Set<String> out) {
+        Instant since = now.minus(Duration.ofDays(INTEREST_DAYS));
+        Map<String, Integer> counts = new HashMap<>();
+        for (BehaviourEvent e : events) {
+            if (e.category() != null && !e.ts().isBefore(since)
+                    && (e.type() == BehaviourEvent.Type.VIEW || e.type() == BehaviourEvent.Type.SEARCH)) {
+                counts.merge(IndexFields.normaliseCategory(e.category()), 1, Integer::sum);
+            }
+        }
+        counts.forEach((category, n) -> {
+            if (n >= INTEREST_MIN_EVENTS) {
+                out.add("interest:" + category);
+            }
+        });
+    }
+
+    /** new, active, silent or churned; null without events. */
+    static String lifecycle(List<BehaviourEvent> events, Instant now) {
+        if (events.isEmpty()) {
+            return null;
+        }
+        Instant first = events.get(0).ts();
+        Instant last = first;
+        int recent = 0;
+        Instant frequencySince = now.minus(Duration.ofDays(FREQUENCY_DAYS));
+        for (BehaviourEvent e : events) {
+            first = e.ts().isBefore(first) ? e.ts() : first;
+            last = e.ts().isAfter(last) ? e.ts() : last;
+            recent += e.ts().isBefore(frequencySince) ? 0 : 1;
+        }
+        if (first.isAfter(now.minus(Duration.ofDays(NEW_DAYS)))) {
+            return "new";
+        }
+        if (last.isAfter(now.minus(Duration.ofDays(ACTIVE_DAYS))) && recent >= ACTIVE_MIN_EVENTS) {
+            return "active";
+        }
+        return last.isAfter(now.minus(Duration.ofDays(CHURN_DAYS))) ? "silent" : "churned";
+    }
+
+    private record CompiledRule(SegmentRule rule, List<Phrase> phrases) {
+    }
+
+    private record Cached(Set<String> segments, Instant computedAt, long rulesVersion) {
+    }
+}
