@@ -1,11 +1,16 @@
 package io.precis.reports.event;
 
 import io.precis.consent.crypto.Digests;
+import io.precis.reports.invalid.ClickContext;
+import io.precis.reports.invalid.ClickFacts;
+import io.precis.reports.invalid.ClickJudge;
+import io.precis.reports.invalid.PrefetchRule;
 import io.precis.reports.token.AdServed;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -15,27 +20,31 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Applies the counting rules to one batch inside the caller's transaction: repeats, clicks
- * without an impression, attribution within the click window, order-id de-duplication, cost.
- * Runs on the single writer thread only, so it needs no locking.
+ * Applies the counting rules to one batch inside the caller's transaction: repeats, invalid
+ * clicks ({@link ClickJudge}), attribution within the click or view window, order-id
+ * de-duplication, cost; then adds the new rows to the roll-ups. Runs on the single writer
+ * thread only, so it needs no locking.
  *
  * <p>Cost rules (stored in nanos, 10^-9 units, so nothing is rounded at write time): a CPM
  * impression costs priceMicros nanos (= price / 1000 per impression, exactly); a valid CPC
- * click costs priceMicros × 1000; an attributed conversion of a CPA click costs the click's
+ * click costs priceMicros × 1000; an attributed conversion of a CPA ad costs its
  * priceMicros × 1000. Everything else costs 0.
  */
 final class BatchWriter {
-    static final String NO_IMPRESSION = "no_impression";
     static final String UNKNOWN_CLICK = "unknown_click";
     static final String INVALID_CLICK = "invalid_click";
     static final String OUTSIDE_WINDOW = "outside_window";
+    /** A view-through candidate (pseudonym, no creditable click) without an impression in the window. */
+    static final String NO_VIEW = "no_view";
     /** Micros to nanos. */
     private static final long NANOS_PER_MICRO = 1000;
 
-    private final Duration clickWindow;
+    private final AttributionPolicy attribution;
+    private final ClickJudge judge;
 
-    BatchWriter(Duration clickWindow) {
-        this.clickWindow = clickWindow;
+    BatchWriter(AttributionPolicy attribution, ClickJudge judge) {
+        this.attribution = attribution;
+        this.judge = judge;
     }
 
     /** Writes the batch's new rows; returns, per event in order, the outcome to complete it with. */
@@ -43,17 +52,25 @@ final class BatchWriter {
         Set<String> keys = new LinkedHashSet<>();
         Set<String> clickIds = new LinkedHashSet<>();
         Set<String> orderIds = new LinkedHashSet<>();
+        Set<String> viewers = new LinkedHashSet<>();
+        Instant earliest = null;
         for (PendingEvent e : batch) {
             switch (e) {
                 case PendingEvent.Impression i -> keys.add(impressionKey(i.token().ad()));
                 case PendingEvent.Click k -> {
                     keys.add(impressionKey(k.token().ad()));
-                    keys.add(clickKey(k.token().ad()));
+                    keys.add(clickKey(k.token().ad(), k.context()));
                 }
                 case PendingEvent.Conversion v -> {
-                    clickIds.add(v.request().clickId());
+                    if (v.request().clickId() != null) {
+                        clickIds.add(v.request().clickId());
+                    }
                     if (v.request().orderId() != null) {
                         orderIds.add(v.request().orderId());
+                    }
+                    if (v.request().measurementPseudonym() != null) {
+                        viewers.add(v.request().measurementPseudonym().value());
+                        earliest = earliest == null || v.at().isBefore(earliest) ? v.at() : earliest;
                     }
                 }
                 case PendingEvent.Stop s -> { }
@@ -66,35 +83,48 @@ final class BatchWriter {
             if (s.dedupeKey() != null) {
                 byKey.put(s.dedupeKey(), s);
             }
-            if (StoredEvent.CLICK.equals(s.kind()) && s.clickId() != null) {
+            if (StoredEvent.CLICK.equals(s.kind()) && s.clickId() != null && !PrefetchRule.REASON.equals(s.reason())) {
                 clicks.put(s.clickId(), s);
+            }
+        }
+        Map<String, List<StoredEvent>> views = new HashMap<>();
+        if (earliest != null) {
+            long since = earliest.minus(attribution.viewWindow()).toEpochMilli();
+            for (StoredEvent s : EventSql.impressionsOf(c, viewers, since)) {
+                views.computeIfAbsent(s.pseudonym(), p -> new ArrayList<>()).add(s);
             }
         }
         List<StoredEvent> inserts = new ArrayList<>();
         List<Object> outcomes = new ArrayList<>(batch.size());
         for (PendingEvent e : batch) {
             Object outcome = switch (e) {
-                case PendingEvent.Impression i -> impression(i, byKey, inserts);
+                case PendingEvent.Impression i -> impression(i, byKey, views, inserts);
                 case PendingEvent.Click k -> click(k, byKey, clicks, inserts);
-                case PendingEvent.Conversion v -> conversion(v, byKey, clicks, inserts);
+                case PendingEvent.Conversion v -> conversion(v, byKey, clicks, views, inserts);
                 case PendingEvent.Stop s -> null;
             };
             outcomes.add(outcome);
         }
         EventSql.insert(c, inserts);
+        Map<RollupCell, Tally> cells = new HashMap<>();
+        inserts.forEach(row -> RollupCell.addTo(cells, row));
+        RollupSql.apply(c, cells);
         return outcomes;
     }
 
     private ImpressionOutcome impression(PendingEvent.Impression i, Map<String, StoredEvent> byKey,
-                                         List<StoredEvent> inserts) {
+                                         Map<String, List<StoredEvent>> views, List<StoredEvent> inserts) {
         AdServed ad = i.token().ad();
         String key = impressionKey(ad);
         if (byKey.containsKey(key)) {
             return new ImpressionOutcome(false);
         }
-        long cost = "CPM".equals(ad.bidModel()) ? ad.priceMicros() : 0;
+        long cost = impressionCost(ad);
         StoredEvent row = StoredEvent.ofAd(StoredEvent.IMPRESSION, i.at(), ad, cost, true, null, null, key);
         byKey.put(key, row);
+        if (ad.pseudonym() != null) {
+            views.computeIfAbsent(ad.pseudonym(), p -> new ArrayList<>()).add(row);
+        }
         inserts.add(row);
         return new ImpressionOutcome(true);
     }
@@ -102,59 +132,106 @@ final class BatchWriter {
     private ClickOutcome click(PendingEvent.Click k, Map<String, StoredEvent> byKey,
                                Map<String, StoredEvent> clicks, List<StoredEvent> inserts) {
         AdServed ad = k.token().ad();
-        String key = clickKey(ad);
+        String key = clickKey(ad, k.context());
         StoredEvent earlier = byKey.get(key);
         if (earlier != null) {
             return new ClickOutcome(false, earlier.valid(), earlier.reason(), k.clickId());
         }
-        boolean valid = byKey.containsKey(impressionKey(ad));
-        String reason = valid ? null : NO_IMPRESSION;
-        long cost = valid && "CPC".equals(ad.bidModel()) ? ad.priceMicros() * NANOS_PER_MICRO : 0;
+        StoredEvent impression = byKey.get(impressionKey(ad));
+        String reason = judge.judge(new ClickFacts(ad, k.at(), impression == null ? null : impression.at(), k.context()));
+        boolean valid = reason == null;
+        long cost = clickCost(ad, valid);
         StoredEvent row = StoredEvent.ofAd(StoredEvent.CLICK, k.at(), ad, cost, valid, reason, k.clickId(), key);
         byKey.put(key, row);
-        clicks.put(k.clickId(), row);
+        if (!PrefetchRule.REASON.equals(reason)) {
+            clicks.put(k.clickId(), row); // a prefetch is no click a conversion may be credited to
+        }
         inserts.add(row);
         return new ClickOutcome(true, valid, reason, k.clickId());
     }
 
     private ConversionOutcome conversion(PendingEvent.Conversion v, Map<String, StoredEvent> byKey,
-                                         Map<String, StoredEvent> clicks, List<StoredEvent> inserts) {
+                                         Map<String, StoredEvent> clicks, Map<String, List<StoredEvent>> views,
+                                         List<StoredEvent> inserts) {
         ConversionRequest r = v.request();
-        StoredEvent click = clicks.get(r.clickId());
-        String reason = click == null ? UNKNOWN_CLICK
-                : !click.valid() ? INVALID_CLICK
-                : Duration.between(click.at(), v.at()).compareTo(clickWindow) > 0 ? OUTSIDE_WINDOW
-                : null;
-        if (reason != null) {
+        StoredEvent click = r.clickId() == null ? null : clicks.get(r.clickId());
+        String reason = null;
+        StoredEvent source = null;
+        if (r.clickId() != null) {
+            reason = click == null ? UNKNOWN_CLICK
+                    : !click.valid() ? INVALID_CLICK
+                    : Duration.between(click.at(), v.at()).compareTo(attribution.clickWindowOf(click.campaignId())) > 0
+                    ? OUTSIDE_WINDOW
+                    : null;
+            source = reason == null ? click : null;
+        }
+        boolean viewThrough = false;
+        if (source == null && r.measurementPseudonym() != null) {
+            source = latestView(views.get(r.measurementPseudonym().value()), r.advertiserId(), v.at());
+            viewThrough = source != null;
+            reason = source != null ? null : reason == null ? NO_VIEW : reason;
+        }
+        if (source == null) {
             // Kept for audit, never credited: no advertiser unless the click is known.
             inserts.add(new StoredEvent(StoredEvent.CONVERSION, v.at(),
                     click == null ? null : click.advertiserId(), click == null ? null : click.campaignId(),
                     click == null ? null : click.creativeId(), null, null, null, null, 0, 0,
-                    r.valueMicros(), r.currency(), r.event(), false, reason, r.clickId(), r.orderId(), null));
+                    r.valueMicros(), r.currency(), r.event(), false, reason, r.clickId(), r.orderId(), null,
+                    null, null));
             return new ConversionOutcome(true, false, null);
         }
-        String key = r.orderId() == null ? null : orderKey(click.campaignId(), r.orderId());
+        String key = r.orderId() == null ? null : orderKey(source.campaignId(), r.orderId());
         if (key != null && byKey.containsKey(key)) {
-            return new ConversionOutcome(false, true, click.campaignId());
+            return new ConversionOutcome(false, true, source.campaignId(), viewThrough);
         }
-        long cost = "CPA".equals(click.bidModel()) ? click.priceMicros() * NANOS_PER_MICRO : 0;
-        StoredEvent row = new StoredEvent(StoredEvent.CONVERSION, v.at(), click.advertiserId(),
-                click.campaignId(), click.creativeId(), click.slot(), click.site(), click.matchedBy(),
-                click.bidModel(), click.priceMicros(), cost, r.valueMicros(), r.currency(), r.event(),
-                true, null, r.clickId(), r.orderId(), key);
+        long cost = conversionCost(source.bidModel(), source.priceMicros());
+        StoredEvent row = new StoredEvent(StoredEvent.CONVERSION, v.at(), source.advertiserId(),
+                source.campaignId(), source.creativeId(), source.slot(), source.site(), source.matchedBy(),
+                source.bidModel(), source.priceMicros(), cost, r.valueMicros(), r.currency(), r.event(),
+                true, null, r.clickId(), r.orderId(), key, source.pseudonym(), source.region());
         if (key != null) {
             byKey.put(key, row);
         }
         inserts.add(row);
-        return new ConversionOutcome(true, true, click.campaignId());
+        return new ConversionOutcome(true, true, source.campaignId(), viewThrough);
+    }
+
+    /** The latest impression (of {@code advertiserId}, when given) within the view window before {@code at}. */
+    private StoredEvent latestView(List<StoredEvent> impressions, String advertiserId, Instant at) {
+        if (impressions == null) {
+            return null;
+        }
+        Instant since = at.minus(attribution.viewWindow());
+        StoredEvent best = null;
+        for (StoredEvent s : impressions) {
+            boolean inWindow = !s.at().isBefore(since) && !s.at().isAfter(at);
+            boolean ours = advertiserId == null || advertiserId.equals(s.advertiserId());
+            if (inWindow && ours && (best == null || s.at().isAfter(best.at()))) {
+                best = s;
+            }
+        }
+        return best;
+    }
+
+    static long impressionCost(AdServed ad) {
+        return "CPM".equals(ad.bidModel()) ? ad.priceMicros() : 0;
+    }
+
+    static long clickCost(AdServed ad, boolean valid) {
+        return valid && "CPC".equals(ad.bidModel()) ? ad.priceMicros() * NANOS_PER_MICRO : 0;
+    }
+
+    static long conversionCost(String bidModel, long priceMicros) {
+        return "CPA".equals(bidModel) ? priceMicros * NANOS_PER_MICRO : 0;
     }
 
     static String impressionKey(AdServed ad) {
         return "i:" + ad.adId();
     }
 
-    static String clickKey(AdServed ad) {
-        return "c:" + ad.adId();
+    /** A prefetch has its own key: the real click that may follow it must still count. */
+    static String clickKey(AdServed ad, ClickContext context) {
+        return (context.prefetch() ? "p:" : "c:") + ad.adId();
     }
 
     /** Hashed so any campaign and order id lengths fit the key column; length-prefixed to stay unambiguous. */

@@ -3,9 +3,15 @@ package io.precis.reports.event;
 /**
  * Result of recording a conversion.
  *
- * @param counted    false when an attributed conversion repeats an order id of its campaign
- * @param attributed true when credited to a valid click within the click window
- * @param campaignId the credited campaign; null unless attributed
+ * @param counted     false when an attributed conversion repeats an order id of its campaign
+ * @param attributed  true when credited to a valid click within its click window, or (view-through)
+ *                    to the consenting user's latest impression within the view window
+ * @param campaignId  the credited campaign; null unless attributed
+ * @param viewThrough true when credited to an impression rather than a click
  */
-public record ConversionOutcome(boolean counted, boolean attributed, String campaignId) {
+public record ConversionOutcome(boolean counted, boolean attributed, String campaignId, boolean viewThrough) {
+    /** A click-through or unattributed outcome. */
+    public ConversionOutcome(boolean counted, boolean attributed, String campaignId) {
+        this(counted, attributed, campaignId, false);
+    }
 }

@@ -1,22 +1,30 @@
 package io.precis.reports.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.precis.consent.identity.Pseudonym;
 import io.precis.reports.InvalidRequestException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
  * A validated conversion report ({@code POST /v1/t/conversion} body).
  *
- * @param clickId     the {@code precis_click} id the landing page received
- * @param event       conversion name, default {@code purchase}
- * @param valueMicros value in micro-units of {@code currency}, rounded half-up
- * @param currency    ISO 4217 code, default {@code CNY}
- * @param orderId     optional order id for de-duplication; may be null
+ * @param clickId              the {@code precis_click} id the landing page received; may be null
+ *                             only when {@code measurementPseudonym} is set
+ * @param event                conversion name, default {@code purchase}
+ * @param valueMicros          value in micro-units of {@code currency}, rounded half-up
+ * @param currency             ISO 4217 code, default {@code CNY}
+ * @param orderId              optional order id for de-duplication; may be null
+ * @param measurementPseudonym the converting user's pseudonym, which the gateway sets from the
+ *                             user's cookie only when the user gave the measurement purpose;
+ *                             null otherwise. It allows view-through attribution
+ * @param advertiserId         optional (body field {@code advertiser}): view-through credit is
+ *                             then given only to this advertiser's impressions; null allows any
  */
 public record ConversionRequest(String clickId, String event, long valueMicros, String currency,
-                                String orderId) {
+                                String orderId, Pseudonym measurementPseudonym, String advertiserId) {
     public static final String DEFAULT_EVENT = "purchase";
     public static final String DEFAULT_CURRENCY = "CNY";
     /** Click ids are 22 chars; 64 leaves room for future formats without inviting junk. */
@@ -27,16 +35,46 @@ public record ConversionRequest(String clickId, String event, long valueMicros, 
     /** A trillion currency units: far above any order, and × 10^6 still fits in a long. */
     static final BigDecimal MAX_VALUE = new BigDecimal("1e12");
     private static final BigDecimal MICROS = BigDecimal.valueOf(1_000_000);
+    static final int MAX_ADVERTISER_CHARS = 128;
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
-    /** Validates a JSON body; throws {@link InvalidRequestException} naming the bad field. */
+    public ConversionRequest {
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(currency, "currency");
+        if (clickId == null && measurementPseudonym == null) {
+            throw new IllegalArgumentException("a conversion needs a click id or a measurement pseudonym");
+        }
+    }
+
+    /** A click-through conversion without a user link. */
+    public ConversionRequest(String clickId, String event, long valueMicros, String currency, String orderId) {
+        this(clickId, event, valueMicros, currency, orderId, null, null);
+    }
+
+    /** Validates a JSON body that must name a click; throws {@link InvalidRequestException}. */
     public static ConversionRequest parse(JsonNode body) {
+        return parse(body, null);
+    }
+
+    /**
+     * Validates a JSON body; throws {@link InvalidRequestException} naming the bad field.
+     * {@code measurementPseudonym} (null without measurement consent) makes {@code click}
+     * optional and allows view-through attribution.
+     */
+    public static ConversionRequest parse(JsonNode body, Pseudonym measurementPseudonym) {
         if (body == null || !body.isObject()) {
             throw new InvalidRequestException("body", "body must be a JSON object");
         }
         String click = string(body, "click", MAX_CLICK_CHARS);
-        if (click == null || click.isBlank()) {
+        if (click != null && click.isBlank()) {
+            throw new InvalidRequestException("click", "click must not be blank");
+        }
+        if (click == null && measurementPseudonym == null) {
             throw new InvalidRequestException("click", "click is required");
+        }
+        String advertiser = string(body, "advertiser", MAX_ADVERTISER_CHARS);
+        if (advertiser != null && advertiser.isBlank()) {
+            throw new InvalidRequestException("advertiser", "advertiser must not be blank");
         }
         String event = string(body, "event", MAX_EVENT_CHARS);
         if (event == null) {
@@ -54,7 +92,8 @@ public record ConversionRequest(String clickId, String event, long valueMicros, 
         if (order != null && order.isBlank()) {
             throw new InvalidRequestException("id", "id must not be blank");
         }
-        return new ConversionRequest(click, event, valueMicros(body.get("value")), currency, order);
+        return new ConversionRequest(click, event, valueMicros(body.get("value")), currency, order,
+                measurementPseudonym, advertiser);
     }
 
     private static long valueMicros(JsonNode v) {

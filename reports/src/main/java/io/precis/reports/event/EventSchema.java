@@ -8,7 +8,8 @@ import javax.sql.DataSource;
 /**
  * The events table, created if absent in SQL that runs on H2 2.x and PostgreSQL 10+.
  *
- * <p>One row per recorded event; nothing about the user. {@code cost_nanos} is in
+ * <p>One row per recorded event. About the user only the measurement pseudonym (set only with
+ * measurement consent) and the coarse region; never an IP or user agent. {@code cost_nanos} is in
  * 10^-9 currency units so a CPM impression's cost (price / 1000) is stored without rounding.
  */
 final class EventSchema {
@@ -44,6 +45,11 @@ final class EventSchema {
         "CREATE INDEX IF NOT EXISTS precis_events_click ON precis_events (click_id)",
         "CREATE INDEX IF NOT EXISTS precis_events_order ON precis_events (order_id)",
         "CREATE INDEX IF NOT EXISTS precis_events_report ON precis_events (advertiser_id, utc_day)",
+        // Added with measurement consent (issue 5); ADD COLUMN IF NOT EXISTS: H2 2.x, PostgreSQL 9.6+.
+        "ALTER TABLE precis_events ADD COLUMN IF NOT EXISTS pseudonym VARCHAR(128)",
+        "ALTER TABLE precis_events ADD COLUMN IF NOT EXISTS region VARCHAR(16)",
+        // View-through: a pseudonym's latest impressions.
+        "CREATE INDEX IF NOT EXISTS precis_events_user ON precis_events (pseudonym, at_ms)",
     };
 
     private EventSchema() {
@@ -52,6 +58,9 @@ final class EventSchema {
     static void create(DataSource ds) {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             for (String sql : DDL) {
+                s.execute(sql);
+            }
+            for (String sql : RollupSql.DDL) {
                 s.execute(sql);
             }
             if ("H2".equals(c.getMetaData().getDatabaseProductName())) {

@@ -17,9 +17,9 @@ import java.util.StringJoiner;
 final class EventSql {
     private static final String COLUMNS = "kind, at_ms, utc_day, advertiser_id, campaign_id, creative_id, "
             + "slot, site, matched_by, bid_model, price_micros, cost_nanos, value_micros, currency, "
-            + "event_name, is_valid, reason, click_id, order_id, dedupe_key";
+            + "event_name, is_valid, reason, click_id, order_id, dedupe_key, pseudonym, region";
     private static final String INSERT = "INSERT INTO " + EventSchema.TABLE + " (" + COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private EventSql() {
     }
@@ -40,6 +40,30 @@ final class EventSql {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.size(); i++) {
                 ps.setString(i + 1, params.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Impressions of any of {@code pseudonyms} recorded at or after {@code sinceMs} (view-through). */
+    static List<StoredEvent> impressionsOf(Connection c, Collection<String> pseudonyms, long sinceMs)
+            throws SQLException {
+        List<StoredEvent> out = new ArrayList<>();
+        if (pseudonyms.isEmpty()) {
+            return out;
+        }
+        String sql = "SELECT " + COLUMNS + " FROM " + EventSchema.TABLE + " WHERE kind = 'imp' AND at_ms >= ? AND "
+                + "pseudonym IN (" + "?,".repeat(pseudonyms.size() - 1) + "?)";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 0;
+            ps.setLong(++i, sinceMs);
+            for (String p : pseudonyms) {
+                ps.setString(++i, p);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -81,6 +105,8 @@ final class EventSql {
                 ps.setString(++i, e.clickId());
                 ps.setString(++i, e.orderId());
                 ps.setString(++i, e.dedupeKey());
+                ps.setString(++i, e.pseudonym());
+                ps.setString(++i, e.region());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -102,6 +128,7 @@ final class EventSql {
                 rs.getString("bid_model"), rs.getLong("price_micros"), rs.getLong("cost_nanos"),
                 rs.getLong("value_micros"), rs.getString("currency"), rs.getString("event_name"),
                 rs.getBoolean("is_valid"), rs.getString("reason"), rs.getString("click_id"),
-                rs.getString("order_id"), rs.getString("dedupe_key"));
+                rs.getString("order_id"), rs.getString("dedupe_key"), rs.getString("pseudonym"),
+                rs.getString("region"));
     }
 }

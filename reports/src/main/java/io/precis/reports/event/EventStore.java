@@ -1,5 +1,6 @@
 package io.precis.reports.event;
 
+import io.precis.reports.invalid.ClickContext;
 import io.precis.reports.token.TrackingToken;
 import java.util.concurrent.CompletableFuture;
 
@@ -16,16 +17,41 @@ public interface EventStore extends AutoCloseable {
     /** Records a verified impression token; an ad's impression counts once. */
     CompletableFuture<ImpressionOutcome> recordImpression(TrackingToken t);
 
-    /** Records a verified click token whose click id is {@code clickId}; counts once per ad. */
-    CompletableFuture<ClickOutcome> recordClick(TrackingToken t, String clickId);
+    /** {@link #recordClick(TrackingToken, String, ClickContext)} with nothing known of the request. */
+    default CompletableFuture<ClickOutcome> recordClick(TrackingToken t, String clickId) {
+        return recordClick(t, clickId, ClickContext.NONE);
+    }
 
-    /** Records a conversion, attributed to its click when valid and within the click window. */
+    /**
+     * Records a verified click token whose click id is {@code clickId}; counts once per ad (a
+     * prefetch of the click URL counts apart, as invalid, and does not use up the ad's click).
+     * {@code context} feeds the invalid-click rules; the outcome names the rule that rejected it.
+     */
+    CompletableFuture<ClickOutcome> recordClick(TrackingToken t, String clickId, ClickContext context);
+
+    /**
+     * Records a conversion, attributed to its click when valid and within the campaign's click
+     * window, else (view-through) to the latest impression of its measurement pseudonym within
+     * the view window; otherwise kept unattributed, never credited.
+     */
     CompletableFuture<ConversionOutcome> recordConversion(ConversionRequest c);
 
-    /** The advertiser's own report; blocking, so call it off any event loop. */
+    /**
+     * The advertiser's own report, read from the roll-ups under the query's privacy policy (or
+     * the store's when the query has none); blocking, so call it off any event loop.
+     */
     Report report(ReportQuery q);
 
     /** Makes every accepted event durable, then stops; later records fail. */
     @Override
     void close();
+
+    /** Measurement events linked to any of {@code pseudonyms}, oldest first. Blocking. */
+    java.util.List<LinkedEvent> linkedTo(java.util.Collection<io.precis.consent.identity.Pseudonym> pseudonyms);
+
+    /**
+     * Removes the link of every event to {@code pseudonyms} (erasure); counts, spend and
+     * roll-ups stay, so reports still add up. Returns how many events were unlinked. Blocking.
+     */
+    int unlink(java.util.Collection<io.precis.consent.identity.Pseudonym> pseudonyms);
 }

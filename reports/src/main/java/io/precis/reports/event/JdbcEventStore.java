@@ -1,6 +1,12 @@
 package io.precis.reports.event;
 
+import io.precis.reports.invalid.ClickContext;
+import io.precis.reports.invalid.ClickJudge;
+import io.precis.reports.invalid.InvalidClickPolicy;
+import io.precis.reports.privacy.DiscreteLaplace;
+import io.precis.reports.privacy.ReportPolicy;
 import io.precis.reports.token.TrackingToken;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -8,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -19,12 +26,13 @@ import javax.sql.DataSource;
  *
  * <p>Callers enqueue; one writer thread drains up to {@value #MAX_BATCH} events, applies the
  * counting rules ({@link BatchWriter}) in one transaction, commits, and only then completes
- * the futures, so an acknowledgement follows durability. Futures complete on the writer
+ * the futures, so an acknowledgement follows durability. The hourly and daily roll-ups that
+ * reports read are updated in that same transaction. Futures complete on the writer
  * thread: callbacks must not block. Reports read through their own connections.
  */
 public final class JdbcEventStore implements EventStore {
     /** API.md: a conversion is attributed within 7 days of its click by default. */
-    public static final Duration DEFAULT_CLICK_WINDOW = Duration.ofDays(7);
+    public static final Duration DEFAULT_CLICK_WINDOW = AttributionPolicy.DEFAULT_CLICK_WINDOW;
     /** Large enough to amortise a commit over many events, small enough for a short transaction. */
     static final int MAX_BATCH = 512;
     /** About two seconds of peak load; beyond it callers get a fast rejection, not a memory blow-up. */
@@ -35,26 +43,47 @@ public final class JdbcEventStore implements EventStore {
     private final DataSource ds;
     private final Clock clock;
     private final BatchWriter rules;
+    private final ReportPolicy reportPolicy;
+    private final Random noiseRandom;
     private final BlockingQueue<PendingEvent> queue = new ArrayBlockingQueue<>(MAX_QUEUE);
     private final Thread writer;
     private final Object lifecycle = new Object();
     private boolean closed; // guarded by lifecycle
 
-    /** Creates the events table if absent and starts the writer thread. */
-    public JdbcEventStore(DataSource ds, Clock clock, Duration clickWindow) {
+    /**
+     * Creates the events and roll-up tables if absent and starts the writer thread.
+     *
+     * @param attribution click and view windows, with the per-campaign click window hook
+     * @param clicks      thresholds of the invalid-click rules
+     * @param reports     the privacy policy of reports whose query has none
+     */
+    public JdbcEventStore(DataSource ds, Clock clock, AttributionPolicy attribution, InvalidClickPolicy clicks,
+                          ReportPolicy reports) {
+        this(ds, clock, attribution, clicks, reports, new SecureRandom());
+    }
+
+    /** As the public constructor, with the noise drawn from {@code noiseRandom} (tests seed it). */
+    JdbcEventStore(DataSource ds, Clock clock, AttributionPolicy attribution, InvalidClickPolicy clicks,
+                   ReportPolicy reports, Random noiseRandom) {
         this.ds = Objects.requireNonNull(ds, "ds");
         this.clock = Objects.requireNonNull(clock, "clock");
-        if (clickWindow == null || clickWindow.isNegative()) {
-            throw new IllegalArgumentException("clickWindow must be >= 0");
-        }
-        this.rules = new BatchWriter(clickWindow);
+        this.rules = new BatchWriter(Objects.requireNonNull(attribution, "attribution"),
+                new ClickJudge(Objects.requireNonNull(clicks, "clicks")));
+        this.reportPolicy = Objects.requireNonNull(reports, "reports");
+        this.noiseRandom = Objects.requireNonNull(noiseRandom, "noiseRandom");
         EventSchema.create(ds);
         this.writer = new Thread(this::runWriter, "precis-event-writer");
         writer.setDaemon(true); // close() is the orderly way out; a daemon never blocks JVM exit
         writer.start();
     }
 
-    /** A store with the default 7-day click window. */
+    /** A store with the given click window and every other default. */
+    public JdbcEventStore(DataSource ds, Clock clock, Duration clickWindow) {
+        this(ds, clock, AttributionPolicy.withClickWindow(clickWindow), InvalidClickPolicy.DEFAULTS,
+                ReportPolicy.DEFAULTS);
+    }
+
+    /** A store with every default: 7-day click window, 1-day view window, k = 10, no noise. */
     public JdbcEventStore(DataSource ds, Clock clock) {
         this(ds, clock, DEFAULT_CLICK_WINDOW);
     }
@@ -67,11 +96,12 @@ public final class JdbcEventStore implements EventStore {
     }
 
     @Override
-    public CompletableFuture<ClickOutcome> recordClick(TrackingToken t, String clickId) {
+    public CompletableFuture<ClickOutcome> recordClick(TrackingToken t, String clickId, ClickContext context) {
         Objects.requireNonNull(t, "token");
         Objects.requireNonNull(clickId, "clickId");
+        Objects.requireNonNull(context, "context");
         CompletableFuture<ClickOutcome> f = new CompletableFuture<>();
-        return enqueue(new PendingEvent.Click(t, clickId, clock.instant(), f), f);
+        return enqueue(new PendingEvent.Click(t, clickId, context, clock.instant(), f), f);
     }
 
     @Override
@@ -83,7 +113,8 @@ public final class JdbcEventStore implements EventStore {
 
     @Override
     public Report report(ReportQuery q) {
-        return ReportReader.read(ds, q);
+        ReportPolicy p = q.policy() == null ? reportPolicy : q.policy();
+        return ReportReader.read(ds, q.withPolicy(p), p.noisy() ? new DiscreteLaplace(p.epsilon(), noiseRandom) : null);
     }
 
     /** Writes everything queued so far, then stops the writer. Idempotent. */
@@ -167,5 +198,15 @@ public final class JdbcEventStore implements EventStore {
         for (int i = 0; i < batch.size(); i++) {
             ((CompletableFuture<Object>) batch.get(i).done()).complete(outcomes.get(i));
         }
+    }
+
+    @Override
+    public java.util.List<LinkedEvent> linkedTo(java.util.Collection<io.precis.consent.identity.Pseudonym> pseudonyms) {
+        return UserLinks.linkedTo(ds, pseudonyms);
+    }
+
+    @Override
+    public int unlink(java.util.Collection<io.precis.consent.identity.Pseudonym> pseudonyms) {
+        return UserLinks.unlink(ds, pseudonyms);
     }
 }

@@ -1,5 +1,6 @@
 package io.precis.reports.event;
 
+import io.precis.reports.invalid.ClickContext;
 import io.precis.reports.token.TrackingToken;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +16,8 @@ sealed interface PendingEvent {
             implements PendingEvent {
     }
 
-    record Click(TrackingToken token, String clickId, Instant at, CompletableFuture<ClickOutcome> done)
+    record Click(TrackingToken token, String clickId, ClickContext context, Instant at,
+                 CompletableFuture<ClickOutcome> done)
             implements PendingEvent {
     }
 

@@ -20,12 +20,15 @@ final class ReportColumns {
         return List.copyOf(cols);
     }
 
-    /** The events table column holding a dimension's value. */
-    static String column(Dimension d) {
+    /** The roll-up table column holding a dimension's value; day and hour share {@code period_ms}. */
+    static String rollupColumn(Dimension d) {
         return switch (d) {
             case CAMPAIGN -> "campaign_id";
             case CREATIVE -> "creative_id";
-            case DAY -> "utc_day";
+            case DAY, HOUR -> "period_ms";
+            case TARGETING -> "targeting";
+            case REGION -> "region";
+            case SITE -> "site";
         };
     }
 }

@@ -1,6 +1,7 @@
 package io.precis.reports.event;
 
 import io.precis.reports.InvalidRequestException;
+import io.precis.reports.privacy.ReportPolicy;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -16,9 +17,14 @@ import java.util.function.Function;
 /**
  * What an advertiser asks a report for: UTC days {@code from..to} inclusive, a breakdown, and
  * optionally one campaign. Only the advertiser's own events are ever read.
+ *
+ * <p>{@code policy} is the privacy policy to publish under, or null for the store's own
+ * (configured by the deployment; {@link #parse} never reads it from the request).
+ * {@code hour} combines only with campaign, creative and day: hourly roll-ups are kept per
+ * campaign and creative only.
  */
 public record ReportQuery(String advertiserId, LocalDate from, LocalDate to,
-                          List<Dimension> groupBy, String campaignId) {
+                          List<Dimension> groupBy, String campaignId, ReportPolicy policy) {
     /** API.md's example asks for a month; 30 days is the default window. */
     static final int DEFAULT_DAYS = 30;
     /** One year (leap year included) bounds the cost of a single report query. */
@@ -27,8 +33,7 @@ public record ReportQuery(String advertiserId, LocalDate from, LocalDate to,
     /** No events predate the epoch; the bounds also keep date arithmetic far from overflow. */
     static final int MIN_YEAR = 1970;
     static final int MAX_YEAR = 9999;
-    /** Dimensions in API.md that need the k-anonymity threshold, which is not built yet. */
-    private static final Set<String> NOT_YET = Set.of("site", "targeting", "region");
+    static final String HOUR_COMBINATION = "groupBy 'hour' combines only with campaign, creative and day";
 
     public ReportQuery {
         Objects.requireNonNull(advertiserId, "advertiserId");
@@ -38,6 +43,19 @@ public record ReportQuery(String advertiserId, LocalDate from, LocalDate to,
         if (groupBy.isEmpty() || Set.copyOf(groupBy).size() != groupBy.size()) {
             throw new IllegalArgumentException("groupBy must be non-empty without duplicates");
         }
+        if (groupBy.contains(Dimension.HOUR) && groupBy.stream().anyMatch(Dimension.THRESHOLDED::contains)) {
+            throw new IllegalArgumentException(HOUR_COMBINATION);
+        }
+    }
+
+    /** A query published under the store's privacy policy. */
+    public ReportQuery(String advertiserId, LocalDate from, LocalDate to, List<Dimension> groupBy, String campaignId) {
+        this(advertiserId, from, to, groupBy, campaignId, null);
+    }
+
+    /** This query under {@code p} instead (null: the store's policy). */
+    public ReportQuery withPolicy(ReportPolicy p) {
+        return new ReportQuery(advertiserId, from, to, groupBy, campaignId, p);
     }
 
     /**
@@ -68,18 +86,18 @@ public record ReportQuery(String advertiserId, LocalDate from, LocalDate to,
         List<Dimension> out = new ArrayList<>();
         for (String part : raw.split(",", -1)) {
             String name = part.strip().toLowerCase(Locale.ROOT);
-            Dimension d = switch (name) {
-                case "campaign" -> Dimension.CAMPAIGN;
-                case "creative" -> Dimension.CREATIVE;
-                case "day" -> Dimension.DAY;
-                default -> throw new InvalidRequestException("groupBy", NOT_YET.contains(name)
-                        ? "groupBy '" + name + "' is not supported yet"
-                        : "groupBy must be a comma list of campaign, creative, day");
-            };
+            Dimension d = Dimension.ofName(name);
+            if (d == null) {
+                throw new InvalidRequestException("groupBy",
+                        "groupBy must be a comma list of campaign, creative, day, hour, targeting, region, site");
+            }
             if (out.contains(d)) {
                 throw new InvalidRequestException("groupBy", "groupBy '" + name + "' is repeated");
             }
             out.add(d);
+        }
+        if (out.contains(Dimension.HOUR) && out.stream().anyMatch(Dimension.THRESHOLDED::contains)) {
+            throw new InvalidRequestException("groupBy", HOUR_COMBINATION);
         }
         return out;
     }

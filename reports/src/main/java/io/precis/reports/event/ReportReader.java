@@ -1,12 +1,14 @@
 package io.precis.reports.event;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
+import io.precis.reports.privacy.DiscreteLaplace;
+import io.precis.reports.privacy.ReportPolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -16,75 +18,130 @@ import java.util.StringJoiner;
 import javax.sql.DataSource;
 
 /**
- * Aggregates one advertiser's events into a {@link Report} with a single GROUP BY query.
+ * Builds one advertiser's {@link Report} from the roll-ups (never the events table), with one
+ * query on the narrowest {@link Grain} that holds the breakdown.
  *
- * <p>Spend is summed in nanos and rounded half-up to a micro once per row; totals are the
- * sum of the rows, so they always add up.
+ * <p>Without a k threshold the database sums the cells (GROUP BY); with one, cells are read
+ * with their user sketches and summed here, then {@link SmallRows} merges rows with fewer than
+ * k users into {@code "(other)"}. With noise on, each published count of each row is perturbed
+ * ({@link DiscreteLaplace}, clamped at 0) and ratios are computed from the noisy counts; spend
+ * and revenue are money, not counts, and stay exact. Spend is summed in nanos and rounded
+ * half-up to a micro once per row; totals are the sum of the published rows, so they always add
+ * up (with noise, the totals carry the sum of the rows' noise).
  */
 final class ReportReader {
-    private static final BigDecimal NANOS_PER_MICRO = BigDecimal.valueOf(1000);
-    // Unattributed conversions are kept for audit but are no advertiser's result.
-    private static final String METRICS = """
-            SUM(CASE WHEN kind = 'imp' THEN 1 ELSE 0 END),
-            SUM(CASE WHEN kind = 'click' AND is_valid THEN 1 ELSE 0 END),
-            SUM(CASE WHEN kind = 'click' AND NOT is_valid THEN 1 ELSE 0 END),
-            SUM(CASE WHEN kind = 'conv' THEN 1 ELSE 0 END),
-            SUM(cost_nanos), SUM(value_micros)
-            FROM precis_events
-            WHERE advertiser_id = ? AND utc_day >= ? AND utc_day <= ? AND (kind <> 'conv' OR is_valid)""";
+    private static final long DAY_MS = 86_400_000L;
 
     private ReportReader() {
     }
 
-    static Report read(DataSource ds, ReportQuery q) {
+    /** @param noise null for exact counts; {@code q.policy()} must be set */
+    static Report read(DataSource ds, ReportQuery q, DiscreteLaplace noise) {
         List<Dimension> cols = ReportColumns.keyColumns(q.groupBy());
-        StringJoiner names = new StringJoiner(", ");
-        cols.forEach(d -> names.add(ReportColumns.column(d)));
-        String sql = "SELECT " + names + ", " + METRICS
-                + (q.campaignId() == null ? "" : " AND campaign_id = ?")
-                + " GROUP BY " + names;
-        List<ReportRow> rows = new ArrayList<>();
+        ReportPolicy policy = q.policy();
+        boolean threshold = policy.minUsers() > 1 && cols.stream().anyMatch(Dimension.THRESHOLDED::contains);
+        Grain grain = Grain.forColumns(cols);
+        List<String> selected = selectedColumns(cols);
+        String select = String.join(", ", selected);
+        String sql = threshold
+                ? "SELECT " + select + ", " + RollupSql.COUNTS + where(q)
+                : "SELECT " + select + ", SUM(impressions), SUM(clicks), SUM(invalid_clicks), SUM(conversions), "
+                        + "SUM(cost_nanos), SUM(value_micros), NULL" + where(q) + " GROUP BY " + select;
+        Map<List<String>, Tally> groups = new LinkedHashMap<>();
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, q.advertiserId());
-            ps.setObject(2, q.from());
-            ps.setObject(3, q.to());
+            int i = 0;
+            ps.setString(++i, q.advertiserId());
+            ps.setString(++i, grain.code);
+            ps.setLong(++i, dayStart(q.from()));
+            ps.setLong(++i, dayStart(q.to()) + DAY_MS);
             if (q.campaignId() != null) {
-                ps.setString(4, q.campaignId());
+                ps.setString(++i, q.campaignId());
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(row(rs, cols));
+                    List<String> keys = keys(rs, cols, selected);
+                    groups.computeIfAbsent(keys, k -> new Tally()).add(RollupSql.readCounts(rs, selected.size()));
                 }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("report query failed", e);
         }
+        List<SmallRows.Group> published = new ArrayList<>();
+        for (Map.Entry<List<String>, Tally> g : groups.entrySet()) {
+            published.add(new SmallRows.Group(g.getKey(), g.getValue()));
+        }
         // Sorted here, not in SQL: database collations differ, Java's string order does not.
-        rows.sort(byKeys(cols));
+        published.sort(Comparator.comparing(SmallRows.Group::keys, ReportReader::compareKeys));
+        if (threshold) {
+            published = SmallRows.merge(published, policy.minUsers(), cols.size());
+        }
+        List<ReportRow> rows = new ArrayList<>();
+        for (SmallRows.Group g : published) {
+            Map<Dimension, String> keys = new LinkedHashMap<>();
+            for (int d = 0; d < cols.size(); d++) {
+                keys.put(cols.get(d), g.keys().get(d));
+            }
+            rows.add(new ReportRow(keys, counts(g.tally(), noise)));
+        }
         Counts totals = rows.stream().map(ReportRow::counts).reduce(Counts.ZERO, Counts::plus);
         return new Report(q, rows, totals);
     }
 
-    private static ReportRow row(ResultSet rs, List<Dimension> cols) throws SQLException {
-        Map<Dimension, String> keys = new LinkedHashMap<>();
-        int i = 0;
-        for (Dimension d : cols) {
-            i++;
-            keys.put(d, d == Dimension.DAY ? rs.getObject(i, LocalDate.class).toString() : rs.getString(i));
-        }
-        BigDecimal costNanos = rs.getBigDecimal(i + 5);
-        BigDecimal value = rs.getBigDecimal(i + 6);
-        Counts counts = new Counts(rs.getLong(i + 1), rs.getLong(i + 2), rs.getLong(i + 3), rs.getLong(i + 4),
-                costNanos == null ? 0 : costNanos.divide(NANOS_PER_MICRO, 0, RoundingMode.HALF_UP).longValueExact(),
-                value == null ? 0 : value.longValueExact());
-        return new ReportRow(keys, counts);
+    private static String where(ReportQuery q) {
+        return " FROM " + RollupSql.TABLE + " WHERE advertiser_id = ? AND grain = ? AND period_ms >= ? AND period_ms < ?"
+                + (q.campaignId() == null ? "" : " AND campaign_id = ?");
     }
 
-    private static Comparator<ReportRow> byKeys(List<Dimension> cols) {
-        Comparator<ReportRow> cmp = (a, b) -> 0;
+    /** The roll-up columns holding {@code cols}' values; day and hour share {@code period_ms}. */
+    private static List<String> selectedColumns(List<Dimension> cols) {
+        List<String> out = new ArrayList<>();
         for (Dimension d : cols) {
-            cmp = cmp.thenComparing(r -> r.keys().get(d), Comparator.nullsFirst(Comparator.naturalOrder()));
+            String c = ReportColumns.rollupColumn(d);
+            if (!out.contains(c)) {
+                out.add(c);
+            }
         }
-        return cmp;
+        return out;
+    }
+
+    private static List<String> keys(ResultSet rs, List<Dimension> cols, List<String> selected) throws SQLException {
+        List<String> keys = new ArrayList<>(cols.size());
+        for (Dimension d : cols) {
+            int at = selected.indexOf(ReportColumns.rollupColumn(d)) + 1;
+            keys.add(switch (d) {
+                case DAY -> LocalDate.ofInstant(Instant.ofEpochMilli(rs.getLong(at)), ZoneOffset.UTC).toString();
+                case HOUR -> Instant.ofEpochMilli(rs.getLong(at)).toString();
+                default -> rs.getString(at);
+            });
+        }
+        return List.copyOf(keys);
+    }
+
+    private static Counts counts(Tally t, DiscreteLaplace noise) {
+        long spendMicros = Math.floorDiv(t.costNanos + 500, 1000); // half-up to a micro
+        if (noise == null) {
+            return new Counts(t.impressions, t.clicks, t.invalidClicks, t.conversions, spendMicros, t.valueMicros);
+        }
+        return new Counts(noisy(t.impressions, noise), noisy(t.clicks, noise), noisy(t.invalidClicks, noise),
+                noisy(t.conversions, noise), spendMicros, t.valueMicros);
+    }
+
+    /** Clamped at 0: a negative count would be nonsense, and post-processing costs no privacy. */
+    private static long noisy(long count, DiscreteLaplace noise) {
+        return Math.max(0, count + noise.sample());
+    }
+
+    private static long dayStart(LocalDate d) {
+        return d.toEpochDay() * DAY_MS;
+    }
+
+    private static int compareKeys(List<String> a, List<String> b) {
+        for (int i = 0; i < a.size(); i++) {
+            int c = a.get(i).compareTo(b.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
     }
 }

@@ -7,12 +7,14 @@ import java.time.Instant;
  * One events-table row, as the writer inserts it and reads back earlier ones.
  *
  * @param costNanos cost in 10^-9 currency units (see {@link EventSchema})
+ * @param pseudonym measurement pseudonym of the user, only with measurement consent; may be null
+ * @param region    coarse user region; may be null
  */
 record StoredEvent(String kind, Instant at, String advertiserId, String campaignId,
                    String creativeId, String slot, String site, String matchedBy,
                    String bidModel, long priceMicros, long costNanos, long valueMicros,
                    String currency, String eventName, boolean valid, String reason,
-                   String clickId, String orderId, String dedupeKey) {
+                   String clickId, String orderId, String dedupeKey, String pseudonym, String region) {
     static final String IMPRESSION = "imp";
     static final String CLICK = "click";
     static final String CONVERSION = "conv";
@@ -22,6 +24,7 @@ record StoredEvent(String kind, Instant at, String advertiserId, String campaign
                             String reason, String clickId, String dedupeKey) {
         return new StoredEvent(kind, at, ad.advertiserId(), ad.campaignId(), ad.creativeId(),
                 ad.slot(), ad.site(), String.join(",", ad.matchedBy()), ad.bidModel(),
-                ad.priceMicros(), costNanos, 0, null, null, valid, reason, clickId, null, dedupeKey);
+                ad.priceMicros(), costNanos, 0, null, null, valid, reason, clickId, null, dedupeKey,
+                ad.pseudonym(), ad.region());
     }
 }

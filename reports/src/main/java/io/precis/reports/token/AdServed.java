@@ -3,6 +3,8 @@ package io.precis.reports.token;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * One served ad, as its impression and click tokens carry it. Holds no user data.
@@ -17,10 +19,15 @@ import java.util.Set;
  * @param bidModel     {@code "CPM"}, {@code "CPC"} or {@code "CPA"}
  * @param priceMicros  price under the bid model in micro-units: CPM per 1000 impressions,
  *                     CPC per click, CPA per conversion
+ * @param pseudonym    the user's measurement pseudonym, set only when the user gave the
+ *                     {@code measurement} purpose; null otherwise. It links the ad's events to
+ *                     one (pseudonymous) user for distinct-user thresholds and view-through
+ * @param region       coarse user region, ISO 3166-1 alpha-2 optionally with a subdivision
+ *                     ({@code CN}, {@code CN-11}); null when unknown
  */
 public record AdServed(String adId, String advertiserId, String campaignId, String creativeId,
                        String slot, String site, List<String> matchedBy, String bidModel,
-                       long priceMicros) {
+                       long priceMicros, String pseudonym, String region) {
 
     public static final Set<String> BID_MODELS = Set.of("CPM", "CPC", "CPA");
     /** Ids are short opaque strings; the cap keeps a token well inside a URL (< 1 KB). */
@@ -31,6 +38,10 @@ public record AdServed(String adId, String advertiserId, String campaignId, Stri
     static final int MAX_MATCHED_BY = 16;
     /** One million currency units per event; also keeps price × 1000 (nanos) far from overflow. */
     public static final long MAX_PRICE_MICROS = 1_000_000_000_000L;
+    /** Pseudonym's own cap (consent's {@code Pseudonym}). */
+    static final int MAX_PSEUDONYM_CHARS = 128;
+    /** ISO 3166-2 codes: country, then up to three letters or digits ({@code CN-11}, {@code US-CA}). */
+    private static final Pattern REGION = Pattern.compile("[A-Z]{2}(-[A-Z0-9]{1,3})?");
 
     public AdServed {
         requireId("adId", adId);
@@ -52,7 +63,33 @@ public record AdServed(String adId, String advertiserId, String campaignId, Stri
         if (priceMicros < 0 || priceMicros > MAX_PRICE_MICROS) {
             throw new IllegalArgumentException("priceMicros out of range");
         }
+        if (pseudonym != null && (pseudonym.isEmpty() || pseudonym.length() > MAX_PSEUDONYM_CHARS)) {
+            throw new IllegalArgumentException("pseudonym must be 1.." + MAX_PSEUDONYM_CHARS + " chars");
+        }
+        if (region != null && !REGION.matcher(region).matches()) {
+            throw new IllegalArgumentException("region must be a coarse ISO 3166 code like CN-11");
+        }
     }
+
+    /** An ad served without a user link and without a known region. */
+    public AdServed(String adId, String advertiserId, String campaignId, String creativeId,
+                    String slot, String site, List<String> matchedBy, String bidModel, long priceMicros) {
+        this(adId, advertiserId, campaignId, creativeId, slot, site, matchedBy, bidModel, priceMicros, null, null);
+    }
+
+    /**
+     * The report key of {@code matchedBy}: its distinct kinds sorted and joined by {@code "+"}
+     * ({@code "behavioural+contextual"}), or {@code "untargeted"} when it is empty.
+     */
+    public String targetingKey() {
+        if (matchedBy.isEmpty()) {
+            return UNTARGETED;
+        }
+        return String.join("+", new TreeSet<>(matchedBy));
+    }
+
+    /** {@link #targetingKey()} of an ad that matched on nothing (run of network). */
+    public static final String UNTARGETED = "untargeted";
 
     private static void requireId(String name, String value) {
         Objects.requireNonNull(value, name);

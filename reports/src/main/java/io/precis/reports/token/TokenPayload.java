@@ -34,6 +34,12 @@ final class TokenPayload {
         ArrayNode m = o.putArray("m");
         ad.matchedBy().forEach(m::add);
         o.put("bm", ad.bidModel());
+        if (ad.pseudonym() != null) {
+            o.put("ps", ad.pseudonym());
+        }
+        if (ad.region() != null) {
+            o.put("rg", ad.region());
+        }
         o.put("p", ad.priceMicros());
         o.put("iat", t.issuedAt().getEpochSecond());
         o.put("exp", t.expiresAt().getEpochSecond());
@@ -68,7 +74,8 @@ final class TokenPayload {
             }
             AdServed ad = new AdServed(text(o, "ad", true), text(o, "adv", true),
                     text(o, "cmp", true), text(o, "cr", true), text(o, "sl", false),
-                    text(o, "si", false), matchedBy, text(o, "bm", true), number(o, "p"));
+                    text(o, "si", false), matchedBy, text(o, "bm", true), number(o, "p"),
+                    text(o, "ps", false), text(o, "rg", false));
             return new TrackingToken(kind, ad, Instant.ofEpochSecond(number(o, "iat")),
                     Instant.ofEpochSecond(number(o, "exp")));
         } catch (IOException | RuntimeException e) {

@@ -60,6 +60,10 @@ class JdbcEventStoreTest {
         List<CompletableFuture<ClickOutcome>> clicks = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             imps.add(f.store.recordImpression(f.token(TokenKind.IMPRESSION, a)));
+        }
+        imps.forEach(StoreFixture::await);
+        f.clock.advance(StoreFixture.HUMAN_DELAY);
+        for (int i = 0; i < 50; i++) {
             clicks.add(f.store.recordClick(f.token(TokenKind.CLICK, a), f.signer.clickId(a)));
         }
         assertEquals(1, imps.stream().map(StoreFixture::await).filter(ImpressionOutcome::counted).count());
@@ -175,6 +179,7 @@ class JdbcEventStoreTest {
             acks.add(f.store.recordImpression(f.token(TokenKind.IMPRESSION, a)));
         }
         acks.forEach(StoreFixture::await);
+        f.clock.advance(StoreFixture.HUMAN_DELAY);
         for (AdServed a : ads) {
             acks.add(f.store.recordClick(f.token(TokenKind.CLICK, a), f.signer.clickId(a)));
         }
@@ -223,12 +228,15 @@ class JdbcEventStoreTest {
             for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
                 cols.add(rs.getMetaData().getColumnName(i).toLowerCase());
             }
-            // Descriptive fields of the ad and the event only: no user id, pseudonym, IP or location.
+            // Descriptive fields of the ad and the event, plus the pseudonym (measurement consent only)
+            // and the coarse region: no user id, IP, user agent or precise location.
             assertEquals(List.of("id", "kind", "at_ms", "utc_day", "advertiser_id", "campaign_id", "creative_id",
                     "slot", "site", "matched_by", "bid_model", "price_micros", "cost_nanos", "value_micros",
-                    "currency", "event_name", "is_valid", "reason", "click_id", "order_id", "dedupe_key"), cols);
+                    "currency", "event_name", "is_valid", "reason", "click_id", "order_id", "dedupe_key",
+                    "pseudonym", "region"), cols);
             assertTrue(rs.next());
             assertNull(rs.getString("reason"));
+            assertNull(rs.getString("pseudonym")); // this ad was served without measurement consent
         }
     }
 }

@@ -49,12 +49,20 @@ class ReportQueryTest {
     }
 
     @Test
-    void unsupportedDimensionsSaySoClearly() {
-        InvalidRequestException e = error(Map.of("groupBy", "campaign,site"));
+    void everyDimensionCanBeCombined() {
+        assertEquals(List.of(Dimension.SITE, Dimension.REGION, Dimension.TARGETING, Dimension.CAMPAIGN,
+                Dimension.CREATIVE, Dimension.DAY),
+                parse(Map.of("groupBy", "site,Region,targeting,campaign,creative,day")).groupBy());
+        assertEquals(List.of(Dimension.HOUR, Dimension.CAMPAIGN), parse(Map.of("groupBy", "hour,campaign")).groupBy());
+        assertNull(parse(Map.of()).policy()); // the store's policy; never read from the request
+    }
+
+    @Test
+    void hourCombinesOnlyWithCampaignCreativeAndDay() {
+        InvalidRequestException e = error(Map.of("groupBy", "hour,region"));
         assertEquals("groupBy", e.field());
-        assertEquals("groupBy 'site' is not supported yet", e.getMessage());
-        assertEquals("groupBy 'targeting' is not supported yet", error(Map.of("groupBy", "targeting")).getMessage());
-        assertEquals("groupBy 'region' is not supported yet", error(Map.of("groupBy", "region")).getMessage());
+        assertEquals(ReportQuery.HOUR_COMBINATION, e.getMessage());
+        assertEquals("groupBy", error(Map.of("groupBy", "browser")).field());
     }
 
     @Test
@@ -65,7 +73,6 @@ class ReportQueryTest {
         assertEquals("from", error(Map.of("from", "2026-11-30", "to", "2026-11-29")).field());
         assertEquals("groupBy", error(Map.of("groupBy", "campaign,campaign")).field());
         assertEquals("groupBy", error(Map.of("groupBy", "campaign,")).field());
-        assertEquals("groupBy", error(Map.of("groupBy", "hour")).field());
         assertEquals("campaign", error(Map.of("campaign", "c".repeat(129))).field());
     }
 }

@@ -1,6 +1,9 @@
 package io.precis.reports.event;
 
 import io.precis.consent.crypto.Randoms;
+import io.precis.reports.invalid.ClickContext;
+import io.precis.reports.invalid.InvalidClickPolicy;
+import io.precis.reports.privacy.ReportPolicy;
 import io.precis.reports.token.AdServed;
 import io.precis.reports.token.TokenKind;
 import io.precis.reports.token.TokenSigner;
@@ -11,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.h2.jdbcx.JdbcConnectionPool;
@@ -23,19 +27,53 @@ final class StoreFixture implements AutoCloseable {
     final Path dir;
     final MutableClock clock;
     final TokenSigner signer;
+    final AttributionPolicy attribution;
+    final InvalidClickPolicy clicks;
+    final ReportPolicy reports;
     JdbcConnectionPool pool;
     JdbcEventStore store;
 
     StoreFixture(Path dir) {
+        this(dir, AttributionPolicy.DEFAULTS, InvalidClickPolicy.DEFAULTS, ReportPolicy.DEFAULTS);
+    }
+
+    StoreFixture(Path dir, AttributionPolicy attribution, InvalidClickPolicy clicks, ReportPolicy reports) {
         this.dir = dir;
         this.clock = new MutableClock(T0);
         this.signer = new TokenSigner("fixture-key-0123456789abcdef0123".getBytes(StandardCharsets.US_ASCII), clock);
+        this.attribution = attribution;
+        this.clicks = clicks;
+        this.reports = reports;
         open();
     }
 
     void open() {
         pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("precis"), "sa", "");
-        store = new JdbcEventStore(pool, clock);
+        store = new JdbcEventStore(pool, clock, attribution, clicks, reports, new Random(7));
+    }
+
+    /** An ad with a user link (or none), a region, a site and targeting kinds. */
+    static AdServed ad(String advertiser, String campaign, String creative, String model, long priceMicros,
+                       String pseudonym, String region, String site, List<String> matchedBy) {
+        return new AdServed(Randoms.token(16), advertiser, campaign, creative, "slot-1", site, matchedBy, model,
+                priceMicros, pseudonym, region);
+    }
+
+    ClickOutcome click(AdServed ad, ClickContext context) {
+        clock.advance(HUMAN_DELAY);
+        return await(store.recordClick(token(TokenKind.CLICK, ad), signer.clickId(ad), context));
+    }
+
+    ConversionOutcome conversion(ConversionRequest r) {
+        return await(store.recordConversion(r));
+    }
+
+    Report report(ReportQuery q) {
+        return store.report(q);
+    }
+
+    Report report(String advertiser, String campaign, Dimension... groupBy) {
+        return store.report(new ReportQuery(advertiser, DAY0.minusDays(30), DAY0.plusDays(30), List.of(groupBy), campaign));
     }
 
     /** Closes the store (draining its queue) and the database, then opens both again. */
@@ -57,7 +95,12 @@ final class StoreFixture implements AutoCloseable {
         return await(store.recordImpression(token(TokenKind.IMPRESSION, ad)));
     }
 
+    /** Seconds a person takes to click: past the default too-fast threshold of 1 s. */
+    static final Duration HUMAN_DELAY = Duration.ofSeconds(2);
+
+    /** Clicks {@link #HUMAN_DELAY} later than now (the clock moves). */
     ClickOutcome click(AdServed ad) {
+        clock.advance(HUMAN_DELAY);
         return await(store.recordClick(token(TokenKind.CLICK, ad), signer.clickId(ad)));
     }
 

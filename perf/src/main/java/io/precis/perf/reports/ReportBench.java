@@ -1,0 +1,121 @@
+package io.precis.perf.reports;
+
+import io.precis.reports.event.Dimension;
+import io.precis.reports.event.EventStore;
+import io.precis.reports.event.JdbcEventStore;
+import io.precis.reports.event.Report;
+import io.precis.reports.event.ReportQuery;
+import io.precis.reports.event.RollupBulkLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Report latency over 30 days of 10 million events in an H2 file database, read from the
+ * roll-ups. The month is bulk-loaded straight into the roll-ups ({@link RollupBulkLoader}: the
+ * writer's own cell and cost rules, without the events table or the per-event rules), once per
+ * fork; the load time is printed. Each benchmark is one full report, k threshold at its default
+ * of 10 where it applies.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx10g", "-XX:+UseParallelGC"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class ReportBench {
+    @Param("10000000")
+    public long events;
+
+    private Path dir;
+    private JdbcConnectionPool pool;
+    private EventStore store;
+    private final LocalDate from = LocalDate.ofInstant(SyntheticMonth.START, java.time.ZoneOffset.UTC);
+    private final LocalDate to = from.plusDays(SyntheticMonth.DAYS - 1);
+
+    @Setup(Level.Trial)
+    public void load() throws IOException {
+        // JMH forks once per benchmark: the month is loaded by the first and reused by the rest.
+        dir = Path.of(System.getProperty("java.io.tmpdir"), "precis-report-bench-" + events);
+        Path done = dir.resolve("loaded");
+        Files.createDirectories(dir);
+        // 512 MB page cache: H2's default (16 MB) re-reads the roll-up pages from the file on every report.
+        pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("precis") + ";CACHE_SIZE=524288", "sa", "");
+        if (!Files.exists(done)) {
+            long t0 = System.nanoTime();
+            RollupBulkLoader loader = new RollupBulkLoader();
+            SyntheticMonth.generate(loader, events, 42);
+            long t1 = System.nanoTime();
+            int cells = loader.cells();
+            loader.writeTo(pool, 50_000);
+            long t2 = System.nanoTime();
+            String line = String.format("loaded %,d events into %,d roll-up cells: generate+aggregate %.1f s, "
+                    + "insert %.1f s%n", events, cells, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+            Files.writeString(done, line);
+        }
+        System.out.printf("%n%s", Files.readString(done));
+        store = new JdbcEventStore(pool, Clock.systemUTC());
+        Report r = store.report(query(Dimension.CAMPAIGN));
+        System.out.printf("check: %,d impressions, %,d clicks, %,d invalid clicks, %,d conversions%n",
+                r.totals().impressions(), r.totals().clicks(), r.totals().invalidClicks(), r.totals().conversions());
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+        store.close();
+        pool.dispose(); // the database stays for the next fork; delete java.io.tmpdir/precis-report-bench-* after
+    }
+
+    private ReportQuery query(Dimension... groupBy) {
+        return new ReportQuery(SyntheticMonth.ADVERTISER, from, to, List.of(groupBy), null);
+    }
+
+    @Benchmark
+    public Report byCampaign() {
+        return store.report(query(Dimension.CAMPAIGN));
+    }
+
+    @Benchmark
+    public Report byCampaignAndDay() {
+        return store.report(query(Dimension.CAMPAIGN, Dimension.DAY));
+    }
+
+    @Benchmark
+    public Report byTargeting() {
+        return store.report(query(Dimension.TARGETING));
+    }
+
+    @Benchmark
+    public Report byRegionWithThreshold() {
+        return store.report(query(Dimension.REGION));
+    }
+
+    @Benchmark
+    public Report byCampaignAndHour() {
+        return store.report(query(Dimension.CAMPAIGN, Dimension.HOUR));
+    }
+
+    /** Two thresholded dimensions: read from the full daily grain, the slowest path. */
+    @Benchmark
+    public Report byRegionAndSite() {
+        return store.report(query(Dimension.REGION, Dimension.SITE));
+    }
+}

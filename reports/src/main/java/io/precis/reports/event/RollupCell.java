@@ -1,0 +1,72 @@
+package io.precis.reports.event;
+
+import io.precis.consent.crypto.Digests;
+import io.precis.reports.privacy.UserSketch;
+import io.precis.reports.token.AdServed;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The key of one roll-up cell; dimensions its grain does not keep are {@link Grain#ANY}.
+ *
+ * @param periodMs start of the cell's UTC day or hour, epoch milliseconds
+ */
+record RollupCell(Grain grain, String advertiserId, String campaignId, String creativeId, long periodMs,
+                  String targeting, String region, String site) {
+    private static final long DAY_MS = Duration.ofDays(1).toMillis();
+    private static final long HOUR_MS = Duration.ofHours(1).toMillis();
+
+    /**
+     * The primary key: base64url SHA-256 of the length-prefixed parts (43 chars), so that any
+     * id, site and targeting length fits one short indexed column.
+     */
+    String key() {
+        StringBuilder b = new StringBuilder(grain.code);
+        for (String part : new String[] {advertiserId, campaignId, creativeId, Long.toString(periodMs),
+                targeting, region, site}) {
+            b.append('|').append(part.length()).append(':').append(part);
+        }
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(Digests.sha256(b.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Adds a stored event to its cell of every grain, when it counts in reports: impressions,
+     * clicks (valid or not) and attributed conversions. Unattributed conversions belong to no
+     * advertiser's results and are skipped.
+     */
+    static void addTo(Map<RollupCell, Tally> cells, StoredEvent e) {
+        if (e.advertiserId() == null || (StoredEvent.CONVERSION.equals(e.kind()) && !e.valid())) {
+            return;
+        }
+        long ms = e.at().toEpochMilli();
+        String targeting = targetingKey(e.matchedBy());
+        String region = e.region() == null ? Dimension.UNKNOWN : e.region();
+        String site = e.site() == null ? Dimension.UNKNOWN : e.site();
+        UserSketch user = e.pseudonym() == null ? UserSketch.EMPTY : UserSketch.of(e.pseudonym());
+        for (Grain g : Grain.values()) {
+            long period = g.hourly ? Math.floorDiv(ms, HOUR_MS) * HOUR_MS : Math.floorDiv(ms, DAY_MS) * DAY_MS;
+            RollupCell cell = new RollupCell(g, e.advertiserId(), e.campaignId(), e.creativeId(), period,
+                    g.targeting ? targeting : Grain.ANY, g.region ? region : Grain.ANY, g.site ? site : Grain.ANY);
+            cells.computeIfAbsent(cell, c -> new Tally()).add(e, user);
+        }
+    }
+
+    /** {@code Instant} of the period start, for day and hour keys. */
+    Instant period() {
+        return Instant.ofEpochMilli(periodMs);
+    }
+
+    /** The stored comma list of matchedBy kinds as a report key: see {@link Dimension}. */
+    static String targetingKey(String matchedByCsv) {
+        if (matchedByCsv == null || matchedByCsv.isEmpty()) {
+            return AdServed.UNTARGETED;
+        }
+        return String.join("+", new TreeSet<>(List.of(matchedByCsv.split(","))));
+    }
+}

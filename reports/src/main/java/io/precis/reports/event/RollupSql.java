@@ -1,0 +1,162 @@
+package io.precis.reports.event;
+
+import io.precis.reports.privacy.UserSketch;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The roll-up table: one row per {@link RollupCell}, updated by the event writer in the same
+ * transaction as the events it sums, so a report never sees an event its roll-ups miss and
+ * an acknowledged event is in both or neither.
+ *
+ * <p>Read-modify-write (the user sketch merges in Java): safe because one writer thread owns
+ * the table. Several gateways sharing PostgreSQL would need {@code SELECT ... FOR UPDATE} here.
+ */
+final class RollupSql {
+    static final String TABLE = "precis_rollups";
+    static final String[] DDL = {
+        """
+        CREATE TABLE IF NOT EXISTS precis_rollups (
+          cell_key VARCHAR(44) PRIMARY KEY,
+          grain VARCHAR(2) NOT NULL,
+          advertiser_id VARCHAR(128) NOT NULL,
+          campaign_id VARCHAR(128) NOT NULL,
+          creative_id VARCHAR(128) NOT NULL,
+          period_ms BIGINT NOT NULL,
+          targeting VARCHAR(2200) NOT NULL,
+          region VARCHAR(16) NOT NULL,
+          site VARCHAR(256) NOT NULL,
+          impressions BIGINT NOT NULL,
+          clicks BIGINT NOT NULL,
+          invalid_clicks BIGINT NOT NULL,
+          conversions BIGINT NOT NULL,
+          cost_nanos BIGINT NOT NULL,
+          value_micros BIGINT NOT NULL,
+          users BYTEA
+        )""",
+        "CREATE INDEX IF NOT EXISTS precis_rollups_report ON precis_rollups (advertiser_id, grain, period_ms)",
+    };
+    static final String COUNTS = "impressions, clicks, invalid_clicks, conversions, cost_nanos, value_micros, users";
+    /** Keeps an IN list well under every driver's parameter limit. */
+    private static final int CHUNK = 500;
+    private static final String UPDATE = "UPDATE " + TABLE + " SET impressions = ?, clicks = ?, invalid_clicks = ?, "
+            + "conversions = ?, cost_nanos = ?, value_micros = ?, users = ? WHERE cell_key = ?";
+    private static final String INSERT = "INSERT INTO " + TABLE + " (cell_key, grain, advertiser_id, campaign_id, "
+            + "creative_id, period_ms, targeting, region, site, " + COUNTS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private RollupSql() {
+    }
+
+    /** Adds {@code deltas} to their cells, creating the cells that do not exist yet. */
+    static void apply(Connection c, Map<RollupCell, Tally> deltas) throws SQLException {
+        if (deltas.isEmpty()) {
+            return;
+        }
+        Map<String, RollupCell> byKey = new HashMap<>();
+        deltas.keySet().forEach(cell -> byKey.put(cell.key(), cell));
+        Map<String, Tally> existing = read(c, new ArrayList<>(byKey.keySet()));
+        List<Map.Entry<String, Tally>> updates = new ArrayList<>();
+        Map<RollupCell, Tally> inserts = new HashMap<>();
+        for (Map.Entry<String, RollupCell> e : byKey.entrySet()) {
+            Tally delta = deltas.get(e.getValue());
+            Tally now = existing.get(e.getKey());
+            if (now == null) {
+                inserts.put(e.getValue(), delta);
+            } else {
+                now.add(delta);
+                updates.add(Map.entry(e.getKey(), now));
+            }
+        }
+        if (!updates.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
+                for (Map.Entry<String, Tally> u : updates) {
+                    int i = setCounts(ps, 0, u.getValue());
+                    ps.setString(i + 1, u.getKey());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        insert(c, inserts);
+    }
+
+    /** Inserts new cells (none may exist yet): the writer's new cells and the bulk loader's. */
+    static void insert(Connection c, Map<RollupCell, Tally> cells) throws SQLException {
+        if (cells.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            int n = 0;
+            for (Map.Entry<RollupCell, Tally> e : cells.entrySet()) {
+                RollupCell cell = e.getKey();
+                int i = 0;
+                ps.setString(++i, cell.key());
+                ps.setString(++i, cell.grain().code);
+                ps.setString(++i, cell.advertiserId());
+                ps.setString(++i, cell.campaignId());
+                ps.setString(++i, cell.creativeId());
+                ps.setLong(++i, cell.periodMs());
+                ps.setString(++i, cell.targeting());
+                ps.setString(++i, cell.region());
+                ps.setString(++i, cell.site());
+                setCounts(ps, i, e.getValue());
+                ps.addBatch();
+                if (++n % 1000 == 0) {
+                    ps.executeBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static int setCounts(PreparedStatement ps, int i, Tally t) throws SQLException {
+        ps.setLong(++i, t.impressions);
+        ps.setLong(++i, t.clicks);
+        ps.setLong(++i, t.invalidClicks);
+        ps.setLong(++i, t.conversions);
+        ps.setLong(++i, t.costNanos);
+        ps.setLong(++i, t.valueMicros);
+        ps.setBytes(++i, t.users.toBytes());
+        return i;
+    }
+
+    private static Map<String, Tally> read(Connection c, List<String> keys) throws SQLException {
+        Map<String, Tally> out = new HashMap<>();
+        for (int from = 0; from < keys.size(); from += CHUNK) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
+            String sql = "SELECT cell_key, " + COUNTS + " FROM " + TABLE + " WHERE cell_key IN ("
+                    + "?,".repeat(chunk.size() - 1) + "?)";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 1, chunk.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), readCounts(rs, 1));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The seven {@link #COUNTS} columns after column {@code before}. */
+    static Tally readCounts(ResultSet rs, int before) throws SQLException {
+        Tally t = new Tally();
+        t.impressions = rs.getLong(before + 1);
+        t.clicks = rs.getLong(before + 2);
+        t.invalidClicks = rs.getLong(before + 3);
+        t.conversions = rs.getLong(before + 4);
+        t.costNanos = rs.getLong(before + 5);
+        t.valueMicros = rs.getLong(before + 6);
+        t.users = UserSketch.fromBytes(rs.getBytes(before + 7));
+        return t;
+    }
+}

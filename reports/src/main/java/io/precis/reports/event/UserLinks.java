@@ -1,0 +1,59 @@
+package io.precis.reports.event;
+
+import io.precis.consent.identity.Pseudonym;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * The link between measurement events and a person's measurement pseudonym: read for the
+ * person's export, removed on erasure. Removing it keeps every count, spend and roll-up, so
+ * reports still add up; only the answer to "whose event was this" is gone.
+ */
+final class UserLinks {
+    /** An export lists at most this many events; a person with more gets the newest. */
+    static final int MAX_EXPORT = 10_000;
+
+    private UserLinks() {}
+
+    static List<LinkedEvent> linkedTo(DataSource ds, Collection<Pseudonym> pseudonyms) {
+        List<LinkedEvent> out = new ArrayList<>();
+        String sql = "SELECT kind, at_ms, campaign_id, creative_id, site, is_valid, value_micros FROM precis_events "
+                + "WHERE pseudonym = ? ORDER BY at_ms DESC LIMIT " + MAX_EXPORT;
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Pseudonym p : pseudonyms) {
+                ps.setString(1, p.value());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new LinkedEvent(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
+                                rs.getString(4), rs.getString(5), rs.getBoolean(6), rs.getLong(7)));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read linked events", e);
+        }
+        out.sort((a, b) -> a.at().compareTo(b.at()));
+        return out;
+    }
+
+    static int unlink(DataSource ds, Collection<Pseudonym> pseudonyms) {
+        int changed = 0;
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE precis_events SET pseudonym = NULL WHERE pseudonym = ?")) {
+            for (Pseudonym p : pseudonyms) {
+                ps.setString(1, p.value());
+                changed += ps.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot unlink events", e);
+        }
+        return changed;
+    }
+}
