@@ -3,6 +3,10 @@ package io.precis.gateway;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import io.precis.consent.PurposeKeys;
+import io.precis.consent.Purposes;
+import io.precis.reports.invalid.InvalidClickPolicy;
+import io.precis.reports.privacy.ReportPolicy;
 
 /**
  * Everything the gateway can be told at start: command-line flags first, then environment.
@@ -16,16 +20,34 @@ import java.util.Map;
  * @param impressionTtl impression token lifetime (1 h, as API.md says)
  * @param clickTtl click token lifetime (24 h, as API.md says)
  * @param clickWindow how long after a click a conversion is attributed to it (7 days)
+ * @param keysDir where secret keys live, apart from the data ({@code --keys-dir} or
+ *     {@code PRECIS_KEYS_DIR}; default {@code <data-dir>/keys}, kept out of backups of {@code db/})
+ * @param defaultPurposes the consent of a user who has not chosen ({@code PRECIS_DEFAULT_PURPOSES},
+ *     a comma list of purposes; default none: opt-in)
+ * @param pseudonymOverlap how long pseudonyms of a rotated key epoch stay resolvable (30 days)
+ * @param clickPolicy thresholds of the invalid-click rules (defaults and reasons in
+ *     {@link InvalidClickPolicy#DEFAULTS}; {@code PRECIS_CLICK_MIN_MS} sets the minimum time from
+ *     impression to click)
+ * @param reportPolicy the privacy threshold k and optional noise of reports
+ *     ({@code PRECIS_REPORT_MIN_USERS}, default 10; {@code PRECIS_REPORT_EPSILON}, default off)
  */
 public record GatewayConfig(String host, int port, Path dataDir, boolean demo, String adminToken,
-                            long bodyLimit, Duration impressionTtl, Duration clickTtl, Duration clickWindow) {
+                            long bodyLimit, Duration impressionTtl, Duration clickTtl, Duration clickWindow,
+                            Path keysDir, Purposes defaultPurposes, Duration pseudonymOverlap,
+                            InvalidClickPolicy clickPolicy, ReportPolicy reportPolicy) {
 
-    public static final String USAGE = "usage: precis run [--port N] [--data-dir DIR] [--no-demo]";
+    public static final String USAGE = "usage: precis run [--port N] [--data-dir DIR] [--keys-dir DIR] [--no-demo]";
 
     /** Defaults: the values in this record's documentation. */
     public static GatewayConfig defaults() {
         return new GatewayConfig("0.0.0.0", 8080, Path.of("data"), true, null, 64 * 1024,
-                Duration.ofHours(1), Duration.ofHours(24), Duration.ofDays(7));
+                Duration.ofHours(1), Duration.ofHours(24), Duration.ofDays(7), null, Purposes.NONE, Duration.ofDays(30),
+                InvalidClickPolicy.DEFAULTS, ReportPolicy.DEFAULTS);
+    }
+
+    /** The keys directory: as configured, or {@code <data-dir>/keys}. */
+    public Path keysDirOrDefault() {
+        return keysDir != null ? keysDir : dataDir.resolve("keys");
     }
 
     /** Parses {@code args} over the environment; IllegalArgumentException with a message on bad input. */
@@ -35,12 +57,14 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
         int port = c.port;
         Path dataDir = c.dataDir;
         boolean demo = true;
+        Path keysDir = env.containsKey("PRECIS_KEYS_DIR") ? Path.of(env.get("PRECIS_KEYS_DIR")) : null;
         long bodyLimit = env.containsKey("PRECIS_BODY_LIMIT")
                 ? parsePositive("PRECIS_BODY_LIMIT", env.get("PRECIS_BODY_LIMIT")) : c.bodyLimit;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = (int) parseRange("--port", value(args, ++i), 0, 65535);
                 case "--data-dir" -> dataDir = Path.of(value(args, ++i));
+                case "--keys-dir" -> keysDir = Path.of(value(args, ++i));
                 case "--no-demo" -> demo = false;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "\n" + USAGE);
             }
@@ -49,28 +73,85 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
         if (token != null && token.length() < 16) {
             throw new IllegalArgumentException("PRECIS_ADMIN_TOKEN must be at least 16 characters");
         }
+        Purposes defaults = env.containsKey("PRECIS_DEFAULT_PURPOSES")
+                ? parsePurposes(env.get("PRECIS_DEFAULT_PURPOSES")) : Purposes.NONE;
         return new GatewayConfig(host, port, dataDir, demo, token, bodyLimit,
-                c.impressionTtl, c.clickTtl, c.clickWindow);
+                c.impressionTtl, c.clickTtl, c.clickWindow, keysDir, defaults, c.pseudonymOverlap, clickPolicy(env),
+                reportPolicy(env));
+    }
+
+    public GatewayConfig withClickPolicy(InvalidClickPolicy policy) {
+        return new GatewayConfig(host, port, dataDir, demo, adminToken, bodyLimit, impressionTtl, clickTtl,
+                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, policy, reportPolicy);
+    }
+
+    public GatewayConfig withReportPolicy(ReportPolicy policy) {
+        return new GatewayConfig(host, port, dataDir, demo, adminToken, bodyLimit, impressionTtl, clickTtl,
+                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, clickPolicy, policy);
+    }
+
+    private static InvalidClickPolicy clickPolicy(Map<String, String> env) {
+        InvalidClickPolicy d = InvalidClickPolicy.DEFAULTS;
+        Duration minTime = env.containsKey("PRECIS_CLICK_MIN_MS")
+                ? Duration.ofMillis(parseRange("PRECIS_CLICK_MIN_MS", env.get("PRECIS_CLICK_MIN_MS"), 0, 600_000))
+                : d.minTimeToClick();
+        return new InvalidClickPolicy(minTime, d.maxClicksPerUserPerHour(), d.maxClicksPerIpPrefixPerHour());
+    }
+
+    private static ReportPolicy reportPolicy(Map<String, String> env) {
+        int k = env.containsKey("PRECIS_REPORT_MIN_USERS")
+                ? (int) parseRange("PRECIS_REPORT_MIN_USERS", env.get("PRECIS_REPORT_MIN_USERS"), 1, 32)
+                : ReportPolicy.DEFAULTS.minUsers();
+        double epsilon = ReportPolicy.DEFAULTS.epsilon();
+        if (env.containsKey("PRECIS_REPORT_EPSILON")) {
+            try {
+                epsilon = Double.parseDouble(env.get("PRECIS_REPORT_EPSILON"));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("PRECIS_REPORT_EPSILON must be a number (0 = no noise)");
+            }
+        }
+        return new ReportPolicy(k, epsilon);
+    }
+
+    private static Purposes parsePurposes(String list) {
+        java.util.Map<String, Boolean> on = new java.util.HashMap<>();
+        for (String p : list.split(",")) {
+            String name = p.strip();
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!PurposeKeys.ALL.contains(name)) {
+                throw new IllegalArgumentException("PRECIS_DEFAULT_PURPOSES: unknown purpose " + name
+                        + " (known: " + String.join(", ", PurposeKeys.ALL) + ")");
+            }
+            on.put(name, true);
+        }
+        return PurposeKeys.apply(Purposes.NONE, on);
     }
 
     public GatewayConfig withPort(int newPort) {
-        return new GatewayConfig(host, newPort, dataDir, demo, adminToken, bodyLimit, impressionTtl, clickTtl, clickWindow);
+        return new GatewayConfig(host, newPort, dataDir, demo, adminToken, bodyLimit, impressionTtl, clickTtl,
+                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, clickPolicy, reportPolicy);
     }
 
     public GatewayConfig withDataDir(Path dir) {
-        return new GatewayConfig(host, port, dir, demo, adminToken, bodyLimit, impressionTtl, clickTtl, clickWindow);
+        return new GatewayConfig(host, port, dir, demo, adminToken, bodyLimit, impressionTtl, clickTtl,
+                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, clickPolicy, reportPolicy);
     }
 
     public GatewayConfig withDemo(boolean on) {
-        return new GatewayConfig(host, port, dataDir, on, adminToken, bodyLimit, impressionTtl, clickTtl, clickWindow);
+        return new GatewayConfig(host, port, dataDir, on, adminToken, bodyLimit, impressionTtl, clickTtl,
+                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, clickPolicy, reportPolicy);
     }
 
     public GatewayConfig withAdminToken(String token) {
-        return new GatewayConfig(host, port, dataDir, demo, token, bodyLimit, impressionTtl, clickTtl, clickWindow);
+        return new GatewayConfig(host, port, dataDir, demo, token, bodyLimit, impressionTtl, clickTtl,
+                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, clickPolicy, reportPolicy);
     }
 
     public GatewayConfig withHost(String h) {
-        return new GatewayConfig(h, port, dataDir, demo, adminToken, bodyLimit, impressionTtl, clickTtl, clickWindow);
+        return new GatewayConfig(h, port, dataDir, demo, adminToken, bodyLimit, impressionTtl, clickTtl,
+                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, clickPolicy, reportPolicy);
     }
 
     private static String value(String[] args, int i) {

@@ -10,6 +10,22 @@ import io.precis.gateway.campaigns.CampaignService;
 import io.precis.gateway.http.ErrorHandler;
 import io.precis.gateway.http.Routes;
 import io.precis.gateway.observability.GatewayMetrics;
+import io.precis.gateway.auth.Account;
+import io.precis.gateway.auth.AccountType;
+import io.precis.gateway.behaviour.BehaviourData;
+import io.precis.gateway.behaviour.BehaviourRoutes;
+import io.precis.gateway.behaviour.SegmentRuleStore;
+import io.precis.gateway.behaviour.VaultBehaviourStore;
+import io.precis.gateway.delivery.DeliveryFeedback;
+import io.precis.gateway.privacy.MeasurementData;
+import io.precis.gateway.privacy.PersonalData;
+import io.precis.matcher.auction.InMemoryCampaignStats;
+import io.precis.matcher.delivery.InMemoryDeliveryLedger;
+import io.precis.matcher.segment.SegmentService;
+import io.precis.gateway.privacy.ConsentRoutes;
+import io.precis.gateway.privacy.ErasureStore;
+import io.precis.gateway.privacy.PrivacyCore;
+import io.precis.gateway.privacy.UserRef;
 import io.precis.gateway.reporting.ReportRoutes;
 import io.precis.gateway.storage.Database;
 import io.precis.gateway.storage.JdbcAccountStore;
@@ -19,6 +35,7 @@ import io.precis.gateway.users.UserCookie;
 import io.precis.gateway.web.WebPages;
 import io.precis.matcher.index.CampaignIndex;
 import io.precis.matcher.match.CampaignMatcher;
+import io.precis.reports.event.AttributionPolicy;
 import io.precis.reports.event.EventStore;
 import io.precis.reports.event.JdbcEventStore;
 import io.precis.reports.token.TokenSigner;
@@ -34,6 +51,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -51,6 +69,9 @@ public final class PrecisGateway implements AutoCloseable {
     private final CampaignIndex index;
     private final EventStore events;
     private final GatewayMetrics metrics = new GatewayMetrics();
+    /** A rotation reaches every running gateway within a minute. */
+    private static final long KEY_REFRESH_MS = 60_000;
+    private final PrivacyCore privacy;
     private final Vertx vertx;
     private final AccountRoutes accounts;
     private final CampaignService campaigns;
@@ -66,11 +87,15 @@ public final class PrecisGateway implements AutoCloseable {
         JdbcAccountStore accountStore = new JdbcAccountStore(db);
         index = new CampaignIndex();
         campaigns = new CampaignService(new JdbcCampaignStore(db), index, clock);
-        // The token key sits in the data dir, readable by the owner alone; it holds no user data.
-        byte[] tokenKey = KeyFiles.loadOrCreate(dataDir.resolve("keys").resolve("token.key"), 32);
+        // The token key sits with the other keys, readable by the owner alone.
+        byte[] tokenKey = KeyFiles.loadOrCreate(config.keysDirOrDefault().resolve("token.key"), 32);
         TokenSigner signer = new TokenSigner(tokenKey, clock, config.impressionTtl(), config.clickTtl());
-        events = new JdbcEventStore(db.dataSource(), clock, config.clickWindow());
+        events = new JdbcEventStore(db.dataSource(), clock,
+                AttributionPolicy.DEFAULTS.withClickWindow(config.clickWindow()), config.clickPolicy(),
+                config.reportPolicy());
         Authenticator auth = new Authenticator(adminToken, accountStore.all());
+        privacy = PrivacyCore.open(config, clock);
+        UserCookie cookie = new UserCookie();
 
         vertx = Vertx.vertx();
         accounts = new AccountRoutes(vertx, accountStore, auth, clock);
@@ -84,10 +109,25 @@ public final class PrecisGateway implements AutoCloseable {
                 .onFailure(ctx::fail));
         accounts.register(routes);
         new CampaignRoutes(vertx, campaigns, auth).register(routes);
-        new AdRoutes(vertx, new CampaignMatcher(index), signer, metrics, clock).register(routes);
-        new TrackingRoutes(signer, events, campaigns, metrics).register(routes);
+        InMemoryDeliveryLedger ledger = new InMemoryDeliveryLedger();
+        InMemoryCampaignStats stats = new InMemoryCampaignStats();
+        DeliveryFeedback delivery = new DeliveryFeedback(ledger, stats, campaigns, clock);
+        delivery.rebuild(accountStore.all().stream().filter(a -> a.type() == AccountType.ADVERTISER)
+                .map(Account::id).toList(), events);
+        VaultBehaviourStore behaviour = new VaultBehaviourStore(privacy.vault());
+        SegmentService segments = new SegmentService(behaviour, clock, index.analysis());
+        new AdRoutes(vertx, new CampaignMatcher(index, ledger, stats, null), signer, metrics, privacy, segments,
+                delivery, cookie, clock).register(routes);
+        new BehaviourRoutes(vertx, auth, privacy, segments, new SegmentRuleStore(db), clock).register(routes);
+        new TrackingRoutes(signer, events, campaigns, metrics, privacy, cookie, delivery).register(routes);
         new ReportRoutes(vertx, events, auth, clock).register(routes);
-        new WebPages(new UserCookie()).register(routes);
+        new WebPages(cookie).register(routes);
+        List<PersonalData> personal = List.of(BehaviourData.segments(segments),
+                BehaviourData.events(behaviour, segments), MeasurementData.of(events), delivery.personalData());
+        new ConsentRoutes(vertx, privacy, new UserRef(auth, cookie), new ErasureStore(db), personal, clock)
+                .register(routes);
+        // Pick up key rotations made with ./precis keys rotate, and destroy expired epochs.
+        vertx.setPeriodic(KEY_REFRESH_MS, id -> vertx.executeBlocking(this::refreshKeys, false));
         ErrorHandler errors = new ErrorHandler();
         router.route().failureHandler(errors);
         for (int status : new int[] {400, 404, 405, 413, 500}) {
@@ -126,6 +166,16 @@ public final class PrecisGateway implements AutoCloseable {
 
     public CampaignService campaigns() {
         return campaigns;
+    }
+
+    private boolean refreshKeys() {
+        try {
+            privacy.pseudonyms().reload();
+            privacy.pseudonyms().destroyExpired();
+        } catch (IllegalStateException e) {
+            // A key given by the environment has one fixed epoch: nothing to reload or destroy.
+        }
+        return true;
     }
 
     /** Records route, method, status and latency of every request once it ends. */
@@ -185,6 +235,7 @@ public final class PrecisGateway implements AutoCloseable {
             LOG.warning("index did not close cleanly");
         }
         metrics.close();
+        privacy.close();
         db.close();
     }
 }

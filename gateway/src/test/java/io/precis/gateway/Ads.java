@@ -44,6 +44,22 @@ public final class Ads {
         return gw.post("/v1/t/conversion", body, null).status();
     }
 
+    /**
+     * The price the auction charged for {@code ad}, in micros of its bid model's unit (per
+     * thousand impressions for CPM, per click for CPC, per conversion for CPA), read from the
+     * signed token the way the measurement side reads it.
+     */
+    public static long chargedMicros(JsonNode ad) {
+        String url = ad.get("impressionUrl").textValue();
+        String token = URLDecoder.decode(url.substring(url.indexOf("t=") + 2), StandardCharsets.UTF_8);
+        byte[] payload = java.util.Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.')));
+        try {
+            return TestGateway.JSON.readTree(payload).get("p").asLong();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     public static String clickIdOf(String location) {
         String query = URI.create(location).getRawQuery();
         for (String kv : query.split("&")) {

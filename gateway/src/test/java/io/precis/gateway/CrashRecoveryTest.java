@@ -44,6 +44,7 @@ class CrashRecoveryTest {
                 "io.precis.gateway.Main", "--port", "0", "--data-dir", dir.toString(), "--no-demo");
         pb.environment().put("PRECIS_ADMIN_TOKEN", TestGateway.ADMIN_TOKEN);
         pb.environment().put("PRECIS_HOST", "127.0.0.1");
+        pb.environment().put("PRECIS_CLICK_MIN_MS", "0");
         pb.redirectErrorStream(true);
         Process p = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -121,7 +122,8 @@ class CrashRecoveryTest {
     }
 
     private static HttpRequest get(String url) {
-        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build();
+        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("User-Agent", TestGateway.BROWSER_UA).GET().build();
     }
 
     private static JsonNode getJson(HttpClient http, String url, String key) throws Exception {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -13,12 +15,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A known sequence of events, and every report figure checked against values computed by hand
- * with API.md's formulas (ratios rounded to 4 decimals, null on a zero denominator).
+ * A known sequence of events, and every report figure checked against values computed here,
+ * independently, with API.md's formulas (ratios rounded to 4 decimals, null on a zero
+ * denominator). Spend uses the second price the auction charged, read from the signed tokens.
  */
 class ReportNumbersTest {
     @TempDir
     Path dir;
+
+    /** Expected counts and money (micros) for one row. */
+    private record Expected(long impressions, long clicks, long invalidClicks, long conversions, long spendMicros,
+                            long revenueMicros) {
+        Expected plus(Expected o) {
+            return new Expected(impressions + o.impressions, clicks + o.clicks, invalidClicks + o.invalidClicks,
+                    conversions + o.conversions, spendMicros + o.spendMicros, revenueMicros + o.revenueMicros);
+        }
+    }
 
     @Test
     void reportFiguresEqualHandComputedValues() {
@@ -31,12 +43,12 @@ class ReportNumbersTest {
             Ads ads = new Ads(gw);
 
             // CPM: 4 impressions (one replayed), 2 clicks, 1 conversion worth 100.
-            JsonNode firstCpm = null;
+            long cpmSpend = 0;
             for (int i = 0; i < 4; i++) {
                 JsonNode ad = ads.serve("news.example", "手冲咖啡入门");
                 ads.impression(ad);
+                cpmSpend += Ads.chargedMicros(ad) / 1000; // a thousandth of the CPM price per impression
                 if (i == 0) {
-                    firstCpm = ad;
                     ads.impression(ad);
                 }
                 if (i < 2) {
@@ -47,11 +59,13 @@ class ReportNumbersTest {
                 }
             }
             // CPC: 3 impressions, 2 valid clicks, and 1 click on an ad never shown (invalid).
+            long cpcSpend = 0;
             for (int i = 0; i < 3; i++) {
                 JsonNode ad = ads.serve("news.example", "best running shoes of the year");
                 ads.impression(ad);
                 if (i < 2) {
                     ads.click(ad);
+                    cpcSpend += Ads.chargedMicros(ad);
                 }
             }
             ads.click(ads.serve("news.example", "best running shoes of the year"));
@@ -62,23 +76,33 @@ class ReportNumbersTest {
             String cpaClick = ads.click(cpaAd);
             ads.convert(cpaClick, 199, "order-7");
             ads.convert(cpaClick, 199, "order-7");
+            long cpaSpend = Ads.chargedMicros(cpaAd);
             // Only an invalid click: every ratio has a zero denominator.
             ads.click(ads.serve("news.example", "garden tools sale"));
             // A conversion for a click that never happened is not credited.
             ads.convert("no-such-click", 500, null);
-            assertTrue(firstCpm != null);
+
+            Expected eCpm = new Expected(4, 2, 0, 1, cpmSpend, 100_000_000);
+            Expected eCpc = new Expected(3, 2, 1, 0, cpcSpend, 0);
+            Expected eCpa = new Expected(2, 1, 0, 1, cpaSpend, 199_000_000);
+            Expected eBot = new Expected(0, 0, 1, 0, 0, 0);
+            assertTrue(cpmSpend > 0 && cpcSpend > 0 && cpaSpend > 0, "every billable event costs something");
+            assertTrue(cpcSpend <= 2 * 800_000 && cpaSpend <= 30_000_000, "second price never exceeds the bid");
 
             String today = LocalDate.now(ZoneOffset.UTC).toString();
             JsonNode report = gw.get("/v1/reports?from=" + today + "&to=" + today + "&groupBy=campaign", key).json();
             Map<String, JsonNode> rows = new HashMap<>();
             report.get("rows").forEach(r -> rows.put(r.get("campaign").textValue(), r));
             assertEquals(4, rows.size());
-
-            expect(rows.get(cpm), 4, 2, 0, 1, 0.05, 100, 0.5, 0.5, 0.025, 0.05, 12.5, 2000.0, 1999.0);
-            expect(rows.get(cpc), 3, 2, 1, 0, 1.6, 0, 0.6667, 0.0, 0.8, null, 533.3333, 0.0, -1.0);
-            expect(rows.get(cpa), 2, 1, 0, 1, 30, 199, 0.5, 1.0, 30.0, 30.0, 15000.0, 6.6333, 5.6333);
-            expect(rows.get(bot), 0, 0, 1, 0, 0, 0, null, null, null, null, null, null, null);
-            expect(report.get("totals"), 9, 5, 2, 2, 31.65, 299, 0.5556, 0.4, 6.33, 15.825, 3516.6667, 9.4471, 8.4471);
+            expect(rows.get(cpm), eCpm);
+            expect(rows.get(cpc), eCpc);
+            expect(rows.get(cpa), eCpa);
+            expect(rows.get(bot), eBot);
+            expect(report.get("totals"), eCpm.plus(eCpc).plus(eCpa).plus(eBot));
+            // The null cases, spelled out.
+            assertTrue(rows.get(bot).get("ctr").isNull() && rows.get(bot).get("roas").isNull());
+            assertTrue(rows.get(cpc).get("cpa").isNull());
+            assertEquals(-1.0, rows.get(cpc).get("roi").asDouble(), 1e-12);
 
             JsonNode byDay = gw.get("/v1/reports?groupBy=day", key).json().get("rows");
             assertEquals(1, byDay.size());
@@ -92,30 +116,34 @@ class ReportNumbersTest {
         }
     }
 
-    private static void expect(JsonNode row, long impressions, long clicks, long invalidClicks, long conversions,
-                               double spend, double revenue, Double ctr, Double cvr, Double cpc, Double cpa,
-                               Double ecpm, Double roas, Double roi) {
-        assertEquals(impressions, row.get("impressions").asLong(), "impressions");
-        assertEquals(clicks, row.get("clicks").asLong(), "clicks");
-        assertEquals(invalidClicks, row.get("invalidClicks").asLong(), "invalidClicks");
-        assertEquals(conversions, row.get("conversions").asLong(), "conversions");
-        assertEquals(spend, row.get("spend").asDouble(), 1e-9, "spend");
-        assertEquals(revenue, row.get("revenue").asDouble(), 1e-9, "revenue");
-        ratio(row, "ctr", ctr);
-        ratio(row, "cvr", cvr);
-        ratio(row, "cpc", cpc);
-        ratio(row, "cpa", cpa);
-        ratio(row, "ecpm", ecpm);
-        ratio(row, "roas", roas);
-        ratio(row, "roi", roi);
+    private static void expect(JsonNode row, Expected e) {
+        assertEquals(e.impressions, row.get("impressions").asLong(), "impressions");
+        assertEquals(e.clicks, row.get("clicks").asLong(), "clicks");
+        assertEquals(e.invalidClicks, row.get("invalidClicks").asLong(), "invalidClicks");
+        assertEquals(e.conversions, row.get("conversions").asLong(), "conversions");
+        BigDecimal spend = BigDecimal.valueOf(e.spendMicros, 6);
+        BigDecimal revenue = BigDecimal.valueOf(e.revenueMicros, 6);
+        assertEquals(0, spend.compareTo(row.get("spend").decimalValue()), "spend " + spend + " vs " + row.get("spend"));
+        assertEquals(0, revenue.compareTo(row.get("revenue").decimalValue()), "revenue");
+        BigDecimal imps = BigDecimal.valueOf(e.impressions);
+        BigDecimal clicks = BigDecimal.valueOf(e.clicks);
+        BigDecimal convs = BigDecimal.valueOf(e.conversions);
+        ratio(row, "ctr", clicks, imps);
+        ratio(row, "cvr", convs, clicks);
+        ratio(row, "cpc", spend, clicks);
+        ratio(row, "cpa", spend, convs);
+        ratio(row, "ecpm", spend.multiply(BigDecimal.valueOf(1000)), imps);
+        ratio(row, "roas", revenue, spend);
+        ratio(row, "roi", revenue.subtract(spend), spend);
     }
 
-    private static void ratio(JsonNode row, String name, Double expected) {
+    private static void ratio(JsonNode row, String name, BigDecimal numerator, BigDecimal denominator) {
         JsonNode v = row.get(name);
-        if (expected == null) {
+        if (denominator.signum() == 0) {
             assertTrue(v != null && v.isNull(), name + " must be null, was " + v);
-        } else {
-            assertEquals(expected, v.asDouble(), 1e-9, name);
+            return;
         }
+        BigDecimal expected = numerator.divide(denominator, 4, RoundingMode.HALF_UP);
+        assertEquals(0, expected.compareTo(v.decimalValue()), name + ": expected " + expected + ", was " + v);
     }
 }

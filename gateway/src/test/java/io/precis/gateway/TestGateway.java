@@ -12,11 +12,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.precis.reports.invalid.InvalidClickPolicy;
 
 /** A real gateway on a random port over a temp data dir, with a plain HTTP client to call it. */
 public final class TestGateway implements AutoCloseable {
     public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
     public static final ObjectMapper JSON = new ObjectMapper();
+    /** Clicks from Java's own HTTP client would rightly be judged robots; tests act as a browser. */
+    public static final String BROWSER_UA =
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
 
     private final PrecisGateway gateway;
     private final HttpClient http = HttpClient.newBuilder()
@@ -26,16 +30,23 @@ public final class TestGateway implements AutoCloseable {
     public final Path dataDir;
     public final String base;
 
-    private TestGateway(Path dataDir) {
+    private TestGateway(Path dataDir, java.util.function.UnaryOperator<GatewayConfig> tweak) {
         this.dataDir = dataDir;
         GatewayConfig config = GatewayConfig.defaults()
-                .withHost("127.0.0.1").withPort(0).withDataDir(dataDir).withDemo(false).withAdminToken(ADMIN_TOKEN);
-        this.gateway = PrecisGateway.start(config);
+                .withHost("127.0.0.1").withPort(0).withDataDir(dataDir).withDemo(false).withAdminToken(ADMIN_TOKEN)
+                // Tests click right after the impression; the too-fast rule has its own test.
+                .withClickPolicy(new InvalidClickPolicy(Duration.ZERO, 10, 50));
+        this.gateway = PrecisGateway.start(tweak.apply(config));
         this.base = "http://127.0.0.1:" + gateway.port();
     }
 
     public static TestGateway start(Path dataDir) {
-        return new TestGateway(dataDir);
+        return new TestGateway(dataDir, c -> c);
+    }
+
+    /** A gateway whose configuration {@code tweak} changes from the test defaults. */
+    public static TestGateway start(Path dataDir, java.util.function.UnaryOperator<GatewayConfig> tweak) {
+        return new TestGateway(dataDir, tweak);
     }
 
     /** An HTTP answer as the client sees it. */
@@ -73,7 +84,8 @@ public final class TestGateway implements AutoCloseable {
 
     public HttpRequest.Builder builder(String path, String key) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path))
-                .timeout(Duration.ofSeconds(20));
+                .timeout(Duration.ofSeconds(20))
+                .header("User-Agent", BROWSER_UA);
         if (key != null) {
             b.header("Authorization", "Bearer " + key);
         }

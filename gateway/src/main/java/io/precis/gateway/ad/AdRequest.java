@@ -7,10 +7,16 @@ import io.precis.matcher.match.PageContext;
 /**
  * One validated {@code POST /v1/ad}. The personal parts (user id, IP, demographics, location)
  * sit in {@link User} and {@link Device}, whose types redact themselves from strings; they are
- * not used yet (contextual matching needs none of them) and are never stored. The TCF string is
- * checked for type and dropped.
+ * pseudonymised, coarsened or consent-gated before matching and never stored. The TCF string
+ * only sets this request's purposes.
  */
-public record AdRequest(String requestId, Slot slot, PageContext page, User user, Device device, int count) {
+public record AdRequest(String requestId, Slot slot, PageContext page, User user, Device device, String tcf,
+                        int count) {
+    @Override
+    public String toString() {
+        return "AdRequest[" + requestId + "]";
+    }
+
 
     /** Where the ad goes. {@code site} falls back to the page URL's host. */
     public record Slot(String id, String format, String site) {}

@@ -6,6 +6,7 @@ import io.precis.consent.identity.RawIp;
 import io.precis.consent.identity.RawUserId;
 import io.precis.gateway.http.ApiError;
 import io.precis.gateway.http.Fields;
+import io.precis.matcher.campaign.RegionCode;
 import io.precis.matcher.match.PageContext;
 import java.net.URI;
 import java.time.Year;
@@ -27,7 +28,7 @@ public final class AdRequestParser {
         JsonNode userNode = Fields.object(body, "user", "user");
         JsonNode deviceNode = Fields.object(body, "device", "device");
         JsonNode consentNode = Fields.object(body, "consent", "consent");
-        Fields.text(consentNode, "tcf", "consent.tcf", 4096);
+        String tcf = Fields.text(consentNode, "tcf", "consent.tcf", 4096);
         Integer count = Fields.integer(body, "count", "count", 1, MAX_COUNT);
 
         PageContext page = new PageContext(
@@ -49,18 +50,26 @@ public final class AdRequestParser {
 
         String uid = Fields.text(userNode, "id", "user.id", 256);
         JsonNode geo = Fields.object(userNode, "geo", "user.geo");
+        String region = Fields.text(userNode, "region", "user.region", 32);
+        if (region != null && !region.isBlank()) {
+            try {
+                region = RegionCode.parse(region).value();
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badField("user.region", "user.region must be a region code such as CN-11 or CN-11-0105");
+            }
+        }
         AdRequest.User user = new AdRequest.User(
                 RawUserId.ofNullable(uid != null ? uid : cookieUserId),
                 Fields.integer(userNode, "yob", "user.yob", 1900, Year.now().getValue()),
                 Fields.text(userNode, "gender", "user.gender", 8),
-                Fields.text(userNode, "region", "user.region", 32),
+                region == null || region.isBlank() ? null : region,
                 Fields.number(geo, "lat", "user.geo.lat", -90, 90),
                 Fields.number(geo, "lon", "user.geo.lon", -180, 180));
         AdRequest.Device device = new AdRequest.Device(
                 RawIp.ofNullable(Fields.text(deviceNode, "ip", "device.ip", 64)),
                 Fields.text(deviceNode, "ua", "device.ua", 1024));
 
-        return new AdRequest(requestId != null ? requestId : Randoms.token(12), slot, page, user, device,
+        return new AdRequest(requestId != null ? requestId : Randoms.token(12), slot, page, user, device, tcf,
                 count == null ? 1 : count);
     }
 

@@ -4,18 +4,24 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.precis.consent.Purposes;
 import io.precis.consent.crypto.Randoms;
+import io.precis.consent.identity.RawUserId;
+import io.precis.gateway.delivery.DeliveryFeedback;
 import io.precis.gateway.http.JsonBodies;
 import io.precis.gateway.http.Routes;
 import io.precis.gateway.observability.GatewayMetrics;
+import io.precis.gateway.privacy.PrivacyCore;
+import io.precis.gateway.privacy.UserKeys;
+import io.precis.gateway.users.UserCookie;
 import io.precis.matcher.match.AdQuery;
 import io.precis.matcher.match.CampaignMatcher;
 import io.precis.matcher.match.MatchedAd;
 import io.precis.matcher.match.TargetingKind;
+import io.precis.matcher.match.UserContext;
+import io.precis.matcher.segment.SegmentService;
 import io.precis.reports.token.AdServed;
 import io.precis.reports.token.TokenKind;
 import io.precis.reports.token.TokenSigner;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
@@ -23,70 +29,118 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 
 /**
- * {@code POST /v1/ad}: parse, match, sign one impression and one click token per ad, answer.
- * Matching and signing run on a worker so the event loop only parses and writes.
+ * {@code POST /v1/ad}: parse, resolve consent and pseudonymise, match, sign one impression and
+ * one click token per ad, answer. The raw user id, IP and location stop at the privacy step;
+ * matching and signing run on a worker so the event loop only parses and writes.
  */
 public final class AdRoutes {
     private final Vertx vertx;
     private final CampaignMatcher matcher;
     private final TokenSigner signer;
     private final GatewayMetrics metrics;
+    private final PrivacyCore privacy;
+    private final SegmentService segments;
+    private final DeliveryFeedback delivery;
+    private final UserCookie cookie;
     private final Clock clock;
 
-    public AdRoutes(Vertx vertx, CampaignMatcher matcher, TokenSigner signer, GatewayMetrics metrics, Clock clock) {
+    public AdRoutes(Vertx vertx, CampaignMatcher matcher, TokenSigner signer, GatewayMetrics metrics,
+                    PrivacyCore privacy, SegmentService segments, DeliveryFeedback delivery, UserCookie cookie,
+                    Clock clock) {
         this.vertx = vertx;
         this.matcher = matcher;
         this.signer = signer;
         this.metrics = metrics;
+        this.privacy = privacy;
+        this.segments = segments;
+        this.delivery = delivery;
+        this.cookie = cookie;
         this.clock = clock;
     }
 
     public void register(Routes routes) {
         routes.on(HttpMethod.POST, "/v1/ad", ctx -> {
-            Cookie uid = ctx.request().getCookie("precis_uid");
-            AdRequest req = AdRequestParser.parse(JsonBodies.object(ctx), uid == null ? null : uid.getValue());
-            vertx.executeBlocking(() -> serve(req), false)
+            AdRequest parsed = AdRequestParser.parse(JsonBodies.object(ctx), null);
+            // The body's user id wins; a browser slot without one is known by its cookie.
+            RawUserId uid = parsed.user().id() != null ? parsed.user().id() : cookie.userOf(ctx);
+            Signals signals = new Signals("1".equals(ctx.request().getHeader("Sec-GPC")),
+                    "1".equals(ctx.request().getHeader("DNT")));
+            vertx.executeBlocking(() -> serve(parsed, uid, signals), false)
                     .onSuccess(body -> respond(ctx, body))
                     .onFailure(ctx::fail);
         });
     }
 
+    /** The browser's privacy signals for this one request. */
+    record Signals(boolean gpc, boolean dnt) {}
+
     private void respond(RoutingContext ctx, ObjectNode body) {
         boolean filled = body != null;
         metrics.adRequest(filled);
+        ctx.response().putHeader("Cache-Control", "no-store");
         if (!filled) {
             ctx.response().setStatusCode(204).end();
             return;
         }
-        ctx.response().putHeader("Cache-Control", "no-store");
         JsonBodies.send(ctx, 200, body);
     }
 
     /** The response body, or null when nothing is eligible. */
-    ObjectNode serve(AdRequest req) {
-        // Contextual matching needs no personal data, so no purpose is used yet.
+    ObjectNode serve(AdRequest req, RawUserId uid, Signals signals) {
+        UserKeys keys = uid == null ? null : privacy.keysOf(uid);
+        Purposes purposes = privacy.effective(keys, req.tcf(), signals.gpc(), signals.dnt());
+        UserContext user = userContext(req.user(), keys, purposes);
         AdQuery query = new AdQuery(req.slot().format(), req.slot().site(), req.page(), clock.instant(),
-                req.count(), Purposes.NONE);
+                req.count(), purposes, user);
         List<MatchedAd> ads = matcher.match(query);
         if (ads.isEmpty()) {
             return null;
         }
+        String measurement = keys != null && purposes.measurement() ? keys.currentMeasurement().value() : null;
+        String region = coarseRegion(req.user().region());
         ObjectNode out = JsonBodies.MAPPER.createObjectNode();
         out.put("requestId", req.requestId());
         ArrayNode list = out.putArray("ads");
         for (MatchedAd ad : ads) {
-            list.add(render(req, ad));
+            delivery.served(keys == null ? null : keys.current(), ad.campaign().id());
+            list.add(render(req, ad, measurement, region));
         }
         return out;
     }
 
-    private ObjectNode render(AdRequest req, MatchedAd ad) {
+    /**
+     * What the matcher may know of the user: demographics and segments only with
+     * personalisation, a location only as coarse as the consent allows, and the delivery
+     * pseudonym for frequency caps. Nothing else of the request reaches it.
+     */
+    private UserContext userContext(AdRequest.User u, UserKeys keys, Purposes purposes) {
+        if (keys == null && u.yob() == null && u.gender() == null && u.region() == null && u.lat() == null) {
+            return UserContext.ANONYMOUS;
+        }
+        boolean personal = purposes.personalisation();
+        Set<String> userSegments = personal && keys != null ? segments.segments(keys.current()) : Set.of();
+        return new UserContext(keys == null ? null : keys.current(),
+                personal ? u.yob() : null, personal ? u.gender() : null, personal ? u.region() : null,
+                PrivacyCore.location(u.lat(), u.lon(), purposes), userSegments);
+    }
+
+    /** A region code cut to its province ({@code CN-11-0105} → {@code CN-11}) for reports. */
+    static String coarseRegion(String region) {
+        if (region == null || !region.matches("[A-Z]{2}(-[0-9A-Z]{1,3})?(-[0-9A-Z]{1,6})?")) {
+            return null;
+        }
+        String[] parts = region.split("-");
+        return parts.length == 1 ? parts[0] : parts[0] + "-" + parts[1];
+    }
+
+    private ObjectNode render(AdRequest req, MatchedAd ad, String measurementPseudonym, String region) {
         List<String> matchedBy = ad.matchedBy().stream().map(TargetingKind::jsonName).toList();
         AdServed served = new AdServed(Randoms.token(16), ad.campaign().advertiserId(), ad.campaign().id(),
                 ad.creative().id(), req.slot().id(), req.slot().site(), matchedBy,
-                ad.campaign().bid().model().name(), toMicros(ad.price()));
+                ad.campaign().bid().model().name(), toMicros(ad.price()), measurementPseudonym, region);
         ObjectNode o = JsonBodies.MAPPER.createObjectNode();
         o.put("campaignId", ad.campaign().id());
         o.put("creativeId", ad.creative().id());

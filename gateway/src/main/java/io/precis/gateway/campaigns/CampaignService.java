@@ -72,6 +72,16 @@ public final class CampaignService {
                 .toList();
     }
 
+    /** Every campaign, archived ones included. */
+    public java.util.Collection<Campaign> all() {
+        return java.util.Collections.unmodifiableCollection(byId.values());
+    }
+
+    /** Any campaign by id, archived ones included. */
+    public Optional<Campaign> find(String campaignId) {
+        return Optional.ofNullable(byId.get(campaignId));
+    }
+
     /** A creative of any campaign, archived ones included (for click redirects). */
     public Optional<Creative> creative(String campaignId, String creativeId) {
         Campaign c = byId.get(campaignId);

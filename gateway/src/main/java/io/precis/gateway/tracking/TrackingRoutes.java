@@ -1,6 +1,15 @@
 package io.precis.gateway.tracking;
 
+import io.precis.consent.identity.IpPrefix;
+import io.precis.consent.identity.Pseudonym;
+import io.precis.consent.identity.RawIp;
+import io.precis.consent.identity.RawUserId;
 import io.precis.gateway.campaigns.CampaignService;
+import io.precis.gateway.delivery.DeliveryFeedback;
+import io.precis.gateway.privacy.PrivacyCore;
+import io.precis.gateway.privacy.UserKeys;
+import io.precis.gateway.users.UserCookie;
+import io.precis.reports.invalid.ClickContext;
 import io.precis.gateway.http.ApiError;
 import io.precis.gateway.http.JsonBodies;
 import io.precis.gateway.http.Routes;
@@ -33,11 +42,20 @@ public final class TrackingRoutes {
     private final CampaignService campaigns;
     private final GatewayMetrics metrics;
 
-    public TrackingRoutes(TokenSigner signer, EventStore events, CampaignService campaigns, GatewayMetrics metrics) {
+    private final PrivacyCore privacy;
+    private final UserCookie cookie;
+
+    private final DeliveryFeedback delivery;
+
+    public TrackingRoutes(TokenSigner signer, EventStore events, CampaignService campaigns, GatewayMetrics metrics,
+                          PrivacyCore privacy, UserCookie cookie, DeliveryFeedback delivery) {
+        this.delivery = delivery;
         this.signer = signer;
         this.events = events;
         this.campaigns = campaigns;
         this.metrics = metrics;
+        this.privacy = privacy;
+        this.cookie = cookie;
     }
 
     public void register(Routes routes) {
@@ -46,6 +64,9 @@ public final class TrackingRoutes {
             Future.fromCompletionStage(events.recordImpression(t), ctx.vertx().getOrCreateContext())
                     .onSuccess(outcome -> {
                         metrics.event("impression", outcome.counted());
+                        if (outcome.counted()) {
+                            delivery.impression(t.ad());
+                        }
                         noStore(ctx);
                         String accept = ctx.request().getHeader("Accept");
                         if (accept != null && accept.contains("image/")) {
@@ -62,9 +83,13 @@ public final class TrackingRoutes {
                     .orElseThrow(() -> ApiError.notFound("creative"))
                     .landingUrl();
             String clickId = signer.clickId(t.ad());
-            Future.fromCompletionStage(events.recordClick(t, clickId), ctx.vertx().getOrCreateContext())
+            Future.fromCompletionStage(events.recordClick(t, clickId, clickContext(ctx)),
+                            ctx.vertx().getOrCreateContext())
                     .onSuccess(outcome -> {
                         metrics.event(outcome.valid() ? "click" : "invalid_click", outcome.counted());
+                        if (outcome.counted() && outcome.valid()) {
+                            delivery.validClick(t.ad());
+                        }
                         noStore(ctx);
                         ctx.response().setStatusCode(302)
                                 .putHeader("Location", withParam(landing, "precis_click", clickId))
@@ -73,12 +98,17 @@ public final class TrackingRoutes {
                     .onFailure(ctx::fail);
         });
         routes.on(HttpMethod.POST, "/v1/t/conversion", ctx -> {
-            ConversionRequest req = ConversionRequest.parse(JsonBodies.object(ctx));
-            Future.fromCompletionStage(events.recordConversion(req), ctx.vertx().getOrCreateContext())
+            var body = JsonBodies.object(ctx);
+            RawUserId user = cookie.existing(ctx);
+            ctx.vertx().executeBlocking(() -> ConversionRequest.parse(body, measurementPseudonym(user)), false)
+                    .compose(req -> Future.fromCompletionStage(events.recordConversion(req),
+                            ctx.vertx().getOrCreateContext()))
                     .onSuccess(outcome -> {
                         metrics.event(outcome.attributed() ? "conversion" : "unattributed_conversion", outcome.counted());
-                        var body = JsonBodies.MAPPER.createObjectNode().put("status", "accepted");
-                        JsonBodies.send(ctx, 202, body);
+                        if (outcome.counted() && outcome.attributed()) {
+                            delivery.conversion(outcome.campaignId());
+                        }
+                        JsonBodies.send(ctx, 202, JsonBodies.MAPPER.createObjectNode().put("status", "accepted"));
                     })
                     .onFailure(ctx::fail);
         });
@@ -96,6 +126,26 @@ public final class TrackingRoutes {
             metrics.rejected("invalid_token");
             throw ApiError.badField("t", "invalid tracking token: " + e.reason());
         }
+    }
+
+    /**
+     * What the click request itself says about its source: the truncated IP prefix (the raw
+     * address goes no further than this method), the user agent and any prefetch hint.
+     */
+    private static ClickContext clickContext(RoutingContext ctx) {
+        var remote = ctx.request().remoteAddress();
+        IpPrefix prefix = remote == null ? null : PrivacyCore.truncate(RawIp.ofNullable(remote.hostAddress()));
+        return new ClickContext(prefix, ctx.request().getHeader("User-Agent"),
+                ClickContext.isPrefetch(ctx.request().getHeader("Purpose"), ctx.request().getHeader("Sec-Purpose")));
+    }
+
+    /** The browser user's measurement pseudonym, only where they allowed measurement; else null. */
+    private Pseudonym measurementPseudonym(RawUserId user) {
+        if (user == null) {
+            return null;
+        }
+        UserKeys keys = privacy.keysOf(user);
+        return privacy.stored(keys).purposes().measurement() ? keys.currentMeasurement() : null;
     }
 
     private static void noStore(RoutingContext ctx) {

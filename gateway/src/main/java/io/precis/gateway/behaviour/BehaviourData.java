@@ -1,0 +1,64 @@
+package io.precis.gateway.behaviour;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.precis.consent.identity.Pseudonym;
+import io.precis.gateway.http.JsonBodies;
+import io.precis.gateway.privacy.PersonalData;
+import io.precis.gateway.privacy.UserKeys;
+import io.precis.matcher.segment.BehaviourStore;
+import io.precis.matcher.segment.SegmentService;
+import java.util.TreeSet;
+
+/** The person's stored behaviour and the segments derived from it, for export and erasure. */
+public final class BehaviourData {
+    private BehaviourData() {}
+
+    /** The {@code behaviour} section: every stored event, decrypted for the person alone. */
+    public static PersonalData events(BehaviourStore store, SegmentService segments) {
+        return new PersonalData() {
+            @Override
+            public String section() {
+                return "behaviour";
+            }
+
+            @Override
+            public JsonNode export(UserKeys user) {
+                ArrayNode out = JsonBodies.MAPPER.createArrayNode();
+                for (Pseudonym p : user.delivery()) {
+                    store.read(p).forEach(e -> out.add(VaultBehaviourStore.toJson(e)));
+                }
+                return out;
+            }
+
+            @Override
+            public void erase(UserKeys user) {
+                user.delivery().forEach(segments::erase);
+            }
+        };
+    }
+
+    /** The {@code segments} section: what the behaviour says about the person right now. */
+    public static PersonalData segments(SegmentService segments) {
+        return new PersonalData() {
+            @Override
+            public String section() {
+                return "segments";
+            }
+
+            @Override
+            public JsonNode export(UserKeys user) {
+                TreeSet<String> all = new TreeSet<>();
+                user.delivery().forEach(p -> all.addAll(segments.segments(p)));
+                ArrayNode out = JsonBodies.MAPPER.createArrayNode();
+                all.forEach(out::add);
+                return out;
+            }
+
+            @Override
+            public void erase(UserKeys user) {
+                user.delivery().forEach(segments::erase);
+            }
+        };
+    }
+}

@@ -1,0 +1,63 @@
+package io.precis.gateway.behaviour;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.precis.gateway.http.JsonBodies;
+import io.precis.gateway.storage.Database;
+import io.precis.gateway.storage.StorageException;
+import io.precis.matcher.segment.SegmentRule;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** The admin's keyword segment definitions, kept so they survive a restart. */
+public final class SegmentRuleStore {
+    private final DataSource ds;
+
+    public SegmentRuleStore(Database db) {
+        this.ds = db.dataSource();
+        db.migrate("""
+                CREATE TABLE IF NOT EXISTS segment_rules (
+                  id VARCHAR(128) PRIMARY KEY,
+                  body CLOB NOT NULL)""");
+    }
+
+    public void save(SegmentRule rule) {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("MERGE INTO segment_rules (id, body) KEY (id) VALUES (?, ?)")) {
+            ps.setString(1, rule.id());
+            ps.setString(2, JsonBodies.MAPPER.writeValueAsString(toJson(rule)));
+            ps.executeUpdate();
+        } catch (SQLException | IOException e) {
+            throw new StorageException("cannot store segment rule", e);
+        }
+    }
+
+    public List<SegmentRule> all() {
+        List<SegmentRule> out = new ArrayList<>();
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT body FROM segment_rules ORDER BY id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(SegmentRule.parse(JsonBodies.MAPPER.readTree(rs.getString(1))));
+            }
+            return out;
+        } catch (SQLException | IOException e) {
+            throw new StorageException("cannot read segment rules", e);
+        }
+    }
+
+    public static ObjectNode toJson(SegmentRule r) {
+        ObjectNode o = JsonBodies.MAPPER.createObjectNode();
+        o.put("id", r.id());
+        var kw = o.putArray("keywords");
+        r.keywords().forEach(kw::add);
+        o.put("minEvents", r.minEvents());
+        o.put("withinDays", r.withinDays());
+        return o;
+    }
+}

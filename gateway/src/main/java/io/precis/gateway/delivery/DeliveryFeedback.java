@@ -1,0 +1,146 @@
+package io.precis.gateway.delivery;
+
+import io.precis.consent.identity.Pseudonym;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.precis.gateway.campaigns.CampaignService;
+import io.precis.gateway.http.JsonBodies;
+import io.precis.gateway.privacy.PersonalData;
+import io.precis.gateway.privacy.UserKeys;
+import io.precis.matcher.auction.InMemoryCampaignStats;
+import io.precis.matcher.campaign.BidModel;
+import io.precis.matcher.campaign.Campaign;
+import io.precis.matcher.delivery.InMemoryDeliveryLedger;
+import io.precis.reports.event.Dimension;
+import io.precis.reports.event.EventStore;
+import io.precis.reports.event.ReportQuery;
+import io.precis.reports.event.ReportRow;
+import io.precis.reports.token.AdServed;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * Feeds what measurement records back into what matching decides: spend into the budget and
+ * pacing ledger, impressions, clicks and conversions into each campaign's expected rates, and
+ * served ads into frequency caps. Rebuilt from the event store at start.
+ *
+ * <p>Frequency caps count ads when they are served (an upper bound of impressions), because the
+ * impression pixel carries no delivery pseudonym: a cap is therefore never exceeded. CPA spend
+ * is booked at the campaign's bid (the click's second price is not returned with a conversion),
+ * which can only end a budget a little early, never overspend it.
+ */
+public final class DeliveryFeedback {
+    /** Spend and rates are rebuilt from at most this much history: the longest report span. */
+    private static final int REBUILD_DAYS = 366;
+
+    private final InMemoryDeliveryLedger ledger;
+    private final InMemoryCampaignStats stats;
+    private final CampaignService campaigns;
+    private final Clock clock;
+
+    public DeliveryFeedback(InMemoryDeliveryLedger ledger, InMemoryCampaignStats stats, CampaignService campaigns,
+                            Clock clock) {
+        this.ledger = ledger;
+        this.stats = stats;
+        this.campaigns = campaigns;
+        this.clock = clock;
+    }
+
+    /** Counts a served ad towards {@code user}'s frequency cap on its campaign. */
+    public void served(Pseudonym user, String campaignId) {
+        ledger.recordImpression(user, campaignId, clock.instant());
+    }
+
+    public void impression(AdServed ad) {
+        stats.recordImpression(ad.campaignId());
+        if ("CPM".equals(ad.bidModel())) {
+            // CPM price is per thousand; one impression costs a thousandth, rounded up for budgets.
+            spend(ad.campaignId(), Math.ceilDiv(ad.priceMicros(), 1000));
+        }
+    }
+
+    public void validClick(AdServed ad) {
+        stats.recordClick(ad.campaignId());
+        if ("CPC".equals(ad.bidModel())) {
+            spend(ad.campaignId(), ad.priceMicros());
+        }
+    }
+
+    public void conversion(String campaignId) {
+        stats.recordConversion(campaignId);
+        campaigns.find(campaignId)
+                .filter(c -> c.bid().model() == BidModel.CPA)
+                .ifPresent(c -> spend(campaignId, micros(c.bid().amount())));
+    }
+
+    /**
+     * The person's frequency-cap history (ads served per campaign in the last 7 days, by
+     * delivery pseudonym, in memory only): exported and erased with the rest of their data.
+     */
+    public PersonalData personalData() {
+        return new PersonalData() {
+            @Override
+            public String section() {
+                return "adsServed";
+            }
+
+            @Override
+            public JsonNode export(UserKeys user) {
+                ObjectNode out = JsonBodies.MAPPER.createObjectNode();
+                Instant since = clock.instant().minus(InMemoryDeliveryLedger.HISTORY);
+                for (Campaign c : campaigns.all()) {
+                    int n = 0;
+                    for (Pseudonym p : user.delivery()) {
+                        n += ledger.impressionsSince(p, c.id(), since);
+                    }
+                    if (n > 0) {
+                        out.put(c.id(), n);
+                    }
+                }
+                return out;
+            }
+
+            @Override
+            public void erase(UserKeys user) {
+                user.delivery().forEach(ledger::erase);
+            }
+        };
+    }
+
+    /** Rebuilds spend and rates from the stored events of {@code advertiserIds}. Blocking. */
+    public void rebuild(List<String> advertiserIds, EventStore events) {
+        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        for (String advertiser : advertiserIds) {
+            ReportQuery q = new ReportQuery(advertiser, today.minusDays(REBUILD_DAYS - 1), today,
+                    List.of(Dimension.CAMPAIGN, Dimension.DAY), null);
+            for (ReportRow row : events.report(q).rows()) {
+                String campaignId = row.keys().get(Dimension.CAMPAIGN);
+                var c = row.counts();
+                stats.seed(campaignId, stats.impressions(campaignId) + c.impressions(),
+                        stats.clicks(campaignId) + c.clicks(), stats.conversions(campaignId) + c.conversions());
+                // Reports keep UTC days; noon UTC lands on the same calendar day in every zone
+                // within ±12 h, which covers the campaigns' budget days closely enough.
+                Instant noon = LocalDate.parse(row.keys().get(Dimension.DAY)).atTime(12, 0).toInstant(ZoneOffset.UTC);
+                campaigns.find(campaignId).ifPresent(campaign ->
+                        ledger.recordSpend(campaignId, noon, c.spendMicros(), campaign.schedule().timezone()));
+            }
+        }
+    }
+
+    private void spend(String campaignId, long micros) {
+        if (micros <= 0) {
+            return;
+        }
+        campaigns.find(campaignId).map(Campaign::schedule)
+                .ifPresent(s -> ledger.recordSpend(campaignId, clock.instant(), micros, s.timezone()));
+    }
+
+    private static long micros(BigDecimal amount) {
+        return amount.movePointRight(6).setScale(0, RoundingMode.CEILING).longValueExact();
+    }
+}
