@@ -62,6 +62,17 @@ import java.util.logging.Logger;
  */
 public final class PrecisGateway implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PrecisGateway.class.getName());
+    /**
+     * Loggers that print request URIs or bodies at debug/trace level. URIs carry {@code ?user=}
+     * ids (API.md's server-to-server form), so they are held at INFO whatever the logging
+     * configuration says: personal data never reaches a log, not even at debug level.
+     * Strong references, because java.util.logging forgets the level of a collected logger.
+     */
+    private static final List<Logger> QUIET = java.util.stream.Stream.of(
+                    "io.vertx.ext.web", "io.vertx.core.http", "io.netty.handler.logging", "io.netty.handler.codec.http")
+            .map(Logger::getLogger)
+            .peek(l -> l.setLevel(java.util.logging.Level.INFO))
+            .toList();
 
     private final GatewayConfig config;
     private final Clock clock = Clock.systemUTC();

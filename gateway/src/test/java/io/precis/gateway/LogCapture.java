@@ -26,13 +26,19 @@ public final class LogCapture extends Handler implements AutoCloseable {
 
     @Override
     public synchronized void publish(LogRecord record) {
-        StringBuilder sb = new StringBuilder(formatter.format(record));
+        StringBuilder sb = new StringBuilder("[" + record.getLevel() + " " + record.getLoggerName() + "] ");
+        sb.append(formatter.format(record));
         if (record.getThrown() != null) {
             StringWriter w = new StringWriter();
             record.getThrown().printStackTrace(new PrintWriter(w));
             sb.append(w);
         }
         lines.add(sb.toString());
+    }
+
+    /** The captured lines, each prefixed with its level and logger name. */
+    public synchronized java.util.List<String> lines() {
+        return java.util.List.copyOf(lines);
     }
 
     public synchronized String text() {
