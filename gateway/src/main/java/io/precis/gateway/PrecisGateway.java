@@ -75,7 +75,7 @@ public final class PrecisGateway implements AutoCloseable {
             .toList();
 
     private final GatewayConfig config;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final Database db;
     private final CampaignIndex index;
     private final EventStore events;
@@ -90,8 +90,9 @@ public final class PrecisGateway implements AutoCloseable {
     private HttpServer server;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private PrecisGateway(GatewayConfig config) {
+    private PrecisGateway(GatewayConfig config, Clock clock) {
         this.config = config;
+        this.clock = clock;
         Path dataDir = config.dataDir();
         String adminToken = config.adminToken() != null ? config.adminToken() : adminTokenFile(dataDir);
         db = Database.open(dataDir);
@@ -148,7 +149,12 @@ public final class PrecisGateway implements AutoCloseable {
 
     /** Starts a gateway and waits until it listens. */
     public static PrecisGateway start(GatewayConfig config) {
-        PrecisGateway gw = new PrecisGateway(config);
+        return start(config, Clock.systemUTC());
+    }
+
+    /** As {@link #start(GatewayConfig)}, telling time by {@code clock} (tests simulate days with it). */
+    public static PrecisGateway start(GatewayConfig config, Clock clock) {
+        PrecisGateway gw = new PrecisGateway(config, clock);
         try {
             gw.server = gw.vertx.createHttpServer(new HttpServerOptions()
                             .setHost(config.host()).setPort(config.port())

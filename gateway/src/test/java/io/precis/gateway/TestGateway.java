@@ -30,23 +30,29 @@ public final class TestGateway implements AutoCloseable {
     public final Path dataDir;
     public final String base;
 
-    private TestGateway(Path dataDir, java.util.function.UnaryOperator<GatewayConfig> tweak) {
+    private TestGateway(Path dataDir, java.util.function.UnaryOperator<GatewayConfig> tweak, java.time.Clock clock) {
         this.dataDir = dataDir;
         GatewayConfig config = GatewayConfig.defaults()
                 .withHost("127.0.0.1").withPort(0).withDataDir(dataDir).withDemo(false).withAdminToken(ADMIN_TOKEN)
                 // Tests click right after the impression; the too-fast rule has its own test.
                 .withClickPolicy(new InvalidClickPolicy(Duration.ZERO, 10, 50));
-        this.gateway = PrecisGateway.start(tweak.apply(config));
+        this.gateway = PrecisGateway.start(tweak.apply(config), clock);
         this.base = "http://127.0.0.1:" + gateway.port();
     }
 
     public static TestGateway start(Path dataDir) {
-        return new TestGateway(dataDir, c -> c);
+        return new TestGateway(dataDir, c -> c, java.time.Clock.systemUTC());
     }
 
     /** A gateway whose configuration {@code tweak} changes from the test defaults. */
     public static TestGateway start(Path dataDir, java.util.function.UnaryOperator<GatewayConfig> tweak) {
-        return new TestGateway(dataDir, tweak);
+        return new TestGateway(dataDir, tweak, java.time.Clock.systemUTC());
+    }
+
+    /** A gateway that tells time by {@code clock}. */
+    public static TestGateway start(Path dataDir, java.util.function.UnaryOperator<GatewayConfig> tweak,
+                                    java.time.Clock clock) {
+        return new TestGateway(dataDir, tweak, clock);
     }
 
     /** An HTTP answer as the client sees it. */
