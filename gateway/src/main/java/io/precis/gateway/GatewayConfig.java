@@ -30,11 +30,13 @@ import io.precis.reports.privacy.ReportPolicy;
  *     impression to click)
  * @param reportPolicy the privacy threshold k and optional noise of reports
  *     ({@code PRECIS_REPORT_MIN_USERS}, default 10; {@code PRECIS_REPORT_EPSILON}, default off)
+ * @param trustProxy take the client address from {@code Forwarded}/{@code X-Forwarded-For}
+ *     ({@code PRECIS_TRUST_PROXY=1}); only behind a load balancer that sets them, else off
  */
 public record GatewayConfig(String host, int port, Path dataDir, boolean demo, String adminToken,
                             long bodyLimit, Duration impressionTtl, Duration clickTtl, Duration clickWindow,
                             Path keysDir, Purposes defaultPurposes, Duration pseudonymOverlap,
-                            InvalidClickPolicy clickPolicy, ReportPolicy reportPolicy) {
+                            InvalidClickPolicy clickPolicy, ReportPolicy reportPolicy, boolean trustProxy) {
 
     public static final String USAGE = "usage: precis run [--port N] [--data-dir DIR] [--keys-dir DIR] [--no-demo]";
 
@@ -42,7 +44,7 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
     public static GatewayConfig defaults() {
         return new GatewayConfig("0.0.0.0", 8080, Path.of("data"), true, null, 64 * 1024,
                 Duration.ofHours(1), Duration.ofHours(24), Duration.ofDays(7), null, Purposes.NONE, Duration.ofDays(30),
-                InvalidClickPolicy.DEFAULTS, ReportPolicy.DEFAULTS);
+                InvalidClickPolicy.DEFAULTS, ReportPolicy.DEFAULTS, false);
     }
 
     /** The keys directory: as configured, or {@code <data-dir>/keys}. */
@@ -77,17 +79,17 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
                 ? parsePurposes(env.get("PRECIS_DEFAULT_PURPOSES")) : Purposes.NONE;
         return new GatewayConfig(host, port, dataDir, demo, token, bodyLimit,
                 c.impressionTtl, c.clickTtl, c.clickWindow, keysDir, defaults, c.pseudonymOverlap, clickPolicy(env),
-                reportPolicy(env));
+                reportPolicy(env), "1".equals(env.get("PRECIS_TRUST_PROXY")));
     }
 
     public GatewayConfig withClickPolicy(InvalidClickPolicy policy) {
         return new GatewayConfig(host, port, dataDir, demo, adminToken, bodyLimit, impressionTtl, clickTtl,
-                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, policy, reportPolicy);
+                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, policy, reportPolicy, trustProxy);
     }
 
     public GatewayConfig withReportPolicy(ReportPolicy policy) {
         return new GatewayConfig(host, port, dataDir, demo, adminToken, bodyLimit, impressionTtl, clickTtl,
-                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, clickPolicy, policy);
+                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, clickPolicy, policy, trustProxy);
     }
 
     private static InvalidClickPolicy clickPolicy(Map<String, String> env) {
@@ -131,27 +133,27 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(host, newPort, dataDir, demo, adminToken, bodyLimit, impressionTtl, clickTtl,
-                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, clickPolicy, reportPolicy);
+                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, clickPolicy, reportPolicy, trustProxy);
     }
 
     public GatewayConfig withDataDir(Path dir) {
         return new GatewayConfig(host, port, dir, demo, adminToken, bodyLimit, impressionTtl, clickTtl,
-                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, clickPolicy, reportPolicy);
+                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, clickPolicy, reportPolicy, trustProxy);
     }
 
     public GatewayConfig withDemo(boolean on) {
         return new GatewayConfig(host, port, dataDir, on, adminToken, bodyLimit, impressionTtl, clickTtl,
-                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, clickPolicy, reportPolicy);
+                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, clickPolicy, reportPolicy, trustProxy);
     }
 
     public GatewayConfig withAdminToken(String token) {
         return new GatewayConfig(host, port, dataDir, demo, token, bodyLimit, impressionTtl, clickTtl,
-                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, clickPolicy, reportPolicy);
+                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, clickPolicy, reportPolicy, trustProxy);
     }
 
     public GatewayConfig withHost(String h) {
         return new GatewayConfig(h, port, dataDir, demo, adminToken, bodyLimit, impressionTtl, clickTtl,
-                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, clickPolicy, reportPolicy);
+                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, clickPolicy, reportPolicy, trustProxy);
     }
 
     private static String value(String[] args, int i) {

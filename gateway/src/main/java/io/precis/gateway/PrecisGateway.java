@@ -112,6 +112,10 @@ public final class PrecisGateway implements AutoCloseable {
         vertx = Vertx.vertx();
         accounts = new AccountRoutes(vertx, accountStore, auth, clock);
         router = Router.router(vertx);
+        if (config.trustProxy()) {
+            // Behind a load balancer every connection comes from it; the client is in the headers.
+            router.allowForward(io.vertx.ext.web.AllowForwardHeaders.ALL);
+        }
         router.route().handler(this::observe);
         router.route().handler(BodyHandler.create(false).setBodyLimit(config.bodyLimit()));
         Routes routes = new Routes(router);

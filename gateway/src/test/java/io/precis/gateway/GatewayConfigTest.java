@@ -1,0 +1,52 @@
+package io.precis.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GatewayConfigTest {
+    @Test
+    void defaultsAreOptInOnPort8080WithDemoAndKeysInsideTheDataDir() {
+        GatewayConfig c = GatewayConfig.parse(new String[0], Map.of());
+        assertEquals(8080, c.port());
+        assertEquals(Path.of("data"), c.dataDir());
+        assertEquals(Path.of("data", "keys"), c.keysDirOrDefault());
+        assertTrue(c.demo());
+        assertFalse(c.defaultPurposes().personalisation() || c.defaultPurposes().measurement());
+        assertEquals(64 * 1024, c.bodyLimit());
+        assertEquals(10, c.reportPolicy().minUsers());
+        assertFalse(c.trustProxy());
+    }
+
+    @Test
+    void flagsAndEnvironmentOverrideTheDefaults() {
+        GatewayConfig c = GatewayConfig.parse(new String[] {"--port", "0", "--data-dir", "/tmp/p", "--keys-dir", "/k",
+                "--no-demo"}, Map.of("PRECIS_DEFAULT_PURPOSES", "measurement", "PRECIS_CLICK_MIN_MS", "0",
+                "PRECIS_REPORT_MIN_USERS", "5", "PRECIS_ADMIN_TOKEN", "0123456789abcdef", "PRECIS_TRUST_PROXY", "1"));
+        assertEquals(0, c.port());
+        assertEquals(Path.of("/k"), c.keysDirOrDefault());
+        assertFalse(c.demo());
+        assertTrue(c.defaultPurposes().measurement());
+        assertFalse(c.defaultPurposes().profiling());
+        assertEquals(Duration.ZERO, c.clickPolicy().minTimeToClick());
+        assertEquals(5, c.reportPolicy().minUsers());
+        assertTrue(c.trustProxy());
+    }
+
+    @Test
+    void badFlagsAndValuesAreRejectedWithAMessage() {
+        assertThrows(IllegalArgumentException.class, () -> GatewayConfig.parse(new String[] {"--port", "x"}, Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> GatewayConfig.parse(new String[] {"--port"}, Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> GatewayConfig.parse(new String[] {"--fast"}, Map.of()));
+        assertThrows(IllegalArgumentException.class,
+                () -> GatewayConfig.parse(new String[0], Map.of("PRECIS_DEFAULT_PURPOSES", "telepathy")));
+        assertThrows(IllegalArgumentException.class,
+                () -> GatewayConfig.parse(new String[0], Map.of("PRECIS_ADMIN_TOKEN", "short")));
+    }
+}
