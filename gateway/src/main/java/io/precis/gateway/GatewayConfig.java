@@ -82,16 +82,6 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
                 reportPolicy(env), "1".equals(env.get("PRECIS_TRUST_PROXY")));
     }
 
-    public GatewayConfig withClickPolicy(InvalidClickPolicy policy) {
-        return new GatewayConfig(host, port, dataDir, demo, adminToken, bodyLimit, impressionTtl, clickTtl,
-                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, policy, reportPolicy, trustProxy);
-    }
-
-    public GatewayConfig withReportPolicy(ReportPolicy policy) {
-        return new GatewayConfig(host, port, dataDir, demo, adminToken, bodyLimit, impressionTtl, clickTtl,
-                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, clickPolicy, policy, trustProxy);
-    }
-
     private static InvalidClickPolicy clickPolicy(Map<String, String> env) {
         InvalidClickPolicy d = InvalidClickPolicy.DEFAULTS;
         Duration minTime = env.containsKey("PRECIS_CLICK_MIN_MS")
@@ -132,28 +122,60 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
     }
 
     public GatewayConfig withPort(int newPort) {
-        return new GatewayConfig(host, newPort, dataDir, demo, adminToken, bodyLimit, impressionTtl, clickTtl,
-                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, clickPolicy, reportPolicy, trustProxy);
+        return edit(b -> b.port = newPort);
     }
 
     public GatewayConfig withDataDir(Path dir) {
-        return new GatewayConfig(host, port, dir, demo, adminToken, bodyLimit, impressionTtl, clickTtl,
-                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, clickPolicy, reportPolicy, trustProxy);
+        return edit(b -> b.dataDir = dir);
     }
 
     public GatewayConfig withDemo(boolean on) {
-        return new GatewayConfig(host, port, dataDir, on, adminToken, bodyLimit, impressionTtl, clickTtl,
-                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, clickPolicy, reportPolicy, trustProxy);
+        return edit(b -> b.demo = on);
     }
 
     public GatewayConfig withAdminToken(String token) {
-        return new GatewayConfig(host, port, dataDir, demo, token, bodyLimit, impressionTtl, clickTtl,
-                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, clickPolicy, reportPolicy, trustProxy);
+        return edit(b -> b.adminToken = token);
     }
 
     public GatewayConfig withHost(String h) {
-        return new GatewayConfig(h, port, dataDir, demo, adminToken, bodyLimit, impressionTtl, clickTtl,
-                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, clickPolicy, reportPolicy, trustProxy);
+        return edit(b -> b.host = h);
+    }
+
+    public GatewayConfig withClickPolicy(InvalidClickPolicy policy) {
+        return edit(b -> b.clickPolicy = policy);
+    }
+
+    public GatewayConfig withReportPolicy(ReportPolicy policy) {
+        return edit(b -> b.reportPolicy = policy);
+    }
+
+    /** A copy with {@code change} applied: the one place that lists every component. */
+    private GatewayConfig edit(java.util.function.Consumer<Editable> change) {
+        Editable e = new Editable(this);
+        change.accept(e);
+        return new GatewayConfig(e.host, e.port, e.dataDir, e.demo, e.adminToken, bodyLimit, impressionTtl, clickTtl,
+                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, e.clickPolicy, e.reportPolicy, trustProxy);
+    }
+
+    /** The components that tests and tools change; the rest are copied as they are. */
+    private static final class Editable {
+        String host;
+        int port;
+        Path dataDir;
+        boolean demo;
+        String adminToken;
+        InvalidClickPolicy clickPolicy;
+        ReportPolicy reportPolicy;
+
+        Editable(GatewayConfig c) {
+            host = c.host;
+            port = c.port;
+            dataDir = c.dataDir;
+            demo = c.demo;
+            adminToken = c.adminToken;
+            clickPolicy = c.clickPolicy;
+            reportPolicy = c.reportPolicy;
+        }
     }
 
     private static String value(String[] args, int i) {
