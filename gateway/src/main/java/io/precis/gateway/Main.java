@@ -47,6 +47,9 @@ public final class Main {
         String base = "http://localhost:" + gw.port();
         StringBuilder b = new StringBuilder();
         b.append("Precis is listening on port ").append(gw.port()).append('\n');
+        b.append("  privacy centre:  ").append(base).append("/privacy\n");
+        b.append("  dashboard:       ").append(base).append("/dashboard").append(demoKeyFile != null
+                ? "   (API key: the demo advertiser's, below)" : "").append('\n');
         b.append("  health:          ").append(base).append("/health\n");
         b.append("  metrics:         ").append(base).append("/metrics\n");
         b.append("  data directory:  ").append(gw.config().dataDir().toAbsolutePath()).append('\n');

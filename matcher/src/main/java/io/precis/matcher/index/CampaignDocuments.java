@@ -38,7 +38,7 @@ final class CampaignDocuments {
             d.add(new SortedDocValuesField(IndexFields.ID, new BytesRef(c.id())));
             d.add(new StringField(IndexFields.FORMAT, format, Field.Store.NO));
             var s = c.schedule();
-            addContext(d, ic);
+            addContext(d, ic, format);
             addTargeting(d, ic);
             addHours(d, s);
             d.add(new LongPoint(IndexFields.START,
@@ -51,19 +51,22 @@ final class CampaignDocuments {
         return docs;
     }
 
-    private static void addContext(Document d, IndexedCampaign ic) {
-        if (!ic.campaign().targeting().isContextual()) {
-            d.add(new StringField(IndexFields.CONTEXT, IndexFields.ANY, Field.Store.NO));
-            return;
-        }
+    private static void addContext(Document d, IndexedCampaign ic, String format) {
         Set<String> terms = new LinkedHashSet<>();
+        if (!ic.campaign().targeting().isContextual()) {
+            terms.add(IndexFields.ANY);
+        }
         for (Phrase p : ic.keywords()) {
             p.terms().forEach(t -> terms.add(IndexFields.keywordTerm(t)));
         }
         for (String category : ic.categories()) {
             terms.add(IndexFields.categoryTerm(category));
         }
-        terms.forEach(t -> d.add(new StringField(IndexFields.CONTEXT, t, Field.Store.NO)));
+        for (String t : terms) {
+            d.add(new StringField(IndexFields.CONTEXT, t, Field.Store.NO));
+            d.add(new StringField(IndexFields.FORMAT_CONTEXT,
+                    IndexFields.formatContextTerm(format, t), Field.Store.NO));
+        }
     }
 
     private static void addTargeting(Document d, IndexedCampaign ic) {

@@ -17,6 +17,13 @@ public final class IndexFields {
     public static final String FORMAT = "format";
     /** Contextual: {@link #keywordTerm} and {@link #categoryTerm} values, or {@link #ANY}. */
     public static final String CONTEXT = "context";
+    /**
+     * Contextual per format: {@link #formatContextTerm}(format, context term) for each format of
+     * the document and each of its {@link #CONTEXT} terms. What the matcher queries: one term
+     * set gives the documents of the slot's format that the page's terms or categories (or
+     * untargeted context) reach, with no conjunction to evaluate.
+     */
+    public static final String FORMAT_CONTEXT = "format_context";
     /** Allowed sites (host names), or {@link #ANY}. */
     public static final String SITE_ALLOW = "site_allow";
     /** Blocked sites (host names); absent when none. */
@@ -64,6 +71,11 @@ public final class IndexFields {
     /** The {@link #CONTEXT} term of a category; categories compare case-insensitively. */
     public static String categoryTerm(String category) {
         return "c:" + normaliseCategory(category);
+    }
+
+    /** The {@link #FORMAT_CONTEXT} term of a format and a {@link #CONTEXT} term. */
+    public static String formatContextTerm(String format, String contextTerm) {
+        return format + '\u001f' + contextTerm;
     }
 
     /** The {@link #HOURS} term of local hour {@code hour} in {@code zone}. */
