@@ -21,12 +21,14 @@ class BadInputTest {
     static TestGateway gw;
     static String key;
     static String campaignId;
+    static String publisher;
 
     @BeforeAll
     static void start() {
         gw = TestGateway.start(dir);
         key = gw.advertiser("Bad Input");
         campaignId = gw.campaign(key, Campaigns.keywords("ok", "[\"fine\"]", "CPM", 1));
+        publisher = gw.account("publisher", "Bad Input Pub");
     }
 
     @AfterAll
@@ -42,7 +44,11 @@ class BadInputTest {
                 new Route("POST", "/v1/campaigns", key),
                 new Route("PUT", "/v1/campaigns/" + campaignId, key),
                 new Route("POST", "/v1/ad", null),
-                new Route("POST", "/v1/t/conversion", null));
+                new Route("POST", "/v1/t/conversion", null),
+                new Route("POST", "/v1/behaviour", publisher),
+                new Route("POST", "/v1/segments", TestGateway.ADMIN_TOKEN),
+                new Route("PUT", "/v1/consent?user=u1", publisher),
+                new Route("PUT", "/v1/consent", null));
     }
 
     private static TestGateway.Resp send(Route r, String body) {
@@ -127,6 +133,27 @@ class BadInputTest {
             assertErrorBody(r, 400, c[0] + " " + c[1]);
             assertEquals(c[2], r.json().path("field").asText(), r.body());
         }
+        String[][] privacyCases = {
+                {"/v1/behaviour", "{\"user\": 5, \"events\": []}", "user"},
+                {"/v1/behaviour", "{\"user\": \"u\", \"events\": \"many\"}", "events"},
+                {"/v1/behaviour", "{\"user\": \"u\", \"events\": [{\"type\": \"teleport\", \"ts\": \"2026-11-01T00:00:00Z\"}]}",
+                        "events[0].type"},
+                {"/v1/behaviour", "{\"user\": \"u\", \"events\": [{\"type\": \"view\", \"ts\": \"yesterday\"}]}",
+                        "events[0].ts"},
+        };
+        for (String[] c : privacyCases) {
+            TestGateway.Resp r = gw.post(c[0], c[1], publisher);
+            assertErrorBody(r, 400, c[0] + " " + c[1]);
+            assertEquals(c[2], r.json().path("field").asText(), r.body());
+        }
+        TestGateway.Resp seg = gw.post("/v1/segments", "{\"id\": \"lifecycle:mine\", \"keywords\": [\"x\"]}",
+                TestGateway.ADMIN_TOKEN);
+        assertErrorBody(seg, 400, "reserved segment id");
+        TestGateway.Resp consent = gw.put("/v1/consent?user=u1", "{\"purposes\": {\"measurement\": 1}}", publisher);
+        assertErrorBody(consent, 400, "non-boolean purpose");
+        assertEquals("purposes.measurement", consent.json().get("field").textValue());
+        assertErrorBody(gw.put("/v1/consent", "{\"purposes\": []}", publisher), 400, "publisher without ?user=");
+        assertErrorBody(gw.post("/v1/ad", "{\"user\": {\"region\": \"Beijing\"}}", null), 400, "bad user region");
         TestGateway.Resp acct = gw.post("/v1/admin/accounts", "{\"type\": \"agency\", \"name\": \"x\"}",
                 TestGateway.ADMIN_TOKEN);
         assertErrorBody(acct, 400, "account type");
