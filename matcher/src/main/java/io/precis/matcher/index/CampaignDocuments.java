@@ -14,6 +14,7 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.IntRange;
 import org.apache.lucene.document.LatLonShape;
 import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.geo.Polygon;
@@ -37,6 +38,9 @@ final class CampaignDocuments {
             d.add(new StringField(IndexFields.ID, c.id(), Field.Store.NO));
             d.add(new SortedDocValuesField(IndexFields.ID, new BytesRef(c.id())));
             d.add(new StringField(IndexFields.FORMAT, format, Field.Store.NO));
+            d.add(new SortedDocValuesField(IndexFields.FORMAT, new BytesRef(format)));
+            d.add(new NumericDocValuesField(IndexFields.CONTEXTUAL,
+                    c.targeting().isContextual() ? 1 : 0));
             var s = c.schedule();
             addContext(d, ic, format);
             addTargeting(d, ic);

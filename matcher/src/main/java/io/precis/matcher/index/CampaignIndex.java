@@ -15,10 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.Term;
@@ -29,6 +32,8 @@ import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.SimpleCollector;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
 import org.apache.lucene.store.ByteBuffersDirectory;
 
 /**
@@ -46,6 +51,17 @@ public final class CampaignIndex implements Closeable {
     private final Object writeLock = new Object();
     /** Time zones of campaigns with schedule hours; only grows (a handful of zones in practice). */
     private final Set<ZoneId> hourZones = ConcurrentHashMap.newKeySet();
+    /**
+     * Per segment (by core cache key): the prepared campaign of each document, so collecting a
+     * match is an array read instead of an id doc-value lookup, a string and a map probe, and
+     * its {@link TargetingMask} bits, packed in doc order.
+     * Segments are immutable; an entry is made when a reader first shows the segment (under the
+     * write lock, from {@link #live} as of then) and dropped when the segment closes. A document
+     * whose campaign changes later is deleted, so the live documents of the newest reader always
+     * map to current campaigns.
+     */
+    private final ConcurrentHashMap<Object, SegmentCampaigns> bySegment =
+            new ConcurrentHashMap<>();
 
     /** An empty index using {@link TextAnalysis#shared()}. */
     public CampaignIndex() {
@@ -56,8 +72,23 @@ public final class CampaignIndex implements Closeable {
     public CampaignIndex(TextAnalysis analysis) {
         this.analysis = analysis;
         try {
-            writer = new IndexWriter(directory, new IndexWriterConfig(analysis.analyzer()));
-            searchers = new SearcherManager(writer, new SearcherFactory());
+            IndexWriterConfig config = new IndexWriterConfig(analysis.analyzer());
+            config.setIndexSort(new Sort(new SortField(IndexFields.FORMAT, SortField.Type.STRING),
+                    new SortField(IndexFields.CONTEXTUAL, SortField.Type.INT)));
+            writer = new IndexWriter(directory, config);
+            searchers = new SearcherManager(writer, new SearcherFactory() {
+                @Override
+                public IndexSearcher newSearcher(IndexReader reader, IndexReader previous)
+                        throws IOException {
+                    IndexSearcher s = new IndexSearcher(reader);
+                    // Every request's query is different: caching only costs.
+                    s.setQueryCache(null);
+                    for (LeafReaderContext leaf : reader.leaves()) {
+                        campaignsOf(leaf.reader()); // warm new segments off the search path
+                    }
+                    return s;
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -78,7 +109,12 @@ public final class CampaignIndex implements Closeable {
         noteZone(c);
         synchronized (writeLock) {
             try {
-                writer.updateDocuments(idTerm(c.id()), CampaignDocuments.of(ic));
+                // Not updateDocuments: a sorted index takes no document blocks (without a
+                // parent field). Searchers see both steps at once: readers only open below.
+                writer.deleteDocuments(idTerm(c.id()));
+                for (Document d : CampaignDocuments.of(ic)) {
+                    writer.addDocument(d);
+                }
                 live.put(c.id(), ic);
                 searchers.maybeRefreshBlocking();
             } catch (IOException e) {
@@ -116,7 +152,9 @@ public final class CampaignIndex implements Closeable {
         synchronized (writeLock) {
             try {
                 writer.deleteAll();
-                writer.addDocuments(docs);
+                for (Document d : docs) {
+                    writer.addDocument(d);
+                }
                 // One segment: every query clause pays a per-segment cost, and a bulk load
                 // leaves dozens of small segments behind (later upserts add a few more, which
                 // the merge policy folds in as usual).
@@ -132,7 +170,7 @@ public final class CampaignIndex implements Closeable {
 
     /**
      * The time zones of every indexed campaign with schedule hours (and possibly of campaigns
-     * since removed): a request asks for the local hour in each. Noted before the campaign's
+     * since removed): an {@link IndexFields#HOURS} query asks for the local hour in each. Noted before the campaign's
      * documents are written, so a search never sees a document whose zone is missing here.
      */
     public Set<ZoneId> hourZones() {
@@ -181,6 +219,86 @@ public final class CampaignIndex implements Closeable {
         }
     }
 
+    /**
+     * Calls {@code visitor} with the prepared campaign of every live document matching
+     * {@code query} and admitted by {@code mask} (null: every one), in doc order, without
+     * scoring. A campaign with several documents (one per format) may be visited more than
+     * once. A campaign changed or removed since the searcher was opened may be visited as it
+     * was then: check {@link #get} for the current one.
+     */
+    public void forEachCandidate(Query query, TargetingMask mask,
+                                 Consumer<IndexedCampaign> visitor) {
+        IndexSearcher searcher;
+        try {
+            searcher = searchers.acquire();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            searcher.search(query, new VisitingCollector(mask, visitor));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            try {
+                searchers.release(searcher);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** The prepared campaigns of {@code reader}'s segment. */
+    private SegmentCampaigns campaignsOf(LeafReader reader) throws IOException {
+        IndexReader.CacheHelper helper = reader.getCoreCacheHelper();
+        if (helper == null) {
+            return SegmentCampaigns.of(reader, live);
+        }
+        Object key = helper.getKey();
+        SegmentCampaigns campaigns = bySegment.get(key);
+        if (campaigns == null) {
+            campaigns = SegmentCampaigns.of(reader, live);
+            SegmentCampaigns raced = bySegment.putIfAbsent(key, campaigns);
+            if (raced != null) {
+                campaigns = raced;
+            } else {
+                helper.addClosedListener(bySegment::remove);
+            }
+        }
+        return campaigns;
+    }
+
+    /**
+     * One segment's documents: the prepared campaign of each (null when it was not serving as
+     * the segment was first read) and its {@link TargetingMask} bits.
+     */
+    private record SegmentCampaigns(IndexedCampaign[] byDoc, long[] masks) {
+        static SegmentCampaigns of(LeafReader reader, Map<String, IndexedCampaign> live)
+                throws IOException {
+            IndexedCampaign[] byDoc = new IndexedCampaign[reader.maxDoc()];
+            long[] masks = new long[reader.maxDoc() * TargetingMask.SLOTS];
+            SortedDocValues ids = DocValues.getSorted(reader, IndexFields.ID);
+            IndexedCampaign[] byOrd = new IndexedCampaign[ids.getValueCount()];
+            long[] ordMasks = new long[byOrd.length * TargetingMask.SLOTS];
+            boolean[] resolved = new boolean[byOrd.length];
+            for (int doc = ids.nextDoc(); doc != SortedDocValues.NO_MORE_DOCS;
+                 doc = ids.nextDoc()) {
+                int ord = ids.ordValue();
+                if (!resolved[ord]) {
+                    IndexedCampaign ic = live.get(ids.lookupOrd(ord).utf8ToString());
+                    byOrd[ord] = ic;
+                    if (ic != null) {
+                        TargetingMask.write(ic, ordMasks, ord * TargetingMask.SLOTS);
+                    }
+                    resolved[ord] = true;
+                }
+                byDoc[doc] = byOrd[ord];
+                System.arraycopy(ordMasks, ord * TargetingMask.SLOTS, masks,
+                        doc * TargetingMask.SLOTS, TargetingMask.SLOTS);
+            }
+            return new SegmentCampaigns(byDoc, masks);
+        }
+    }
+
     @Override
     public void close() throws IOException {
         synchronized (writeLock) {
@@ -208,6 +326,42 @@ public final class CampaignIndex implements Closeable {
         public void collect(int doc) throws IOException {
             if (values.advanceExact(doc)) {
                 ids.add(values.lookupOrd(values.ordValue()).utf8ToString());
+            }
+        }
+
+        @Override
+        public ScoreMode scoreMode() {
+            return ScoreMode.COMPLETE_NO_SCORES;
+        }
+    }
+
+    /** Hands the prepared campaign of every match the mask admits to a visitor. */
+    private final class VisitingCollector extends SimpleCollector {
+        private final TargetingMask mask;
+        private final Consumer<IndexedCampaign> visitor;
+        private IndexedCampaign[] byDoc;
+        private long[] masks;
+
+        VisitingCollector(TargetingMask mask, Consumer<IndexedCampaign> visitor) {
+            this.mask = mask;
+            this.visitor = visitor;
+        }
+
+        @Override
+        protected void doSetNextReader(LeafReaderContext context) throws IOException {
+            SegmentCampaigns campaigns = campaignsOf(context.reader());
+            byDoc = campaigns.byDoc();
+            masks = campaigns.masks();
+        }
+
+        @Override
+        public void collect(int doc) {
+            if (mask != null && !mask.admits(masks, doc * TargetingMask.SLOTS)) {
+                return;
+            }
+            IndexedCampaign ic = byDoc[doc];
+            if (ic != null) {
+                visitor.accept(ic);
             }
         }
 

@@ -4,8 +4,11 @@ import java.util.Locale;
 
 /**
  * Names and term spellings of the campaign index: one keyword-style field per targeting
- * dimension, with {@link #ANY} where the campaign leaves the dimension untargeted, so a request
- * finds every candidate with one {@code TermInSetQuery(field, requestValues ∪ {ANY})} per field.
+ * dimension, with {@link #ANY} where the campaign leaves the dimension untargeted, so candidates
+ * can be found with one {@code TermInSetQuery(field, requestValues ∪ {ANY})} per field. The
+ * matcher itself queries only {@link #FORMAT_CONTEXT} (the selective part) and checks the other
+ * dimensions per candidate ({@link TargetingMask}, then exactly); the other fields stay indexed
+ * for {@link CampaignIndex#candidateIds} queries and diagnostics.
  */
 public final class IndexFields {
     /** The term of an untargeted dimension; never a valid value of any dimension. */
@@ -13,8 +16,18 @@ public final class IndexFields {
 
     /** Campaign id: indexed term (for deletes) and sorted doc value (read when collecting). */
     public static final String ID = "id";
-    /** The creative format of this document (one document per campaign and format). */
+    /**
+     * The creative format of this document (one document per campaign and format): indexed
+     * term and sorted doc value (the index is sorted by it, see {@link #CONTEXTUAL}).
+     */
     public static final String FORMAT = "format";
+    /**
+     * Numeric doc value: 1 when the campaign targets context, 0 when not. The index is sorted by
+     * format, then this: the untargeted-context documents of one format, which every request
+     * for that format gets as candidates, are then neighbours, and their pre-check bits are
+     * read in one sequential sweep.
+     */
+    public static final String CONTEXTUAL = "contextual";
     /** Contextual: {@link #keywordTerm} and {@link #categoryTerm} values, or {@link #ANY}. */
     public static final String CONTEXT = "context";
     /**

@@ -8,13 +8,15 @@ import io.precis.matcher.delivery.DeliveryLedger;
 import io.precis.matcher.index.CampaignIndex;
 import io.precis.matcher.index.IndexedCampaign;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -73,7 +75,9 @@ public final class CampaignMatcher {
             return List.of();
         }
         Request r = Request.of(q, index.analysis());
-        return auction(q, r, score(r, candidates(r)));
+        List<Scored> scored = new ArrayList<>();
+        forEachFit(r, (ic, fit) -> scored.add(scored(ic, fit)));
+        return auction(q, r, scored);
     }
 
     /**
@@ -84,12 +88,11 @@ public final class CampaignMatcher {
     public Map<String, List<TargetingKind>> eligible(AdQuery q) {
         Request r = Request.of(q, index.analysis());
         Map<String, List<TargetingKind>> out = new TreeMap<>();
-        for (IndexedCampaign ic : candidates(r)) {
-            Fit fit = Eligibility.fit(ic, r);
-            if (fit != null && delivery.allows(ic.campaign(), r.pseudonym(), r.now())) {
+        forEachFit(r, (ic, fit) -> {
+            if (delivery.allows(ic.campaign(), r.pseudonym(), r.now())) {
                 out.put(ic.campaign().id(), fit.kinds());
             }
-        }
+        });
         return out;
     }
 
@@ -99,33 +102,51 @@ public final class CampaignMatcher {
             return List.of();
         }
         Request r = Request.of(q, index.analysis());
-        return auction(q, r, score(r, List.copyOf(index.campaigns())));
-    }
-
-    private List<IndexedCampaign> candidates(Request r) {
-        List<IndexedCampaign> out = new ArrayList<>();
-        for (String id : index.candidateIds(CandidateQuery.of(r, index.hourZones()))) {
-            IndexedCampaign ic = index.get(id);
-            if (ic != null) { // removed since the reader was opened
-                out.add(ic);
-            }
-        }
-        return out;
-    }
-
-    private List<Scored> score(Request r, Collection<IndexedCampaign> candidates) {
-        List<Scored> out = new ArrayList<>();
-        for (IndexedCampaign ic : candidates) {
+        List<Scored> scored = new ArrayList<>();
+        for (IndexedCampaign ic : List.copyOf(index.campaigns())) {
             Fit fit = Eligibility.fit(ic, r);
-            if (fit == null) {
-                continue;
+            if (fit != null) {
+                scored.add(scored(ic, fit));
             }
-            Campaign c = ic.campaign();
-            double relevance = Ranking.relevance(fit, c.goal());
-            out.add(new Scored(ic, fit, relevance,
-                    Ranking.valuePerImpression(c, stats) * relevance));
         }
-        return out;
+        return auction(q, r, scored);
+    }
+
+    /**
+     * Calls {@code sink} once per candidate campaign that fits {@code r}, with its fit. The exact
+     * checks run inside the index's collector, as each candidate is found, so nothing is
+     * materialised for the many candidates that do not fit. A campaign changed since the
+     * searcher was opened is checked in its current version; one removed since is skipped.
+     */
+    private void forEachFit(Request r, BiConsumer<IndexedCampaign, Fit> sink) {
+        // With a format, one document per campaign can match; without, one per format.
+        Set<String> seen = r.format() == null ? new HashSet<>() : null;
+        index.forEachCandidate(CandidateQuery.of(r), CandidateQuery.mask(r), found -> {
+            Fit fit = Eligibility.fit(found, r);
+            if (fit == null) {
+                return;
+            }
+            String id = found.campaign().id();
+            IndexedCampaign ic = index.get(id);
+            if (ic == null) { // removed since the reader was opened
+                return;
+            }
+            if (ic != found) { // changed since
+                fit = Eligibility.fit(ic, r);
+                if (fit == null) {
+                    return;
+                }
+            }
+            if (seen == null || seen.add(id)) {
+                sink.accept(ic, fit);
+            }
+        });
+    }
+
+    private Scored scored(IndexedCampaign ic, Fit fit) {
+        Campaign c = ic.campaign();
+        double relevance = Ranking.relevance(fit, c.goal());
+        return new Scored(ic, fit, relevance, Ranking.valuePerImpression(c, stats) * relevance);
     }
 
     /**

@@ -6,8 +6,10 @@ import io.precis.matcher.campaign.CampaignStatus;
 import io.precis.matcher.campaign.Geo;
 import io.precis.matcher.campaign.Targeting;
 import io.precis.matcher.index.IndexedCampaign;
+import io.precis.matcher.text.AnalysedText;
 import io.precis.matcher.text.Phrase;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The exact targeting rules of API.md for one campaign and one request. The index only narrows
@@ -18,14 +20,14 @@ final class Eligibility {
     private Eligibility() {
     }
 
-    /** How {@code ic} fits {@code r}, or null when its targeting rules it out. */
+    /**
+     * How {@code ic} fits {@code r}, or null when its targeting rules it out. The index only
+     * narrows by format and context, so this runs on a few thousand candidates per request: the
+     * cheap set lookups that rule out most of them (demographics, segments) come first.
+     */
     static Fit fit(IndexedCampaign ic, Request r) {
         Campaign c = ic.campaign();
-        Targeting t = c.targeting();
-        if (c.status() != CampaignStatus.ACTIVE
-                || (r.format() != null && !ic.formats().contains(r.format()))
-                || !fitsSite(t, r.sites())
-                || !c.schedule().isOpenAt(r.now())) {
+        if (c.status() != CampaignStatus.ACTIVE) {
             return null;
         }
         int demographic = demographicHits(ic, r);
@@ -34,8 +36,12 @@ final class Eligibility {
         }
         int segments = 0;
         if (!ic.segments().isEmpty()) {
-            for (String s : ic.segments()) { // empty without personalisation
-                if (r.segments().contains(s)) {
+            Set<String> user = r.segments(); // empty without personalisation
+            if (user.isEmpty()) {
+                return null;
+            }
+            for (String s : ic.segments()) {
+                if (user.contains(s)) {
                     segments++;
                 }
             }
@@ -43,10 +49,18 @@ final class Eligibility {
                 return null;
             }
         }
-        for (String s : ic.excludeSegments()) {
-            if (r.segments().contains(s)) {
-                return null;
+        if (!ic.excludeSegments().isEmpty() && !r.segments().isEmpty()) {
+            for (String s : ic.excludeSegments()) {
+                if (r.segments().contains(s)) {
+                    return null;
+                }
             }
+        }
+        Targeting t = c.targeting();
+        if ((r.format() != null && !ic.formats().contains(r.format()))
+                || !fitsSite(t, r.sites())
+                || !c.schedule().isOpenAt(r.now())) {
+            return null;
         }
         boolean geo = false;
         if (t.geo() != null) {
@@ -55,15 +69,16 @@ final class Eligibility {
             }
             geo = true;
         }
+        AnalysedText text = r.page().text();
         for (Phrase p : ic.excludeKeywords()) {
-            if (r.page().text().contains(p)) {
+            if (text.contains(p)) {
                 return null;
             }
         }
         int hits = 0;
         if (t.isContextual()) {
             for (Phrase p : ic.keywords()) {
-                if (r.page().text().contains(p)) {
+                if (text.contains(p)) {
                     hits++;
                 }
             }
@@ -125,11 +140,20 @@ final class Eligibility {
     }
 
     private static boolean fitsSite(Targeting t, List<String> sites) {
-        var allow = t.sites().allow();
-        var block = t.sites().block();
-        if (!allow.isEmpty() && sites.stream().noneMatch(allow::contains)) {
+        List<String> allow = t.sites().allow();
+        List<String> block = t.sites().block();
+        if (!allow.isEmpty() && !anyIn(sites, allow)) {
             return false;
         }
-        return sites.stream().noneMatch(block::contains);
+        return block.isEmpty() || !anyIn(sites, block);
+    }
+
+    private static boolean anyIn(List<String> sites, List<String> list) {
+        for (String s : sites) {
+            if (list.contains(s)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -2,6 +2,7 @@ package io.precis.matcher.text;
 
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -34,6 +35,15 @@ public final class AnalysedText {
      * in any order. A phrase without terms never hits.
      */
     public boolean contains(Phrase phrase) {
+        List<String> terms = phrase.terms();
+        if (terms.size() == 1) {
+            return positions.containsKey(terms.get(0));
+        }
+        for (String t : terms) { // most phrases miss: find out before allocating
+            if (!positions.containsKey(t)) {
+                return false;
+            }
+        }
         Set<String> distinct = new LinkedHashSet<>(phrase.terms());
         if (distinct.isEmpty()) {
             return false;
