@@ -49,6 +49,12 @@ public final class CampaignIndex implements Closeable {
     private final SearcherManager searchers;
     private final ConcurrentHashMap<String, IndexedCampaign> live = new ConcurrentHashMap<>();
     private final Object writeLock = new Object();
+    /**
+     * Writes begun (changed only under {@link #writeLock}, before {@link #live} changes). A
+     * search whose searcher was opened at the current count can trust its documents' campaigns
+     * without a {@link #live} lookup.
+     */
+    private volatile long writes;
     /** Time zones of campaigns with schedule hours; only grows (a handful of zones in practice). */
     private final Set<ZoneId> hourZones = ConcurrentHashMap.newKeySet();
     /**
@@ -80,7 +86,7 @@ public final class CampaignIndex implements Closeable {
                 @Override
                 public IndexSearcher newSearcher(IndexReader reader, IndexReader previous)
                         throws IOException {
-                    IndexSearcher s = new IndexSearcher(reader);
+                    IndexSearcher s = new CountedSearcher(reader, writes);
                     // Every request's query is different: caching only costs.
                     s.setQueryCache(null);
                     for (LeafReaderContext leaf : reader.leaves()) {
@@ -111,6 +117,7 @@ public final class CampaignIndex implements Closeable {
             try {
                 // Not updateDocuments: a sorted index takes no document blocks (without a
                 // parent field). Searchers see both steps at once: readers only open below.
+                writes++;
                 writer.deleteDocuments(idTerm(c.id()));
                 for (Document d : CampaignDocuments.of(ic)) {
                     writer.addDocument(d);
@@ -128,6 +135,7 @@ public final class CampaignIndex implements Closeable {
         synchronized (writeLock) {
             try {
                 // Off the map first: a search on an older reader then skips it at once.
+                writes++;
                 live.remove(campaignId);
                 writer.deleteDocuments(idTerm(campaignId));
                 searchers.maybeRefreshBlocking();
@@ -159,6 +167,7 @@ public final class CampaignIndex implements Closeable {
                 // leaves dozens of small segments behind (later upserts add a few more, which
                 // the merge policy folds in as usual).
                 writer.forceMerge(1);
+                writes++;
                 live.putAll(next);
                 live.keySet().retainAll(next.keySet());
                 searchers.maybeRefreshBlocking();
@@ -247,6 +256,36 @@ public final class CampaignIndex implements Closeable {
         }
     }
 
+    /**
+     * Calls {@code visitor} with the current version of every campaign with a live document
+     * matching {@code query} and admitted by {@code mask} (null: every one), in doc order,
+     * without scoring, with the facts the mask established. A campaign with several documents
+     * (one per format) may be visited more than once. A campaign removed since the searcher
+     * was opened is skipped; one changed since is visited in its current version with
+     * {@link TargetingMask#UNKNOWN} facts (it may no longer match the query or the mask). When
+     * nothing was written since the searcher was opened, no campaign is looked up by id.
+     */
+    public void visitCandidates(Query query, TargetingMask mask, CandidateVisitor visitor) {
+        IndexSearcher searcher;
+        try {
+            searcher = searchers.acquire();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            boolean stale = !(searcher instanceof CountedSearcher cs) || cs.writes != writes;
+            searcher.search(query, new FactCollector(mask, visitor, stale));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            try {
+                searchers.release(searcher);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
     /** The prepared campaigns of {@code reader}'s segment. */
     private SegmentCampaigns campaignsOf(LeafReader reader) throws IOException {
         IndexReader.CacheHelper helper = reader.getCoreCacheHelper();
@@ -269,33 +308,54 @@ public final class CampaignIndex implements Closeable {
 
     /**
      * One segment's documents: the prepared campaign of each (null when it was not serving as
-     * the segment was first read) and its {@link TargetingMask} bits.
+     * the segment was first read), its {@link TargetingMask} bits, and the bit assignment.
      */
-    private record SegmentCampaigns(IndexedCampaign[] byDoc, long[] masks) {
+    private record SegmentCampaigns(IndexedCampaign[] byDoc, long[] masks,
+                                    TargetingMask.Dictionaries dictionaries) {
         static SegmentCampaigns of(LeafReader reader, Map<String, IndexedCampaign> live)
                 throws IOException {
             IndexedCampaign[] byDoc = new IndexedCampaign[reader.maxDoc()];
-            long[] masks = new long[reader.maxDoc() * TargetingMask.SLOTS];
+            int[] ordOfDoc = new int[reader.maxDoc()];
+            java.util.Arrays.fill(ordOfDoc, -1);
             SortedDocValues ids = DocValues.getSorted(reader, IndexFields.ID);
             IndexedCampaign[] byOrd = new IndexedCampaign[ids.getValueCount()];
-            long[] ordMasks = new long[byOrd.length * TargetingMask.SLOTS];
             boolean[] resolved = new boolean[byOrd.length];
             for (int doc = ids.nextDoc(); doc != SortedDocValues.NO_MORE_DOCS;
                  doc = ids.nextDoc()) {
                 int ord = ids.ordValue();
                 if (!resolved[ord]) {
-                    IndexedCampaign ic = live.get(ids.lookupOrd(ord).utf8ToString());
-                    byOrd[ord] = ic;
-                    if (ic != null) {
-                        TargetingMask.write(ic, ordMasks, ord * TargetingMask.SLOTS);
-                    }
+                    byOrd[ord] = live.get(ids.lookupOrd(ord).utf8ToString());
                     resolved[ord] = true;
                 }
                 byDoc[doc] = byOrd[ord];
-                System.arraycopy(ordMasks, ord * TargetingMask.SLOTS, masks,
-                        doc * TargetingMask.SLOTS, TargetingMask.SLOTS);
+                ordOfDoc[doc] = ord;
             }
-            return new SegmentCampaigns(byDoc, masks);
+            TargetingMask.Dictionaries dictionaries = TargetingMask.Dictionaries.of(byOrd);
+            long[] ordMasks = new long[byOrd.length * TargetingMask.SLOTS];
+            for (int ord = 0; ord < byOrd.length; ord++) {
+                if (byOrd[ord] != null) {
+                    TargetingMask.write(byOrd[ord], dictionaries, ordMasks,
+                            ord * TargetingMask.SLOTS);
+                }
+            }
+            long[] masks = new long[reader.maxDoc() * TargetingMask.SLOTS];
+            for (int doc = 0; doc < byDoc.length; doc++) {
+                if (ordOfDoc[doc] >= 0) {
+                    System.arraycopy(ordMasks, ordOfDoc[doc] * TargetingMask.SLOTS, masks,
+                            doc * TargetingMask.SLOTS, TargetingMask.SLOTS);
+                }
+            }
+            return new SegmentCampaigns(byDoc, masks, dictionaries);
+        }
+    }
+
+    /** A searcher that knows how many writes had begun when its reader was opened. */
+    private static final class CountedSearcher extends IndexSearcher {
+        final long writes;
+
+        CountedSearcher(IndexReader reader, long writes) {
+            super(reader);
+            this.writes = writes;
         }
     }
 
@@ -341,6 +401,7 @@ public final class CampaignIndex implements Closeable {
         private final Consumer<IndexedCampaign> visitor;
         private IndexedCampaign[] byDoc;
         private long[] masks;
+        private long[] request;
 
         VisitingCollector(TargetingMask mask, Consumer<IndexedCampaign> visitor) {
             this.mask = mask;
@@ -352,17 +413,75 @@ public final class CampaignIndex implements Closeable {
             SegmentCampaigns campaigns = campaignsOf(context.reader());
             byDoc = campaigns.byDoc();
             masks = campaigns.masks();
+            request = mask == null ? null : mask.resolve(campaigns.dictionaries());
         }
 
         @Override
         public void collect(int doc) {
-            if (mask != null && !mask.admits(masks, doc * TargetingMask.SLOTS)) {
+            if (mask != null && TargetingMask.check(masks, doc * TargetingMask.SLOTS, request)
+                    == TargetingMask.REJECT) {
                 return;
             }
             IndexedCampaign ic = byDoc[doc];
             if (ic != null) {
                 visitor.accept(ic);
             }
+        }
+
+        @Override
+        public ScoreMode scoreMode() {
+            return ScoreMode.COMPLETE_NO_SCORES;
+        }
+    }
+
+    /**
+     * Hands the current version of every match the mask admits to a visitor, with the facts
+     * of the pre-check.
+     */
+    private final class FactCollector extends SimpleCollector {
+        private final TargetingMask mask;
+        private final CandidateVisitor visitor;
+        private final boolean stale;
+        private IndexedCampaign[] byDoc;
+        private long[] masks;
+        private long[] request;
+
+        FactCollector(TargetingMask mask, CandidateVisitor visitor, boolean stale) {
+            this.mask = mask;
+            this.visitor = visitor;
+            this.stale = stale;
+        }
+
+        @Override
+        protected void doSetNextReader(LeafReaderContext context) throws IOException {
+            SegmentCampaigns campaigns = campaignsOf(context.reader());
+            byDoc = campaigns.byDoc();
+            masks = campaigns.masks();
+            request = mask == null ? null : mask.resolve(campaigns.dictionaries());
+        }
+
+        @Override
+        public void collect(int doc) {
+            int facts = mask == null ? TargetingMask.UNKNOWN
+                    : TargetingMask.check(masks, doc * TargetingMask.SLOTS, request);
+            if (facts == TargetingMask.REJECT) {
+                return;
+            }
+            IndexedCampaign ic = byDoc[doc];
+            if (ic == null) {
+                return;
+            }
+            if (stale) {
+                IndexedCampaign current = live.get(ic.campaign().id());
+                if (current == null) { // removed since the reader was opened
+                    return;
+                }
+                if (current != ic) { // changed since
+                    ic = current;
+                    facts = TargetingMask.UNKNOWN;
+                }
+            }
+            visitor.visit(ic, facts);
         }
 
         @Override

@@ -1,38 +1,84 @@
 package io.precis.matcher.index;
 
 import io.precis.matcher.campaign.AgeBand;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A compact pre-check of the targeting dimensions the index query leaves out (region, segment,
  * age, gender, allowed site, geofence), so a candidate is ruled out from a few packed bits per
- * document, read in doc order from one array, before its campaign objects are touched.
+ * document, read in doc order from one array, before its campaign objects are touched; and,
+ * where the bits are exact, the demographic and segment hits of the candidates it admits, so
+ * {@code Eligibility} need not walk those sets either.
  *
- * <p>Each document has {@link #SLOTS} longs. In each dimension a campaign's values set bits (a
- * hash of each value, or the age buckets its bands cover), nothing when it leaves the dimension
- * untargeted; a request sets the bits of its own values. A document passes a dimension when it
- * sets no bit there or shares one with the request. Distinct values may share a bit, so this
- * over-selects and {@code Eligibility} still decides exactly; it never rules out a campaign the
- * exact rules accept (same values, same bits; an age in a band falls in one of its buckets).
+ * <p>Each document has {@link #SLOTS} longs. In each dimension a campaign's values set bits,
+ * nothing when it leaves the dimension untargeted; a request sets the bits of its own values.
+ * A document passes a dimension when it leaves it untargeted or shares a bit with the request.
+ * Bits are given per index segment ({@link Dictionaries}): the segment's most frequent values
+ * of a dimension get a bit each (exact), the rest share a few hashed bits. A shared exact bit
+ * is a certain hit; a shared hashed bit may be a collision, so this over-selects there and
+ * reports the fit as {@link #UNKNOWN} for {@code Eligibility} to decide exactly. It never rules
+ * out a campaign the exact rules accept (the same value gets the same bit on both sides).
+ * Age: one bit per year of age from 12 to 75 (ages outside share the end bits, not exact).
  * Exclusions are not checked here: a shared bit would wrongly exclude.
  */
 public final class TargetingMask {
-    /** Longs per document: regions, segments, age buckets, gender | allowed sites | geofence. */
+    /** Longs per document: regions, segments, age, gender | allowed sites | flags. */
     static final int SLOTS = 4;
-    private static final long GENDER_BITS = 0xFFFF_FFFFL;
-    private static final long SITE_BITS = 0x7FFF_FFFFL << 32;
+
+    /** {@link #check}: the document is ruled out. */
+    static final int REJECT = -2;
+    /**
+     * {@link #check} and {@link CandidateVisitor}: admitted, but the demographic and segment
+     * hits are not known from the bits (a hashed bit, or the campaign changed since).
+     */
+    public static final int UNKNOWN = -1;
+    /** In known facts: bits 0..1 the targeted demographic dimensions (all fitting). */
+    private static final int DEMOGRAPHIC_MASK = 3;
+    /** In known facts: no exclusions, site lists or geofence (see {@link #simple}). */
+    private static final int SIMPLE_FACT = 1 << 2;
+    /** In known facts: the required segments the user has, from this bit up. */
+    private static final int SEGMENT_SHIFT = 3;
+
+    // Regions and segments: 56 exact bits, 8 hashed.
+    private static final int WIDE_EXACT = 56;
+    private static final int WIDE_HASHED = 8;
+    private static final long WIDE_EXACT_BITS = (1L << WIDE_EXACT) - 1;
+    // Slot 3: gender bits 0..7 (7 exact), allowed sites 8..39 (24 exact), flags above.
+    private static final int GENDER_BASE = 0;
+    private static final int GENDER_EXACT = 7;
+    private static final int GENDER_HASHED = 1;
+    private static final long GENDER_BITS = 0xFFL;
+    private static final long GENDER_EXACT_BITS = (1L << GENDER_EXACT) - 1;
+    private static final int SITE_BASE = 8;
+    private static final int SITE_EXACT = 24;
+    private static final int SITE_HASHED = 8;
+    private static final long SITE_BITS = 0xFF_FFFF_FFFFL & ~0xFFL;
+    private static final long AGE_TARGETED = 1L << 40;
+    private static final long SIMPLE = 1L << 41;
     private static final long GEO_BIT = 1L << 63;
+    // Age: bit = age - 12, clamped to 0..63; bits 1..62 hold one age each.
+    private static final int AGE_BASE = 12;
+    private static final long AGE_EXACT_BITS = 0x7FFF_FFFF_FFFF_FFFEL;
 
-    private final long regions;
-    private final long segments;
-    private final long age;
-    private final long other;
+    private final Collection<String> regions;
+    private final Collection<String> segments;
+    private final Integer age;
+    private final String gender;
+    private final Collection<String> sites;
+    private final boolean geo;
 
-    private TargetingMask(long regions, long segments, long age, long other) {
-        this.regions = regions;
-        this.segments = segments;
+    private TargetingMask(Collection<String> regions, Collection<String> segments, Integer age,
+                          String gender, Collection<String> sites, boolean geo) {
+        this.regions = regions == null ? List.of() : regions;
+        this.segments = segments == null ? List.of() : segments;
         this.age = age;
-        this.other = other;
+        this.gender = gender;
+        this.sites = sites == null ? List.of() : sites;
+        this.geo = geo;
     }
 
     /**
@@ -44,75 +90,215 @@ public final class TargetingMask {
     public static TargetingMask request(Collection<String> regions, Collection<String> segments,
                                         Integer age, String gender, Collection<String> sites,
                                         boolean geo) {
-        long other = (gender == null ? 0 : genderBit(gender)) | (geo ? GEO_BIT : 0);
+        return new TargetingMask(regions, segments, age, gender, sites, geo);
+    }
+
+    /** The demographic dimensions (age, gender, region) targeted, from known facts. */
+    public static int demographicHits(int facts) {
+        return facts & DEMOGRAPHIC_MASK;
+    }
+
+    /** The campaign's required segments the user has, from known facts. */
+    public static int segmentHits(int facts) {
+        return facts >>> SEGMENT_SHIFT;
+    }
+
+    /**
+     * Whether known facts say the campaign has no excluded segments or keywords, no site
+     * allow- or block-list and no geofence, so only its schedule, context (and the format the
+     * query already matched) remain to check.
+     */
+    public static boolean simple(int facts) {
+        return (facts & SIMPLE_FACT) != 0;
+    }
+
+    /** This request's bits in a segment with dictionaries {@code d}. */
+    long[] resolve(Dictionaries d) {
+        long other = (gender == null ? 0 : d.genders.bit(gender)) | (geo ? GEO_BIT : 0);
         for (String s : sites) {
-            other |= siteBit(s);
+            other |= d.sites.bit(s);
         }
-        return new TargetingMask(bits(regions), bits(segments),
-                age == null ? 0 : 1L << bucket(age), other);
+        return new long[] {d.regions.bits(regions), d.segments.bits(segments),
+            age == null ? 0 : 1L << ageBit(age), other};
     }
 
     /** Writes {@code ic}'s bits at {@code offset} of {@code out}. */
-    static void write(IndexedCampaign ic, long[] out, int offset) {
+    static void write(IndexedCampaign ic, Dictionaries d, long[] out, int offset) {
         long age = 0;
         for (AgeBand b : ic.ageBands()) {
-            for (int i = bucket(b.min()), last = bucket(b.max()); i <= last; i++) {
+            if (b.min() > b.max()) {
+                continue; // holds no age
+            }
+            for (int i = ageBit(b.min()), last = ageBit(b.max()); i <= last; i++) {
                 age |= 1L << i;
             }
         }
-        long other = 0;
+        long other = ic.ageBands().isEmpty() ? 0 : AGE_TARGETED;
         for (String g : ic.genders()) {
-            other |= genderBit(g);
+            other |= d.genders.bit(g);
         }
         for (String s : ic.campaign().targeting().sites().allow()) {
-            other |= siteBit(s);
+            other |= d.sites.bit(s);
         }
-        if (ic.campaign().targeting().geo() != null) {
+        var t = ic.campaign().targeting();
+        if (t.geo() != null) {
             other |= GEO_BIT;
         }
-        out[offset] = bits(ic.regions());
-        out[offset + 1] = bits(ic.segments());
+        if (ic.excludeSegments().isEmpty() && ic.excludeKeywords().isEmpty()
+                && t.sites().allow().isEmpty() && t.sites().block().isEmpty() && t.geo() == null) {
+            other |= SIMPLE;
+        }
+        out[offset] = d.regions.bits(ic.regions());
+        out[offset + 1] = d.segments.bits(ic.segments());
         out[offset + 2] = age;
         out[offset + 3] = other;
     }
 
-    /** Whether the document whose bits start at {@code offset} of {@code docs} may fit. */
-    boolean admits(long[] docs, int offset) {
+    /**
+     * Whether the document whose bits start at {@code offset} of {@code docs} may fit a request
+     * with bits {@code q} ({@link #resolve}): {@link #REJECT} when it cannot, {@link #UNKNOWN}
+     * when it may, else the facts (demographic and segment hits, every targeted dimension
+     * certainly hit).
+     */
+    static int check(long[] docs, int offset, long[] q) {
         long r = docs[offset];
         long s = docs[offset + 1];
         long a = docs[offset + 2];
         long o = docs[offset + 3];
-        return (r == 0 || (r & regions) != 0)
-                && (s == 0 || (s & segments) != 0)
-                && (a == 0 || (a & age) != 0)
-                && ((o & GENDER_BITS) == 0 || (o & other & GENDER_BITS) != 0)
-                && ((o & SITE_BITS) == 0 || (o & other & SITE_BITS) != 0)
-                && ((o & GEO_BIT) == 0 || (other & GEO_BIT) != 0);
-    }
-
-    /** Age buckets of two years, 0..63 (126 and over share the last); monotone in the age. */
-    private static int bucket(int age) {
-        return Math.max(0, Math.min(126, age)) >>> 1;
-    }
-
-    private static long bits(Collection<String> values) {
-        long bits = 0;
-        for (String v : values) {
-            bits |= 1L << mix(v);
+        long qo = q[3];
+        if ((o & GEO_BIT) != 0 && (qo & GEO_BIT) == 0) {
+            return REJECT;
         }
-        return bits;
+        boolean certain = true;
+        int demographic = 0;
+        if (r != 0) {
+            long hit = r & q[0];
+            if (hit == 0) {
+                return REJECT;
+            }
+            demographic++;
+            certain = (hit & WIDE_EXACT_BITS) != 0;
+        }
+        if ((o & AGE_TARGETED) != 0) {
+            long hit = a & q[2];
+            if (hit == 0) {
+                return REJECT;
+            }
+            demographic++;
+            certain &= (hit & AGE_EXACT_BITS) != 0;
+        }
+        long g = o & GENDER_BITS;
+        if (g != 0) {
+            long hit = g & qo;
+            if (hit == 0) {
+                return REJECT;
+            }
+            demographic++;
+            certain &= (hit & GENDER_EXACT_BITS) != 0;
+        }
+        long site = o & SITE_BITS;
+        if (site != 0 && (site & qo) == 0) {
+            return REJECT;
+        }
+        int segments = 0;
+        if (s != 0) {
+            long hit = s & q[1];
+            if (hit == 0) {
+                return REJECT;
+            }
+            // Every one of the campaign's segments has its own bit: the shared bits count them.
+            certain &= (s & ~WIDE_EXACT_BITS) == 0;
+            segments = Long.bitCount(hit);
+        }
+        return certain ? demographic | segments << SEGMENT_SHIFT
+                | ((o & SIMPLE) != 0 ? SIMPLE_FACT : 0) : UNKNOWN;
     }
 
-    private static long genderBit(String g) {
-        return 1L << (mix(g) & 31);
-    }
-
-    private static long siteBit(String s) {
-        return 1L << (32 + Integer.remainderUnsigned(mix(s), 31));
+    private static int ageBit(int age) {
+        return (int) Math.max(0, Math.min(63, (long) age - AGE_BASE));
     }
 
     private static int mix(String v) {
         int h = v.hashCode() * 0x9E3779B9;
         return h ^ (h >>> 16);
+    }
+
+    /** One index segment's bit assignment for each dimension; immutable. */
+    static final class Dictionaries {
+        final Dictionary regions;
+        final Dictionary segments;
+        final Dictionary genders;
+        final Dictionary sites;
+
+        private Dictionaries(Dictionary regions, Dictionary segments, Dictionary genders,
+                             Dictionary sites) {
+            this.regions = regions;
+            this.segments = segments;
+            this.genders = genders;
+            this.sites = sites;
+        }
+
+        /** Exact bits for the most frequent values among {@code campaigns} (nulls skipped). */
+        static Dictionaries of(IndexedCampaign[] campaigns) {
+            Map<String, Integer> regions = new HashMap<>();
+            Map<String, Integer> segments = new HashMap<>();
+            Map<String, Integer> genders = new HashMap<>();
+            Map<String, Integer> sites = new HashMap<>();
+            for (IndexedCampaign ic : campaigns) {
+                if (ic == null) {
+                    continue;
+                }
+                ic.regions().forEach(v -> regions.merge(v, 1, Integer::sum));
+                ic.segments().forEach(v -> segments.merge(v, 1, Integer::sum));
+                ic.genders().forEach(v -> genders.merge(v, 1, Integer::sum));
+                ic.campaign().targeting().sites().allow()
+                        .forEach(v -> sites.merge(v, 1, Integer::sum));
+            }
+            return new Dictionaries(Dictionary.of(regions, 0, WIDE_EXACT, WIDE_HASHED),
+                    Dictionary.of(segments, 0, WIDE_EXACT, WIDE_HASHED),
+                    Dictionary.of(genders, GENDER_BASE, GENDER_EXACT, GENDER_HASHED),
+                    Dictionary.of(sites, SITE_BASE, SITE_EXACT, SITE_HASHED));
+        }
+    }
+
+    /** Values with a bit of their own at {@code base + i}; others hashed past them. */
+    private static final class Dictionary {
+        private final Map<String, Integer> exact;
+        private final int base;
+        private final int exactBits;
+        private final int hashedBits;
+
+        private Dictionary(Map<String, Integer> exact, int base, int exactBits, int hashedBits) {
+            this.exact = exact;
+            this.base = base;
+            this.exactBits = exactBits;
+            this.hashedBits = hashedBits;
+        }
+
+        static Dictionary of(Map<String, Integer> counts, int base, int exactBits,
+                             int hashedBits) {
+            List<Map.Entry<String, Integer>> byCount = new ArrayList<>(counts.entrySet());
+            byCount.sort(Map.Entry.<String, Integer>comparingByValue().reversed()
+                    .thenComparing(Map.Entry.comparingByKey()));
+            Map<String, Integer> exact = new HashMap<>();
+            for (int i = 0; i < Math.min(exactBits, byCount.size()); i++) {
+                exact.put(byCount.get(i).getKey(), i);
+            }
+            return new Dictionary(exact, base, exactBits, hashedBits);
+        }
+
+        long bit(String v) {
+            Integer i = exact.get(v);
+            return 1L << (base + (i != null ? i
+                    : exactBits + Integer.remainderUnsigned(mix(v), hashedBits)));
+        }
+
+        long bits(Collection<String> values) {
+            long bits = 0;
+            for (String v : values) {
+                bits |= bit(v);
+            }
+            return bits;
+        }
     }
 }

@@ -121,23 +121,9 @@ public final class CampaignMatcher {
     private void forEachFit(Request r, BiConsumer<IndexedCampaign, Fit> sink) {
         // With a format, one document per campaign can match; without, one per format.
         Set<String> seen = r.format() == null ? new HashSet<>() : null;
-        index.forEachCandidate(CandidateQuery.of(r), CandidateQuery.mask(r), found -> {
-            Fit fit = Eligibility.fit(found, r);
-            if (fit == null) {
-                return;
-            }
-            String id = found.campaign().id();
-            IndexedCampaign ic = index.get(id);
-            if (ic == null) { // removed since the reader was opened
-                return;
-            }
-            if (ic != found) { // changed since
-                fit = Eligibility.fit(ic, r);
-                if (fit == null) {
-                    return;
-                }
-            }
-            if (seen == null || seen.add(id)) {
+        index.visitCandidates(CandidateQuery.of(r), CandidateQuery.mask(r), (ic, facts) -> {
+            Fit fit = Eligibility.fit(ic, r, facts);
+            if (fit != null && (seen == null || seen.add(ic.campaign().id()))) {
                 sink.accept(ic, fit);
             }
         });

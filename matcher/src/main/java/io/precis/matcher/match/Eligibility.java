@@ -5,7 +5,9 @@ import io.precis.matcher.campaign.Campaign;
 import io.precis.matcher.campaign.CampaignStatus;
 import io.precis.matcher.campaign.Geo;
 import io.precis.matcher.campaign.Targeting;
+import io.precis.matcher.index.CampaignIndex;
 import io.precis.matcher.index.IndexedCampaign;
+import io.precis.matcher.index.TargetingMask;
 import io.precis.matcher.text.AnalysedText;
 import io.precis.matcher.text.Phrase;
 import java.util.List;
@@ -26,8 +28,7 @@ final class Eligibility {
      * cheap set lookups that rule out most of them (demographics, segments) come first.
      */
     static Fit fit(IndexedCampaign ic, Request r) {
-        Campaign c = ic.campaign();
-        if (c.status() != CampaignStatus.ACTIVE) {
+        if (ic.campaign().status() != CampaignStatus.ACTIVE) {
             return null;
         }
         int demographic = demographicHits(ic, r);
@@ -49,6 +50,63 @@ final class Eligibility {
                 return null;
             }
         }
+        return fitRest(ic, r, demographic, segments);
+    }
+
+    /**
+     * {@link #fit} for a candidate of {@link CampaignIndex#visitCandidates} with the pre-check's
+     * {@code facts}: when they are known, its age, gender, region and segment rules are already
+     * decided and counted, and its sets are not read again. Known facts come only for an
+     * unchanged campaign's document that matched {@link CandidateQuery}, so it has the slot's
+     * format.
+     */
+    static Fit fit(IndexedCampaign ic, Request r, int facts) {
+        if (facts == TargetingMask.UNKNOWN) {
+            return fit(ic, r);
+        }
+        Campaign c = ic.campaign();
+        if (c.status() != CampaignStatus.ACTIVE) {
+            return null;
+        }
+        int demographic = TargetingMask.demographicHits(facts);
+        int segments = TargetingMask.segmentHits(facts);
+        if (!TargetingMask.simple(facts)) {
+            return fitRest(ic, r, demographic, segments);
+        }
+        // The document matched the query, so it has the slot's format.
+        if (!c.schedule().isOpenAt(r.now())) {
+            return null;
+        }
+        int hits = contextualHits(ic, r);
+        return hits < 0 ? null : new Fit(hits, demographic, segments, false);
+    }
+
+    /**
+     * Keyword phrases and categories of the page, 0 when the campaign is not contextual, -1
+     * when it is and none is found.
+     */
+    private static int contextualHits(IndexedCampaign ic, Request r) {
+        if (ic.keywords().isEmpty() && ic.categories().isEmpty()) { // Targeting.isContextual
+            return 0;
+        }
+        AnalysedText text = r.page().text();
+        int hits = 0;
+        for (Phrase p : ic.keywords()) {
+            if (text.contains(p)) {
+                hits++;
+            }
+        }
+        for (String category : ic.categories()) {
+            if (r.page().categories().contains(category)) {
+                hits++;
+            }
+        }
+        return hits == 0 ? -1 : hits;
+    }
+
+    /** The rules after demographics and segments (which fit, with these hits). */
+    private static Fit fitRest(IndexedCampaign ic, Request r, int demographic, int segments) {
+        Campaign c = ic.campaign();
         if (!ic.excludeSegments().isEmpty() && !r.segments().isEmpty()) {
             for (String s : ic.excludeSegments()) {
                 if (r.segments().contains(s)) {
@@ -75,23 +133,8 @@ final class Eligibility {
                 return null;
             }
         }
-        int hits = 0;
-        if (t.isContextual()) {
-            for (Phrase p : ic.keywords()) {
-                if (text.contains(p)) {
-                    hits++;
-                }
-            }
-            for (String category : ic.categories()) {
-                if (r.page().categories().contains(category)) {
-                    hits++;
-                }
-            }
-            if (hits == 0) {
-                return null;
-            }
-        }
-        return new Fit(hits, demographic, segments, geo);
+        int hits = contextualHits(ic, r);
+        return hits < 0 ? null : new Fit(hits, demographic, segments, geo);
     }
 
     /** Targeted demographic dimensions the user fits (0..3), or -1 when one does not fit. */

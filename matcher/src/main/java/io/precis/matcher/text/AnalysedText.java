@@ -1,6 +1,7 @@
 package io.precis.matcher.text;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +21,18 @@ public final class AnalysedText {
         this.positions = Map.copyOf(positions);
     }
 
+    private AnalysedText(Map<String, int[]> positions, boolean owned) {
+        this.positions = positions;
+    }
+
+    /** Takes {@code positions} as is: the caller must not change or leak it afterwards. */
+    static AnalysedText owning(Map<String, int[]> positions) {
+        return new AnalysedText(positions, true);
+    }
+
     /** The distinct terms of the text. */
     public Set<String> terms() {
-        return positions.keySet();
+        return Collections.unmodifiableSet(positions.keySet());
     }
 
     /** Whether {@code term} occurs. */

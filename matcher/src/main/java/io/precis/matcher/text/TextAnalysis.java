@@ -3,6 +3,7 @@ package io.precis.matcher.text;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,8 @@ public final class TextAnalysis {
      * {@link PrecisAnalyzer#SEGMENT_GAP} positions between segments. Null segments are skipped.
      */
     public AnalysedText analyse(List<String> segments) {
-        Map<String, List<Integer>> positions = new HashMap<>();
+        // Positions as growing int arrays (no boxing); the map is handed over, not copied.
+        Map<String, int[]> positions = new HashMap<>();
         int[] base = {0};
         for (String segment : segments) {
             if (segment == null || segment.isBlank()) {
@@ -65,14 +67,28 @@ public final class TextAnalysis {
             }
             int[] last = {base[0]};
             tokens(segment, (term, pos) -> {
-                positions.computeIfAbsent(term, k -> new ArrayList<>()).add(base[0] + pos);
-                last[0] = base[0] + pos;
+                int p = base[0] + pos;
+                int[] list = positions.get(term);
+                if (list == null) {
+                    positions.put(term, new int[] {1, p, 0, 0});
+                } else {
+                    int n = list[0];
+                    if (n + 1 == list.length) {
+                        list = Arrays.copyOf(list, list.length * 2);
+                        positions.put(term, list);
+                    }
+                    list[n + 1] = p;
+                    list[0] = n + 1;
+                }
+                last[0] = p;
             });
             base[0] = last[0] + analyzer.getPositionIncrementGap(FIELD);
         }
-        Map<String, int[]> out = new HashMap<>(positions.size() * 2);
-        positions.forEach((t, p) -> out.put(t, p.stream().mapToInt(Integer::intValue).toArray()));
-        return new AnalysedText(out);
+        for (Map.Entry<String, int[]> e : positions.entrySet()) {
+            int[] list = e.getValue();
+            e.setValue(Arrays.copyOfRange(list, 1, list[0] + 1));
+        }
+        return AnalysedText.owning(positions);
     }
 
     private interface TokenSink {

@@ -1,0 +1,14 @@
+package io.precis.matcher.index;
+
+/** Receives the candidates of {@link CampaignIndex#visitCandidates}. */
+@FunctionalInterface
+public interface CandidateVisitor {
+    /**
+     * @param campaign the current version of a candidate campaign
+     * @param facts what the {@link TargetingMask} pre-check established:
+     *     {@link TargetingMask#UNKNOWN}, or facts read with
+     *     {@link TargetingMask#demographicHits} and {@link TargetingMask#segmentHits} (every
+     *     targeted age, gender, region and segment dimension is then certainly hit)
+     */
+    void visit(IndexedCampaign campaign, int facts);
+}
