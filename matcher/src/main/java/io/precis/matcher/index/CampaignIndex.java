@@ -34,7 +34,9 @@ import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.SimpleCollector;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
+import org.apache.lucene.store.ByteBuffersDataOutput;
 import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.store.SingleInstanceLockFactory;
 
 /**
  * The serving campaigns, in memory: a Lucene index (one document per campaign and creative
@@ -44,7 +46,13 @@ import org.apache.lucene.store.ByteBuffersDirectory;
  */
 public final class CampaignIndex implements Closeable {
     private final TextAnalysis analysis;
-    private final ByteBuffersDirectory directory = new ByteBuffersDirectory();
+    /**
+     * Each file as one buffer: the default (many buffers per file) duplicates every buffer on
+     * each clone of an input, and a request's term-set query clones inputs per term.
+     */
+    private final ByteBuffersDirectory directory = new ByteBuffersDirectory(
+            new SingleInstanceLockFactory(), ByteBuffersDataOutput::new,
+            ByteBuffersDirectory.OUTPUT_AS_ONE_BUFFER);
     private final IndexWriter writer;
     private final SearcherManager searchers;
     private final ConcurrentHashMap<String, IndexedCampaign> live = new ConcurrentHashMap<>();

@@ -8,7 +8,8 @@ public interface CandidateVisitor {
      * @param facts what the {@link TargetingMask} pre-check established:
      *     {@link TargetingMask#UNKNOWN}, or facts read with
      *     {@link TargetingMask#demographicHits} and {@link TargetingMask#segmentHits} (every
-     *     targeted age, gender, region and segment dimension is then certainly hit)
+     *     targeted age, gender, region and segment dimension is then certainly hit); and
+     *     {@link TargetingMask#scheduleOpen} when the mask had the request's time
      */
     void visit(IndexedCampaign campaign, int facts);
 }

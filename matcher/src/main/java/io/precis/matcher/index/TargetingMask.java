@@ -1,6 +1,9 @@
 package io.precis.matcher.index;
 
 import io.precis.matcher.campaign.AgeBand;
+import io.precis.matcher.campaign.Schedule;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -24,10 +27,19 @@ import java.util.Map;
  * out a campaign the exact rules accept (the same value gets the same bit on both sides).
  * Age: one bit per year of age from 12 to 75 (ages outside share the end bits, not exact).
  * Exclusions are not checked here: a shared bit would wrongly exclude.
+ *
+ * <p>The schedule is exact: start and end as whole seconds since 1970 (32 bits each), and the
+ * hours as a 24-bit mask with the index of the campaign's time zone in the segment's zone
+ * dictionary; the request brings its time and its hour in each of those zones. A schedule the
+ * bits cannot hold (a start or end with a fraction of a second or past 2106, a zone past the
+ * dictionary) is left to {@code Eligibility}.
  */
 public final class TargetingMask {
-    /** Longs per document: regions, segments, age, gender | allowed sites | flags. */
-    static final int SLOTS = 4;
+    /**
+     * Longs per document: regions, segments, age, gender | allowed sites | flags | schedule
+     * hours and zone, schedule start | end.
+     */
+    static final int SLOTS = 5;
 
     /** {@link #check}: the document is ruled out. */
     static final int REJECT = -2;
@@ -40,25 +52,38 @@ public final class TargetingMask {
     private static final int DEMOGRAPHIC_MASK = 3;
     /** In known facts: no exclusions, site lists or geofence (see {@link #simple}). */
     private static final int SIMPLE_FACT = 1 << 2;
+    /** In known facts: the schedule is open at the request's time (checked exactly). */
+    private static final int SCHEDULE_FACT = 1 << 3;
     /** In known facts: the required segments the user has, from this bit up. */
-    private static final int SEGMENT_SHIFT = 3;
+    private static final int SEGMENT_SHIFT = 4;
+    // Slot 3: hours at 30..53, zone index at 54..58, SCHEDULE_KNOWN; slot 4: start | end << 32.
+    private static final int HOURS_SHIFT = 30;
+    private static final long HOURS_BITS = 0xFF_FFFFL;
+    private static final int ZONE_SHIFT = 54;
+    private static final int MAX_ZONES = 31;
+    private static final long SCHEDULE_KNOWN = 1L << 62;
+    private static final long SECONDS = 0xFFFF_FFFFL;
+    /** Request slots: the time's key, whether it has one, then its hour in each zone. */
+    private static final int Q_NOW = 4;
+    private static final int Q_HAS_NOW = 5;
+    private static final int Q_HOURS = 6;
 
     // Regions and segments: 56 exact bits, 8 hashed.
     private static final int WIDE_EXACT = 56;
     private static final int WIDE_HASHED = 8;
     private static final long WIDE_EXACT_BITS = (1L << WIDE_EXACT) - 1;
-    // Slot 3: gender bits 0..7 (7 exact), allowed sites 8..39 (24 exact), flags above.
+    // Slot 3: gender bits 0..7 (7 exact), allowed sites 8..27 (16 exact), flags above.
     private static final int GENDER_BASE = 0;
     private static final int GENDER_EXACT = 7;
     private static final int GENDER_HASHED = 1;
     private static final long GENDER_BITS = 0xFFL;
     private static final long GENDER_EXACT_BITS = (1L << GENDER_EXACT) - 1;
     private static final int SITE_BASE = 8;
-    private static final int SITE_EXACT = 24;
-    private static final int SITE_HASHED = 8;
-    private static final long SITE_BITS = 0xFF_FFFF_FFFFL & ~0xFFL;
-    private static final long AGE_TARGETED = 1L << 40;
-    private static final long SIMPLE = 1L << 41;
+    private static final int SITE_EXACT = 16;
+    private static final int SITE_HASHED = 4;
+    private static final long SITE_BITS = 0xFFF_FFFFL & ~0xFFL;
+    private static final long AGE_TARGETED = 1L << 28;
+    private static final long SIMPLE = 1L << 29;
     private static final long GEO_BIT = 1L << 63;
     // Age: bit = age - 12, clamped to 0..63; bits 1..62 hold one age each.
     private static final int AGE_BASE = 12;
@@ -70,15 +95,17 @@ public final class TargetingMask {
     private final String gender;
     private final Collection<String> sites;
     private final boolean geo;
+    private final Instant now;
 
     private TargetingMask(Collection<String> regions, Collection<String> segments, Integer age,
-                          String gender, Collection<String> sites, boolean geo) {
+                          String gender, Collection<String> sites, boolean geo, Instant now) {
         this.regions = regions == null ? List.of() : regions;
         this.segments = segments == null ? List.of() : segments;
         this.age = age;
         this.gender = gender;
         this.sites = sites == null ? List.of() : sites;
         this.geo = geo;
+        this.now = now;
     }
 
     /**
@@ -90,7 +117,17 @@ public final class TargetingMask {
     public static TargetingMask request(Collection<String> regions, Collection<String> segments,
                                         Integer age, String gender, Collection<String> sites,
                                         boolean geo) {
-        return new TargetingMask(regions, segments, age, gender, sites, geo);
+        return new TargetingMask(regions, segments, age, gender, sites, geo, null);
+    }
+
+    /**
+     * As {@link #request(Collection, Collection, Integer, String, Collection, boolean)}, at
+     * time {@code now}: then schedules are checked from the bits too (null = not checked).
+     */
+    public static TargetingMask request(Collection<String> regions, Collection<String> segments,
+                                        Integer age, String gender, Collection<String> sites,
+                                        boolean geo, Instant now) {
+        return new TargetingMask(regions, segments, age, gender, sites, geo, now);
     }
 
     /** The demographic dimensions (age, gender, region) targeted, from known facts. */
@@ -112,14 +149,33 @@ public final class TargetingMask {
         return (facts & SIMPLE_FACT) != 0;
     }
 
+    /**
+     * Whether known facts say the campaign's schedule is open at the request's time (when
+     * false, the schedule was not decided by the bits and is still to check).
+     */
+    public static boolean scheduleOpen(int facts) {
+        return (facts & SCHEDULE_FACT) != 0;
+    }
+
     /** This request's bits in a segment with dictionaries {@code d}. */
     long[] resolve(Dictionaries d) {
         long other = (gender == null ? 0 : d.genders.bit(gender)) | (geo ? GEO_BIT : 0);
         for (String s : sites) {
             other |= d.sites.bit(s);
         }
-        return new long[] {d.regions.bits(regions), d.segments.bits(segments),
-            age == null ? 0 : 1L << ageBit(age), other};
+        long[] q = new long[Q_HOURS + d.zones.length];
+        q[0] = d.regions.bits(regions);
+        q[1] = d.segments.bits(segments);
+        q[2] = age == null ? 0 : 1L << ageBit(age);
+        q[3] = other;
+        if (now != null && now.getEpochSecond() >= 0 && now.getEpochSecond() < SECONDS) {
+            q[Q_NOW] = now.getEpochSecond();
+            q[Q_HAS_NOW] = 1;
+            for (int i = 0; i < d.zones.length; i++) {
+                q[Q_HOURS + i] = now.atZone(d.zones[i]).getHour();
+            }
+        }
+        return q;
     }
 
     /** Writes {@code ic}'s bits at {@code offset} of {@code out}. */
@@ -151,7 +207,28 @@ public final class TargetingMask {
         out[offset] = d.regions.bits(ic.regions());
         out[offset + 1] = d.segments.bits(ic.segments());
         out[offset + 2] = age;
+        Schedule sc = ic.campaign().schedule();
+        int zone = sc.hours().isEmpty() ? 0 : d.zoneIndex(sc.timezone());
+        long hours = 0;
+        for (int h : sc.hours()) {
+            hours |= h >= 0 && h < 24 ? 1L << h : 0;
+        }
+        if ((sc.start() == null || wholeSeconds(sc.start()))
+                && (sc.end() == null || wholeSeconds(sc.end())) && zone >= 0
+                && Long.bitCount(hours) == sc.hours().size()) {
+            other |= SCHEDULE_KNOWN | hours << HOURS_SHIFT | (long) zone << ZONE_SHIFT;
+            long start = sc.start() == null ? 0 : sc.start().getEpochSecond();
+            long end = sc.end() == null ? SECONDS : sc.end().getEpochSecond();
+            out[offset + 4] = start | end << 32;
+        } else {
+            out[offset + 4] = 0;
+        }
         out[offset + 3] = other;
+    }
+
+    /** Whether {@code t} is a whole second from 1970 to 2106 (32 bits of seconds). */
+    private static boolean wholeSeconds(Instant t) {
+        return t.getNano() == 0 && t.getEpochSecond() >= 0 && t.getEpochSecond() <= SECONDS;
     }
 
     /**
@@ -168,6 +245,21 @@ public final class TargetingMask {
         long qo = q[3];
         if ((o & GEO_BIT) != 0 && (qo & GEO_BIT) == 0) {
             return REJECT;
+        }
+        int scheduleFact = 0;
+        if ((o & SCHEDULE_KNOWN) != 0 && q[Q_HAS_NOW] != 0) {
+            // Whole seconds: now < start iff its second is before start's; same for end.
+            long now = q[Q_NOW];
+            long span = docs[offset + 4];
+            if (now < (span & SECONDS) || now >= span >>> 32) {
+                return REJECT;
+            }
+            long hours = o >>> HOURS_SHIFT & HOURS_BITS;
+            if (hours != 0 && (hours & 1L << q[Q_HOURS + (int) (o >>> ZONE_SHIFT & MAX_ZONES)])
+                    == 0) {
+                return REJECT;
+            }
+            scheduleFact = SCHEDULE_FACT;
         }
         boolean certain = true;
         int demographic = 0;
@@ -210,7 +302,7 @@ public final class TargetingMask {
             certain &= (s & ~WIDE_EXACT_BITS) == 0;
             segments = Long.bitCount(hit);
         }
-        return certain ? demographic | segments << SEGMENT_SHIFT
+        return certain ? demographic | segments << SEGMENT_SHIFT | scheduleFact
                 | ((o & SIMPLE) != 0 ? SIMPLE_FACT : 0) : UNKNOWN;
     }
 
@@ -229,13 +321,26 @@ public final class TargetingMask {
         final Dictionary segments;
         final Dictionary genders;
         final Dictionary sites;
+        /** The time zones of the campaigns' schedule hours, up to {@link #MAX_ZONES}. */
+        final ZoneId[] zones;
 
         private Dictionaries(Dictionary regions, Dictionary segments, Dictionary genders,
-                             Dictionary sites) {
+                             Dictionary sites, ZoneId[] zones) {
             this.regions = regions;
             this.segments = segments;
             this.genders = genders;
             this.sites = sites;
+            this.zones = zones;
+        }
+
+        /** {@code zone}'s index in {@link #zones}, or -1. */
+        int zoneIndex(ZoneId zone) {
+            for (int i = 0; i < zones.length; i++) {
+                if (zones[i].equals(zone)) {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         /** Exact bits for the most frequent values among {@code campaigns} (nulls skipped). */
@@ -244,9 +349,15 @@ public final class TargetingMask {
             Map<String, Integer> segments = new HashMap<>();
             Map<String, Integer> genders = new HashMap<>();
             Map<String, Integer> sites = new HashMap<>();
+            List<ZoneId> zones = new ArrayList<>();
             for (IndexedCampaign ic : campaigns) {
                 if (ic == null) {
                     continue;
+                }
+                Schedule sc = ic.campaign().schedule();
+                if (!sc.hours().isEmpty() && zones.size() < MAX_ZONES
+                        && !zones.contains(sc.timezone())) {
+                    zones.add(sc.timezone());
                 }
                 ic.regions().forEach(v -> regions.merge(v, 1, Integer::sum));
                 ic.segments().forEach(v -> segments.merge(v, 1, Integer::sum));
@@ -257,7 +368,8 @@ public final class TargetingMask {
             return new Dictionaries(Dictionary.of(regions, 0, WIDE_EXACT, WIDE_HASHED),
                     Dictionary.of(segments, 0, WIDE_EXACT, WIDE_HASHED),
                     Dictionary.of(genders, GENDER_BASE, GENDER_EXACT, GENDER_HASHED),
-                    Dictionary.of(sites, SITE_BASE, SITE_EXACT, SITE_HASHED));
+                    Dictionary.of(sites, SITE_BASE, SITE_EXACT, SITE_HASHED),
+                    zones.toArray(ZoneId[]::new));
         }
     }
 

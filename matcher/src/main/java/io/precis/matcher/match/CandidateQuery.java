@@ -48,7 +48,7 @@ final class CandidateQuery {
     /** The request's side of the {@link TargetingMask} pre-check of each candidate. */
     static TargetingMask mask(Request r) {
         return TargetingMask.request(r.regions(), r.segments(), r.age(), r.gender(), r.sites(),
-                r.geo() != null);
+                r.geo() != null, r.now());
     }
 
     private static BytesRef term(String format, String contextTerm) {

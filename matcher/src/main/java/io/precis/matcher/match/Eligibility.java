@@ -50,7 +50,7 @@ final class Eligibility {
                 return null;
             }
         }
-        return fitRest(ic, r, demographic, segments);
+        return fitRest(ic, r, demographic, segments, false);
     }
 
     /**
@@ -64,17 +64,17 @@ final class Eligibility {
         if (facts == TargetingMask.UNKNOWN) {
             return fit(ic, r);
         }
+        // Known facts come only for a campaign the index holds, and it holds ACTIVE ones only
+        // (Campaign is immutable): the status is not read again.
         Campaign c = ic.campaign();
-        if (c.status() != CampaignStatus.ACTIVE) {
-            return null;
-        }
         int demographic = TargetingMask.demographicHits(facts);
         int segments = TargetingMask.segmentHits(facts);
+        boolean open = TargetingMask.scheduleOpen(facts);
         if (!TargetingMask.simple(facts)) {
-            return fitRest(ic, r, demographic, segments);
+            return fitRest(ic, r, demographic, segments, open);
         }
         // The document matched the query, so it has the slot's format.
-        if (!c.schedule().isOpenAt(r.now())) {
+        if (!open && !r.hours().isOpen(c.schedule())) {
             return null;
         }
         int hits = contextualHits(ic, r);
@@ -104,8 +104,12 @@ final class Eligibility {
         return hits == 0 ? -1 : hits;
     }
 
-    /** The rules after demographics and segments (which fit, with these hits). */
-    private static Fit fitRest(IndexedCampaign ic, Request r, int demographic, int segments) {
+    /**
+     * The rules after demographics and segments (which fit, with these hits); the schedule
+     * too unless {@code open} says it is known to be open.
+     */
+    private static Fit fitRest(IndexedCampaign ic, Request r, int demographic, int segments,
+                               boolean open) {
         Campaign c = ic.campaign();
         if (!ic.excludeSegments().isEmpty() && !r.segments().isEmpty()) {
             for (String s : ic.excludeSegments()) {
@@ -117,7 +121,7 @@ final class Eligibility {
         Targeting t = c.targeting();
         if ((r.format() != null && !ic.formats().contains(r.format()))
                 || !fitsSite(t, r.sites())
-                || !c.schedule().isOpenAt(r.now())) {
+                || (!open && !r.hours().isOpen(c.schedule()))) {
             return null;
         }
         boolean geo = false;

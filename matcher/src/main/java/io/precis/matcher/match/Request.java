@@ -24,10 +24,11 @@ import java.util.Set;
  * @param personalised whether personalisation is allowed (excluded segments then apply)
  * @param geo the user's precise point, only with precise-geo consent and a precise point
  * @param pseudonym the delivery pseudonym frequency caps count under, or null
+ * @param hours {@code now} as local hours, for schedules
  */
 record Request(String format, List<String> sites, PageText page, Instant now, Integer age,
                String gender, Set<String> regions, Set<String> segments, boolean personalised,
-               GeoPoint geo, Pseudonym pseudonym) {
+               GeoPoint geo, Pseudonym pseudonym, LocalHours hours) {
 
     static Request of(AdQuery q, TextAnalysis analysis) {
         String format = q.slotFormat() == null || q.slotFormat().isBlank() ? null
@@ -49,6 +50,6 @@ record Request(String format, List<String> sites, PageText page, Instant now, In
                 ? u.geo() : null;
         return new Request(format, SiteNames.withParents(SiteNames.normalise(q.site())),
                 PageText.of(q.page(), analysis), q.now(), age, gender, regions, segments,
-                personalised, geo, u.pseudonym());
+                personalised, geo, u.pseudonym(), new LocalHours(q.now()));
     }
 }
