@@ -1,5 +1,7 @@
 package io.precis.perf.matcher;
 
+import io.precis.matcher.oracle.BruteForceMatcher;
+
 import io.precis.matcher.campaign.Campaign;
 import io.precis.matcher.delivery.InMemoryDeliveryLedger;
 import io.precis.matcher.index.CampaignIndex;
