@@ -245,23 +245,7 @@ public final class CampaignIndex implements Closeable {
      */
     public void forEachCandidate(Query query, TargetingMask mask,
                                  Consumer<IndexedCampaign> visitor) {
-        IndexSearcher searcher;
-        try {
-            searcher = searchers.acquire();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        try {
-            searcher.search(query, new VisitingCollector(mask, visitor));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            try {
-                searchers.release(searcher);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        search(query, mask, (campaign, facts) -> visitor.accept(campaign), false);
     }
 
     /**
@@ -274,6 +258,11 @@ public final class CampaignIndex implements Closeable {
      * nothing was written since the searcher was opened, no campaign is looked up by id.
      */
     public void visitCandidates(Query query, TargetingMask mask, CandidateVisitor visitor) {
+        search(query, mask, visitor, true);
+    }
+
+    /** One search over a fresh searcher; {@code checkLive} re-reads changed campaigns. */
+    private void search(Query query, TargetingMask mask, CandidateVisitor visitor, boolean checkLive) {
         IndexSearcher searcher;
         try {
             searcher = searchers.acquire();
@@ -281,7 +270,7 @@ public final class CampaignIndex implements Closeable {
             throw new UncheckedIOException(e);
         }
         try {
-            boolean stale = !(searcher instanceof CountedSearcher cs) || cs.writes != writes;
+            boolean stale = checkLive && (!(searcher instanceof CountedSearcher cs) || cs.writes != writes);
             searcher.search(query, new FactCollector(mask, visitor, stale));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -394,45 +383,6 @@ public final class CampaignIndex implements Closeable {
         public void collect(int doc) throws IOException {
             if (values.advanceExact(doc)) {
                 ids.add(values.lookupOrd(values.ordValue()).utf8ToString());
-            }
-        }
-
-        @Override
-        public ScoreMode scoreMode() {
-            return ScoreMode.COMPLETE_NO_SCORES;
-        }
-    }
-
-    /** Hands the prepared campaign of every match the mask admits to a visitor. */
-    private final class VisitingCollector extends SimpleCollector {
-        private final TargetingMask mask;
-        private final Consumer<IndexedCampaign> visitor;
-        private IndexedCampaign[] byDoc;
-        private long[] masks;
-        private long[] request;
-
-        VisitingCollector(TargetingMask mask, Consumer<IndexedCampaign> visitor) {
-            this.mask = mask;
-            this.visitor = visitor;
-        }
-
-        @Override
-        protected void doSetNextReader(LeafReaderContext context) throws IOException {
-            SegmentCampaigns campaigns = campaignsOf(context.reader());
-            byDoc = campaigns.byDoc();
-            masks = campaigns.masks();
-            request = mask == null ? null : mask.resolve(campaigns.dictionaries());
-        }
-
-        @Override
-        public void collect(int doc) {
-            if (mask != null && TargetingMask.check(masks, doc * TargetingMask.SLOTS, request)
-                    == TargetingMask.REJECT) {
-                return;
-            }
-            IndexedCampaign ic = byDoc[doc];
-            if (ic != null) {
-                visitor.accept(ic);
             }
         }
 

@@ -1,15 +1,11 @@
 package io.precis.reports.invalid;
 
 /** More than N clicks on one campaign from one truncated IP prefix within 60 minutes. */
-public final class TooManyFromIpRule implements ClickRule {
+public final class TooManyFromIpRule extends TooManyFromSourceRule {
     public static final String REASON = "too_many_ip";
 
-    private final SlidingHourCounter counter;
-    private final SourceKeys keys;
-
     TooManyFromIpRule(int maxPerHour, SourceKeys keys) {
-        this.counter = new SlidingHourCounter(maxPerHour);
-        this.keys = keys;
+        super(maxPerHour, keys, "ip");
     }
 
     @Override
@@ -18,11 +14,7 @@ public final class TooManyFromIpRule implements ClickRule {
     }
 
     @Override
-    public boolean rejects(ClickFacts click) {
-        if (click.context().ipPrefix() == null) {
-            return false;
-        }
-        return counter.addAndExceeds(keys.of("ip", click.ad().campaignId(), click.context().ipPrefix().cidr()),
-                click.at().toEpochMilli());
+    String sourceOf(ClickFacts click) {
+        return click.context().ipPrefix() == null ? null : click.context().ipPrefix().cidr();
     }
 }
