@@ -16,6 +16,7 @@ import io.precis.gateway.behaviour.BehaviourData;
 import io.precis.gateway.behaviour.BehaviourRoutes;
 import io.precis.gateway.behaviour.SegmentRuleStore;
 import io.precis.gateway.behaviour.VaultBehaviourStore;
+import io.precis.gateway.delivery.CampaignBudgets;
 import io.precis.gateway.delivery.DeliveryFeedback;
 import io.precis.gateway.privacy.MeasurementData;
 import io.precis.gateway.privacy.PersonalData;
@@ -102,9 +103,13 @@ public final class PrecisGateway implements AutoCloseable {
         // The token key sits with the other keys, readable by the owner alone.
         byte[] tokenKey = KeyFiles.loadOrCreate(config.keysDirOrDefault().resolve("token.key"), 32);
         TokenSigner signer = new TokenSigner(tokenKey, clock, config.impressionTtl(), config.clickTtl());
+        // The ledger comes before the event store: the store's writer caps every charge at what
+        // the budget has left in it, and books the charges there (CampaignBudgets).
+        InMemoryDeliveryLedger ledger = new InMemoryDeliveryLedger();
+        InMemoryCampaignStats stats = new InMemoryCampaignStats();
         events = new JdbcEventStore(db.dataSource(), clock,
                 AttributionPolicy.DEFAULTS.withClickWindow(config.clickWindow()), config.clickPolicy(),
-                config.reportPolicy());
+                config.reportPolicy(), new CampaignBudgets(ledger, campaigns));
         Authenticator auth = new Authenticator(adminToken, accountStore.all());
         privacy = PrivacyCore.open(config, clock);
         UserCookie cookie = new UserCookie();
@@ -125,9 +130,8 @@ public final class PrecisGateway implements AutoCloseable {
                 .onFailure(ctx::fail));
         accounts.register(routes);
         new CampaignRoutes(vertx, campaigns, auth).register(routes);
-        InMemoryDeliveryLedger ledger = new InMemoryDeliveryLedger();
-        InMemoryCampaignStats stats = new InMemoryCampaignStats();
         DeliveryFeedback delivery = new DeliveryFeedback(ledger, stats, campaigns, clock);
+        // Before the server listens, so before the writer books any charge of its own.
         delivery.rebuild(accountStore.all().stream().filter(a -> a.type() == AccountType.ADVERTISER)
                 .map(Account::id).toList(), events);
         VaultBehaviourStore behaviour = new VaultBehaviourStore(privacy.vault());

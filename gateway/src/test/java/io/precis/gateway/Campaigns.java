@@ -16,6 +16,19 @@ public final class Campaigns {
                 """.formatted(name, model, amount, keywordsJson, name);
     }
 
+    /** As {@link #keywords(String, String, String, double)}, with a budget (JSON object text, e.g. {@code {"total": 3}}). */
+    public static String keywords(String name, String keywordsJson, String model, double amount, String budgetJson) {
+        return """
+                {"name": "%s", "goal": "awareness",
+                 "bid": {"model": "%s", "amount": %s, "currency": "CNY"},
+                 "budget": %s,
+                 "targeting": {"keywords": %s, "formats": ["banner-300x250"]},
+                 "creatives": [{"id": "c1", "format": "banner-300x250", "title": "%s",
+                                "imageUrl": "https://cdn.example/c1.png",
+                                "landingUrl": "https://shop.example/landing?src=precis"}]}
+                """.formatted(name, model, amount, budgetJson, keywordsJson, name);
+    }
+
     /** An untargeted banner campaign. */
     public static String untargeted(String name, String model, double amount) {
         return """

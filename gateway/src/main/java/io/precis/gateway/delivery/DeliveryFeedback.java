@@ -8,7 +8,6 @@ import io.precis.gateway.http.JsonBodies;
 import io.precis.gateway.privacy.PersonalData;
 import io.precis.gateway.privacy.UserKeys;
 import io.precis.matcher.auction.InMemoryCampaignStats;
-import io.precis.matcher.campaign.BidModel;
 import io.precis.matcher.campaign.Campaign;
 import io.precis.matcher.delivery.InMemoryDeliveryLedger;
 import io.precis.reports.event.Dimension;
@@ -16,8 +15,6 @@ import io.precis.reports.event.EventStore;
 import io.precis.reports.event.ReportQuery;
 import io.precis.reports.event.ReportRow;
 import io.precis.reports.token.AdServed;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -25,14 +22,17 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 /**
- * Feeds what measurement records back into what matching decides: spend into the budget and
- * pacing ledger, impressions, clicks and conversions into each campaign's expected rates, and
- * served ads into frequency caps. Rebuilt from the event store at start.
+ * Feeds what measurement records back into what matching decides: impressions, clicks and
+ * conversions into each campaign's expected rates, and served ads into frequency caps. Spend
+ * and rates are rebuilt from the event store at start.
  *
  * <p>Frequency caps count ads when they are served (an upper bound of impressions), because the
- * impression pixel carries no delivery pseudonym: a cap is therefore never exceeded. CPA spend
- * is booked at the campaign's bid (the click's second price is not returned with a conversion),
- * which can only end a budget a little early, never overspend it.
+ * impression pixel carries no delivery pseudonym: a cap is therefore never exceeded.
+ *
+ * <p>Spend is not booked here but by {@link CampaignBudgets}, on the event store's writer
+ * thread, at what each event was actually charged: the writer caps every charge at what the
+ * budget has left, so spend never passes a budget, however many served ads are clicked,
+ * converted or seen after it is reached.
  */
 public final class DeliveryFeedback {
     /** Spend and rates are rebuilt from at most this much history: the longest report span. */
@@ -56,26 +56,19 @@ public final class DeliveryFeedback {
         ledger.recordImpression(user, campaignId, clock.instant());
     }
 
+    /** Counts a counted impression towards its campaign's expected rates. */
     public void impression(AdServed ad) {
         stats.recordImpression(ad.campaignId());
-        if ("CPM".equals(ad.bidModel())) {
-            // CPM price is per thousand; one impression costs a thousandth, rounded up for budgets.
-            spend(ad.campaignId(), Math.ceilDiv(ad.priceMicros(), 1000));
-        }
     }
 
+    /** Counts a counted valid click towards its campaign's expected rates. */
     public void validClick(AdServed ad) {
         stats.recordClick(ad.campaignId());
-        if ("CPC".equals(ad.bidModel())) {
-            spend(ad.campaignId(), ad.priceMicros());
-        }
     }
 
+    /** Counts a counted attributed conversion towards its campaign's expected rates. */
     public void conversion(String campaignId) {
         stats.recordConversion(campaignId);
-        campaigns.find(campaignId)
-                .filter(c -> c.bid().model() == BidModel.CPA)
-                .ifPresent(c -> spend(campaignId, micros(c.bid().amount())));
     }
 
     /**
@@ -112,7 +105,12 @@ public final class DeliveryFeedback {
         };
     }
 
-    /** Rebuilds spend and rates from the stored events of {@code advertiserIds}. Blocking. */
+    /**
+     * Rebuilds spend and rates from the stored events of {@code advertiserIds}. Blocking. Call
+     * it once at start, before any traffic: spend the event store books meanwhile
+     * ({@link CampaignBudgets}) would be counted twice. Reports give spend to the micro (half
+     * up), so a CPM campaign's rebuilt spend can lack under half a micro per day.
+     */
     public void rebuild(List<String> advertiserIds, EventStore events) {
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         for (String advertiser : advertiserIds) {
@@ -130,17 +128,5 @@ public final class DeliveryFeedback {
                         ledger.recordSpend(campaignId, noon, c.spendMicros(), campaign.schedule().timezone()));
             }
         }
-    }
-
-    private void spend(String campaignId, long micros) {
-        if (micros <= 0) {
-            return;
-        }
-        campaigns.find(campaignId).map(Campaign::schedule)
-                .ifPresent(s -> ledger.recordSpend(campaignId, clock.instant(), micros, s.timezone()));
-    }
-
-    private static long micros(BigDecimal amount) {
-        return amount.movePointRight(6).setScale(0, RoundingMode.CEILING).longValueExact();
     }
 }

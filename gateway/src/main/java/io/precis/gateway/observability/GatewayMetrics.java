@@ -34,6 +34,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final LongCounter adRequests;
     private final LongCounter events;
     private final LongCounter rejected;
+    private final LongCounter overBudget;
 
     public GatewayMetrics() {
         Meter meter = provider.get("io.precis.gateway");
@@ -50,6 +51,9 @@ public final class GatewayMetrics implements AutoCloseable {
                 .setDescription("measurement events by kind; result=repeat for tokens seen before").build();
         rejected = meter.counterBuilder("precis.events.rejected")
                 .setDescription("measurement requests rejected, by reason").build();
+        overBudget = meter.counterBuilder("precis.events.over_budget")
+                .setDescription("billable events counted but charged less than their price, or nothing, because"
+                        + " their campaign's budget was spent, by kind").build();
     }
 
     public void request(String route, String method, int status, double seconds) {
@@ -68,6 +72,11 @@ public final class GatewayMetrics implements AutoCloseable {
 
     public void rejected(String reason) {
         rejected.add(1, Attributes.of(REASON, reason));
+    }
+
+    /** A counted event of {@code kind} that its campaign's budget left (partly) unpaid. */
+    public void overBudget(String kind) {
+        overBudget.add(1, Attributes.of(KIND, kind));
     }
 
     /** Everything recorded so far, in the Prometheus text exposition format 0.0.4. */

@@ -67,6 +67,9 @@ public final class TrackingRoutes {
                         if (outcome.counted()) {
                             delivery.impression(t.ad());
                         }
+                        if (outcome.capped()) {
+                            metrics.overBudget("impression");
+                        }
                         noStore(ctx);
                         String accept = ctx.request().getHeader("Accept");
                         if (accept != null && accept.contains("image/")) {
@@ -90,6 +93,9 @@ public final class TrackingRoutes {
                         if (outcome.counted() && outcome.valid()) {
                             delivery.validClick(t.ad());
                         }
+                        if (outcome.capped()) {
+                            metrics.overBudget("click");
+                        }
                         noStore(ctx);
                         ctx.response().setStatusCode(302)
                                 .putHeader("Location", withParam(landing, "precis_click", clickId))
@@ -107,6 +113,9 @@ public final class TrackingRoutes {
                         metrics.event(outcome.attributed() ? "conversion" : "unattributed_conversion", outcome.counted());
                         if (outcome.counted() && outcome.attributed()) {
                             delivery.conversion(outcome.campaignId());
+                        }
+                        if (outcome.capped()) {
+                            metrics.overBudget("conversion");
                         }
                         JsonBodies.send(ctx, 202, JsonBodies.MAPPER.createObjectNode().put("status", "accepted"));
                     })

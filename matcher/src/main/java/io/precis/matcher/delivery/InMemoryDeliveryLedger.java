@@ -12,13 +12,17 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A {@link DeliveryLedger} in memory, for one gateway instance and for tests. Thread-safe.
  * Memory is bounded: per-user impression history older than the longest cap window
  * ({@link FrequencyCap#MAX_HOURS}) is dropped, at most {@link FrequencyCap#MAX_IMPRESSIONS}
  * timestamps are kept per user and campaign, and daily spend is kept for the last few days only.
+ *
+ * <p>Spend is held in nanos (10^-9 currency units), the unit the event store charges in, so a
+ * charge is booked exactly; the {@link DeliveryLedger} answers in micros rounded up, so a budget
+ * never under-counts a fraction of a micro. Sums saturate at {@link Long#MAX_VALUE} nanos (about
+ * 9.2 billion currency units) instead of wrapping to a negative spend.
  */
 public final class InMemoryDeliveryLedger implements DeliveryLedger {
     /** Every frequency cap window fits in it; older history is never needed. */
@@ -30,10 +34,16 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
     private static final int SPEND_DAYS_KEPT = 3;
     /** Records between sweeps of stale users: amortises the sweep to O(1) per record. */
     private static final int SWEEP_EVERY = 4096;
+    /** Nanos per micro. */
+    private static final long NANOS_PER_MICRO = 1000;
 
     private final ConcurrentHashMap<Pseudonym, Map<String, ArrayDeque<Instant>>> shown =
             new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, LongAdder> total = new ConcurrentHashMap<>();
+    /**
+     * Spend in nanos. An AtomicLong, not a LongAdder: spend is booked by the event store's one
+     * writer thread, so there is no contention to spread, and an AtomicLong can saturate.
+     */
+    private final ConcurrentHashMap<String, AtomicLong> total = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ConcurrentHashMap<LocalDate, AtomicLong>> daily =
             new ConcurrentHashMap<>();
     private final AtomicLong records = new AtomicLong();
@@ -63,13 +73,34 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
     /**
      * Adds {@code micros} of spend by {@code campaignId} at {@code at}, on the day of {@code at}
      * in {@code zone} (the campaign's schedule time zone).
+     *
+     * @throws IllegalArgumentException when {@code micros} is negative
      */
     public void recordSpend(String campaignId, Instant at, long micros, ZoneId zone) {
-        total.computeIfAbsent(campaignId, k -> new LongAdder()).add(micros);
+        if (micros < 0) {
+            throw new IllegalArgumentException("spend must not be negative");
+        }
+        recordSpendNanos(campaignId, at,
+                micros > Long.MAX_VALUE / NANOS_PER_MICRO ? Long.MAX_VALUE : micros * NANOS_PER_MICRO, zone);
+    }
+
+    /**
+     * Adds {@code nanos} (10^-9 currency units) of spend by {@code campaignId} at {@code at}, on
+     * the day of {@code at} in {@code zone} (the campaign's schedule time zone): what the event
+     * store charged, exactly.
+     *
+     * @throws IllegalArgumentException when {@code nanos} is negative
+     */
+    public void recordSpendNanos(String campaignId, Instant at, long nanos, ZoneId zone) {
+        if (nanos < 0) {
+            throw new IllegalArgumentException("spend must not be negative");
+        }
+        total.computeIfAbsent(campaignId, k -> new AtomicLong())
+                .accumulateAndGet(nanos, InMemoryDeliveryLedger::saturatedSum);
         LocalDate day = at.atZone(zone).toLocalDate();
         ConcurrentHashMap<LocalDate, AtomicLong> days =
                 daily.computeIfAbsent(campaignId, k -> new ConcurrentHashMap<>());
-        days.computeIfAbsent(day, k -> new AtomicLong()).addAndGet(micros);
+        days.computeIfAbsent(day, k -> new AtomicLong()).accumulateAndGet(nanos, InMemoryDeliveryLedger::saturatedSum);
         if (days.size() > SPEND_DAYS_KEPT + 1) {
             days.keySet().removeIf(d -> d.isBefore(day.minusDays(SPEND_DAYS_KEPT)));
         }
@@ -112,14 +143,26 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
         }
     }
 
+    /** Rounded up to a micro, so a budget never under-counts a fraction of one. */
     @Override
     public long spentMicrosTotal(String campaignId) {
-        LongAdder a = total.get(campaignId);
-        return a == null ? 0 : a.sum();
+        return Math.ceilDiv(spentNanosTotal(campaignId), NANOS_PER_MICRO);
     }
 
+    /** Rounded up to a micro, so a budget never under-counts a fraction of one. */
     @Override
     public long spentMicrosOn(String campaignId, LocalDate day) {
+        return Math.ceilDiv(spentNanosOn(campaignId, day), NANOS_PER_MICRO);
+    }
+
+    /** Everything campaign {@code campaignId} has spent, in nanos, exactly. */
+    public long spentNanosTotal(String campaignId) {
+        AtomicLong a = total.get(campaignId);
+        return a == null ? 0 : a.get();
+    }
+
+    /** What campaign {@code campaignId} spent on {@code day} of its own time zone, in nanos, exactly. */
+    public long spentNanosOn(String campaignId, LocalDate day) {
         var days = daily.get(campaignId);
         AtomicLong a = days == null ? null : days.get(day);
         return a == null ? 0 : a.get();
@@ -128,6 +171,12 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
     /** Number of users with impression history held (for tests of the memory bound). */
     public int usersTracked() {
         return shown.size();
+    }
+
+    /** {@code a + b} for non-negative amounts, {@link Long#MAX_VALUE} where the sum would overflow. */
+    private static long saturatedSum(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
     private static void prune(Map<String, ArrayDeque<Instant>> user, Instant cutoff) {

@@ -35,8 +35,11 @@ final class Delivery {
      * broken, and nothing (IP, device) is used to stand in for the missing identity.
      *
      * <p>Budgets: a campaign serves only while each limit has at least one maximum charge (its
-     * bid for one billable event) left, so spend never passes a limit by more than one bid
-     * (plus, for CPC/CPA, charges in flight from ads already shown).
+     * bid for one billable event) left. That alone cannot bound spend, because ads already
+     * served may still be clicked, converted or have their pixel fire once the limit is
+     * reached; the event store's writer caps those charges at what is left (the gateway's
+     * {@code SpendLimits}), so spend never passes a limit at all, and events past it are
+     * counted but charged nothing.
      */
     boolean allows(Campaign c, Pseudonym p, Instant now) {
         FrequencyCap cap = c.frequencyCap();

@@ -1,6 +1,8 @@
 package io.precis.reports.event;
 
 import io.precis.consent.crypto.Digests;
+import io.precis.reports.budget.Charge;
+import io.precis.reports.budget.SpendLimits;
 import io.precis.reports.invalid.ClickContext;
 import io.precis.reports.invalid.ClickFacts;
 import io.precis.reports.invalid.ClickJudge;
@@ -29,6 +31,11 @@ import java.util.Set;
  * impression costs priceMicros nanos (= price / 1000 per impression, exactly); a valid CPC
  * click costs priceMicros × 1000; an attributed conversion of a CPA ad costs its
  * priceMicros × 1000. Everything else costs 0.
+ *
+ * <p>Budgets: each cost is then capped at what the campaign has left ({@link SpendLimits}, less
+ * what this batch already charged it, see {@link BatchBudget}). An event past the budget is
+ * stored and counted like any other, charged less or nothing, and its outcome says
+ * {@code capped}; its row shows it too, as a cost below its price.
  */
 final class BatchWriter {
     static final String UNKNOWN_CLICK = "unknown_click";
@@ -41,14 +48,25 @@ final class BatchWriter {
 
     private final AttributionPolicy attribution;
     private final ClickJudge judge;
+    private final SpendLimits limits;
 
-    BatchWriter(AttributionPolicy attribution, ClickJudge judge) {
+    BatchWriter(AttributionPolicy attribution, ClickJudge judge, SpendLimits limits) {
         this.attribution = attribution;
         this.judge = judge;
+        this.limits = limits;
     }
 
-    /** Writes the batch's new rows; returns, per event in order, the outcome to complete it with. */
-    List<Object> write(Connection c, List<PendingEvent> batch) throws SQLException {
+    /**
+     * What a batch wrote.
+     *
+     * @param outcomes per event in order, the outcome to complete it with
+     * @param charges  the batch's positive charges, for {@link SpendLimits#charged} once committed
+     */
+    record Written(List<Object> outcomes, List<Charge> charges) {
+    }
+
+    /** Writes the batch's new rows; returns the outcomes and the charges. */
+    Written write(Connection c, List<PendingEvent> batch) throws SQLException {
         Set<String> keys = new LinkedHashSet<>();
         Set<String> clickIds = new LinkedHashSet<>();
         Set<String> orderIds = new LinkedHashSet<>();
@@ -96,11 +114,12 @@ final class BatchWriter {
         }
         List<StoredEvent> inserts = new ArrayList<>();
         List<Object> outcomes = new ArrayList<>(batch.size());
+        BatchBudget budget = new BatchBudget(limits);
         for (PendingEvent e : batch) {
             Object outcome = switch (e) {
-                case PendingEvent.Impression i -> impression(i, byKey, views, inserts);
-                case PendingEvent.Click k -> click(k, byKey, clicks, inserts);
-                case PendingEvent.Conversion v -> conversion(v, byKey, clicks, views, inserts);
+                case PendingEvent.Impression i -> impression(i, byKey, views, inserts, budget);
+                case PendingEvent.Click k -> click(k, byKey, clicks, inserts, budget);
+                case PendingEvent.Conversion v -> conversion(v, byKey, clicks, views, inserts, budget);
                 case PendingEvent.Stop s -> null;
             };
             outcomes.add(outcome);
@@ -109,28 +128,30 @@ final class BatchWriter {
         Map<RollupCell, Tally> cells = new HashMap<>();
         inserts.forEach(row -> RollupCell.addTo(cells, row));
         RollupSql.apply(c, cells);
-        return outcomes;
+        return new Written(outcomes, budget.charges());
     }
 
     private ImpressionOutcome impression(PendingEvent.Impression i, Map<String, StoredEvent> byKey,
-                                         Map<String, List<StoredEvent>> views, List<StoredEvent> inserts) {
+                                         Map<String, List<StoredEvent>> views, List<StoredEvent> inserts,
+                                         BatchBudget budget) {
         AdServed ad = i.token().ad();
         String key = impressionKey(ad);
         if (byKey.containsKey(key)) {
             return new ImpressionOutcome(false);
         }
-        long cost = impressionCost(ad);
+        long price = impressionCost(ad);
+        long cost = budget.charge(ad.campaignId(), i.at(), price);
         StoredEvent row = StoredEvent.ofAd(StoredEvent.IMPRESSION, i.at(), ad, cost, true, null, null, key);
         byKey.put(key, row);
         if (ad.pseudonym() != null) {
             views.computeIfAbsent(ad.pseudonym(), p -> new ArrayList<>()).add(row);
         }
         inserts.add(row);
-        return new ImpressionOutcome(true);
+        return new ImpressionOutcome(true, cost < price);
     }
 
     private ClickOutcome click(PendingEvent.Click k, Map<String, StoredEvent> byKey,
-                               Map<String, StoredEvent> clicks, List<StoredEvent> inserts) {
+                               Map<String, StoredEvent> clicks, List<StoredEvent> inserts, BatchBudget budget) {
         AdServed ad = k.token().ad();
         String key = clickKey(ad, k.context());
         StoredEvent earlier = byKey.get(key);
@@ -140,19 +161,20 @@ final class BatchWriter {
         StoredEvent impression = byKey.get(impressionKey(ad));
         String reason = judge.judge(new ClickFacts(ad, k.at(), impression == null ? null : impression.at(), k.context()));
         boolean valid = reason == null;
-        long cost = clickCost(ad, valid);
+        long price = clickCost(ad, valid);
+        long cost = budget.charge(ad.campaignId(), k.at(), price);
         StoredEvent row = StoredEvent.ofAd(StoredEvent.CLICK, k.at(), ad, cost, valid, reason, k.clickId(), key);
         byKey.put(key, row);
         if (!PrefetchRule.REASON.equals(reason)) {
             clicks.put(k.clickId(), row); // a prefetch is no click a conversion may be credited to
         }
         inserts.add(row);
-        return new ClickOutcome(true, valid, reason, k.clickId());
+        return new ClickOutcome(true, valid, reason, k.clickId(), cost < price);
     }
 
     private ConversionOutcome conversion(PendingEvent.Conversion v, Map<String, StoredEvent> byKey,
                                          Map<String, StoredEvent> clicks, Map<String, List<StoredEvent>> views,
-                                         List<StoredEvent> inserts) {
+                                         List<StoredEvent> inserts, BatchBudget budget) {
         ConversionRequest r = v.request();
         StoredEvent click = r.clickId() == null ? null : clicks.get(r.clickId());
         String reason = null;
@@ -184,7 +206,8 @@ final class BatchWriter {
         if (key != null && byKey.containsKey(key)) {
             return new ConversionOutcome(false, true, source.campaignId(), viewThrough);
         }
-        long cost = conversionCost(source.bidModel(), source.priceMicros());
+        long price = conversionCost(source.bidModel(), source.priceMicros());
+        long cost = budget.charge(source.campaignId(), v.at(), price);
         StoredEvent row = new StoredEvent(StoredEvent.CONVERSION, v.at(), source.advertiserId(),
                 source.campaignId(), source.creativeId(), source.slot(), source.site(), source.matchedBy(),
                 source.bidModel(), source.priceMicros(), cost, r.valueMicros(), r.currency(), r.event(),
@@ -193,7 +216,7 @@ final class BatchWriter {
             byKey.put(key, row);
         }
         inserts.add(row);
-        return new ConversionOutcome(true, true, source.campaignId(), viewThrough);
+        return new ConversionOutcome(true, true, source.campaignId(), viewThrough, cost < price);
     }
 
     /** The latest impression (of {@code advertiserId}, when given) within the view window before {@code at}. */

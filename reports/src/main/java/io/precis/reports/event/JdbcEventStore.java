@@ -1,5 +1,7 @@
 package io.precis.reports.event;
 
+import io.precis.reports.budget.Charge;
+import io.precis.reports.budget.SpendLimits;
 import io.precis.reports.invalid.ClickContext;
 import io.precis.reports.invalid.ClickJudge;
 import io.precis.reports.invalid.InvalidClickPolicy;
@@ -29,6 +31,10 @@ import javax.sql.DataSource;
  * the futures, so an acknowledgement follows durability. The hourly and daily roll-ups that
  * reports read are updated in that same transaction. Futures complete on the writer
  * thread: callbacks must not block. Reports read through their own connections.
+ *
+ * <p>Budgets: the writer caps each charge at what the campaign's {@link SpendLimits} have left,
+ * and tells them the batch's charges after the commit and before the acknowledgements, so the
+ * next batch (and the matcher, once a caller sees its 2xx) already sees that spend.
  */
 public final class JdbcEventStore implements EventStore {
     /** API.md: a conversion is attributed within 7 days of its click by default. */
@@ -43,6 +49,7 @@ public final class JdbcEventStore implements EventStore {
     private final DataSource ds;
     private final Clock clock;
     private final BatchWriter rules;
+    private final SpendLimits limits;
     private final ReportPolicy reportPolicy;
     private final Random noiseRandom;
     private final BlockingQueue<PendingEvent> queue = new ArrayBlockingQueue<>(MAX_QUEUE);
@@ -59,16 +66,28 @@ public final class JdbcEventStore implements EventStore {
      */
     public JdbcEventStore(DataSource ds, Clock clock, AttributionPolicy attribution, InvalidClickPolicy clicks,
                           ReportPolicy reports) {
-        this(ds, clock, attribution, clicks, reports, new SecureRandom());
+        this(ds, clock, attribution, clicks, reports, SpendLimits.NONE);
     }
 
-    /** As the public constructor, with the noise drawn from {@code noiseRandom} (tests seed it). */
+    /**
+     * As {@link #JdbcEventStore(DataSource, Clock, AttributionPolicy, InvalidClickPolicy, ReportPolicy)},
+     * charging no campaign more than {@code limits} say it has left.
+     *
+     * @param limits asked and told on the writer thread only (see {@link SpendLimits})
+     */
+    public JdbcEventStore(DataSource ds, Clock clock, AttributionPolicy attribution, InvalidClickPolicy clicks,
+                          ReportPolicy reports, SpendLimits limits) {
+        this(ds, clock, attribution, clicks, reports, limits, new SecureRandom());
+    }
+
+    /** As the public constructors, with the noise drawn from {@code noiseRandom} (tests seed it). */
     JdbcEventStore(DataSource ds, Clock clock, AttributionPolicy attribution, InvalidClickPolicy clicks,
-                   ReportPolicy reports, Random noiseRandom) {
+                   ReportPolicy reports, SpendLimits limits, Random noiseRandom) {
         this.ds = Objects.requireNonNull(ds, "ds");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.rules = new BatchWriter(Objects.requireNonNull(attribution, "attribution"),
-                new ClickJudge(Objects.requireNonNull(clicks, "clicks")));
+                new ClickJudge(Objects.requireNonNull(clicks, "clicks")), limits);
         this.reportPolicy = Objects.requireNonNull(reports, "reports");
         this.noiseRandom = Objects.requireNonNull(noiseRandom, "noiseRandom");
         EventSchema.create(ds);
@@ -180,23 +199,45 @@ public final class JdbcEventStore implements EventStore {
 
     @SuppressWarnings("unchecked")
     private void writeBatch(List<PendingEvent> batch) {
-        List<Object> outcomes;
+        BatchWriter.Written written = null;
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try {
-                outcomes = rules.write(c, batch);
+                BatchWriter.Written w = rules.write(c, batch);
                 c.commit();
+                written = w;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         } catch (Throwable e) {
-            LOG.log(System.Logger.Level.ERROR, "event batch of " + batch.size() + " failed", e);
-            batch.forEach(p -> p.done().completeExceptionally(e));
+            if (written == null) {
+                LOG.log(System.Logger.Level.ERROR, "event batch of " + batch.size() + " failed", e);
+                batch.forEach(p -> p.done().completeExceptionally(e));
+                return;
+            }
+            // Committed, so durable and charged: only closing the connection failed.
+            LOG.log(System.Logger.Level.WARNING, "closing the connection of a committed event batch failed", e);
+        }
+        reportCharges(written.charges());
+        for (int i = 0; i < batch.size(); i++) {
+            ((CompletableFuture<Object>) batch.get(i).done()).complete(written.outcomes().get(i));
+        }
+    }
+
+    /**
+     * Tells the limits what a committed batch charged. A failure there is logged and goes no
+     * further: the events are durable, so their callers still get their acknowledgement.
+     */
+    private void reportCharges(List<Charge> charges) {
+        if (charges.isEmpty()) {
             return;
         }
-        for (int i = 0; i < batch.size(); i++) {
-            ((CompletableFuture<Object>) batch.get(i).done()).complete(outcomes.get(i));
+        try {
+            limits.charged(charges);
+        } catch (RuntimeException e) {
+            // Charges name campaigns and amounts only, never a user: safe to log with the cause.
+            LOG.log(System.Logger.Level.ERROR, "recording " + charges.size() + " charges of a committed batch failed", e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.precis.reports.event;
 
 import io.precis.consent.crypto.Randoms;
+import io.precis.reports.budget.SpendLimits;
 import io.precis.reports.invalid.ClickContext;
 import io.precis.reports.invalid.InvalidClickPolicy;
 import io.precis.reports.privacy.ReportPolicy;
@@ -30,6 +31,7 @@ final class StoreFixture implements AutoCloseable {
     final AttributionPolicy attribution;
     final InvalidClickPolicy clicks;
     final ReportPolicy reports;
+    final SpendLimits limits;
     JdbcConnectionPool pool;
     JdbcEventStore store;
 
@@ -38,7 +40,18 @@ final class StoreFixture implements AutoCloseable {
     }
 
     StoreFixture(Path dir, AttributionPolicy attribution, InvalidClickPolicy clicks, ReportPolicy reports) {
+        this(dir, attribution, clicks, reports, SpendLimits.NONE);
+    }
+
+    /** Every default, charging no campaign more than {@code limits} say it has left. */
+    StoreFixture(Path dir, SpendLimits limits) {
+        this(dir, AttributionPolicy.DEFAULTS, InvalidClickPolicy.DEFAULTS, ReportPolicy.DEFAULTS, limits);
+    }
+
+    StoreFixture(Path dir, AttributionPolicy attribution, InvalidClickPolicy clicks, ReportPolicy reports,
+                 SpendLimits limits) {
         this.dir = dir;
+        this.limits = limits;
         this.clock = new MutableClock(T0);
         this.signer = new TokenSigner("fixture-key-0123456789abcdef0123".getBytes(StandardCharsets.US_ASCII), clock);
         this.attribution = attribution;
@@ -49,7 +62,7 @@ final class StoreFixture implements AutoCloseable {
 
     void open() {
         pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("precis"), "sa", "");
-        store = new JdbcEventStore(pool, clock, attribution, clicks, reports, new Random(7));
+        store = new JdbcEventStore(pool, clock, attribution, clicks, reports, limits, new Random(7));
     }
 
     /** An ad with a user link (or none), a region, a site and targeting kinds. */
