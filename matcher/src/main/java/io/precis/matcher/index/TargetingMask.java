@@ -54,13 +54,16 @@ public final class TargetingMask {
     private static final int SIMPLE_FACT = 1 << 2;
     /** In known facts: the schedule is open at the request's time (checked exactly). */
     private static final int SCHEDULE_FACT = 1 << 3;
+    /** In known facts: the campaign targets keywords or categories (its context is still to check). */
+    private static final int CONTEXTUAL_FACT = 1 << 4;
     /** In known facts: the required segments the user has, from this bit up. */
-    private static final int SEGMENT_SHIFT = 4;
-    // Slot 3: hours at 30..53, zone index at 54..58, SCHEDULE_KNOWN; slot 4: start | end << 32.
+    private static final int SEGMENT_SHIFT = 5;
+    // Slot 3: hours at 30..53, zone index at 54..58, CONTEXTUAL, SCHEDULE_KNOWN; slot 4: start | end << 32.
     private static final int HOURS_SHIFT = 30;
     private static final long HOURS_BITS = 0xFF_FFFFL;
     private static final int ZONE_SHIFT = 54;
     private static final int MAX_ZONES = 31;
+    private static final long CONTEXTUAL = 1L << 59;
     private static final long SCHEDULE_KNOWN = 1L << 62;
     private static final long SECONDS = 0xFFFF_FFFFL;
     /** Request slots: the time's key, whether it has one, then its hour in each zone. */
@@ -150,6 +153,14 @@ public final class TargetingMask {
     }
 
     /**
+     * Whether known facts say the campaign targets keywords or categories; when false its
+     * context is untargeted and its keyword and category lists need not be read.
+     */
+    public static boolean contextual(int facts) {
+        return (facts & CONTEXTUAL_FACT) != 0;
+    }
+
+    /**
      * Whether known facts say the campaign's schedule is open at the request's time (when
      * false, the schedule was not decided by the bits and is still to check).
      */
@@ -203,6 +214,9 @@ public final class TargetingMask {
         if (ic.excludeSegments().isEmpty() && ic.excludeKeywords().isEmpty()
                 && t.sites().allow().isEmpty() && t.sites().block().isEmpty() && t.geo() == null) {
             other |= SIMPLE;
+        }
+        if (!ic.keywords().isEmpty() || !ic.categories().isEmpty()) { // Targeting.isContextual
+            other |= CONTEXTUAL;
         }
         out[offset] = d.regions.bits(ic.regions());
         out[offset + 1] = d.segments.bits(ic.segments());
@@ -303,7 +317,8 @@ public final class TargetingMask {
             segments = Long.bitCount(hit);
         }
         return certain ? demographic | segments << SEGMENT_SHIFT | scheduleFact
-                | ((o & SIMPLE) != 0 ? SIMPLE_FACT : 0) : UNKNOWN;
+                | ((o & SIMPLE) != 0 ? SIMPLE_FACT : 0) | ((o & CONTEXTUAL) != 0 ? CONTEXTUAL_FACT : 0)
+                : UNKNOWN;
     }
 
     private static int ageBit(int age) {

@@ -130,9 +130,8 @@ public final class CampaignMatcher {
     }
 
     private Scored scored(IndexedCampaign ic, Fit fit) {
-        Campaign c = ic.campaign();
-        double relevance = Ranking.relevance(fit, c.goal());
-        return new Scored(ic, fit, relevance, Ranking.valuePerImpression(c, stats) * relevance);
+        double relevance = Ranking.relevance(fit, ic.goal());
+        return new Scored(ic, fit, relevance, Ranking.valuePerImpression(ic, stats) * relevance);
     }
 
     /**

@@ -77,7 +77,7 @@ final class Eligibility {
         if (!open && !r.hours().isOpen(c.schedule())) {
             return null;
         }
-        int hits = contextualHits(ic, r);
+        int hits = TargetingMask.contextual(facts) ? contextualHits(ic, r) : 0;
         return hits < 0 ? null : new Fit(hits, demographic, segments, false);
     }
 
@@ -91,8 +91,9 @@ final class Eligibility {
         }
         AnalysedText text = r.page().text();
         int hits = 0;
-        for (Phrase p : ic.keywords()) {
-            if (text.contains(p)) {
+        List<Phrase> keywords = ic.keywords();
+        for (int i = 0, n = keywords.size(); i < n; i++) { // no iterator: this runs per candidate
+            if (text.contains(keywords.get(i))) {
                 hits++;
             }
         }
@@ -132,8 +133,9 @@ final class Eligibility {
             geo = true;
         }
         AnalysedText text = r.page().text();
-        for (Phrase p : ic.excludeKeywords()) {
-            if (text.contains(p)) {
+        List<Phrase> excluded = ic.excludeKeywords();
+        for (int i = 0, n = excluded.size(); i < n; i++) {
+            if (text.contains(excluded.get(i))) {
                 return null;
             }
         }

@@ -49,8 +49,8 @@ public final class AnalysedText {
         if (terms.size() == 1) {
             return positions.containsKey(terms.get(0));
         }
-        for (String t : terms) { // most phrases miss: find out before allocating
-            if (!positions.containsKey(t)) {
+        for (int i = 0, n = terms.size(); i < n; i++) { // most phrases miss: find out before allocating
+            if (!positions.containsKey(terms.get(i))) {
                 return false;
             }
         }
