@@ -23,9 +23,6 @@ import java.util.Objects;
  * nothing here blocks, and nothing throws for any stored campaign.
  */
 public final class CampaignBudgets implements SpendLimits {
-    /** Nanos per micro. */
-    private static final long NANOS_PER_MICRO = 1000;
-
     private final InMemoryDeliveryLedger ledger;
     private final CampaignService campaigns;
 
@@ -74,6 +71,6 @@ public final class CampaignBudgets implements SpendLimits {
         } catch (ArithmeticException beyondLong) {
             return Long.MAX_VALUE;
         }
-        return micros > Long.MAX_VALUE / NANOS_PER_MICRO ? Long.MAX_VALUE : micros * NANOS_PER_MICRO;
+        return Money.nanos(micros);
     }
 }

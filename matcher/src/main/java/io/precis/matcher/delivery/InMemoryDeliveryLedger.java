@@ -34,8 +34,6 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
     private static final int SPEND_DAYS_KEPT = 3;
     /** Records between sweeps of stale users: amortises the sweep to O(1) per record. */
     private static final int SWEEP_EVERY = 4096;
-    /** Nanos per micro. */
-    private static final long NANOS_PER_MICRO = 1000;
 
     private final ConcurrentHashMap<Pseudonym, Map<String, ArrayDeque<Instant>>> shown =
             new ConcurrentHashMap<>();
@@ -80,8 +78,7 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
         if (micros < 0) {
             throw new IllegalArgumentException("spend must not be negative");
         }
-        recordSpendNanos(campaignId, at,
-                micros > Long.MAX_VALUE / NANOS_PER_MICRO ? Long.MAX_VALUE : micros * NANOS_PER_MICRO, zone);
+        recordSpendNanos(campaignId, at, Money.nanos(micros), zone);
     }
 
     /**
@@ -146,13 +143,13 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
     /** Rounded up to a micro, so a budget never under-counts a fraction of one. */
     @Override
     public long spentMicrosTotal(String campaignId) {
-        return Math.ceilDiv(spentNanosTotal(campaignId), NANOS_PER_MICRO);
+        return Math.ceilDiv(spentNanosTotal(campaignId), Money.NANOS_PER_MICRO);
     }
 
     /** Rounded up to a micro, so a budget never under-counts a fraction of one. */
     @Override
     public long spentMicrosOn(String campaignId, LocalDate day) {
-        return Math.ceilDiv(spentNanosOn(campaignId, day), NANOS_PER_MICRO);
+        return Math.ceilDiv(spentNanosOn(campaignId, day), Money.NANOS_PER_MICRO);
     }
 
     /** Everything campaign {@code campaignId} has spent, in nanos, exactly. */

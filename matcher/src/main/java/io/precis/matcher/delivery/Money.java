@@ -15,6 +15,17 @@ public final class Money {
     private Money() {
     }
 
+    /** Nanos (10^-9 units, what the event store charges in) per micro. */
+    public static final long NANOS_PER_MICRO = 1000;
+
+    /**
+     * Non-negative {@code micros} in nanos, saturating at {@link Long#MAX_VALUE} (about 9.2
+     * billion currency units) instead of overflowing.
+     */
+    public static long nanos(long micros) {
+        return micros > Long.MAX_VALUE / NANOS_PER_MICRO ? Long.MAX_VALUE : micros * NANOS_PER_MICRO;
+    }
+
     /** {@code amount} in micros, rounded half up. */
     public static long micros(BigDecimal amount) {
         return amount.multiply(MICROS_DECIMAL).setScale(0, RoundingMode.HALF_UP).longValueExact();
