@@ -36,7 +36,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g", "--add-modules", "jdk.incubator.vector"})
+// As the gateway runs (see the launcher): transparent huge pages for the heap. The index and
+// its campaigns are ~140 MB of pointer-chasing; with 4 KiB pages nearly every candidate costs a
+// TLB miss and, under a hypervisor, a nested page walk (perf/README.md, sixth round).
+@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g", "-XX:+UseTransparentHugePages",
+    "-XX:+AlwaysPreTouch", "--add-modules", "jdk.incubator.vector"})
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 3, time = 10)
 public class MatcherBenchmark {
