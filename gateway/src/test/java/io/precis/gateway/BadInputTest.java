@@ -97,6 +97,12 @@ class BadInputTest {
         cases.add(new String[] {"bid.model", valid.replace("\"CPM\"", "\"CPX\"")});
         cases.add(new String[] {"bid.amount", valid.replace("\"amount\": 1.0", "\"amount\": -1")});
         cases.add(new String[] {"bid.amount", valid.replace("\"amount\": 1.0", "\"amount\": \"1\"")});
+        // Amounts the gateway could not charge exactly: too large, too many decimals, infinite.
+        cases.add(new String[] {"bid.amount", valid.replace("\"amount\": 1.0", "\"amount\": 2000000")});
+        cases.add(new String[] {"bid.amount", valid.replace("\"amount\": 1.0", "\"amount\": 0.0000001")});
+        cases.add(new String[] {"bid.amount", valid.replace("\"amount\": 1.0", "\"amount\": 1e400")});
+        cases.add(new String[] {"budget.total", valid.replace("\"goal\"", "\"budget\": {\"total\": 1e20}, \"goal\"")});
+        cases.add(new String[] {"budget.daily", valid.replace("\"goal\"", "\"budget\": {\"daily\": 5000000000}, \"goal\"")});
         cases.add(new String[] {"targeting.keywords", valid.replace("[\"k\"]", "\"k\"")});
         cases.add(new String[] {"creatives[0].format",
                 valid.replace("\"format\": \"banner-300x250\",", "\"format\": \"video-15s\",")});

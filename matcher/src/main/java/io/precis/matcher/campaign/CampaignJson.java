@@ -58,7 +58,24 @@ public final class CampaignJson {
                 throw new InvalidFieldException("status", "must be one of active, paused");
             }
         }
-        return read(o, id, advertiserId, status, createdAt, now);
+        return withinMoneyLimits(read(o, id, advertiserId, status, createdAt, now));
+    }
+
+    /**
+     * {@code c} when its bid and budgets are amounts the gateway can charge exactly: at most
+     * {@link FieldRules#MONEY_DECIMALS} decimals and at most {@link FieldRules#MAX_BID} and
+     * {@link FieldRules#MAX_BUDGET}. Checked on what clients send, not on stored campaigns
+     * (read as they were accepted, so an older store still loads).
+     */
+    private static Campaign withinMoneyLimits(Campaign c) {
+        FieldRules.money(c.bid().amount(), "bid.amount", FieldRules.MAX_BID);
+        if (c.budget().total() != null) {
+            FieldRules.money(c.budget().total(), "budget.total", FieldRules.MAX_BUDGET);
+        }
+        if (c.budget().daily() != null) {
+            FieldRules.money(c.budget().daily(), "budget.daily", FieldRules.MAX_BUDGET);
+        }
+        return c;
     }
 
     /** A campaign as {@link #toJson} wrote it (with id, advertiserId, any status, timestamps). */

@@ -1,5 +1,6 @@
 package io.precis.matcher.campaign;
 
+import java.math.BigDecimal;
 import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -25,7 +26,32 @@ final class FieldRules {
     /** Bounds index size and per-request verification cost for one campaign. */
     static final int MAX_LIST = 500;
 
+    /** Money is kept in micros (10^-6 of the currency): more decimals could not be charged. */
+    static final int MONEY_DECIMALS = 6;
+    /**
+     * One million currency units per impression, click or conversion: a price is at most the
+     * bid, and the tracking tokens and the event store hold at most this per event.
+     */
+    static final BigDecimal MAX_BID = BigDecimal.valueOf(1_000_000);
+    /**
+     * One billion currency units: far above any real campaign, and far below what spend counts
+     * hold (nanos in a long saturate at about 9.2 billion units).
+     */
+    static final BigDecimal MAX_BUDGET = BigDecimal.valueOf(1_000_000_000);
+
     private FieldRules() {
+    }
+
+    /** A money amount with at most {@link #MONEY_DECIMALS} decimals and at most {@code max}. */
+    static BigDecimal money(BigDecimal value, String path, BigDecimal max) {
+        if (value.scale() > MONEY_DECIMALS) {
+            throw new InvalidFieldException(path, "must have at most " + MONEY_DECIMALS
+                    + " decimal places");
+        }
+        if (value.compareTo(max) > 0) {
+            throw new InvalidFieldException(path, "must be at most " + max.toPlainString());
+        }
+        return value;
     }
 
     static String keyword(String value, String path) {

@@ -60,6 +60,9 @@ final class JsonFields {
         if (!n.isNumber()) {
             throw new InvalidFieldException(path, "must be a number");
         }
+        if (n.isFloatingPointNumber() && !Double.isFinite(n.doubleValue())) { // 1e400
+            throw new InvalidFieldException(path, "must be a finite number");
+        }
         BigDecimal d = n.decimalValue().stripTrailingZeros();
         // One spelling per amount (12.50 and 12.5 equal, 5000 not 5E+3) so round trips compare equal.
         return d.scale() < 0 ? d.setScale(0) : d;

@@ -182,6 +182,35 @@ class CampaignJsonTest {
     }
 
     @Test
+    void moneyIsChargeableExactlyAndBounded() {
+        assertEquals("bid.amount", rejectedField("\"bid\": {\"model\": \"CPC\", \"amount\": 1000000.01}"));
+        assertEquals("bid.amount", rejectedField("\"bid\": {\"model\": \"CPC\", \"amount\": 1e30}"));
+        assertEquals("bid.amount", rejectedField("\"bid\": {\"model\": \"CPC\", \"amount\": 1e400}"));
+        assertEquals("bid.amount", rejectedField("\"bid\": {\"model\": \"CPM\", \"amount\": 0.0000001}"));
+        assertEquals("budget.total", rejectedField("\"budget\": {\"total\": 1e20}"));
+        assertEquals("budget.daily", rejectedField("\"budget\": {\"daily\": 1000000000.5}"));
+        assertEquals("budget.daily", rejectedField("\"budget\": {\"daily\": 0.1234567}"));
+        InvalidFieldException e = assertThrows(InvalidFieldException.class,
+                () -> parseWith("\"budget\": {\"total\": 1e20}"));
+        assertTrue(e.getMessage().contains("at most 1000000000"), e.getMessage());
+        // The limits themselves are fine, and so are trailing zeros past six decimals.
+        Campaign c = parseWith("\"bid\": {\"model\": \"CPC\", \"amount\": 1000000},"
+                + "\"budget\": {\"total\": 1000000000, \"daily\": 0.000001}");
+        assertEquals(0, c.bid().amount().compareTo(BigDecimal.valueOf(1_000_000)));
+        assertEquals(new BigDecimal("0.000001"), c.budget().daily());
+        assertEquals(new BigDecimal("12.5"),
+                parseWith("\"bid\": {\"model\": \"CPM\", \"amount\": 12.500000000}").bid().amount());
+    }
+
+    @Test
+    void storedCampaignsLoadAsTheyWereAcceptedEvenBeyondTodaysLimits() {
+        ObjectNode stored = CampaignJson.toJson(parse(FULL));
+        ((ObjectNode) stored.get("budget")).put("total", new BigDecimal("1E+20"));
+        assertEquals(0, CampaignJson.fromStored(stored).budget().total()
+                .compareTo(new BigDecimal("1E+20")));
+    }
+
+    @Test
     void budgetMustNotBeNegative() {
         assertEquals("budget.total", rejectedField("\"budget\": {\"total\": -1}"));
         assertEquals("budget.daily", rejectedField("\"budget\": {\"daily\": -0.01}"));
