@@ -3,6 +3,7 @@ package io.precis.perf.matcher;
 import io.precis.consent.Purposes;
 import io.precis.consent.identity.GeoPoint;
 import io.precis.consent.identity.Pseudonym;
+import io.precis.matcher.auction.InMemoryCampaignStats;
 import io.precis.matcher.campaign.Bid;
 import io.precis.matcher.campaign.BidModel;
 import io.precis.matcher.campaign.Budget;
@@ -157,6 +158,22 @@ final class BenchWorld {
         FrequencyCap cap = chance(0.2) ? new FrequencyCap(3, 24) : null;
         return new Campaign("c" + i, "adv" + (i % 1000), "n", Goal.values()[random.nextInt(3)],
                 CampaignStatus.ACTIVE, bid, budget, schedule, cap, t, creatives, NOW, NOW);
+    }
+
+    /**
+     * Delivery history for ranking, as the gateway seeds it from stored aggregates at start-up:
+     * every campaign has served, CTR around 1% and CVR around 5% (expected rates then differ per
+     * campaign, as they do in production). Ids are fresh strings, as read from the database.
+     */
+    InMemoryCampaignStats history(List<Campaign> campaigns) {
+        InMemoryCampaignStats stats = new InMemoryCampaignStats();
+        for (Campaign c : campaigns) {
+            long impressions = 100 + random.nextInt(100_000);
+            long clicks = (long) (impressions * 0.02 * random.nextDouble());
+            long conversions = (long) (clicks * 0.1 * random.nextDouble());
+            stats.seed(new String(c.id()), impressions, clicks, conversions);
+        }
+        return stats;
     }
 
     AdQuery query() {

@@ -74,7 +74,7 @@ public class MatcherBenchmark {
         long buildMillis = (System.nanoTime() - start) / 1_000_000;
         long heapAfter = usedHeap();
         InMemoryDeliveryLedger ledger = new InMemoryDeliveryLedger();
-        lucene = new CampaignMatcher(index, ledger, new SplittableRandom(1));
+        lucene = new CampaignMatcher(index, ledger, world.history(all), new SplittableRandom(1));
         bruteForce = new BruteForceMatcher(all, ledger, TextAnalysis.shared());
         long eligible = 0;
         for (int i = 0; i < 200; i++) {
