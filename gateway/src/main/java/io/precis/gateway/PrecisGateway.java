@@ -105,7 +105,7 @@ public final class PrecisGateway implements AutoCloseable {
         TokenSigner signer = new TokenSigner(tokenKey, clock, config.impressionTtl(), config.clickTtl());
         // The ledger comes before the event store: the store's writer caps every charge at what
         // the budget has left in it, and books the charges there (CampaignBudgets).
-        InMemoryDeliveryLedger ledger = new InMemoryDeliveryLedger();
+        InMemoryDeliveryLedger ledger = new InMemoryDeliveryLedger(clock);
         InMemoryCampaignStats stats = new InMemoryCampaignStats();
         events = new JdbcEventStore(db.dataSource(), clock,
                 AttributionPolicy.DEFAULTS.withClickWindow(config.clickWindow()), config.clickPolicy(),
@@ -130,7 +130,8 @@ public final class PrecisGateway implements AutoCloseable {
                 .onFailure(ctx::fail));
         accounts.register(routes);
         new CampaignRoutes(vertx, campaigns, auth).register(routes);
-        DeliveryFeedback delivery = new DeliveryFeedback(ledger, stats, campaigns, clock);
+        DeliveryFeedback delivery = new DeliveryFeedback(ledger, stats, campaigns, clock,
+                config.impressionTtl());
         // Before the server listens, so before the writer books any charge of its own.
         delivery.rebuild(accountStore.all().stream().filter(a -> a.type() == AccountType.ADVERTISER)
                 .map(Account::id).toList(), events);

@@ -105,8 +105,9 @@ public final class AdRoutes {
         out.put("requestId", req.requestId());
         ArrayNode list = out.putArray("ads");
         for (MatchedAd ad : ads) {
-            delivery.served(keys == null ? null : keys.current(), ad.campaign().id());
-            list.add(render(req, ad, measurement, region));
+            AdServed served = served(req, ad, measurement, region);
+            delivery.served(served.adId(), keys == null ? null : keys.current(), ad.campaign());
+            list.add(render(served, ad));
         }
         return out;
     }
@@ -136,11 +137,15 @@ public final class AdRoutes {
         return parts.length == 1 ? parts[0] : parts[0] + "-" + parts[1];
     }
 
-    private ObjectNode render(AdRequest req, MatchedAd ad, String measurementPseudonym, String region) {
+    /** What the tokens of one served ad say about it (a fresh random ad id). */
+    private static AdServed served(AdRequest req, MatchedAd ad, String measurementPseudonym, String region) {
         List<String> matchedBy = ad.matchedBy().stream().map(TargetingKind::jsonName).toList();
-        AdServed served = new AdServed(Randoms.token(16), ad.campaign().advertiserId(), ad.campaign().id(),
+        return new AdServed(Randoms.token(16), ad.campaign().advertiserId(), ad.campaign().id(),
                 ad.creative().id(), req.slot().id(), req.slot().site(), matchedBy,
                 ad.campaign().bid().model().name(), toMicros(ad.price()), measurementPseudonym, region);
+    }
+
+    private ObjectNode render(AdServed served, MatchedAd ad) {
         ObjectNode o = JsonBodies.MAPPER.createObjectNode();
         o.put("campaignId", ad.campaign().id());
         o.put("creativeId", ad.creative().id());
@@ -150,7 +155,7 @@ public final class AdRoutes {
         o.put("impressionUrl", "/v1/t/imp?t=" + url(signer.issue(TokenKind.IMPRESSION, served)));
         o.put("clickUrl", "/v1/t/click?t=" + url(signer.issue(TokenKind.CLICK, served)));
         ArrayNode by = o.putArray("matchedBy");
-        matchedBy.forEach(by::add);
+        served.matchedBy().forEach(by::add);
         return o;
     }
 

@@ -16,6 +16,7 @@ import io.precis.reports.event.ReportQuery;
 import io.precis.reports.event.ReportRow;
 import io.precis.reports.token.AdServed;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -23,11 +24,15 @@ import java.util.List;
 
 /**
  * Feeds what measurement records back into what matching decides: impressions, clicks and
- * conversions into each campaign's expected rates, and served ads into frequency caps. Spend
+ * conversions into each campaign's expected rates, and impressions into frequency caps. Spend
  * and rates are rebuilt from the event store at start.
  *
- * <p>Frequency caps count ads when they are served (an upper bound of impressions), because the
- * impression pixel carries no delivery pseudonym: a cap is therefore never exceeded.
+ * <p>Frequency caps count recorded impressions, by delivery pseudonym. The impression pixel
+ * carries no delivery pseudonym (its token is readable, and the delivery pseudonym is for caps
+ * only), so the ledger remembers, for each ad of a capped campaign served to a known user, the
+ * ad id and the pseudonym until the pixel fires or the impression token expires; meanwhile the
+ * ad counts as pending towards the cap, so a cap holds while pixels are in flight. This history
+ * is in memory: a restart forgets it (see the session notes on a shared store).
  *
  * <p>Spend is not booked here but by {@link CampaignBudgets}, on the event store's writer
  * thread, at what each event was actually charged: the writer caps every charge at what the
@@ -42,23 +47,34 @@ public final class DeliveryFeedback {
     private final InMemoryCampaignStats stats;
     private final CampaignService campaigns;
     private final Clock clock;
+    private final Duration impressionTtl;
 
+    /** @param impressionTtl how long an impression token is valid (a served ad may be seen) */
     public DeliveryFeedback(InMemoryDeliveryLedger ledger, InMemoryCampaignStats stats, CampaignService campaigns,
-                            Clock clock) {
+                            Clock clock, Duration impressionTtl) {
         this.ledger = ledger;
         this.stats = stats;
         this.campaigns = campaigns;
         this.clock = clock;
+        this.impressionTtl = impressionTtl;
     }
 
-    /** Counts a served ad towards {@code user}'s frequency cap on its campaign. */
-    public void served(Pseudonym user, String campaignId) {
-        ledger.recordImpression(user, campaignId, clock.instant());
+    /**
+     * Notes ad {@code adId} of {@code campaign} served to {@code user}: pending towards the
+     * user's cap until its impression is recorded or its token expires. Only for campaigns with
+     * a frequency cap and a known user; nothing is kept for the others.
+     */
+    public void served(String adId, Pseudonym user, Campaign campaign) {
+        if (user != null && campaign.frequencyCap() != null) {
+            Instant now = clock.instant();
+            ledger.recordServed(adId, user, campaign.id(), now, now.plus(impressionTtl));
+        }
     }
 
-    /** Counts a counted impression towards its campaign's expected rates. */
+    /** Counts a counted impression towards its campaign's expected rates and its user's cap. */
     public void impression(AdServed ad) {
         stats.recordImpression(ad.campaignId());
+        ledger.recordImpression(ad.adId(), clock.instant());
     }
 
     /** Counts a counted valid click towards its campaign's expected rates. */
@@ -72,8 +88,9 @@ public final class DeliveryFeedback {
     }
 
     /**
-     * The person's frequency-cap history (ads served per campaign in the last 7 days, by
-     * delivery pseudonym, in memory only): exported and erased with the rest of their data.
+     * The person's frequency-cap history (impressions of capped campaigns in the last 7 days,
+     * and ads of capped campaigns served and not yet seen, by delivery pseudonym, in memory
+     * only): exported and erased with the rest of their data.
      */
     public PersonalData personalData() {
         return new PersonalData() {

@@ -11,7 +11,11 @@ import java.time.LocalDate;
  * 1,000,000 micros.
  */
 public interface DeliveryLedger {
-    /** Impressions of campaign {@code campaignId} shown to {@code p} at or after {@code since}. */
+    /**
+     * Impressions of campaign {@code campaignId} shown to {@code p} at or after {@code since},
+     * for frequency caps; an implementation may count ads served then whose impression may
+     * still come ({@link InMemoryDeliveryLedger} does), so a cap holds while pixels are in flight.
+     */
     int impressionsSince(Pseudonym p, String campaignId, Instant since);
 
     /** Everything campaign {@code campaignId} has spent, in micros. */

@@ -2,6 +2,7 @@ package io.precis.matcher.delivery;
 
 import io.precis.consent.identity.Pseudonym;
 import io.precis.matcher.campaign.FrequencyCap;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -19,6 +20,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@link FrequencyCap#MAX_HOURS}) is dropped, at most {@link FrequencyCap#MAX_IMPRESSIONS}
  * timestamps are kept per user and campaign, and daily spend is kept for the last few days only.
  *
+ * <p>Frequency caps count recorded impressions. An ad served but not yet seen is
+ * {@linkplain #recordServed pending}: it counts towards its user's cap until its impression is
+ * {@linkplain #recordImpression(String, Instant) recorded} (it then counts as that impression)
+ * or its impression token expires (it then stops counting: the ad was never seen). So a user
+ * cannot be served past a cap by asking for ads faster than the pixels fire, and an ad that was
+ * never shown does not use up the cap for the rest of the window.
+ *
  * <p>Spend is held in nanos (10^-9 currency units), the unit the event store charges in, so a
  * charge is booked exactly; the {@link DeliveryLedger} answers in micros rounded up, so a budget
  * never under-counts a fraction of a micro. Sums saturate at {@link Long#MAX_VALUE} nanos (about
@@ -35,8 +43,11 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
     /** Records between sweeps of stale users: amortises the sweep to O(1) per record. */
     private static final int SWEEP_EVERY = 4096;
 
-    private final ConcurrentHashMap<Pseudonym, Map<String, ArrayDeque<Instant>>> shown =
-            new ConcurrentHashMap<>();
+    private final Clock clock;
+    /** Per user: impressions by campaign, and served ads still pending by campaign. */
+    private final ConcurrentHashMap<Pseudonym, History> users = new ConcurrentHashMap<>();
+    /** Pending served ads by ad id (also held in their user's {@link History}). */
+    private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
     /**
      * Spend in nanos. An AtomicLong, not a LongAdder: spend is booked by the event store's one
      * writer thread, so there is no contention to spread, and an AtomicLong can saturate.
@@ -46,6 +57,16 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
             new ConcurrentHashMap<>();
     private final AtomicLong records = new AtomicLong();
 
+    /** A ledger telling pending ads' expiry by the system clock. */
+    public InMemoryDeliveryLedger() {
+        this(Clock.systemUTC());
+    }
+
+    /** A ledger telling pending ads' expiry by {@code clock}. */
+    public InMemoryDeliveryLedger(Clock clock) {
+        this.clock = clock;
+    }
+
     /**
      * Counts one impression of {@code campaignId} at {@code at} towards {@code p}'s frequency
      * caps. A null pseudonym counts nothing (there is nobody to cap).
@@ -54,17 +75,81 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
         if (p == null) {
             return;
         }
-        Map<String, ArrayDeque<Instant>> user = shown.computeIfAbsent(p, k -> new HashMap<>());
+        History user = users.computeIfAbsent(p, k -> new History());
         synchronized (user) {
-            ArrayDeque<Instant> times = user.computeIfAbsent(campaignId, k -> new ArrayDeque<>());
-            times.addLast(at);
-            while (times.size() > FrequencyCap.MAX_IMPRESSIONS) {
-                times.removeFirst();
-            }
-            prune(user, at.minus(HISTORY));
+            user.impression(campaignId, at);
+            prune(user, at.minus(HISTORY), clock.instant());
         }
+        counted();
+    }
+
+    /**
+     * Notes ad {@code adId} of {@code campaignId}, served to {@code p} at {@code at}: it counts
+     * towards {@code p}'s caps on the campaign until its impression is recorded or
+     * {@code expires} (its impression token's expiry) passes. A null pseudonym notes nothing.
+     */
+    public void recordServed(String adId, Pseudonym p, String campaignId, Instant at,
+                             Instant expires) {
+        if (p == null) {
+            return;
+        }
+        Pending ad = new Pending(adId, p, campaignId, at, expires);
+        History user = users.computeIfAbsent(p, k -> new History());
+        synchronized (user) {
+            if (pending.putIfAbsent(adId, ad) != null) {
+                return; // ad ids are random and unique; a repeat is the same ad
+            }
+            ArrayDeque<Pending> ads = user.pending.computeIfAbsent(campaignId, k -> new ArrayDeque<>());
+            ads.addLast(ad);
+            // More than the largest cap pending already rules the campaign out for this user.
+            while (ads.size() > FrequencyCap.MAX_IMPRESSIONS) {
+                pending.remove(ads.removeFirst().adId());
+            }
+            prune(user, at.minus(HISTORY), clock.instant());
+        }
+        counted();
+    }
+
+    /**
+     * Records the impression of served ad {@code adId} at {@code at}: its pending entry becomes
+     * an impression of its user. Nothing happens (false) for an ad that is not pending: served
+     * without a pseudonym or a cap, expired at {@code at}, already recorded, erased, or served
+     * before a restart.
+     */
+    public boolean recordImpression(String adId, Instant at) {
+        Pending ad = pending.get(adId);
+        if (ad == null) {
+            return false;
+        }
+        if (!ad.expires().isAfter(at)) { // its token has expired: the sweep will drop it
+            return false;
+        }
+        History user = users.get(ad.user());
+        if (user == null) {
+            pending.remove(adId, ad);
+            return false;
+        }
+        synchronized (user) {
+            if (!pending.remove(adId, ad)) {
+                return false; // recorded, erased or pruned meanwhile
+            }
+            ArrayDeque<Pending> ads = user.pending.get(ad.campaignId());
+            if (ads != null) {
+                ads.remove(ad);
+                if (ads.isEmpty()) {
+                    user.pending.remove(ad.campaignId());
+                }
+            }
+            user.impression(ad.campaignId(), at);
+        }
+        counted();
+        return true;
+    }
+
+    private void counted() {
         if (records.incrementAndGet() % SWEEP_EVERY == 0) {
-            sweep(at.minus(HISTORY));
+            Instant now = clock.instant();
+            sweep(now.minus(HISTORY), now);
         }
     }
 
@@ -103,9 +188,16 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
         }
     }
 
-    /** Forgets {@code p}'s impression history (erasure). */
+    /** Forgets {@code p}'s impression history and pending ads (erasure). */
     public void erase(Pseudonym p) {
-        shown.remove(p);
+        History user = users.remove(p);
+        if (user != null) {
+            synchronized (user) {
+                user.pending.values().forEach(ads -> ads.forEach(ad -> pending.remove(ad.adId())));
+                user.pending.clear();
+                user.shown.clear();
+            }
+        }
     }
 
     /** Forgets a campaign's spend (for example when it is deleted for good). */
@@ -114,30 +206,46 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
         daily.remove(campaignId);
     }
 
+    /**
+     * Recorded impressions at or after {@code since}, plus ads served at or after it whose
+     * impression is still pending (token not expired by this ledger's clock).
+     */
     @Override
     public int impressionsSince(Pseudonym p, String campaignId, Instant since) {
         if (p == null) {
             return 0;
         }
-        Map<String, ArrayDeque<Instant>> user = shown.get(p);
+        History user = users.get(p);
         if (user == null) {
             return 0;
         }
         synchronized (user) {
-            ArrayDeque<Instant> times = user.get(campaignId);
-            if (times == null) {
-                return 0;
-            }
             int n = 0;
-            // Newest last; impressions arrive almost in order, so stop at the first older one
-            // only after checking all (late events may be out of order): the deque is short.
-            for (Iterator<Instant> it = times.descendingIterator(); it.hasNext(); ) {
-                if (!it.next().isBefore(since)) {
-                    n++;
+            ArrayDeque<Instant> times = user.shown.get(campaignId);
+            if (times != null) {
+                // Late events may be out of order, so every entry is checked: the deque is short.
+                for (Instant t : times) {
+                    if (!t.isBefore(since)) {
+                        n++;
+                    }
+                }
+            }
+            ArrayDeque<Pending> ads = user.pending.get(campaignId);
+            if (ads != null) {
+                Instant now = clock.instant();
+                for (Pending ad : ads) {
+                    if (!ad.servedAt().isBefore(since) && ad.expires().isAfter(now)) {
+                        n++;
+                    }
                 }
             }
             return n;
         }
+    }
+
+    /** Served ads whose impression is pending, in all (for tests of the memory bound). */
+    public int pendingAds() {
+        return pending.size();
     }
 
     /** Rounded up to a micro, so a budget never under-counts a fraction of one. */
@@ -165,9 +273,9 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
         return a == null ? 0 : a.get();
     }
 
-    /** Number of users with impression history held (for tests of the memory bound). */
+    /** Number of users with impression history or pending ads held (for tests of the memory bound). */
     public int usersTracked() {
-        return shown.size();
+        return users.size();
     }
 
     /** {@code a + b} for non-negative amounts, {@link Long#MAX_VALUE} where the sum would overflow. */
@@ -176,25 +284,64 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
         return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
-    private static void prune(Map<String, ArrayDeque<Instant>> user, Instant cutoff) {
-        for (Iterator<ArrayDeque<Instant>> it = user.values().iterator(); it.hasNext(); ) {
+    /** Drops {@code user}'s impressions before {@code cutoff} and pending ads expired by {@code now}. */
+    private void prune(History user, Instant cutoff, Instant now) {
+        for (Iterator<ArrayDeque<Instant>> it = user.shown.values().iterator(); it.hasNext(); ) {
             ArrayDeque<Instant> times = it.next();
             times.removeIf(t -> t.isBefore(cutoff));
             if (times.isEmpty()) {
                 it.remove();
             }
         }
+        for (Iterator<ArrayDeque<Pending>> it = user.pending.values().iterator(); it.hasNext(); ) {
+            ArrayDeque<Pending> ads = it.next();
+            ads.removeIf(ad -> {
+                boolean expired = !ad.expires().isAfter(now);
+                if (expired) {
+                    pending.remove(ad.adId(), ad);
+                }
+                return expired;
+            });
+            if (ads.isEmpty()) {
+                it.remove();
+            }
+        }
     }
 
-    private void sweep(Instant cutoff) {
-        for (var e : shown.entrySet()) {
-            Map<String, ArrayDeque<Instant>> user = e.getValue();
+    private void sweep(Instant cutoff, Instant now) {
+        // Pending ads of a user erased while they were being served are in no history.
+        pending.values().removeIf(ad -> !ad.expires().isAfter(now));
+        for (var e : users.entrySet()) {
+            History user = e.getValue();
             synchronized (user) {
-                prune(user, cutoff);
+                prune(user, cutoff, now);
                 if (user.isEmpty()) {
-                    shown.remove(e.getKey(), user);
+                    users.remove(e.getKey(), user);
                 }
             }
         }
+    }
+
+    /** One user's frequency-cap history; guarded by its own monitor. */
+    private static final class History {
+        final Map<String, ArrayDeque<Instant>> shown = new HashMap<>();
+        final Map<String, ArrayDeque<Pending>> pending = new HashMap<>();
+
+        void impression(String campaignId, Instant at) {
+            ArrayDeque<Instant> times = shown.computeIfAbsent(campaignId, k -> new ArrayDeque<>());
+            times.addLast(at);
+            while (times.size() > FrequencyCap.MAX_IMPRESSIONS) {
+                times.removeFirst();
+            }
+        }
+
+        boolean isEmpty() {
+            return shown.isEmpty() && pending.isEmpty();
+        }
+    }
+
+    /** An ad served to {@code user} whose impression may still be recorded until {@code expires}. */
+    private record Pending(String adId, Pseudonym user, String campaignId, Instant servedAt,
+                           Instant expires) {
     }
 }

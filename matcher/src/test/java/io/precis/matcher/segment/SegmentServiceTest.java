@@ -7,12 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.precis.consent.identity.Pseudonym;
+import io.precis.matcher.MutableClock;
 import io.precis.matcher.campaign.InvalidFieldException;
 import io.precis.matcher.segment.BehaviourEvent.Type;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -98,9 +97,9 @@ class SegmentServiceTest {
         assertTrue(service.segments(P).contains("lifecycle:new"));
         service.ingest(P, List.of(view(10, "a"), view(1, "b"), view(0, "c")));
         assertTrue(service.segments(P).contains("lifecycle:active"));
-        clock.now = NOW.plus(Duration.ofDays(20));
+        clock.set(NOW.plus(Duration.ofDays(20)));
         assertTrue(service.segments(P).contains("lifecycle:silent"), service.segments(P).toString());
-        clock.now = NOW.plus(Duration.ofDays(61));
+        clock.set(NOW.plus(Duration.ofDays(61)));
         assertTrue(service.segments(P).contains("lifecycle:churned"));
     }
 
@@ -135,28 +134,5 @@ class SegmentServiceTest {
     void eventsOlderThanTheHistoryAreDropped() {
         assertEquals(1, service.ingest(P, List.of(view(1, "a"),
                 view(SegmentService.HISTORY_DAYS + 1, "b"))));
-    }
-
-    private static final class MutableClock extends Clock {
-        Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }
