@@ -17,6 +17,7 @@ import io.precis.gateway.behaviour.BehaviourRoutes;
 import io.precis.gateway.behaviour.SegmentRuleStore;
 import io.precis.gateway.behaviour.VaultBehaviourStore;
 import io.precis.gateway.delivery.CampaignBudgets;
+import io.precis.gateway.delivery.CapHistoryStore;
 import io.precis.gateway.delivery.DeliveryFeedback;
 import io.precis.gateway.privacy.MeasurementData;
 import io.precis.gateway.privacy.PersonalData;
@@ -80,6 +81,7 @@ public final class PrecisGateway implements AutoCloseable {
     private final Database db;
     private final CampaignIndex index;
     private final EventStore events;
+    private final CapHistoryStore capHistory;
     private final GatewayMetrics metrics = new GatewayMetrics();
     /** A rotation reaches every running gateway within a minute. */
     private static final long KEY_REFRESH_MS = 60_000;
@@ -106,6 +108,7 @@ public final class PrecisGateway implements AutoCloseable {
         // The ledger comes before the event store: the store's writer caps every charge at what
         // the budget has left in it, and books the charges there (CampaignBudgets).
         InMemoryDeliveryLedger ledger = new InMemoryDeliveryLedger(clock);
+        capHistory = new CapHistoryStore(db, clock, InMemoryDeliveryLedger.HISTORY);
         InMemoryCampaignStats stats = new InMemoryCampaignStats();
         events = new JdbcEventStore(db.dataSource(), clock,
                 AttributionPolicy.DEFAULTS.withClickWindow(config.clickWindow()), config.clickPolicy(),
@@ -131,7 +134,8 @@ public final class PrecisGateway implements AutoCloseable {
         accounts.register(routes);
         new CampaignRoutes(vertx, campaigns, auth).register(routes);
         DeliveryFeedback delivery = new DeliveryFeedback(ledger, stats, campaigns, clock,
-                config.impressionTtl());
+                config.impressionTtl(), capHistory);
+        delivery.restoreCaps();
         // Before the server listens, so before the writer books any charge of its own.
         delivery.rebuild(accountStore.all().stream().filter(a -> a.type() == AccountType.ADVERTISER)
                 .map(Account::id).toList(), events);
@@ -250,6 +254,7 @@ public final class PrecisGateway implements AutoCloseable {
         } catch (Exception e) {
             LOG.warning("event store did not close cleanly: " + e.getClass().getSimpleName());
         }
+        capHistory.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -35,6 +35,16 @@ class FrequencyCapTest {
                 """.formatted(PAGE, userJson);
     }
 
+    /** A CPM campaign for the shoes page, at most 2 impressions per user per {@code hours}. */
+    private static String cappedCampaign(int hours) {
+        return """
+                {"name": "Capped", "bid": {"model": "CPM", "amount": 5},
+                 "frequencyCap": {"impressions": 2, "perHours": %d},
+                 "targeting": {"keywords": ["running shoes"], "formats": ["banner-300x250"]},
+                 "creatives": [{"id": "c1", "format": "banner-300x250", "title": "Shoes",
+                                "landingUrl": "https://shop.example/shoes"}]}""".formatted(hours);
+    }
+
     /** The capped campaign's ad for {@code user}, or null when nothing is served (204). */
     private static JsonNode serve(TestGateway gw, String user) {
         TestGateway.Resp r = gw.ad(request(user));
@@ -50,12 +60,7 @@ class FrequencyCapTest {
         try (TestGateway gw = TestGateway.start(dir, c -> c, clock)) {
             String key = gw.advertiser("Shoes Co");
             String publisher = gw.account("publisher", "News");
-            gw.campaign(key, """
-                    {"name": "Capped", "bid": {"model": "CPM", "amount": 5},
-                     "frequencyCap": {"impressions": 2, "perHours": 24},
-                     "targeting": {"keywords": ["running shoes"], "formats": ["banner-300x250"]},
-                     "creatives": [{"id": "c1", "format": "banner-300x250", "title": "Shoes",
-                                    "landingUrl": "https://shop.example/shoes"}]}""");
+            gw.campaign(key, cappedCampaign(24));
             Ads ads = new Ads(gw);
 
             JsonNode first = serve(gw, "reader-1");
@@ -84,6 +89,37 @@ class FrequencyCapTest {
             assertEquals(204, gw.delete("/v1/me?user=reader-1", publisher).status());
             assertEquals(first.get("campaignId").textValue(), serve(gw, "reader-1").get("campaignId").textValue(),
                     "erasure forgets the cap history with the rest");
+        }
+    }
+
+    @Test
+    void seenAdsStillCountAfterARestartUntilErased() {
+        String publisher;
+        try (TestGateway gw = TestGateway.start(dir, c -> c, clock)) {
+            String key = gw.advertiser("Shoes Co");
+            publisher = gw.account("publisher", "News");
+            gw.campaign(key, cappedCampaign(168));
+            Ads ads = new Ads(gw);
+            for (String user : new String[] {"reader-1", "reader-1", "reader-2", "reader-2"}) {
+                assertEquals(204, ads.impression(serve(gw, user)));
+                clock.advance(Duration.ofMinutes(1));
+            }
+            assertNull(serve(gw, "reader-1"));
+        }
+        clock.advance(Duration.ofDays(3));
+        try (TestGateway gw = TestGateway.start(dir, c -> c, clock)) {
+            assertNull(serve(gw, "reader-1"), "the cap's week holds across the restart");
+            assertNull(serve(gw, "reader-2"));
+            assertEquals(204, gw.delete("/v1/me?user=reader-1", publisher).status());
+            assertNotNull(serve(gw, "reader-1"), "erased at once, in memory");
+        }
+        try (TestGateway gw = TestGateway.start(dir, c -> c, clock)) {
+            assertNotNull(serve(gw, "reader-1"), "and on disk");
+            assertNull(serve(gw, "reader-2"), "only the erased user's history is gone");
+        }
+        clock.advance(Duration.ofDays(4)); // a week after the impressions
+        try (TestGateway gw = TestGateway.start(dir, c -> c, clock)) {
+            assertNotNull(serve(gw, "reader-2"));
         }
     }
 }

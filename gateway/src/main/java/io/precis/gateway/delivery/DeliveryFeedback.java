@@ -31,8 +31,9 @@ import java.util.List;
  * carries no delivery pseudonym (its token is readable, and the delivery pseudonym is for caps
  * only), so the ledger remembers, for each ad of a capped campaign served to a known user, the
  * ad id and the pseudonym until the pixel fires or the impression token expires; meanwhile the
- * ad counts as pending towards the cap, so a cap holds while pixels are in flight. This history
- * is in memory: a restart forgets it (see the session notes on a shared store).
+ * ad counts as pending towards the cap, so a cap holds while pixels are in flight. Recorded
+ * impressions are also written to the {@link CapHistoryStore}, from which {@link #restoreCaps}
+ * reloads them at start, so caps hold across a restart; pending ads (at most an hour's) do not.
  *
  * <p>Spend is not booked here but by {@link CampaignBudgets}, on the event store's writer
  * thread, at what each event was actually charged: the writer caps every charge at what the
@@ -48,15 +49,30 @@ public final class DeliveryFeedback {
     private final CampaignService campaigns;
     private final Clock clock;
     private final Duration impressionTtl;
+    private final CapHistoryStore caps;
 
-    /** @param impressionTtl how long an impression token is valid (a served ad may be seen) */
+    /**
+     * @param impressionTtl how long an impression token is valid (a served ad may be seen)
+     * @param caps where recorded impressions of capped campaigns are kept across restarts
+     */
     public DeliveryFeedback(InMemoryDeliveryLedger ledger, InMemoryCampaignStats stats, CampaignService campaigns,
-                            Clock clock, Duration impressionTtl) {
+                            Clock clock, Duration impressionTtl, CapHistoryStore caps) {
         this.ledger = ledger;
         this.stats = stats;
         this.campaigns = campaigns;
         this.clock = clock;
         this.impressionTtl = impressionTtl;
+        this.caps = caps;
+    }
+
+    /**
+     * Reloads the stored frequency-cap history of the longest cap window into the ledger.
+     * Blocking; call it once at start, before any traffic.
+     */
+    public void restoreCaps() {
+        for (CapHistoryStore.Row r : caps.since(clock.instant().minus(InMemoryDeliveryLedger.HISTORY))) {
+            ledger.recordImpression(r.user(), r.campaignId(), r.at());
+        }
     }
 
     /**
@@ -74,7 +90,11 @@ public final class DeliveryFeedback {
     /** Counts a counted impression towards its campaign's expected rates and its user's cap. */
     public void impression(AdServed ad) {
         stats.recordImpression(ad.campaignId());
-        ledger.recordImpression(ad.adId(), clock.instant());
+        Instant now = clock.instant();
+        Pseudonym user = ledger.recordImpression(ad.adId(), now);
+        if (user != null) { // an ad of a capped campaign, served to a known user
+            caps.append(new CapHistoryStore.Row(user, ad.campaignId(), now));
+        }
     }
 
     /** Counts a counted valid click towards its campaign's expected rates. */
@@ -118,6 +138,7 @@ public final class DeliveryFeedback {
             @Override
             public void erase(UserKeys user) {
                 user.delivery().forEach(ledger::erase);
+                caps.erase(user.delivery());
             }
         };
     }

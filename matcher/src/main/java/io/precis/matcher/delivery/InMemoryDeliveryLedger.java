@@ -112,26 +112,26 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
 
     /**
      * Records the impression of served ad {@code adId} at {@code at}: its pending entry becomes
-     * an impression of its user. Nothing happens (false) for an ad that is not pending: served
-     * without a pseudonym or a cap, expired at {@code at}, already recorded, erased, or served
-     * before a restart.
+     * an impression of its user, who is returned. Nothing happens (null) for an ad that is not
+     * pending: served without a pseudonym or a cap, expired at {@code at}, already recorded,
+     * erased, or served before a restart.
      */
-    public boolean recordImpression(String adId, Instant at) {
+    public Pseudonym recordImpression(String adId, Instant at) {
         Pending ad = pending.get(adId);
         if (ad == null) {
-            return false;
+            return null;
         }
         if (!ad.expires().isAfter(at)) { // its token has expired: the sweep will drop it
-            return false;
+            return null;
         }
         History user = users.get(ad.user());
         if (user == null) {
             pending.remove(adId, ad);
-            return false;
+            return null;
         }
         synchronized (user) {
             if (!pending.remove(adId, ad)) {
-                return false; // recorded, erased or pruned meanwhile
+                return null; // recorded, erased or pruned meanwhile
             }
             ArrayDeque<Pending> ads = user.pending.get(ad.campaignId());
             if (ads != null) {
@@ -143,7 +143,7 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
             user.impression(ad.campaignId(), at);
         }
         counted();
-        return true;
+        return ad.user();
     }
 
     private void counted() {

@@ -1,8 +1,7 @@
 package io.precis.matcher.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.precis.consent.identity.Pseudonym;
 import io.precis.matcher.MutableClock;
@@ -42,7 +41,7 @@ class PendingImpressionsTest {
         assertEquals(1, dayCount(ALICE, "c"));
         clock.advance(Duration.ofSeconds(1));
         assertEquals(0, dayCount(ALICE, "c"), "never seen, so it does not use up the cap");
-        assertFalse(ledger.recordImpression("ad-1", clock.instant()), "its pixel can no longer count");
+        assertNull(ledger.recordImpression("ad-1", clock.instant()), "its pixel can no longer count");
         assertEquals(0, dayCount(ALICE, "c"));
     }
 
@@ -50,9 +49,9 @@ class PendingImpressionsTest {
     void aRecordedImpressionReplacesItsPendingAdAndCountsForTheWholeWindow() {
         serve("ad-1", ALICE, "c");
         clock.advance(Duration.ofMinutes(5));
-        assertTrue(ledger.recordImpression("ad-1", clock.instant()));
+        assertEquals(ALICE, ledger.recordImpression("ad-1", clock.instant()));
         assertEquals(1, dayCount(ALICE, "c"), "once, not as pending and as impression");
-        assertFalse(ledger.recordImpression("ad-1", clock.instant()), "a replayed pixel counts once");
+        assertNull(ledger.recordImpression("ad-1", clock.instant()), "a replayed pixel counts once");
         assertEquals(1, dayCount(ALICE, "c"));
         assertEquals(0, ledger.pendingAds());
         clock.advance(Duration.ofHours(23)); // long past the token's expiry, within the day
@@ -63,9 +62,9 @@ class PendingImpressionsTest {
 
     @Test
     void unknownAdsCountNothing() {
-        assertFalse(ledger.recordImpression("never-served", T0));
+        assertNull(ledger.recordImpression("never-served", T0));
         ledger.recordServed("anonymous", null, "c", T0, T0.plus(TOKEN));
-        assertFalse(ledger.recordImpression("anonymous", T0));
+        assertNull(ledger.recordImpression("anonymous", T0));
         assertEquals(0, ledger.pendingAds());
         assertEquals(0, ledger.usersTracked());
     }
@@ -75,7 +74,7 @@ class PendingImpressionsTest {
         serve("ad-1", ALICE, "c");
         serve("ad-2", ALICE, "c");
         serve("ad-3", ALICE, "c");
-        assertTrue(ledger.recordImpression("ad-2", clock.instant()));
+        assertEquals(ALICE, ledger.recordImpression("ad-2", clock.instant()));
         assertEquals(3, dayCount(ALICE, "c"));
         clock.advance(TOKEN);
         assertEquals(1, dayCount(ALICE, "c"), "only the seen one is left");
@@ -87,7 +86,7 @@ class PendingImpressionsTest {
         serve("ad-2", BOB, "c");
         ledger.erase(ALICE);
         assertEquals(0, dayCount(ALICE, "c"));
-        assertFalse(ledger.recordImpression("ad-1", clock.instant()), "an erased user's pixel links nothing");
+        assertNull(ledger.recordImpression("ad-1", clock.instant()), "an erased user's pixel links nothing");
         assertEquals(0, dayCount(ALICE, "c"));
         assertEquals(1, ledger.pendingAds());
         assertEquals(1, ledger.usersTracked());
