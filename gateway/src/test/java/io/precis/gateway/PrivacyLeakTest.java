@@ -59,7 +59,9 @@ class PrivacyLeakTest {
                      "targeting": {"geo": {"lat": 39.91, "lon": 116.36, "radiusKm": 5}, "segments": ["interest:privacy"]},
                      "creatives": [{"id": "g", "format": "banner-300x250", "landingUrl": "https://near.example/"}]}
                     """);
-            gw.campaign(key, Campaigns.keywords("P", "[\"privacy test\"]", "CPC", 1));
+            // Capped, so its impressions also go to the frequency-cap history on disk.
+            gw.campaign(key, Campaigns.keywords("P", "[\"privacy test\"]", "CPC", 1)
+                    .replace("\"goal\"", "\"frequencyCap\": {\"impressions\": 5, \"perHours\": 24}, \"goal\""));
             gw.campaign(key, Campaigns.untargeted("fallback", "CPM", 1));
             Ads ads = new Ads(gw);
             for (String ip : List.of(IP, IPV6)) {
@@ -92,7 +94,10 @@ class PrivacyLeakTest {
             TestGateway.Resp malformed = gw.ad("{\"user\": {\"id\": \"" + USER_ID + "\"");
             responses.add(malformed.body());
             responses.add(gw.get("/metrics", null).body());
-            responses.add(gw.get("/v1/me?user=" + USER_ID, publisher).body());
+            TestGateway.Resp me = gw.get("/v1/me?user=" + USER_ID, publisher);
+            // The capped campaign's impressions went through the frequency-cap history (stored).
+            assertTrue(me.json().path("adsServed").size() > 0, me.body());
+            responses.add(me.body());
             responses.add(gw.get("/v1/consent/history?user=" + USER_ID, publisher).body());
             responses.add(gw.send(gw.builder("/v1/me", null).header("Cookie", "precis_uid=" + COOKIE_ID).GET().build()).body());
             // A view-through conversion from the cookie user (measurement consent given).
