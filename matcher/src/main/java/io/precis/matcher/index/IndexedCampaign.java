@@ -15,13 +15,15 @@ import java.util.stream.Collectors;
 /**
  * A serving campaign with its targeting prepared once at indexing time (keywords analysed,
  * lists as sets, age bands as numbers), so matching never re-analyses or re-parses. The
- * ranking inputs (goal, bid model, bid as a double) are copied in too: matching reads them for
- * every fitting candidate, and here they share the cache line the eligibility checks already
- * loaded instead of costing three more pointer chases (campaign, bid, BigDecimal) each.
+ * ranking inputs (id for the rate history, goal, bid model, bid as a double) are copied in
+ * too: matching reads them for every fitting candidate, and here they share the cache line the
+ * eligibility checks already loaded instead of costing more pointer chases (campaign, bid,
+ * BigDecimal) each.
  * Immutable; identity is what matters (the index compares versions with {@code ==}).
  */
 public final class IndexedCampaign {
     private final Campaign campaign;
+    private final String id;
     private final Goal goal;
     private final BidModel bidModel;
     private final double bidAmount;
@@ -51,6 +53,7 @@ public final class IndexedCampaign {
                            Set<String> genders, Set<String> regions, Set<String> segments,
                            Set<String> excludeSegments) {
         this.campaign = Objects.requireNonNull(campaign, "campaign");
+        this.id = campaign.id();
         this.goal = campaign.goal();
         this.bidModel = campaign.bid().model();
         this.bidAmount = campaign.bid().amount().doubleValue();
@@ -81,6 +84,11 @@ public final class IndexedCampaign {
 
     public Campaign campaign() {
         return campaign;
+    }
+
+    /** {@code campaign().id()}. */
+    public String id() {
+        return id;
     }
 
     /** {@code campaign().goal()}. */

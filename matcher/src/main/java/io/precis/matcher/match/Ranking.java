@@ -49,9 +49,8 @@ final class Ranking {
         double amount = ic.bidAmount();
         return switch (ic.bidModel()) {
             case CPM -> amount / IMPRESSIONS_PER_CPM;
-            case CPC -> amount * ExpectedRates.ctr(stats, ic.campaign().id());
-            case CPA -> amount * ExpectedRates.ctr(stats, ic.campaign().id())
-                    * ExpectedRates.cvr(stats, ic.campaign().id());
+            case CPC -> amount * ExpectedRates.ctr(stats, ic.id());
+            case CPA -> amount * ExpectedRates.ctr(stats, ic.id()) * ExpectedRates.cvr(stats, ic.id());
         };
     }
 
