@@ -109,6 +109,7 @@ public final class PrecisGateway implements AutoCloseable {
         // the budget has left in it, and books the charges there (CampaignBudgets).
         InMemoryDeliveryLedger ledger = new InMemoryDeliveryLedger(clock);
         capHistory = new CapHistoryStore(db, clock, InMemoryDeliveryLedger.HISTORY);
+        metrics.capHistoryDropped(capHistory::dropped);
         InMemoryCampaignStats stats = new InMemoryCampaignStats();
         events = new JdbcEventStore(db.dataSource(), clock,
                 AttributionPolicy.DEFAULTS.withClickWindow(config.clickWindow()), config.clickPolicy(),

@@ -3,6 +3,7 @@ package io.precis.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -85,6 +86,9 @@ class FrequencyCapTest {
             JsonNode fourth = serve(gw, "reader-1");
             assertEquals(204, ads.impression(fourth));
             assertNull(serve(gw, "reader-1"), "the third and fourth are within 24 h");
+
+            String metrics = gw.get("/metrics", null).body();
+            assertTrue(metrics.contains("precis_cap_history_dropped_total 0"), metrics);
 
             assertEquals(204, gw.delete("/v1/me?user=reader-1", publisher).status());
             assertEquals(first.get("campaignId").textValue(), serve(gw, "reader-1").get("campaignId").textValue(),

@@ -79,6 +79,17 @@ public final class GatewayMetrics implements AutoCloseable {
         overBudget.add(1, Attributes.of(KIND, kind));
     }
 
+    /**
+     * Reports {@code dropped} (read at each scrape): impressions of capped campaigns that could
+     * not be queued for the frequency-cap history (its writer fell behind), so a restart would
+     * not count them.
+     */
+    public void capHistoryDropped(java.util.function.LongSupplier dropped) {
+        provider.get("io.precis.gateway").counterBuilder("precis.cap_history.dropped")
+                .setDescription("impressions not stored in the frequency-cap history (writer queue full)")
+                .buildWithCallback(m -> m.record(dropped.getAsLong()));
+    }
+
     /** Everything recorded so far, in the Prometheus text exposition format 0.0.4. */
     public String scrape() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
