@@ -122,7 +122,7 @@ public final class AdRoutes {
             return UserContext.ANONYMOUS;
         }
         boolean personal = purposes.personalisation();
-        Set<String> userSegments = personal && keys != null ? segments.segments(keys.current()) : Set.of();
+        Set<String> userSegments = personal && keys != null ? segments.segments(keys.delivery()) : Set.of();
         return new UserContext(keys == null ? null : keys.current(),
                 personal ? u.yob() : null, personal ? u.gender() : null, personal ? u.region() : null,
                 PrivacyCore.location(u.lat(), u.lon(), purposes), userSegments);

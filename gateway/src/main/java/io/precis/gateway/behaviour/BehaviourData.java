@@ -48,10 +48,8 @@ public final class BehaviourData {
 
             @Override
             public JsonNode export(UserKeys user) {
-                TreeSet<String> all = new TreeSet<>();
-                user.delivery().forEach(p -> all.addAll(segments.segments(p)));
                 ArrayNode out = JsonBodies.MAPPER.createArrayNode();
-                all.forEach(out::add);
+                new TreeSet<>(segments.segments(user.delivery())).forEach(out::add);
                 return out;
             }
 

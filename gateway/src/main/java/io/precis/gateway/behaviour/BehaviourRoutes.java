@@ -58,7 +58,7 @@ public final class BehaviourRoutes {
                         UserKeys keys = privacy.keysOf(id);
                         Purposes purposes = privacy.effective(keys, null, gpc, dnt);
                         // Without profiling consent, behaviour is dropped before it is stored anywhere.
-                        int accepted = purposes.profiling() ? segments.ingest(keys.current(), events) : 0;
+                        int accepted = purposes.profiling() ? segments.ingest(keys.delivery(), events) : 0;
                         return JsonBodies.MAPPER.createObjectNode()
                                 .put("accepted", accepted).put("dropped", events.size() - accepted);
                     }, false)

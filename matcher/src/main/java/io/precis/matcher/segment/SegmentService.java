@@ -94,24 +94,44 @@ public final class SegmentService {
      * @return how many events were accepted (the rest are dropped as too old)
      */
     public int ingest(Pseudonym p, List<BehaviourEvent> events) {
+        return ingest(List.of(p), events);
+    }
+
+    /**
+     * {@link #ingest(Pseudonym, List)} for a person known by several pseudonyms: the events are
+     * stored under the first (the current key epoch's) and the segments recomputed over all.
+     */
+    public int ingest(List<Pseudonym> aliases, List<BehaviourEvent> events) {
         Instant cutoff = clock.instant().minus(Duration.ofDays(HISTORY_DAYS));
         List<BehaviourEvent> accepted = events.stream().filter(e -> !e.ts().isBefore(cutoff))
                 .toList();
         if (!accepted.isEmpty()) {
-            store.append(p, accepted);
-            cache.put(p, compute(p));
+            store.append(aliases.get(0), accepted);
+            cache.put(aliases.get(0), compute(aliases));
         }
         return accepted.size();
     }
 
     /** {@code p}'s segments now; empty for an unknown user. */
     public Set<String> segments(Pseudonym p) {
+        return segments(List.of(p));
+    }
+
+    /**
+     * The segments now of a person known by several pseudonyms: the current key epoch's first,
+     * then older epochs' still in their rotation overlap. They are computed over the behaviour
+     * stored under all of them, so a key rotation does not cut the person's history in two
+     * (until the old epoch is destroyed and its pseudonym unlinkable); the person is ranked for
+     * value tiers once, under the current pseudonym. Empty for an unknown user.
+     */
+    public Set<String> segments(List<Pseudonym> aliases) {
+        Pseudonym p = aliases.get(0);
         Instant now = clock.instant();
         long version = rulesVersion.get();
         Cached c = cache.get(p);
-        if (c == null || c.rulesVersion() != version
+        if (c == null || c.rulesVersion() != version || !c.aliases().equals(aliases)
                 || now.isAfter(c.computedAt().plus(CACHE_TTL))) {
-            c = compute(p);
+            c = compute(aliases);
             cache.put(p, c);
         }
         String tier = tiers.tier(p);
@@ -130,14 +150,17 @@ public final class SegmentService {
         tiers.remove(p);
     }
 
-    private Cached compute(Pseudonym p) {
+    /** The segments of the person behind {@code aliases} (current first), from all their behaviour. */
+    private Cached compute(List<Pseudonym> aliases) {
         long version = rulesVersion.get();
         Instant now = clock.instant();
         Instant cutoff = now.minus(Duration.ofDays(HISTORY_DAYS));
         List<BehaviourEvent> events = new ArrayList<>();
-        for (BehaviourEvent e : store.read(p)) {
-            if (!e.ts().isBefore(cutoff)) {
-                events.add(e);
+        for (Pseudonym alias : aliases) {
+            for (BehaviourEvent e : store.read(alias)) {
+                if (!e.ts().isBefore(cutoff)) {
+                    events.add(e);
+                }
             }
         }
         Set<String> out = new TreeSet<>();
@@ -153,8 +176,12 @@ public final class SegmentService {
                 purchases = Math.addExact(purchases, e.valueMicros());
             }
         }
-        tiers.update(p, purchases);
-        return new Cached(Set.copyOf(out), now, version);
+        tiers.update(aliases.get(0), purchases);
+        for (int i = 1; i < aliases.size(); i++) { // one person, ranked once, under the current one
+            tiers.remove(aliases.get(i));
+            cache.remove(aliases.get(i));
+        }
+        return new Cached(Set.copyOf(out), now, version, List.copyOf(aliases));
     }
 
     private void keywordSegments(List<BehaviourEvent> events, Instant now, Set<String> out) {
@@ -237,6 +264,7 @@ public final class SegmentService {
     private record CompiledRule(SegmentRule rule, List<Phrase> phrases) {
     }
 
-    private record Cached(Set<String> segments, Instant computedAt, long rulesVersion) {
+    private record Cached(Set<String> segments, Instant computedAt, long rulesVersion,
+                          List<Pseudonym> aliases) {
     }
 }

@@ -135,4 +135,27 @@ class SegmentServiceTest {
         assertEquals(1, service.ingest(P, List.of(view(1, "a"),
                 view(SegmentService.HISTORY_DAYS + 1, "b"))));
     }
+
+    @Test
+    void aPersonKnownByTwoKeyEpochsHasTheSegmentsOfAllTheirBehaviour() {
+        Pseudonym old = new Pseudonym("p-epoch-1");
+        Pseudonym current = new Pseudonym("p-epoch-2");
+        List<Pseudonym> aliases = List.of(current, old);
+        // Before the rotation: one view of a category and half the purchases, under the old key.
+        service.ingest(old, List.of(event(Type.VIEW, 3, null, "travel", 0),
+                event(Type.PURCHASE, 3, null, null, 300_000_000L)));
+        Pseudonym other = new Pseudonym("someone-else");
+        service.ingest(other, List.of(event(Type.PURCHASE, 2, null, null, 500_000_000L)));
+        assertTrue(service.segments(old).contains("value:C"), "300 ranks below 500 on its own");
+        // After it: the second view and the other half, under the current key.
+        assertEquals(2, service.ingest(aliases, List.of(event(Type.VIEW, 1, null, "travel", 0),
+                event(Type.PURCHASE, 1, null, null, 300_000_000L))));
+        assertEquals(2, store.read(current).size(), "new behaviour is stored under the current key");
+        Set<String> merged = service.segments(aliases);
+        assertTrue(merged.contains("interest:travel"), "two views, one per epoch: " + merged);
+        assertTrue(merged.contains("value:A"), "600 in all ranks above 500, counted once: " + merged);
+        assertTrue(service.segments(other).contains("value:C"),
+                "two people ranked, not three: the old pseudonym left the ranking");
+        assertFalse(service.segments(current).contains("interest:travel"), "the current key alone has one view");
+    }
 }
