@@ -40,7 +40,10 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
      * widest time-zone difference (26 h); two more is slack for late events.
      */
     private static final int SPEND_DAYS_KEPT = 3;
-    /** Records between sweeps of stale users: amortises the sweep to O(1) per record. */
+    /**
+     * Records (served ads and direct impressions) between sweeps of stale users and expired
+     * pending ads: amortises the sweep to O(1) per record.
+     */
     private static final int SWEEP_EVERY = 4096;
 
     private final Clock clock;
@@ -142,7 +145,8 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
             }
             user.impression(ad.campaignId(), at);
         }
-        counted();
+        // No sweep from here: pixels are recorded on an event loop, and a sweep walks every
+        // user. Serving (on worker threads) and direct records keep the sweep going.
         return ad.user();
     }
 
