@@ -3,6 +3,7 @@ package io.precis.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.precis.consent.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.precis.gateway.ReportOracle.Expected;
 import io.precis.reports.invalid.InvalidClickPolicy;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.precis.consent.identity.Pseudonym;
-import io.precis.matcher.MutableClock;
+import io.precis.consent.MutableClock;
 import io.precis.matcher.campaign.InvalidFieldException;
 import io.precis.matcher.segment.BehaviourEvent.Type;
 import java.time.Duration;

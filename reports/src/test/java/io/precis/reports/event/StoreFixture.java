@@ -1,5 +1,6 @@
 package io.precis.reports.event;
 
+import io.precis.consent.MutableClock;
 import io.precis.consent.crypto.Randoms;
 import io.precis.reports.budget.SpendLimits;
 import io.precis.reports.invalid.ClickContext;
