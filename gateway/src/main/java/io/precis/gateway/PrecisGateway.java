@@ -10,8 +10,6 @@ import io.precis.gateway.campaigns.CampaignService;
 import io.precis.gateway.http.ErrorHandler;
 import io.precis.gateway.http.Routes;
 import io.precis.gateway.observability.GatewayMetrics;
-import io.precis.gateway.auth.Account;
-import io.precis.gateway.auth.AccountType;
 import io.precis.gateway.behaviour.BehaviourData;
 import io.precis.gateway.behaviour.BehaviourRoutes;
 import io.precis.gateway.behaviour.SegmentRuleStore;
@@ -90,6 +88,8 @@ public final class PrecisGateway implements AutoCloseable {
     private final AccountRoutes accounts;
     private final CampaignService campaigns;
     private final Router router;
+    private final InMemoryCampaignStats stats;
+    private final InMemoryDeliveryLedger ledger;
     private HttpServer server;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -107,10 +107,10 @@ public final class PrecisGateway implements AutoCloseable {
         TokenSigner signer = new TokenSigner(tokenKey, clock, config.impressionTtl(), config.clickTtl());
         // The ledger comes before the event store: the store's writer caps every charge at what
         // the budget has left in it, and books the charges there (CampaignBudgets).
-        InMemoryDeliveryLedger ledger = new InMemoryDeliveryLedger(clock);
+        ledger = new InMemoryDeliveryLedger(clock);
         capHistory = new CapHistoryStore(db, clock, InMemoryDeliveryLedger.HISTORY);
         metrics.capHistoryDropped(capHistory::dropped);
-        InMemoryCampaignStats stats = new InMemoryCampaignStats();
+        stats = new InMemoryCampaignStats();
         events = new JdbcEventStore(db.dataSource(), clock,
                 AttributionPolicy.DEFAULTS.withClickWindow(config.clickWindow()), config.clickPolicy(),
                 config.reportPolicy(), new CampaignBudgets(ledger, campaigns));
@@ -138,8 +138,7 @@ public final class PrecisGateway implements AutoCloseable {
                 config.impressionTtl(), capHistory);
         delivery.restoreCaps();
         // Before the server listens, so before the writer books any charge of its own.
-        delivery.rebuild(accountStore.all().stream().filter(a -> a.type() == AccountType.ADVERTISER)
-                .map(Account::id).toList(), events);
+        delivery.rebuild(events);
         VaultBehaviourStore behaviour = new VaultBehaviourStore(privacy.vault());
         SegmentService segments = new SegmentService(behaviour, clock, index.analysis());
         new AdRoutes(vertx, new CampaignMatcher(index, ledger, stats, null), signer, metrics, privacy, segments,
@@ -197,6 +196,16 @@ public final class PrecisGateway implements AutoCloseable {
 
     public CampaignService campaigns() {
         return campaigns;
+    }
+
+    /** The impressions, clicks and conversions each campaign is ranked by. */
+    public io.precis.matcher.auction.CampaignStats campaignStats() {
+        return stats;
+    }
+
+    /** What was delivered and spent, as matching reads it for caps, budgets and pacing. */
+    public io.precis.matcher.delivery.DeliveryLedger deliveryLedger() {
+        return ledger;
     }
 
     private boolean refreshKeys() {

@@ -40,6 +40,11 @@ public final class TestGateway implements AutoCloseable {
         this.base = "http://127.0.0.1:" + gateway.port();
     }
 
+    /** The running gateway itself, for tests that read its state directly. */
+    public PrecisGateway gateway() {
+        return gateway;
+    }
+
     public static TestGateway start(Path dataDir) {
         return new TestGateway(dataDir, c -> c, java.time.Clock.systemUTC());
     }

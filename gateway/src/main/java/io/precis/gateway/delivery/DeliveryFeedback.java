@@ -10,17 +10,13 @@ import io.precis.gateway.privacy.UserKeys;
 import io.precis.matcher.auction.InMemoryCampaignStats;
 import io.precis.matcher.campaign.Campaign;
 import io.precis.matcher.delivery.InMemoryDeliveryLedger;
-import io.precis.reports.event.Dimension;
+import io.precis.reports.event.DeliveryTotals;
 import io.precis.reports.event.EventStore;
-import io.precis.reports.event.ReportQuery;
-import io.precis.reports.event.ReportRow;
 import io.precis.reports.token.AdServed;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.List;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Feeds what measurement records back into what matching decides: impressions, clicks and
@@ -41,9 +37,6 @@ import java.util.List;
  * converted or seen after it is reached.
  */
 public final class DeliveryFeedback {
-    /** Spend and rates are rebuilt from at most this much history: the longest report span. */
-    private static final int REBUILD_DAYS = 366;
-
     private final InMemoryDeliveryLedger ledger;
     private final InMemoryCampaignStats stats;
     private final CampaignService campaigns;
@@ -144,27 +137,31 @@ public final class DeliveryFeedback {
     }
 
     /**
-     * Rebuilds spend and rates from the stored events of {@code advertiserIds}. Blocking. Call
-     * it once at start, before any traffic: spend the event store books meanwhile
-     * ({@link CampaignBudgets}) would be counted twice. Reports give spend to the micro (half
-     * up), so a CPM campaign's rebuilt spend can lack under half a micro per day.
+     * Rebuilds rates, total spend and each campaign's spend on its recent local days from the
+     * stored roll-ups, exactly as recorded (no report threshold or noise). Blocking. Call it once
+     * at start, before any traffic: spend the event store books meanwhile
+     * ({@link CampaignBudgets}) would be counted twice. Rates and totals replace what is held,
+     * so rebuilding twice gives the same state.
+     *
+     * <p>Daily spend comes from the hourly grain, booked on the day of the campaign's own time
+     * zone: a UTC day's total, booked at one instant, lands on the wrong local day for every
+     * campaign whose zone is far from UTC (a Shanghai campaign's 07:30 is the UTC day before).
+     * Each hour is booked at its last millisecond, so where a zone's offset is not a whole
+     * number of hours (Asia/Kolkata), an hour that straddles local midnight counts for the later
+     * day: today's spend is then over-counted by at most half an hour, never under-counted.
      */
-    public void rebuild(List<String> advertiserIds, EventStore events) {
-        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-        for (String advertiser : advertiserIds) {
-            ReportQuery q = new ReportQuery(advertiser, today.minusDays(REBUILD_DAYS - 1), today,
-                    List.of(Dimension.CAMPAIGN, Dimension.DAY), null);
-            for (ReportRow row : events.report(q).rows()) {
-                String campaignId = row.keys().get(Dimension.CAMPAIGN);
-                var c = row.counts();
-                stats.seed(campaignId, stats.impressions(campaignId) + c.impressions(),
-                        stats.clicks(campaignId) + c.clicks(), stats.conversions(campaignId) + c.conversions());
-                // Reports keep UTC days; noon UTC lands on the same calendar day in every zone
-                // within ±12 h, which covers the campaigns' budget days closely enough.
-                Instant noon = LocalDate.parse(row.keys().get(Dimension.DAY)).atTime(12, 0).toInstant(ZoneOffset.UTC);
-                campaigns.find(campaignId).ifPresent(campaign ->
-                        ledger.recordSpend(campaignId, noon, c.spendMicros(), campaign.schedule().timezone()));
-            }
+    public void rebuild(EventStore events) {
+        for (DeliveryTotals t : events.deliveryTotals()) {
+            stats.seed(t.campaignId(), t.impressions(), t.clicks(), t.conversions());
+            ledger.recordTotalSpendNanos(t.campaignId(), t.costNanos());
+        }
+        // The local days the ledger keeps, plus a day on each side for the widest zone offset.
+        Instant since = clock.instant().truncatedTo(ChronoUnit.DAYS)
+                .minus(Duration.ofDays(InMemoryDeliveryLedger.SPEND_DAYS_KEPT + 1));
+        for (DeliveryTotals t : events.hourlyDelivery(since)) {
+            campaigns.find(t.campaignId()).ifPresent(campaign -> ledger.recordDailySpendNanos(t.campaignId(),
+                    t.period().plus(Duration.ofHours(1)).minusMillis(1), t.costNanos(),
+                    campaign.schedule().timezone()));
         }
     }
 }

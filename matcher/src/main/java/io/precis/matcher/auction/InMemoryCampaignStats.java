@@ -25,11 +25,18 @@ public final class InMemoryCampaignStats implements CampaignStats {
         of(campaignId).conversions.increment();
     }
 
-    /** Adds stored totals (start-up seeding). */
+    /**
+     * Sets {@code campaignId}'s counts to stored totals (start-up seeding), replacing whatever
+     * was counted before: seeding twice with the same totals leaves the same counts. Not atomic
+     * with concurrent {@code record*} calls of the same campaign; seed before serving.
+     */
     public void seed(String campaignId, long impressions, long clicks, long conversions) {
         Counts c = of(campaignId);
+        c.impressions.reset();
         c.impressions.add(impressions);
+        c.clicks.reset();
         c.clicks.add(clicks);
+        c.conversions.reset();
         c.conversions.add(conversions);
     }
 

@@ -39,7 +39,7 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
      * Days of daily spend kept before the latest recorded day: one is enough to cover the
      * widest time-zone difference (26 h); two more is slack for late events.
      */
-    private static final int SPEND_DAYS_KEPT = 3;
+    public static final int SPEND_DAYS_KEPT = 3;
     /**
      * Records (served ads and direct impressions) between sweeps of stale users and expired
      * pending ads: amortises the sweep to O(1) per record.
@@ -183,6 +183,20 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
         }
         total.computeIfAbsent(campaignId, k -> new AtomicLong())
                 .accumulateAndGet(nanos, InMemoryDeliveryLedger::saturatedSum);
+        recordDailySpendNanos(campaignId, at, nanos, zone);
+    }
+
+    /**
+     * Adds {@code nanos} of spend to {@code campaignId}'s day of {@code at} in {@code zone}
+     * only, not to its total: for rebuilding daily spend from stored hourly totals at start,
+     * when the total is rebuilt apart ({@link #recordTotalSpendNanos}).
+     *
+     * @throws IllegalArgumentException when {@code nanos} is negative
+     */
+    public void recordDailySpendNanos(String campaignId, Instant at, long nanos, ZoneId zone) {
+        if (nanos < 0) {
+            throw new IllegalArgumentException("spend must not be negative");
+        }
         LocalDate day = at.atZone(zone).toLocalDate();
         ConcurrentHashMap<LocalDate, AtomicLong> days =
                 daily.computeIfAbsent(campaignId, k -> new ConcurrentHashMap<>());
@@ -190,6 +204,20 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
         if (days.size() > SPEND_DAYS_KEPT + 1) {
             days.keySet().removeIf(d -> d.isBefore(day.minusDays(SPEND_DAYS_KEPT)));
         }
+    }
+
+    /**
+     * Adds {@code nanos} of spend to {@code campaignId}'s total only, not to any day: for
+     * rebuilding total spend from stored totals at start ({@link #recordDailySpendNanos}).
+     *
+     * @throws IllegalArgumentException when {@code nanos} is negative
+     */
+    public void recordTotalSpendNanos(String campaignId, long nanos) {
+        if (nanos < 0) {
+            throw new IllegalArgumentException("spend must not be negative");
+        }
+        total.computeIfAbsent(campaignId, k -> new AtomicLong())
+                .accumulateAndGet(nanos, InMemoryDeliveryLedger::saturatedSum);
     }
 
     /** Forgets {@code p}'s impression history and pending ads (erasure). */

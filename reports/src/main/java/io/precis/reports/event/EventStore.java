@@ -42,6 +42,18 @@ public interface EventStore extends AutoCloseable {
      */
     Report report(ReportQuery q);
 
+    /**
+     * Every campaign's delivery over its whole history, exactly as recorded (no threshold, no
+     * noise), for rebuilding rates and total spend at start. Blocking.
+     */
+    java.util.List<DeliveryTotals> deliveryTotals();
+
+    /**
+     * Every campaign's delivery per UTC hour, for the hours starting at or after {@code since},
+     * exactly as recorded: for rebuilding each campaign's spend on its own local day. Blocking.
+     */
+    java.util.List<DeliveryTotals> hourlyDelivery(java.time.Instant since);
+
     /** Makes every accepted event durable, then stops; later records fail. */
     @Override
     void close();

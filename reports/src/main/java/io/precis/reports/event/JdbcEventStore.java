@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -128,6 +129,16 @@ public final class JdbcEventStore implements EventStore {
         Objects.requireNonNull(c, "conversion");
         CompletableFuture<ConversionOutcome> f = new CompletableFuture<>();
         return enqueue(new PendingEvent.Conversion(c, clock.instant(), f), f);
+    }
+
+    @Override
+    public List<DeliveryTotals> deliveryTotals() {
+        return DeliverySql.totals(ds);
+    }
+
+    @Override
+    public List<DeliveryTotals> hourlyDelivery(Instant since) {
+        return DeliverySql.hourly(ds, since);
     }
 
     @Override
