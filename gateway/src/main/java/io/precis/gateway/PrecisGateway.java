@@ -134,15 +134,14 @@ public final class PrecisGateway implements AutoCloseable {
                 .onFailure(ctx::fail));
         accounts.register(routes);
         new CampaignRoutes(vertx, campaigns, auth).register(routes);
-        DeliveryFeedback delivery = new DeliveryFeedback(ledger, stats, campaigns, clock,
-                config.impressionTtl(), capHistory);
+        DeliveryFeedback delivery = new DeliveryFeedback(ledger, stats, campaigns, clock, capHistory);
         delivery.restoreCaps();
         // Before the server listens, so before the writer books any charge of its own.
         delivery.rebuild(events);
         VaultBehaviourStore behaviour = new VaultBehaviourStore(privacy.vault());
         SegmentService segments = new SegmentService(behaviour, clock, index.analysis());
-        new AdRoutes(vertx, new CampaignMatcher(index, ledger, stats, null), signer, metrics, privacy, segments,
-                delivery, cookie, clock).register(routes);
+        new AdRoutes(vertx, new CampaignMatcher(index, ledger, stats, null, config.impressionTtl()), signer, metrics,
+                privacy, segments, cookie, clock).register(routes);
         new BehaviourRoutes(vertx, auth, privacy, segments, new SegmentRuleStore(db), clock).register(routes);
         new TrackingRoutes(signer, events, campaigns, metrics, privacy, cookie, delivery).register(routes);
         new ReportRoutes(vertx, events, auth, clock).register(routes);

@@ -3,9 +3,7 @@ package io.precis.gateway.ad;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.precis.consent.Purposes;
-import io.precis.consent.crypto.Randoms;
 import io.precis.consent.identity.RawUserId;
-import io.precis.gateway.delivery.DeliveryFeedback;
 import io.precis.gateway.http.JsonBodies;
 import io.precis.gateway.http.Routes;
 import io.precis.gateway.observability.GatewayMetrics;
@@ -43,12 +41,11 @@ public final class AdRoutes {
     private final GatewayMetrics metrics;
     private final PrivacyCore privacy;
     private final SegmentService segments;
-    private final DeliveryFeedback delivery;
     private final UserCookie cookie;
     private final Clock clock;
 
     public AdRoutes(Vertx vertx, CampaignMatcher matcher, TokenSigner signer, GatewayMetrics metrics,
-                    PrivacyCore privacy, SegmentService segments, DeliveryFeedback delivery, UserCookie cookie,
+                    PrivacyCore privacy, SegmentService segments, UserCookie cookie,
                     Clock clock) {
         this.vertx = vertx;
         this.matcher = matcher;
@@ -56,7 +53,6 @@ public final class AdRoutes {
         this.metrics = metrics;
         this.privacy = privacy;
         this.segments = segments;
-        this.delivery = delivery;
         this.cookie = cookie;
         this.clock = clock;
     }
@@ -106,7 +102,6 @@ public final class AdRoutes {
         ArrayNode list = out.putArray("ads");
         for (MatchedAd ad : ads) {
             AdServed served = served(req, ad, measurement, region);
-            delivery.served(served.adId(), keys == null ? null : keys.current(), ad.campaign());
             list.add(render(served, ad));
         }
         return out;
@@ -137,10 +132,10 @@ public final class AdRoutes {
         return parts.length == 1 ? parts[0] : parts[0] + "-" + parts[1];
     }
 
-    /** What the tokens of one served ad say about it (a fresh random ad id). */
+    /** What the tokens of one served ad say about it (the matcher's fresh random ad id). */
     private static AdServed served(AdRequest req, MatchedAd ad, String measurementPseudonym, String region) {
         List<String> matchedBy = ad.matchedBy().stream().map(TargetingKind::jsonName).toList();
-        return new AdServed(Randoms.token(16), ad.campaign().advertiserId(), ad.campaign().id(),
+        return new AdServed(ad.adId(), ad.campaign().advertiserId(), ad.campaign().id(),
                 ad.creative().id(), req.slot().id(), req.slot().site(), matchedBy,
                 ad.campaign().bid().model().name(), toMicros(ad.price()), measurementPseudonym, region);
     }

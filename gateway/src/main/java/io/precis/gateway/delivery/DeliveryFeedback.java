@@ -27,7 +27,10 @@ import java.time.temporal.ChronoUnit;
  * carries no delivery pseudonym (its token is readable, and the delivery pseudonym is for caps
  * only), so the ledger remembers, for each ad of a capped campaign served to a known user, the
  * ad id and the pseudonym until the pixel fires or the impression token expires; meanwhile the
- * ad counts as pending towards the cap, so a cap holds while pixels are in flight. Recorded
+ * ad counts as pending towards the cap, so a cap holds while pixels are in flight. The matcher
+ * takes that pending slot in the same atomic step that checks the cap
+ * ({@link io.precis.matcher.delivery.DeliveryLedger#reserve}), so parallel slot requests of
+ * one user cannot pass it either. Recorded
  * impressions are also written to the {@link CapHistoryStore}, from which {@link #restoreCaps}
  * reloads them at start, so caps hold across a restart; pending ads (at most an hour's) do not.
  *
@@ -41,20 +44,17 @@ public final class DeliveryFeedback {
     private final InMemoryCampaignStats stats;
     private final CampaignService campaigns;
     private final Clock clock;
-    private final Duration impressionTtl;
     private final CapHistoryStore caps;
 
     /**
-     * @param impressionTtl how long an impression token is valid (a served ad may be seen)
      * @param caps where recorded impressions of capped campaigns are kept across restarts
      */
     public DeliveryFeedback(InMemoryDeliveryLedger ledger, InMemoryCampaignStats stats, CampaignService campaigns,
-                            Clock clock, Duration impressionTtl, CapHistoryStore caps) {
+                            Clock clock, CapHistoryStore caps) {
         this.ledger = ledger;
         this.stats = stats;
         this.campaigns = campaigns;
         this.clock = clock;
-        this.impressionTtl = impressionTtl;
         this.caps = caps;
     }
 
@@ -65,18 +65,6 @@ public final class DeliveryFeedback {
     public void restoreCaps() {
         for (CapHistoryStore.Row r : caps.since(clock.instant().minus(InMemoryDeliveryLedger.HISTORY))) {
             ledger.recordImpression(r.user(), r.campaignId(), r.at());
-        }
-    }
-
-    /**
-     * Notes ad {@code adId} of {@code campaign} served to {@code user}: pending towards the
-     * user's cap until its impression is recorded or its token expires. Only for campaigns with
-     * a frequency cap and a known user; nothing is kept for the others.
-     */
-    public void served(String adId, Pseudonym user, Campaign campaign) {
-        if (user != null && campaign.frequencyCap() != null) {
-            Instant now = clock.instant();
-            ledger.recordServed(adId, user, campaign.id(), now, now.plus(impressionTtl));
         }
     }
 

@@ -18,6 +18,17 @@ public interface DeliveryLedger {
      */
     int impressionsSince(Pseudonym p, String campaignId, Instant since);
 
+    /**
+     * One atomic step per (user, campaign): when fewer than {@code cap} impressions of
+     * {@code campaignId} count for {@code p} since {@code since}, notes ad {@code adId} served
+     * to {@code p} at {@code at} (counting towards the cap until its impression is recorded or
+     * {@code expires} passes) and returns true; otherwise returns false and notes nothing. The
+     * check and the note must not be separable: a page's parallel slot requests for one user
+     * would otherwise all pass a cap of 1.
+     */
+    boolean reserve(String adId, Pseudonym p, String campaignId, int cap, Instant since, Instant at,
+                    Instant expires);
+
     /** Everything campaign {@code campaignId} has spent, in micros. */
     long spentMicrosTotal(String campaignId);
 
@@ -30,6 +41,12 @@ public interface DeliveryLedger {
             @Override
             public int impressionsSince(Pseudonym p, String campaignId, Instant since) {
                 return 0;
+            }
+
+            @Override
+            public boolean reserve(String adId, Pseudonym p, String campaignId, int cap, Instant since,
+                                   Instant at, Instant expires) {
+                return cap > 0;
             }
 
             @Override

@@ -90,27 +90,50 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
      * Notes ad {@code adId} of {@code campaignId}, served to {@code p} at {@code at}: it counts
      * towards {@code p}'s caps on the campaign until its impression is recorded or
      * {@code expires} (its impression token's expiry) passes. A null pseudonym notes nothing.
+     * Checks no cap: {@link #reserve} checks and notes in one step.
      */
     public void recordServed(String adId, Pseudonym p, String campaignId, Instant at,
                              Instant expires) {
         if (p == null) {
             return;
         }
+        reserve(adId, p, campaignId, Integer.MAX_VALUE, at, at, expires);
+    }
+
+    /**
+     * One atomic step per user: when fewer than {@code cap} impressions of {@code campaignId}
+     * count for {@code p} since {@code since} (recorded, or served and pending), notes ad
+     * {@code adId} as served to {@code p} at {@code at}, pending until its impression is
+     * recorded or {@code expires} passes, and returns true; otherwise notes nothing and returns
+     * false. Parallel slot requests of one user therefore never pass a cap between the check
+     * and the note.
+     */
+    @Override
+    public boolean reserve(String adId, Pseudonym p, String campaignId, int cap, Instant since,
+                           Instant at, Instant expires) {
         Pending ad = new Pending(adId, p, campaignId, at, expires);
-        History user = users.computeIfAbsent(p, k -> new History());
-        synchronized (user) {
-            if (pending.putIfAbsent(adId, ad) != null) {
-                return; // ad ids are random and unique; a repeat is the same ad
+        while (true) {
+            History user = users.computeIfAbsent(p, k -> new History());
+            synchronized (user) {
+                if (users.get(p) != user) {
+                    continue; // swept away as empty between the lookup and the lock: look again
+                }
+                if (count(user, campaignId, since, clock.instant()) >= cap) {
+                    return false;
+                }
+                if (pending.putIfAbsent(adId, ad) == null) { // ad ids are random; a repeat is the same ad
+                    ArrayDeque<Pending> ads = user.pending.computeIfAbsent(campaignId, k -> new ArrayDeque<>());
+                    ads.addLast(ad);
+                    // More than the largest cap pending already rules the campaign out for this user.
+                    while (ads.size() > FrequencyCap.MAX_IMPRESSIONS) {
+                        pending.remove(ads.removeFirst().adId());
+                    }
+                }
+                prune(user, at.minus(HISTORY), clock.instant());
             }
-            ArrayDeque<Pending> ads = user.pending.computeIfAbsent(campaignId, k -> new ArrayDeque<>());
-            ads.addLast(ad);
-            // More than the largest cap pending already rules the campaign out for this user.
-            while (ads.size() > FrequencyCap.MAX_IMPRESSIONS) {
-                pending.remove(ads.removeFirst().adId());
-            }
-            prune(user, at.minus(HISTORY), clock.instant());
+            counted();
+            return true;
         }
-        counted();
     }
 
     /**
@@ -252,27 +275,31 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
             return 0;
         }
         synchronized (user) {
-            int n = 0;
-            ArrayDeque<Instant> times = user.shown.get(campaignId);
-            if (times != null) {
-                // Late events may be out of order, so every entry is checked: the deque is short.
-                for (Instant t : times) {
-                    if (!t.isBefore(since)) {
-                        n++;
-                    }
-                }
-            }
-            ArrayDeque<Pending> ads = user.pending.get(campaignId);
-            if (ads != null) {
-                Instant now = clock.instant();
-                for (Pending ad : ads) {
-                    if (!ad.servedAt().isBefore(since) && ad.expires().isAfter(now)) {
-                        n++;
-                    }
-                }
-            }
-            return n;
+            return count(user, campaignId, since, clock.instant());
         }
+    }
+
+    /** {@link #impressionsSince} of one user's history; the caller holds its monitor. */
+    private static int count(History user, String campaignId, Instant since, Instant now) {
+        int n = 0;
+        ArrayDeque<Instant> times = user.shown.get(campaignId);
+        if (times != null) {
+            // Late events may be out of order, so every entry is checked: the deque is short.
+            for (Instant t : times) {
+                if (!t.isBefore(since)) {
+                    n++;
+                }
+            }
+        }
+        ArrayDeque<Pending> ads = user.pending.get(campaignId);
+        if (ads != null) {
+            for (Pending ad : ads) {
+                if (!ad.servedAt().isBefore(since) && ad.expires().isAfter(now)) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     /** Served ads whose impression is pending, in all (for tests of the memory bound). */

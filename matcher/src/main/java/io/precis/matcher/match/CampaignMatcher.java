@@ -1,5 +1,6 @@
 package io.precis.matcher.match;
 
+import io.precis.consent.crypto.Randoms;
 import io.precis.matcher.auction.CampaignStats;
 import io.precis.matcher.auction.SecondPrice;
 import io.precis.matcher.campaign.Campaign;
@@ -7,6 +8,7 @@ import io.precis.matcher.campaign.Creative;
 import io.precis.matcher.delivery.DeliveryLedger;
 import io.precis.matcher.index.CampaignIndex;
 import io.precis.matcher.index.IndexedCampaign;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -24,7 +26,9 @@ import java.util.random.RandomGenerator;
  * targeting checks by {@link Eligibility}, scores by {@link Ranking}, then an auction: best
  * score first, skipping campaigns whose frequency cap or budget is used up or that pacing holds
  * back, until {@code count} winners and one runner-up are found; each winner pays the second
- * price ({@link SecondPrice}) against the ad ranked below it. One ad per campaign.
+ * price ({@link SecondPrice}) against the ad ranked below it. One ad per campaign. Each winner
+ * gets a fresh random ad id, and a winner of a frequency-capped campaign takes its slot of the
+ * user's cap in the same atomic step that checks it ({@link DeliveryLedger#reserve}).
  * Thread-safe when its ledger, stats and random generator are.
  */
 public final class CampaignMatcher {
@@ -32,10 +36,14 @@ public final class CampaignMatcher {
     private static final Comparator<Scored> BEST = Comparator.comparingDouble(Scored::score)
             .reversed().thenComparing(s -> s.campaign().campaign().id());
 
+    /** The gateway's default impression-token lifetime. */
+    private static final Duration DEFAULT_PENDING_TTL = Duration.ofHours(1);
+
     private final CampaignIndex index;
     private final CampaignStats stats;
     private final Delivery delivery;
     private final RandomGenerator random;
+    private final Duration pendingTtl;
 
     /**
      * A matcher over {@code index} with nothing delivered yet (no caps reached, budgets unspent)
@@ -63,10 +71,21 @@ public final class CampaignMatcher {
      */
     public CampaignMatcher(CampaignIndex index, DeliveryLedger ledger, CampaignStats stats,
                            RandomGenerator random) {
+        this(index, ledger, stats, random, DEFAULT_PENDING_TTL);
+    }
+
+    /**
+     * As above; an ad of a frequency-capped campaign counts towards its user's cap from the
+     * moment it is chosen until its impression is recorded or {@code pendingTtl} (the lifetime
+     * of its impression token) passes.
+     */
+    public CampaignMatcher(CampaignIndex index, DeliveryLedger ledger, CampaignStats stats,
+                           RandomGenerator random, Duration pendingTtl) {
         this.index = index;
         this.stats = stats;
         this.delivery = new Delivery(ledger, random);
         this.random = random;
+        this.pendingTtl = pendingTtl;
     }
 
     /** Up to {@code q.count()} ads, best score first, at most one per campaign. */
@@ -143,12 +162,21 @@ public final class CampaignMatcher {
         PriorityQueue<Scored> heap = new PriorityQueue<>(Math.max(1, scored.size()), BEST);
         heap.addAll(scored);
         List<Scored> ranked = new ArrayList<>(q.count() + 1);
+        List<String> adIds = new ArrayList<>(q.count());
         while (ranked.size() <= q.count() && !heap.isEmpty()) {
             Scored s = heap.poll();
             Campaign c = s.campaign().campaign();
-            if (delivery.allows(c, r.pseudonym(), r.now()) && delivery.paced(c, r.now())) {
-                ranked.add(s);
+            if (!delivery.allows(c, r.pseudonym(), r.now()) || !delivery.paced(c, r.now())) {
+                continue;
             }
+            if (ranked.size() < q.count()) { // a winner: its cap slot is taken now, atomically
+                String adId = Randoms.token(16);
+                if (!delivery.reserve(adId, c, r.pseudonym(), r.now(), pendingTtl)) {
+                    continue; // a parallel request of the same user took the last slot
+                }
+                adIds.add(adId);
+            }
+            ranked.add(s);
         }
         int winners = Math.min(q.count(), ranked.size());
         List<MatchedAd> ads = new ArrayList<>(winners);
@@ -157,7 +185,7 @@ public final class CampaignMatcher {
             Campaign c = s.campaign().campaign();
             double runnerUp = i + 1 < ranked.size() ? ranked.get(i + 1).score()
                     : SecondPrice.RESERVE_SCORE;
-            ads.add(new MatchedAd(c, pickCreative(c, r.format()), s.fit().kinds(), s.relevance(),
+            ads.add(new MatchedAd(adIds.get(i), c, pickCreative(c, r.format()), s.fit().kinds(), s.relevance(),
                     s.score(), SecondPrice.price(c.bid().amount(), s.score(), runnerUp)));
         }
         return ads;

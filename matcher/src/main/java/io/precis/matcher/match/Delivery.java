@@ -62,6 +62,20 @@ final class Delivery {
                 || Money.micros(b.daily()) - ledger.spentMicrosOn(c.id(), today(c, now)) >= maxCharge;
     }
 
+    /**
+     * Reserves ad {@code adId} of {@code c} for {@code p} against the campaign's frequency cap in
+     * one atomic step with the cap's check (so parallel requests of one user cannot all take
+     * the last slot): true when {@code c} has no cap or the cap still had room, and the ad then
+     * counts towards it until its impression is recorded or {@code ttl} (its impression
+     * token's lifetime) passes. {@link #allows} must have said yes (a capped campaign needs a
+     * pseudonym).
+     */
+    boolean reserve(String adId, Campaign c, Pseudonym p, Instant now, Duration ttl) {
+        FrequencyCap cap = c.frequencyCap();
+        return cap == null || (p != null && ledger.reserve(adId, p, c.id(), cap.impressions(),
+                now.minus(Duration.ofHours(cap.perHours())), now, now.plus(ttl)));
+    }
+
     /** Whether pacing lets {@code c} serve now ({@link Pacing}); always without a daily budget. */
     boolean paced(Campaign c, Instant now) {
         if (c.budget().daily() == null) {

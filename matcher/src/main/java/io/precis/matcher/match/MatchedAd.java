@@ -9,6 +9,8 @@ import java.util.List;
 /**
  * One ad chosen for a request.
  *
+ * @param adId a fresh random id for this one ad (its tokens carry it; a capped campaign's
+ *     reservation in the delivery ledger is under it)
  * @param creative one of the campaign's creatives that fits the slot
  * @param matchedBy the targeting kinds the ad matched on; empty for an untargeted campaign
  * @param relevance 1 for untargeted, higher the better the fit (weighted by the goal)
@@ -16,7 +18,7 @@ import java.util.List;
  * @param price the second price charged, in the unit of the campaign's bid model (per thousand
  *     impressions for CPM, per click for CPC, per conversion for CPA); never above the bid
  */
-public record MatchedAd(Campaign campaign, Creative creative, List<TargetingKind> matchedBy,
+public record MatchedAd(String adId, Campaign campaign, Creative creative, List<TargetingKind> matchedBy,
                         double relevance, double score, BigDecimal price) {
     public MatchedAd {
         matchedBy = List.copyOf(matchedBy);
