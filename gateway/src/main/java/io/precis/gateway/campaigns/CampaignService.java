@@ -7,7 +7,6 @@ import io.precis.gateway.storage.CampaignStore;
 import io.precis.matcher.campaign.Campaign;
 import io.precis.matcher.campaign.CampaignJson;
 import io.precis.matcher.campaign.CampaignStatus;
-import io.precis.matcher.campaign.Creative;
 import io.precis.matcher.index.CampaignIndex;
 import java.time.Clock;
 import java.time.Instant;
@@ -82,13 +81,19 @@ public final class CampaignService {
         return Optional.ofNullable(byId.get(campaignId));
     }
 
-    /** A creative of any campaign, archived ones included (for click redirects). */
-    public Optional<Creative> creative(String campaignId, String creativeId) {
+    /**
+     * Where a click on creative {@code creativeId} of campaign {@code campaignId} lands, archived
+     * campaigns included: the creative's landing URL, or, when the advertiser has replaced that
+     * creative since the ad was served, the campaign's current one (its first creative's): a
+     * person who clicked is never stranded on an error. Empty only for an unknown campaign.
+     */
+    public Optional<String> landingUrl(String campaignId, String creativeId) {
         Campaign c = byId.get(campaignId);
         if (c == null) {
             return Optional.empty();
         }
-        return c.creatives().stream().filter(cr -> cr.id().equals(creativeId)).findFirst();
+        return Optional.of(c.creatives().stream().filter(cr -> cr.id().equals(creativeId)).findFirst()
+                .orElse(c.creatives().get(0)).landingUrl());
     }
 
     private synchronized Campaign save(Campaign c) {

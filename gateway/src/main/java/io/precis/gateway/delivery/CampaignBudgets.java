@@ -3,6 +3,7 @@ package io.precis.gateway.delivery;
 import io.precis.gateway.campaigns.CampaignService;
 import io.precis.matcher.campaign.Budget;
 import io.precis.matcher.campaign.Campaign;
+import io.precis.matcher.campaign.CampaignStatus;
 import io.precis.matcher.delivery.InMemoryDeliveryLedger;
 import io.precis.matcher.delivery.Money;
 import io.precis.reports.budget.Charge;
@@ -36,6 +37,9 @@ public final class CampaignBudgets implements SpendLimits {
         Campaign c = campaigns.find(campaignId).orElse(null);
         if (c == null) {
             return Long.MAX_VALUE;
+        }
+        if (c.status() == CampaignStatus.ARCHIVED) {
+            return 0; // archiving ends the campaign: its late events are counted, never charged
         }
         Budget b = c.budget();
         long left = Long.MAX_VALUE;

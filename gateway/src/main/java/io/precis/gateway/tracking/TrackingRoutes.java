@@ -82,9 +82,8 @@ public final class TrackingRoutes {
         });
         routes.on(HttpMethod.GET, "/v1/t/click", ctx -> {
             TrackingToken t = verify(ctx, TokenKind.CLICK);
-            String landing = campaigns.creative(t.ad().campaignId(), t.ad().creativeId())
-                    .orElseThrow(() -> ApiError.notFound("creative"))
-                    .landingUrl();
+            String landing = campaigns.landingUrl(t.ad().campaignId(), t.ad().creativeId())
+                    .orElseThrow(() -> ApiError.notFound("campaign"));
             String clickId = signer.clickId(t.ad());
             Future.fromCompletionStage(events.recordClick(t, clickId, clickContext(ctx)),
                             ctx.vertx().getOrCreateContext())
