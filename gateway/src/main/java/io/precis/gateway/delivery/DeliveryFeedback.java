@@ -68,9 +68,16 @@ public final class DeliveryFeedback {
         }
     }
 
-    /** Counts a counted impression towards its campaign's expected rates and its user's cap. */
-    public void impression(AdServed ad) {
+    /**
+     * Counts a counted impression of {@code ad}, whose token was issued at {@code servedAt},
+     * towards its campaign's expected rates and its user's cap, and releases the budget a CPM
+     * ad held while it was in flight (its charge is booked by now: {@link CampaignBudgets}).
+     */
+    public void impression(AdServed ad, Instant servedAt) {
         stats.recordImpression(ad.campaignId());
+        if ("CPM".equals(ad.bidModel())) {
+            ledger.release(ad.campaignId(), ad.priceMicros(), servedAt);
+        }
         Instant now = clock.instant();
         Pseudonym user = ledger.recordImpression(ad.adId(), now);
         if (user != null) { // an ad of a capped campaign, served to a known user

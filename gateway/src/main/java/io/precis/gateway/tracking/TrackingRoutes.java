@@ -65,7 +65,7 @@ public final class TrackingRoutes {
                     .onSuccess(outcome -> {
                         metrics.event("impression", outcome.counted());
                         if (outcome.counted()) {
-                            delivery.impression(t.ad());
+                            delivery.impression(t.ad(), t.issuedAt());
                         }
                         if (outcome.capped()) {
                             metrics.overBudget("impression");

@@ -29,6 +29,32 @@ public interface DeliveryLedger {
     boolean reserve(String adId, Pseudonym p, String campaignId, int cap, Instant since, Instant at,
                     Instant expires);
 
+    /**
+     * Holds {@code nanos} of {@code campaignId}'s budget for an ad served at {@code at} whose
+     * billable event may come until {@code expires} (a CPM ad's impression), in one step with
+     * the check that what is held plus {@code nanos} fits in {@code roomNanos} (the budget less
+     * the spend); returns whether it was held. A ledger that holds nothing always says yes.
+     */
+    default boolean tryHold(String campaignId, long nanos, long roomNanos, Instant at, Instant expires) {
+        return nanos <= roomNanos;
+    }
+
+    /**
+     * Releases {@code nanos} held for an ad of {@code campaignId} served at {@code servedAt}:
+     * its billable event was booked, or it was never served, or its price was below the hold.
+     */
+    default void release(String campaignId, long nanos, Instant servedAt) {
+    }
+
+    /**
+     * Budget held at {@code now} for ads served and not yet billed, in micros rounded up: a
+     * campaign serves only while its budget less its spend and this still covers one more
+     * billable event. 0 for a ledger that holds nothing.
+     */
+    default long heldMicros(String campaignId, Instant now) {
+        return 0;
+    }
+
     /** Everything campaign {@code campaignId} has spent, in micros. */
     long spentMicrosTotal(String campaignId);
 

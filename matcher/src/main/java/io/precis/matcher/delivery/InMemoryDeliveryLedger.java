@@ -59,6 +59,7 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
     private final ConcurrentHashMap<String, ConcurrentHashMap<LocalDate, AtomicLong>> daily =
             new ConcurrentHashMap<>();
     private final AtomicLong records = new AtomicLong();
+    private final SpendReservations holds = new SpendReservations();
 
     /** A ledger telling pending ads' expiry by the system clock. */
     public InMemoryDeliveryLedger() {
@@ -259,6 +260,28 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
     public void forgetCampaign(String campaignId) {
         total.remove(campaignId);
         daily.remove(campaignId);
+        holds.forget(campaignId);
+    }
+
+    @Override
+    public boolean tryHold(String campaignId, long nanos, long roomNanos, Instant at, Instant expires) {
+        return holds.reserve(campaignId, nanos, roomNanos, at, expires);
+    }
+
+    /**
+     * Releases what an ad of {@code campaignId} served at {@code servedAt} (its token's issue
+     * time, or the matcher's clock) held: {@code nanos}, its price per impression once its
+     * impression is recorded and its real charge booked.
+     */
+    @Override
+    public void release(String campaignId, long nanos, Instant servedAt) {
+        holds.release(campaignId, nanos, servedAt);
+    }
+
+    /** Rounded up to a micro, so a budget never under-counts a fraction of one. */
+    @Override
+    public long heldMicros(String campaignId, Instant now) {
+        return Math.ceilDiv(holds.heldNanos(campaignId, now), Money.NANOS_PER_MICRO);
     }
 
     /**

@@ -8,6 +8,7 @@ import io.precis.matcher.campaign.Creative;
 import io.precis.matcher.delivery.DeliveryLedger;
 import io.precis.matcher.index.CampaignIndex;
 import io.precis.matcher.index.IndexedCampaign;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -169,9 +170,13 @@ public final class CampaignMatcher {
             if (!delivery.allows(c, r.pseudonym(), r.now()) || !delivery.paced(c, r.now())) {
                 continue;
             }
-            if (ranked.size() < q.count()) { // a winner: its cap slot is taken now, atomically
+            if (ranked.size() < q.count()) { // a winner: its budget and cap slot are taken now, atomically
+                if (!delivery.hold(c, r.now(), pendingTtl)) {
+                    continue; // parallel requests hold the rest of its budget
+                }
                 String adId = Randoms.token(16);
                 if (!delivery.reserve(adId, c, r.pseudonym(), r.now(), pendingTtl)) {
+                    delivery.unhold(c, r.now());
                     continue; // a parallel request of the same user took the last slot
                 }
                 adIds.add(adId);
@@ -185,8 +190,10 @@ public final class CampaignMatcher {
             Campaign c = s.campaign().campaign();
             double runnerUp = i + 1 < ranked.size() ? ranked.get(i + 1).score()
                     : SecondPrice.RESERVE_SCORE;
+            BigDecimal price = SecondPrice.price(c.bid().amount(), s.score(), runnerUp);
+            delivery.settle(c, price, r.now());
             ads.add(new MatchedAd(adIds.get(i), c, pickCreative(c, r.format()), s.fit().kinds(), s.relevance(),
-                    s.score(), SecondPrice.price(c.bid().amount(), s.score(), runnerUp)));
+                    s.score(), price));
         }
         return ads;
     }

@@ -1,12 +1,14 @@
 package io.precis.matcher.match;
 
 import io.precis.consent.identity.Pseudonym;
+import io.precis.matcher.campaign.BidModel;
 import io.precis.matcher.campaign.Budget;
 import io.precis.matcher.campaign.Campaign;
 import io.precis.matcher.campaign.FrequencyCap;
 import io.precis.matcher.delivery.DeliveryLedger;
 import io.precis.matcher.delivery.Money;
 import io.precis.matcher.delivery.Pacing;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -54,12 +56,61 @@ final class Delivery {
             return true;
         }
         long maxCharge = Money.chargeMicros(c.bid(), c.bid().amount());
+        long held = ledger.heldMicros(c.id(), now);
         if (b.total() != null
-                && Money.micros(b.total()) - ledger.spentMicrosTotal(c.id()) < maxCharge) {
+                && Money.micros(b.total()) - ledger.spentMicrosTotal(c.id()) - held < maxCharge) {
             return false;
         }
         return b.daily() == null
-                || Money.micros(b.daily()) - ledger.spentMicrosOn(c.id(), today(c, now)) >= maxCharge;
+                || Money.micros(b.daily()) - ledger.spentMicrosOn(c.id(), today(c, now)) - held >= maxCharge;
+    }
+
+    /**
+     * For a winner: holds the impression price at its bid of a CPM ad of a budgeted campaign
+     * against its budget until its pixel fires or {@code ttl} (its impression token's lifetime)
+     * passes, in one step with the check that the budget less spend and holds still covers it;
+     * {@link #allows} counts held spend as spent. So a campaign is not served past its budget
+     * by ads in flight, however many requests arrive at once. True when held, or when nothing
+     * needs holding: CPC and CPA ads hold nothing (whether they will be clicked or converted is
+     * unknown), and their late events are capped by the event store at what is left.
+     */
+    boolean hold(Campaign c, Instant now, Duration ttl) {
+        if (!holds(c)) {
+            return true;
+        }
+        Budget b = c.budget();
+        long room = Long.MAX_VALUE;
+        if (b.total() != null) {
+            room = Math.min(room, Money.micros(b.total()) - ledger.spentMicrosTotal(c.id()));
+        }
+        if (b.daily() != null) {
+            room = Math.min(room, Money.micros(b.daily()) - ledger.spentMicrosOn(c.id(), today(c, now)));
+        }
+        return ledger.tryHold(c.id(), impressionNanos(c.bid().amount()), Money.nanos(Math.max(0, room)), now,
+                now.plus(ttl));
+    }
+
+    /** A held winner priced at {@code price}: releases what its bid held beyond its price. */
+    void settle(Campaign c, BigDecimal price, Instant now) {
+        if (holds(c)) {
+            ledger.release(c.id(), impressionNanos(c.bid().amount()) - impressionNanos(price), now);
+        }
+    }
+
+    /** A held winner that is not served after all: releases its hold. */
+    void unhold(Campaign c, Instant now) {
+        if (holds(c)) {
+            ledger.release(c.id(), impressionNanos(c.bid().amount()), now);
+        }
+    }
+
+    private static boolean holds(Campaign c) {
+        return c.bid().model() == BidModel.CPM && (c.budget().total() != null || c.budget().daily() != null);
+    }
+
+    /** A CPM price in micros per thousand impressions is the price of one impression in nanos. */
+    private static long impressionNanos(BigDecimal cpm) {
+        return Money.micros(cpm);
     }
 
     /**
