@@ -29,7 +29,7 @@ import java.util.Arrays;
 public final class UserCookie {
     public static final String NAME = "precis_uid";
     /** The key file in the keys directory; deleting it forgets every browser's identity. */
-    public static final String KEY_FILE = "cookie.key";
+    static final String KEY_FILE = "cookie.key";
     /** 13 months, the longest lifetime European regulators accept for such cookies. */
     private static final long MAX_AGE_SECONDS = 395L * 24 * 3600;
     /** 128 random bits: an id nobody guesses. */
@@ -86,13 +86,13 @@ public final class UserCookie {
     }
 
     /** A fresh cookie value: a new random id and its tag. */
-    public String issue() {
+    String issue() {
         byte[] id = Randoms.bytes(ID_BYTES);
         return Base64Url.encode(id) + "." + Base64Url.encode(tag(id));
     }
 
     /** Whether {@code value} is one this deployment issued; the tag is compared in constant time. */
-    public boolean isIssued(String value) {
+    boolean isIssued(String value) {
         if (value == null || value.length() != LENGTH || value.charAt(LENGTH / 2) != '.') {
             return false;
         }
