@@ -116,7 +116,8 @@ public final class PrecisGateway implements AutoCloseable {
                 config.reportPolicy(), new CampaignBudgets(ledger, campaigns));
         Authenticator auth = new Authenticator(adminToken, accountStore.all());
         privacy = PrivacyCore.open(config, clock);
-        UserCookie cookie = new UserCookie();
+        // Cookies carry a MAC under their own key, next to the token key (API.md: issued cookies only).
+        UserCookie cookie = UserCookie.open(config.keysDirOrDefault());
 
         vertx = Vertx.vertx();
         accounts = new AccountRoutes(vertx, accountStore, auth, clock);

@@ -1,15 +1,22 @@
 package io.precis.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.iabtcf.decoder.TCString;
+import com.iabtcf.encoder.TCStringEncoder;
+import io.precis.consent.Purposes;
+import io.precis.consent.signals.TcfSignal;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -21,42 +28,68 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Traffic with known raw user ids, IPs, locations and TCF strings, then a scan of every file under
  * the data dir, every log line and every response for them, raw and in common encodings.
+ *
+ * <p>The scan proves something only if the data really travelled: the consented half runs with a
+ * TCF string that decodes to full consent and no GPC or DNT, and the test checks that its ads were
+ * personalised (demographic, behavioural and precise-geo matching) and that its measurement was
+ * linked to the users (events in {@code /v1/me}) before it looks for leaks.
  */
 class PrivacyLeakTest {
     private static final String USER_ID = "leaky-user-7f3a9c21";
-    private static final String COOKIE_ID = "cookie-uid-55aa0c3e";
+    /** A cookie value the gateway never issued: ignored, and it must not leak either. */
+    private static final String FORGED_COOKIE = "cookie-uid-55aa0c3e";
     private static final String IP = "198.51.100.77";
     private static final String IPV6 = "2001:db8:85a3::8a2e:370:7334";
     private static final String LAT = "39.913818";
     private static final String LON = "116.363625";
-    private static final String TCF = "CPzHq4APzHq4AAHABBENDYCgAP_AAH_AAAqIHWtf";
-    private static final List<String> SECRETS = List.of(USER_ID, COOKIE_ID, IP, IPV6, LAT, LON, TCF);
+    /** Full consent, built with the IAB's own encoder: purposes 1-10 and special feature 1. */
+    private static final String TCF = fullConsentTcf();
+    private static final String ALL = "{\"purposes\": {\"personalisation\": true, \"profiling\": true,"
+            + " \"measurement\": true, \"precise_geo\": true}}";
 
     @TempDir
     Path dir;
 
     @Test
+    void theTcfStringGrantsEveryPurpose() {
+        TCString decoded = TCString.decode(TCF);
+        for (int purpose = 1; purpose <= 10; purpose++) {
+            assertTrue(decoded.getPurposesConsent().contains(purpose), "purpose " + purpose);
+        }
+        assertTrue(decoded.getSpecialFeatureOptIns().contains(1));
+        assertEquals(Purposes.ALL, TcfSignal.purposes(TCF), "the gateway reads it as full consent");
+    }
+
+    @Test
     void noRawIdIpLocationOrTcfStringReachesDiskLogsOrResponses() throws IOException {
         List<String> responses = new ArrayList<>();
+        List<String> secrets = new ArrayList<>(List.of(USER_ID, FORGED_COOKIE, IP, IPV6, LAT, LON, TCF));
         try (LogCapture logs = new LogCapture(); TestGateway gw = TestGateway.start(dir)) {
             String key = gw.advertiser("Privacy");
             String publisher = gw.account("publisher", "Leaky Publisher");
+            // A browser's issued cookie is a raw id too: its value must not leak, nor its id part.
+            TestGateway.Resp first = gw.get("/v1/consent", null);
+            responses.add(first.body());
+            String cookie = first.header("Set-Cookie").split(";")[0];
+            String cookieValue = cookie.substring("precis_uid=".length());
+            secrets.add(cookieValue);
+            secrets.add(cookieValue.substring(0, cookieValue.indexOf('.')));
+
             // Consent for everything, so ids travel as far as the code ever lets them: into
             // pseudonyms, tokens (measurement), segments (profiling) and precise geo matching.
-            String all = "{\"purposes\": {\"personalisation\": true, \"profiling\": true, \"measurement\": true,"
-                    + " \"precise_geo\": true}}";
-            responses.add(gw.put("/v1/consent?user=" + USER_ID, all, publisher).body());
-            responses.add(gw.send(gw.builder("/v1/consent", null).header("Cookie", "precis_uid=" + COOKIE_ID)
-                    .header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofString(all)).build()).body());
+            responses.add(gw.put("/v1/consent?user=" + USER_ID, ALL, publisher).body());
+            responses.add(withCookie(gw, cookie, "PUT", "/v1/consent", ALL).body());
             responses.add(gw.post("/v1/segments", "{\"id\": \"interest:privacy\", \"keywords\": [\"privacy\"]}",
                     TestGateway.ADMIN_TOKEN).body());
             responses.add(gw.post("/v1/behaviour", "{\"user\": \"" + USER_ID + "\", \"events\": [{\"type\": \"view\","
-                    + " \"ts\": \"" + java.time.Instant.now() + "\", \"text\": \"privacy news\", \"url\": \"https://news.example/p\"}]}",
+                    + " \"ts\": \"" + Instant.now() + "\", \"text\": \"privacy news\", \"url\": \"https://news.example/p\"}]}",
                     publisher).body());
-            gw.campaign(key, """
+            // Every kind of personal targeting at once, and a radius (300 m, about 100 m from the
+            // user) that only the precise location reaches: rounded to 0.01 degree it is ~600 m off.
+            String near = gw.campaign(key, """
                     {"name": "Near the office", "bid": {"model": "CPM", "amount": 30},
-                     "targeting": {"geo": {"lat": 39.91, "lon": 116.36, "radiusKm": 5}, "segments": ["interest:privacy"]},
+                     "targeting": {"geo": {"lat": 39.9145, "lon": 116.3645, "radiusKm": 0.3},
+                                   "segments": ["interest:privacy"], "regions": ["CN-11"], "genders": ["f"]},
                      "creatives": [{"id": "g", "format": "banner-300x250", "landingUrl": "https://near.example/"}]}
                     """);
             // Capped, so its impressions also go to the frequency-cap history on disk.
@@ -64,29 +97,53 @@ class PrivacyLeakTest {
                     .replace("\"goal\"", "\"frequencyCap\": {\"impressions\": 5, \"perHours\": 24}, \"goal\""));
             gw.campaign(key, Campaigns.untargeted("fallback", "CPM", 1));
             Ads ads = new Ads(gw);
+
+            // The consented half: full-consent TCF, no GPC, no DNT.
             for (String ip : List.of(IP, IPV6)) {
-                String body = """
-                        {"slot": {"id": "top", "format": "banner-300x250", "site": "news.example"},
-                         "page": {"url": "https://news.example/p", "text": "a privacy test page"},
-                         "user": {"id": "%s", "yob": 1990, "gender": "f", "region": "CN-11-0115",
-                                  "geo": {"lat": %s, "lon": %s}},
-                         "device": {"ip": "%s", "ua": "Mozilla/5.0"}, "consent": {"tcf": "%s"}, "count": 2}
-                        """.formatted(USER_ID, LAT, LON, ip, TCF);
                 TestGateway.Resp r = gw.send(gw.builder("/v1/ad", null)
                         .header("Content-Type", "application/json")
-                        .header("Cookie", "precis_uid=" + COOKIE_ID)
                         .header("X-Forwarded-For", ip)
-                        .header("Sec-GPC", "1")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                        .POST(HttpRequest.BodyPublishers.ofString(adRequest("\"id\": \"" + USER_ID + "\",", ip)))
+                        .build());
                 assertEquals(200, r.status(), r.body());
                 responses.add(r.body());
-                JsonNode ad = r.json().get("ads").get(0);
-                ads.impression(ad);
+                JsonNode ad = adOf(r.json(), near);
+                for (String kind : List.of("demographic", "behavioural", "geo")) {
+                    assertTrue(matchedBy(ad).contains(kind), "personalised with consent: " + r.body());
+                }
+                for (JsonNode each : r.json().get("ads")) {
+                    assertEquals(204, ads.impression(each));
+                }
                 String clickId = ads.click(ad);
                 TestGateway.Resp conv = gw.post("/v1/t/conversion",
                         "{\"click\":\"" + clickId + "\",\"value\":10,\"id\":\"o-" + ip.length() + "\"}", null);
+                assertEquals(202, conv.status(), conv.body());
                 responses.add(conv.body());
             }
+            // The browser known by its issued cookie: an ad, its pixel, a view-through conversion.
+            TestGateway.Resp cookieAd = gw.send(gw.builder("/v1/ad", null).header("Content-Type", "application/json")
+                    .header("Cookie", cookie).header("X-Forwarded-For", IP)
+                    .POST(HttpRequest.BodyPublishers.ofString(adRequest("", IP))).build());
+            assertEquals(200, cookieAd.status(), cookieAd.body());
+            responses.add(cookieAd.body());
+            assertEquals(204, ads.impression(cookieAd.json().get("ads").get(0)));
+            TestGateway.Resp viewThrough = withCookie(gw, cookie, "POST", "/v1/t/conversion", "{\"value\": 5, \"id\": \"vt-1\"}");
+            assertEquals(202, viewThrough.status(), viewThrough.body());
+            responses.add(viewThrough.body());
+
+            // The other half: GPC and DNT switch personal targeting off whatever the TCF says; a
+            // forged cookie rides along.
+            TestGateway.Resp gpc = gw.send(gw.builder("/v1/ad", null).header("Content-Type", "application/json")
+                    .header("X-Forwarded-For", IP).header("Sec-GPC", "1").header("DNT", "1")
+                    .header("Cookie", "precis_uid=" + FORGED_COOKIE)
+                    .POST(HttpRequest.BodyPublishers.ofString(adRequest("\"id\": \"" + USER_ID + "\",", IP))).build());
+            assertEquals(200, gpc.status(), gpc.body());
+            responses.add(gpc.body());
+            for (JsonNode ad : gpc.json().get("ads")) {
+                assertNotEquals(near, ad.get("campaignId").textValue(), gpc.body());
+                assertFalse(matchedBy(ad).contains("behavioural") || matchedBy(ad).contains("demographic"), gpc.body());
+            }
+
             // Invalid input carrying personal data must not echo it either.
             TestGateway.Resp bad = gw.ad("{\"user\": {\"id\": \"" + USER_ID + "\", \"yob\": \"" + IP + "\"}}");
             assertEquals(400, bad.status());
@@ -94,32 +151,38 @@ class PrivacyLeakTest {
             TestGateway.Resp malformed = gw.ad("{\"user\": {\"id\": \"" + USER_ID + "\"");
             responses.add(malformed.body());
             responses.add(gw.get("/metrics", null).body());
+
+            // The data really is linked to the people: segments, behaviour, measurement events.
             TestGateway.Resp me = gw.get("/v1/me?user=" + USER_ID, publisher);
+            JsonNode mine = me.json();
+            assertTrue(mine.path("segments").toString().contains("interest:privacy"), me.body());
+            assertEquals(1, mine.path("behaviour").size(), me.body());
+            // Two impressions and a click of the ad that matched on everything, and the conversions.
+            assertTrue(count(mine.path("events"), near) >= 4, me.body());
             // The capped campaign's impressions went through the frequency-cap history (stored).
-            assertTrue(me.json().path("adsServed").size() > 0, me.body());
+            assertTrue(mine.path("adsServed").size() > 0, me.body());
             responses.add(me.body());
             responses.add(gw.get("/v1/consent/history?user=" + USER_ID, publisher).body());
-            responses.add(gw.send(gw.builder("/v1/me", null).header("Cookie", "precis_uid=" + COOKIE_ID).GET().build()).body());
-            // A view-through conversion from the cookie user (measurement consent given).
-            responses.add(gw.send(gw.builder("/v1/t/conversion", null).header("Cookie", "precis_uid=" + COOKIE_ID)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"value\": 5, \"id\": \"vt-1\"}")).build()).body());
+            TestGateway.Resp cookieMe = withCookie(gw, cookie, "GET", "/v1/me", null);
+            assertTrue(cookieMe.json().path("events").size() >= 2, "impression and view-through: " + cookieMe.body());
+            responses.add(cookieMe.body());
+            responses.add(withCookie(gw, "precis_uid=" + FORGED_COOKIE, "GET", "/v1/me", null).body());
             responses.add(gw.get("/v1/reports?groupBy=campaign,creative,day", key).body());
             responses.add(gw.get("/v1/campaigns", key).body());
             gw.close();
 
             List<String> findings = new ArrayList<>();
             for (String response : responses) {
-                scan("response", response.getBytes(StandardCharsets.UTF_8), findings);
+                scan("response", response.getBytes(StandardCharsets.UTF_8), secrets, findings);
             }
             for (String line : logs.lines()) {
                 // Name the logger, not the line: the line holds the very data we must not print.
                 scan("log line from " + line.substring(0, line.indexOf(']') + 1), line.getBytes(StandardCharsets.UTF_8),
-                        findings);
+                        secrets, findings);
             }
             try (Stream<Path> files = Files.walk(dir)) {
                 for (Path f : files.filter(Files::isRegularFile).toList()) {
-                    scan(dir.relativize(f).toString(), Files.readAllBytes(f), findings);
+                    scan(dir.relativize(f).toString(), Files.readAllBytes(f), secrets, findings);
                 }
             }
             assertTrue(findings.isEmpty(), "personal data found: " + findings);
@@ -127,8 +190,66 @@ class PrivacyLeakTest {
         }
     }
 
-    private static void scan(String where, byte[] content, List<String> findings) {
-        for (String secret : SECRETS) {
+    private static String fullConsentTcf() {
+        Instant t = Instant.parse("2026-03-01T10:00:00Z");
+        TCStringEncoder.Builder b = TCStringEncoder.newBuilder()
+                .version(2).created(t).lastUpdated(t)
+                .cmpId(7).cmpVersion(1).consentScreen(1).consentLanguage("EN")
+                .vendorListVersion(150).tcfPolicyVersion(5)
+                .isServiceSpecific(true).publisherCC("DE")
+                .addVendorConsent(755)
+                .addSpecialFeatureOptIns(1);
+        for (int purpose = 1; purpose <= 10; purpose++) {
+            b.addPurposesConsent(purpose);
+        }
+        return b.encode();
+    }
+
+    /** An ad request from a user in Beijing's Xicheng district at the office's exact location. */
+    private static String adRequest(String idField, String ip) {
+        return """
+                {"slot": {"id": "top", "format": "banner-300x250", "site": "news.example"},
+                 "page": {"url": "https://news.example/p", "text": "a privacy test page"},
+                 "user": {%s "yob": 1990, "gender": "f", "region": "CN-11-0102",
+                          "geo": {"lat": %s, "lon": %s}},
+                 "device": {"ip": "%s", "ua": "Mozilla/5.0"}, "consent": {"tcf": "%s"}, "count": 3}
+                """.formatted(idField, LAT, LON, ip, TCF);
+    }
+
+    private static JsonNode adOf(JsonNode response, String campaignId) {
+        for (JsonNode ad : response.get("ads")) {
+            if (ad.get("campaignId").textValue().equals(campaignId)) {
+                return ad;
+            }
+        }
+        throw new AssertionError("the fully targeted campaign was not served: " + response);
+    }
+
+    private static List<String> matchedBy(JsonNode ad) {
+        List<String> kinds = new ArrayList<>();
+        ad.get("matchedBy").forEach(k -> kinds.add(k.textValue()));
+        return kinds;
+    }
+
+    private static long count(JsonNode events, String campaignId) {
+        long n = 0;
+        for (JsonNode e : events) {
+            n += campaignId.equals(e.path("campaign").textValue()) ? 1 : 0;
+        }
+        return n;
+    }
+
+    private static TestGateway.Resp withCookie(TestGateway gw, String cookie, String method, String path, String body) {
+        HttpRequest.Builder b = gw.builder(path, null).header("Cookie", cookie);
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return gw.send(b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    private static void scan(String where, byte[] content, List<String> secrets, List<String> findings) {
+        for (String secret : secrets) {
             for (byte[] needle : encodings(secret)) {
                 if (indexOf(content, needle) >= 0) {
                     findings.add(where + " contains an encoding of " + secret);

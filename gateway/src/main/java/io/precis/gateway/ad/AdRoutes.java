@@ -60,7 +60,8 @@ public final class AdRoutes {
     public void register(Routes routes) {
         routes.on(HttpMethod.POST, "/v1/ad", ctx -> {
             AdRequest parsed = AdRequestParser.parse(JsonBodies.object(ctx), null);
-            // The body's user id wins; a browser slot without one is known by its cookie.
+            // The body's user id (the publisher's) wins; a browser slot without one is known by
+            // its cookie, if this deployment issued it (any other is replaced: UserCookie).
             RawUserId uid = parsed.user().id() != null ? parsed.user().id() : cookie.userOf(ctx);
             Signals signals = new Signals("1".equals(ctx.request().getHeader("Sec-GPC")),
                     "1".equals(ctx.request().getHeader("DNT")));

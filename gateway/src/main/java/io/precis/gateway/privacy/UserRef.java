@@ -11,6 +11,8 @@ import io.vertx.ext.web.RoutingContext;
  * Who a consent or data request is about: the browser's {@code precis_uid} cookie, or, server to
  * server, a publisher key with {@code ?user=<id>}. A request with an Authorization header is
  * always the publisher form, so a bad key fails (401) instead of falling back to a cookie.
+ * A cookie counts only if this deployment issued it ({@link UserCookie}): without the key, naming
+ * a person by their id reaches a fresh, empty identity, never theirs.
  */
 public final class UserRef {
     private final Authenticator auth;
