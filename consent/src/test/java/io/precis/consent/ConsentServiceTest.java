@@ -244,6 +244,18 @@ class ConsentServiceTest {
     }
 
     @Test
+    void aSecondServiceOnTheSameDataDirIsRefusedAndTheFirstKeepsWorking() {
+        try (ConsentService s = open()) {
+            s.update(ALICE, Map.of("profiling", true), "user");
+            IllegalStateException e = assertThrows(IllegalStateException.class, this::open);
+            assertTrue(e.getMessage().contains("in use"), e.getMessage());
+            s.update(ALICE, Map.of("measurement", true), "user");
+            assertEquals(2, s.history(ALICE).size());
+        }
+        assertTrue(io.precis.consent.audit.AuditVerifier.verify(data, data.resolve("keys")).ok());
+    }
+
+    @Test
     void publicJwkIsAnEd25519OkpKey() {
         try (ConsentService s = open()) {
             Map<String, Object> jwk = s.publicJwk();

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
@@ -47,7 +48,10 @@ public final class LogIndex implements AutoCloseable {
             Files.createDirectories(f.getParent());
             try {
                 return new LogIndex(build(f));
-            } catch (MVStoreException | IllegalStateException e) {
+            } catch (MVStoreException e) {
+                if (e.getErrorCode() == DataUtils.ERROR_FILE_LOCKED) {
+                    throw new IllegalStateException("consent log index " + f + " is in use by another process", e);
+                }
                 // Derived data: a damaged index is rebuilt from the log, never repaired.
                 Files.deleteIfExists(f);
                 return new LogIndex(build(f));
