@@ -174,6 +174,7 @@ public final class ConsentLog implements AutoCloseable {
     /** The text of the line that starts at byte {@code offset} (an offset {@link #append} or a replay gave). */
     public String readAt(long offset) {
         try {
+            // A line is ~600 bytes (a receipt and a hash); longer ones grow the buffer.
             ByteBuffer buf = ByteBuffer.allocate(1024);
             while (true) {
                 int n = channel.read(buf, offset + buf.position());
