@@ -1,7 +1,11 @@
 package io.precis.consent;
 
-import io.precis.consent.log.ConsentLog;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.precis.consent.identity.Pseudonym;
+import io.precis.consent.log.ConsentLog;
+import io.precis.consent.log.LogIndex;
+import io.precis.consent.log.LogWriter;
 import io.precis.consent.receipt.Receipt;
 import io.precis.consent.receipt.ReceiptKey;
 import io.precis.consent.receipt.Receipts;
@@ -12,38 +16,64 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Users' stored consent: every change signed as a receipt, appended durably to the hash-chained
- * {@link ConsentLog}, and the current state of each pseudonym kept in memory, rebuilt by replaying
- * the log at open.
+ * Users' stored consent: every change signed as a receipt and appended durably to the
+ * hash-chained {@link ConsentLog}, whose {@link LogIndex} finds each pseudonym's lines on disk.
+ * Only the current state of recently used pseudonyms is in memory, in a cache bounded to
+ * {@code cacheSize} entries (Caffeine, size-based eviction); a miss and every history are read
+ * from the log.
  *
- * <p>Thread-safe. Reads never block; updates are serialised and return only after the log line
- * is on disk (fsync), and the next {@link #current} sees them. Blocking: call from a worker.
- * At open every link of the log and the signature of its last line are checked; the full
- * signature check is {@code AuditVerifier}'s.
+ * <p>Thread-safe. Updates of one pseudonym are serialised by a lock of its own (one of
+ * {@link #LOCK_STRIPES}), so different people's updates sign in parallel and share one fsync
+ * ({@link LogWriter}'s group commit); each returns only after its line is on disk, and the next
+ * {@link #current} sees it. Blocking (disk reads and fsync): call from a worker.
+ * At open the log is streamed once: every link is checked, the index catches up, the signed
+ * head is checked against the log (a missing tail refuses to open), and the last line's
+ * signature is checked; the full signature check is {@code AuditVerifier}'s.
  */
 public final class ConsentService implements AutoCloseable {
     public static final Set<String> SOURCES = Set.of("user", "tcf", "default");
+    /** Current states kept in memory unless told otherwise: ~1 KB each (the receipt dominates), so ~50 MB. */
+    public static final int DEFAULT_CACHE_SIZE = 50_000;
+    /** Per-user locks are striped: a fixed 4,096 locks, few collisions at any worker pool size. */
+    static final int LOCK_STRIPES = 4096;
+    private static final System.Logger LOG = System.getLogger(ConsentService.class.getName());
 
-    private final ConsentLog log;
     private final ReceiptKey key;
     private final Purposes defaults;
     private final String policyVersion;
     private final Clock clock;
-    private final Map<Pseudonym, List<ConsentState>> histories = new ConcurrentHashMap<>();
-    private boolean closed;
-    private long replayed;
-    private String lastReplayed;
+    private final ConsentLog log;
+    private final LogIndex index;
+    private final LogWriter writer;
+    private final Cache<Pseudonym, Optional<ConsentState>> latest;
+    private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
 
-    private ConsentService(ReceiptKey key, Purposes defaults, String policyVersion, Clock clock, Path dataDir) {
+    private ConsentService(ReceiptKey key, Purposes defaults, String policyVersion, Clock clock, Path dataDir,
+                           int cacheSize) {
         this.key = key;
         this.defaults = defaults;
         this.policyVersion = policyVersion;
         this.clock = clock;
-        this.log = ConsentLog.open(dataDir, e -> replay(e.receipt()));
+        this.latest = Caffeine.newBuilder().maximumSize(cacheSize).build();
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new ReentrantLock();
+        }
+        LogIndex idx = LogIndex.open(dataDir);
+        ConsentLog opened;
+        try {
+            opened = LogOpening.open(dataDir, key, idx, clock);
+        } catch (RuntimeException e) {
+            idx.close();
+            throw e;
+        }
+        this.index = idx;
+        this.log = opened;
+        this.writer = new LogWriter(opened, idx, dataDir, key, clock);
     }
 
     /**
@@ -52,19 +82,25 @@ public final class ConsentService implements AutoCloseable {
      */
     public static ConsentService open(Path dataDir, Path keysDir, Purposes defaults, String policyVersion,
                                       Clock clock) {
+        return open(dataDir, keysDir, defaults, policyVersion, clock, DEFAULT_CACHE_SIZE);
+    }
+
+    /** As {@link #open(Path, Path, Purposes, String, Clock)}, keeping at most {@code cacheSize} current states in memory. */
+    public static ConsentService open(Path dataDir, Path keysDir, Purposes defaults, String policyVersion,
+                                      Clock clock, int cacheSize) {
         Objects.requireNonNull(defaults, "defaults");
         Objects.requireNonNull(policyVersion, "policyVersion");
         Objects.requireNonNull(clock, "clock");
-        ConsentService s = new ConsentService(ReceiptKey.openOrCreate(keysDir), defaults, policyVersion, clock,
-                dataDir);
-        s.checkLastSignature();
-        return s;
+        if (cacheSize < 1) {
+            throw new IllegalArgumentException("cacheSize must be at least 1");
+        }
+        return new ConsentService(ReceiptKey.openOrCreate(keysDir), defaults, policyVersion, clock, dataDir,
+                cacheSize);
     }
 
     /** The stored consent of {@code p}, or the defaults (source "default", no receipt) when there is none. */
     public ConsentState current(Pseudonym p) {
-        List<ConsentState> h = histories.get(p);
-        return h == null ? new ConsentState(defaults, "default", null, null) : h.get(h.size() - 1);
+        return stored(p).orElseGet(() -> new ConsentState(defaults, "default", null, null));
     }
 
     /**
@@ -77,9 +113,9 @@ public final class ConsentService implements AutoCloseable {
             throw new IllegalArgumentException("at least one pseudonym is needed");
         }
         for (Pseudonym p : aliases) {
-            List<ConsentState> h = histories.get(p);
-            if (h != null) {
-                return h.get(h.size() - 1);
+            Optional<ConsentState> s = stored(p);
+            if (s.isPresent()) {
+                return s.get();
             }
         }
         return current(aliases.get(0));
@@ -100,11 +136,7 @@ public final class ConsentService implements AutoCloseable {
      * {@link #current(List)} so that a change after a key rotation builds on the choice stored
      * under an older pseudonym.
      */
-    public synchronized ConsentState update(List<Pseudonym> aliases, Map<String, Boolean> partialPurposes,
-                                            String source) {
-        if (closed) {
-            throw new IllegalStateException("consent service is closed");
-        }
+    public ConsentState update(List<Pseudonym> aliases, Map<String, Boolean> partialPurposes, String source) {
         if (!SOURCES.contains(source)) {
             throw new IllegalArgumentException("source must be one of " + SOURCES);
         }
@@ -112,18 +144,30 @@ public final class ConsentService implements AutoCloseable {
             throw new IllegalArgumentException("at least one pseudonym is needed");
         }
         Pseudonym p = aliases.get(0);
-        Purposes purposes = PurposeKeys.apply(current(aliases).purposes(), partialPurposes);
-        List<ConsentState> own = histories.get(p);
-        String prev = own == null ? null : Receipt.hash(own.get(own.size() - 1).receipt());
-        long iat = clock.instant().getEpochSecond();
-        Receipt r = Receipts.issue(key, p.value(), purposes, source, iat, policyVersion, prev);
-        log.append(r.compact());
-        return record(p, r);
+        ReentrantLock lock = locks[Math.floorMod(p.hashCode(), LOCK_STRIPES)];
+        lock.lock();
+        try {
+            Purposes purposes = PurposeKeys.apply(current(aliases).purposes(), partialPurposes);
+            String prev = stored(p).map(s -> Receipt.hash(s.receipt())).orElse(null);
+            long iat = clock.instant().getEpochSecond();
+            Receipt r = Receipts.issue(key, p.value(), purposes, source, iat, policyVersion, prev);
+            writer.append(p.value(), r.compact());
+            ConsentState state = stateOf(r);
+            latest.put(p, Optional.of(state));
+            return state;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** Every change of {@code p}, oldest first, each with its receipt; empty when none. */
+    /** Every change of {@code p}, oldest first, each with its receipt; empty when none. Read from disk. */
     public List<ConsentState> history(Pseudonym p) {
-        return histories.getOrDefault(p, List.of());
+        long[] offsets = index.offsets(p.value());
+        List<ConsentState> out = new ArrayList<>(offsets.length);
+        for (long offset : offsets) {
+            out.add(read(offset));
+        }
+        return List.copyOf(out);
     }
 
     /** The JWK that verifies every receipt: {@code {"kty":"OKP","crv":"Ed25519","x":...,"kid":...}}. */
@@ -136,46 +180,43 @@ public final class ConsentService implements AutoCloseable {
         return policyVersion;
     }
 
+    /** Current states held in memory now (at most the cache size, give or take pending evictions). */
+    public long cachedStates() {
+        latest.cleanUp();
+        return latest.estimatedSize();
+    }
+
+    /** Group commits (log fsyncs) so far: fewer than updates when updates share them. */
+    public long commits() {
+        return writer.batches();
+    }
+
     @Override
     public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            log.close();
-        }
+        writer.close();
+        index.close();
+        log.close();
     }
 
-    private void replay(String compact) {
-        Receipt r;
-        try {
-            r = Receipts.parse(compact);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("consent log holds an unreadable receipt at line "
-                    + (replayed + 1) + ": run `precis audit verify`", e);
-        }
-        replayed++;
-        lastReplayed = compact;
-        record(new Pseudonym(r.sub()), r);
-    }
-
-    private ConsentState record(Pseudonym p, Receipt r) {
-        ConsentState state = new ConsentState(r.purposes(), r.source(), Instant.ofEpochSecond(r.iat()), r.compact());
-        histories.compute(p, (k, old) -> {
-            List<ConsentState> next = new ArrayList<>(old == null ? List.of() : old);
-            next.add(state);
-            return List.copyOf(next);
+    private Optional<ConsentState> stored(Pseudonym p) {
+        return latest.get(p, k -> {
+            long[] offsets = index.offsets(k.value());
+            return offsets.length == 0 ? Optional.empty() : Optional.of(read(offsets[offsets.length - 1]));
         });
-        return state;
     }
 
-    /** The last line's signature proves the key in the keys dir is the one that wrote the log. */
-    private void checkLastSignature() {
-        if (lastReplayed != null) {
-            try {
-                Receipts.verify(lastReplayed, key.publicKey());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("consent log line " + replayed + " does not verify under the"
-                        + " receipt key: " + e.getMessage() + "; run `precis audit verify`");
-            }
+    private ConsentState read(long offset) {
+        String line = log.readAt(offset);
+        try {
+            return stateOf(Receipts.parse(ConsentLog.parse(line).receipt()));
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.ERROR, "consent log line at byte " + offset + " is unreadable");
+            throw new IllegalStateException("consent log holds an unreadable line at byte " + offset
+                    + ": run `precis audit verify`", e);
         }
+    }
+
+    private static ConsentState stateOf(Receipt r) {
+        return new ConsentState(r.purposes(), r.source(), Instant.ofEpochSecond(r.iat()), r.compact());
     }
 }

@@ -182,6 +182,80 @@ class ConsentServiceTest {
     }
 
     @Test
+    void manyPeoplesUpdatesShareFsyncsAndEachIsOnDiskWhenItReturns() throws Exception {
+        int threads = 32;
+        int perThread = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        Path log = data.resolve("consent/consent.log");
+        try (ConsentService s = open()) {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                fs.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        ConsentState st = s.update(new Pseudonym("u" + thread + "-" + i), Map.of("profiling", true), "user");
+                        if (i % 5 == 0) {
+                            assertTrue(Files.readString(log).contains(st.receipt()), "returned before its line was on disk");
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+            assertTrue(s.commits() < threads * perThread, s.commits() + " fsyncs for " + threads * perThread + " updates");
+        } finally {
+            pool.shutdown();
+        }
+        var r = io.precis.consent.audit.AuditVerifier.verify(data, data.resolve("keys"));
+        assertTrue(r.ok(), String.valueOf(r));
+        assertEquals(threads * perThread, r.entries());
+    }
+
+    @Test
+    void aLostOrForeignIndexIsRebuiltFromTheLog() throws Exception {
+        ConsentState last;
+        try (ConsentService s = open()) {
+            s.update(ALICE, Map.of("profiling", true), "user");
+            s.update(BOB, Map.of("measurement", true), "user");
+            last = s.update(ALICE, Map.of("precise_geo", true), "user");
+        }
+        Path index = data.resolve("consent/consent.index");
+        Files.delete(index);
+        try (ConsentService s = ConsentService.open(data, data.resolve("keys"), Purposes.NONE, "4", clock, 1)) {
+            assertEquals(last, s.current(ALICE));
+            assertEquals(2, s.history(ALICE).size());
+            assertEquals(1, s.history(BOB).size());
+        }
+        // An index of another log (same offsets, other lines) must not be believed.
+        Path other = data.resolve("other");
+        try (ConsentService s = ConsentService.open(other, data.resolve("keys"), Purposes.NONE, "4", clock)) {
+            s.update(BOB, Map.of("profiling", true), "user");
+            s.update(ALICE, Map.of("measurement", true), "user");
+            s.update(BOB, Map.of("precise_geo", true), "user");
+        }
+        Files.copy(other.resolve("consent/consent.index"), index, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (ConsentService s = open()) {
+            assertEquals(last, s.current(ALICE));
+            assertEquals(2, s.history(ALICE).size());
+            assertEquals(new Purposes(false, false, true, false), s.current(BOB).purposes());
+        }
+    }
+
+    @Test
+    void aSecondServiceOnTheSameDataDirIsRefusedAndTheFirstKeepsWorking() {
+        try (ConsentService s = open()) {
+            s.update(ALICE, Map.of("profiling", true), "user");
+            IllegalStateException e = assertThrows(IllegalStateException.class, this::open);
+            assertTrue(e.getMessage().contains("in use"), e.getMessage());
+            s.update(ALICE, Map.of("measurement", true), "user");
+            assertEquals(2, s.history(ALICE).size());
+        }
+        assertTrue(io.precis.consent.audit.AuditVerifier.verify(data, data.resolve("keys")).ok());
+    }
+
+    @Test
     void publicJwkIsAnEd25519OkpKey() {
         try (ConsentService s = open()) {
             Map<String, Object> jwk = s.publicJwk();

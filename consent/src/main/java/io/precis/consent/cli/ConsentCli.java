@@ -15,7 +15,7 @@ import java.util.Map;
  * <pre>
  *   keys rotate --keys-dir DIR [--overlap-days N]   start a new pseudonym epoch (overlap default 30 days)
  *   keys destroy-expired --keys-dir DIR             destroy keys of epochs past their overlap
- *   audit verify --data-dir DIR --keys-dir DIR      check every receipt and link of the consent log
+ *   audit verify --data-dir DIR --keys-dir DIR      check every receipt and link of the consent log and its signed head
  * </pre>
  * Exit status 0 on success, 1 when the audit finds a broken line, 2 on a usage or runtime error.
  */

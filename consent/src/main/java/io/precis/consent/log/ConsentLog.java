@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The append-only, hash-chained consent log {@code <dataDir>/consent/consent.log}.
@@ -22,14 +23,23 @@ import java.util.Map;
  * <p>One line per consent change: {@code {"prev_line":"<base64url SHA-256 of the previous line's
  * bytes, null on line 1>","receipt":"<compact JWS>"}}. The receipt is signed and the link covers
  * the previous line entirely, so editing, removing or reordering any line breaks either that
- * line's signature or the next line's link. An append is acknowledged only after fsync.
- * Not thread-safe on its own: {@code ConsentService} serialises appends.
+ * line's signature or the next line's link; removing lines at the end is caught by the signed
+ * {@link LogHead}. A batch of lines is acknowledged only after one fsync.
+ *
+ * <p>Appends are not thread-safe: only {@link LogWriter}'s thread appends. {@link #readAt} may be
+ * called from any thread at any time (positional reads).
  */
 public final class ConsentLog implements AutoCloseable {
     public static final String RELATIVE_PATH = "consent/consent.log";
 
-    /** One line as read from disk (without its newline), numbered from 1. */
-    public record Line(long number, String text, boolean complete) {
+    /**
+     * One line as read from disk (without its newline), numbered from 1.
+     *
+     * @param offset the byte offset of its first byte in the file
+     * @param end the offset just past it and its newline
+     * @param complete false only for a last line that no newline ends
+     */
+    public record Line(long number, long offset, long end, String text, boolean complete) {
         /** The value the next line carries in {@code prev_line}. */
         public String hash() {
             return hashOf(text);
@@ -39,16 +49,24 @@ public final class ConsentLog implements AutoCloseable {
     /** The two fields of a line. */
     public record Entry(String prevLine, String receipt) {}
 
+    /** What {@link #open} hands on for each good line. */
+    @FunctionalInterface
+    public interface Replay {
+        void accept(Line line, Entry entry);
+    }
+
     private final Path file;
     private final FileChannel channel;
     private String lastHash;
     private long lines;
+    private long size;
 
-    private ConsentLog(Path file, FileChannel channel, String lastHash, long lines) {
+    private ConsentLog(Path file, FileChannel channel, String lastHash, long lines, long size) {
         this.file = file;
         this.channel = channel;
         this.lastHash = lastHash;
         this.lines = lines;
+        this.size = size;
     }
 
     /** The log file of {@code dataDir}. */
@@ -57,11 +75,12 @@ public final class ConsentLog implements AutoCloseable {
     }
 
     /**
-     * Opens the log for appending, after dropping a torn last line (a write cut short by a
-     * crash, never acknowledged) and checking every link; {@code replay} receives every entry in
-     * order. Throws {@link IllegalStateException} naming the first broken line.
+     * Opens the log for appending, reading it once from start to end (streamed: a line at a
+     * time in memory), after dropping a torn last line (a write cut short by a crash, never
+     * acknowledged) and checking every link; {@code replay} receives every line in order.
+     * Throws {@link IllegalStateException} naming the first broken line.
      */
-    public static ConsentLog open(Path dataDir, java.util.function.Consumer<Entry> replay) {
+    public static ConsentLog open(Path dataDir, Replay replay) {
         Path file = fileOf(dataDir);
         try {
             Path dir = file.getParent();
@@ -72,60 +91,124 @@ public final class ConsentLog implements AutoCloseable {
             if (created) {
                 fsyncDirectory(dir);
             }
-            List<Line> all = readLines(file);
-            if (!all.isEmpty() && !all.get(all.size() - 1).complete()) {
-                long keep = Files.size(file) - all.get(all.size() - 1).text().getBytes(StandardCharsets.UTF_8).length;
-                ch.truncate(keep);
-                ch.force(true);
-                all = all.subList(0, all.size() - 1);
-            }
             String prev = null;
-            for (Line line : all) {
-                Entry e;
-                try {
-                    e = parse(line.text());
-                } catch (IllegalArgumentException ex) {
-                    throw new IllegalStateException("consent log " + file + " is broken at line "
-                            + line.number() + ": " + ex.getMessage());
+            long count = 0;
+            long end = 0;
+            try (LineReader reader = new LineReader(file)) {
+                for (Line line = reader.next(); line != null; line = reader.next()) {
+                    if (!line.complete()) {
+                        ch.truncate(line.offset());
+                        ch.force(true);
+                        break;
+                    }
+                    Entry e;
+                    try {
+                        e = parse(line.text());
+                    } catch (IllegalArgumentException ex) {
+                        throw new IllegalStateException("consent log " + file + " is broken at line "
+                                + line.number() + ": " + ex.getMessage());
+                    }
+                    if (!Objects.equals(prev, e.prevLine())) {
+                        throw new IllegalStateException("consent log " + file + " is broken at line "
+                                + line.number() + ": link to the previous line does not match");
+                    }
+                    replay.accept(line, e);
+                    prev = line.hash();
+                    count = line.number();
+                    end = line.end();
                 }
-                if (!java.util.Objects.equals(prev, e.prevLine())) {
-                    throw new IllegalStateException("consent log " + file + " is broken at line "
-                            + line.number() + ": link to the previous line does not match");
-                }
-                replay.accept(e);
-                prev = line.hash();
             }
-            ch.position(ch.size());
-            return new ConsentLog(file, ch, prev, all.size());
+            ch.position(end);
+            return new ConsentLog(file, ch, prev, count, end);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open consent log " + file, e);
         }
     }
 
-    /** Appends a receipt as a new line and returns once it is on disk; returns its line number. */
-    public long append(String receipt) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("prev_line", lastHash);
-        m.put("receipt", receipt);
-        String text = Json.write(m);
-        if (text.indexOf('\n') >= 0) {
-            throw new IllegalArgumentException("a log line cannot contain a newline");
+    /** Where a line went: its number, its offset and its hash (the next line's {@code prev_line}). */
+    public record Appended(long number, long offset, String hash) {}
+
+    /**
+     * Appends {@code receipts} as new lines, in order, with one write and one fsync; returns
+     * once they are on disk. On failure the file is cut back to what it held before, so a
+     * failed batch leaves no partial line behind.
+     */
+    public List<Appended> append(List<String> receipts) {
+        List<Appended> out = new ArrayList<>(receipts.size());
+        StringBuilder text = new StringBuilder(receipts.size() * 512);
+        String prev = lastHash;
+        long offset = size;
+        for (String receipt : receipts) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("prev_line", prev);
+            m.put("receipt", receipt);
+            String line = Json.write(m);
+            if (line.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("a log line cannot contain a newline");
+            }
+            prev = hashOf(line);
+            out.add(new Appended(lines + out.size() + 1, offset, prev));
+            offset += line.getBytes(StandardCharsets.UTF_8).length + 1;
+            text.append(line).append('\n');
         }
-        ByteBuffer buf = ByteBuffer.wrap((text + "\n").getBytes(StandardCharsets.UTF_8));
+        ByteBuffer buf = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
         try {
             while (buf.hasRemaining()) {
-                channel.write(buf);
+                channel.write(buf, size + buf.position());
             }
             channel.force(false);
         } catch (IOException e) {
+            try {
+                channel.truncate(size);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw new UncheckedIOException("cannot append to consent log " + file, e);
         }
-        lastHash = hashOf(text);
-        return ++lines;
+        lastHash = prev;
+        lines += receipts.size();
+        size = offset;
+        return out;
     }
 
+    /** The text of the line that starts at byte {@code offset} (an offset {@link #append} or a replay gave). */
+    public String readAt(long offset) {
+        try {
+            // A line is ~600 bytes (a receipt and a hash); longer ones grow the buffer.
+            ByteBuffer buf = ByteBuffer.allocate(1024);
+            while (true) {
+                int n = channel.read(buf, offset + buf.position());
+                byte[] a = buf.array();
+                for (int i = 0; i < buf.position(); i++) {
+                    if (a[i] == '\n') {
+                        return new String(a, 0, i, StandardCharsets.UTF_8);
+                    }
+                }
+                if (n < 0) {
+                    throw new IllegalStateException("consent log " + file + " has no whole line at offset " + offset);
+                }
+                if (!buf.hasRemaining()) {
+                    buf = ByteBuffer.allocate(buf.capacity() * 2).put(buf.flip());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read consent log " + file, e);
+        }
+    }
+
+    /** Lines in the log. */
     public long size() {
         return lines;
+    }
+
+    /** Bytes in the log. */
+    public long bytes() {
+        return size;
+    }
+
+    /** The hash of the last line, null when the log is empty. */
+    public String lastHash() {
+        return lastHash;
     }
 
     @Override
@@ -146,27 +229,6 @@ public final class ConsentLog implements AutoCloseable {
             throw new IllegalArgumentException("line is not a consent log entry");
         }
         return new Entry((String) prev, (String) receipt);
-    }
-
-    /** Every line of {@code file}, numbered from 1; the last one is incomplete when no newline ends it. */
-    public static List<Line> readLines(Path file) throws IOException {
-        List<Line> out = new ArrayList<>();
-        if (!Files.exists(file)) {
-            return out;
-        }
-        byte[] bytes = Files.readAllBytes(file);
-        int start = 0;
-        long n = 0;
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == '\n') {
-                out.add(new Line(++n, new String(bytes, start, i - start, StandardCharsets.UTF_8), true));
-                start = i + 1;
-            }
-        }
-        if (start < bytes.length) {
-            out.add(new Line(++n, new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8), false));
-        }
-        return out;
     }
 
     static String hashOf(String text) {

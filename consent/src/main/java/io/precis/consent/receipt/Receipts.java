@@ -57,6 +57,61 @@ public final class Receipts {
         return r;
     }
 
+    /**
+     * Signs {@code payload} as a compact JWS of type {@code typ} (header {@code {"alg":"EdDSA",
+     * "kid":...,"typ":...}}) with the receipt key: for records other than receipts that the
+     * same key vouches for, such as the consent log's head. The {@code typ} keeps one kind
+     * from ever passing for another.
+     */
+    public static String signTyped(ReceiptKey key, String typ, Map<String, Object> payload) {
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("alg", ALG);
+        header.put("kid", key.kid());
+        header.put("typ", typ);
+        String input = b64(Json.write(header)) + "." + b64(Json.write(payload));
+        byte[] sig = key.signer().sign(input.getBytes(StandardCharsets.US_ASCII));
+        return input + "." + Base64Url.encode(sig);
+    }
+
+    /**
+     * The payload of a JWS {@link #signTyped} made, after checking its type, key and signature
+     * under {@code publicKey}; throws {@link InvalidReceiptException} naming what is wrong.
+     */
+    public static Map<String, Object> verifyTyped(String compact, String typ, byte[] publicKey) {
+        if (publicKey == null || publicKey.length != Signer.KEY_LENGTH) {
+            throw new InvalidReceiptException("no valid Ed25519 public key to verify with");
+        }
+        Jws jws = Jws.decode(compact == null ? null : compact.strip(), "");
+        if (!ALG.equals(jws.header().get("alg")) || !typ.equals(jws.header().get("typ"))) {
+            throw new InvalidReceiptException("not an EdDSA JWS of type " + typ);
+        }
+        if (!ReceiptKey.thumbprint(publicKey).equals(jws.header().get("kid"))) {
+            throw new InvalidReceiptException("signed with another key");
+        }
+        if (!Signer.verify(publicKey, jws.signingInput(), jws.signature())) {
+            throw new InvalidReceiptException("signature does not verify");
+        }
+        return jws.payload();
+    }
+
+    /** The three parts of a compact JWS, decoded; {@code what} prefixes the error messages. */
+    private record Jws(Map<String, Object> header, Map<String, Object> payload, byte[] signature,
+                       byte[] signingInput) {
+        static Jws decode(String compact, String what) {
+            String[] parts = compact == null ? new String[0] : compact.split("\\.", -1);
+            if (parts.length != 3) {
+                throw new InvalidReceiptException("not a compact JWS");
+            }
+            try {
+                return new Jws(Json.readObject(utf8(parts[0])), Json.readObject(utf8(parts[1])),
+                        Base64Url.decode(parts[2]),
+                        (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidReceiptException(what + "not valid base64url JSON");
+            }
+        }
+    }
+
     private static Object kidOf(String headerB64) {
         return Json.readObject(utf8(headerB64)).get("kid");
     }
@@ -69,24 +124,12 @@ public final class Receipts {
         if (compact == null) {
             throw new InvalidReceiptException("no receipt");
         }
-        String[] parts = compact.split("\\.", -1);
-        if (parts.length != 3) {
-            throw new InvalidReceiptException("not a compact JWS");
-        }
-        Map<String, Object> header;
-        Map<String, Object> payload;
-        byte[] sig;
-        try {
-            header = Json.readObject(utf8(parts[0]));
-            payload = Json.readObject(utf8(parts[1]));
-            sig = Base64Url.decode(parts[2]);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidReceiptException("receipt is not valid base64url JSON");
-        }
-        if (!ALG.equals(header.get("alg"))) {
+        Jws jws = Jws.decode(compact, "receipt is ");
+        Map<String, Object> payload = jws.payload();
+        if (!ALG.equals(jws.header().get("alg"))) {
             throw new InvalidReceiptException("receipt algorithm is not EdDSA");
         }
-        if (sig.length != Signer.SIGNATURE_LENGTH) {
+        if (jws.signature().length != Signer.SIGNATURE_LENGTH) {
             throw new InvalidReceiptException("receipt signature has the wrong length");
         }
         try {

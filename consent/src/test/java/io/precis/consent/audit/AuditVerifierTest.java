@@ -131,4 +131,100 @@ class AuditVerifierTest {
                 () -> ConsentService.open(data, keys, Purposes.NONE, "4", clock));
         assertTrue(e.getMessage().contains("line 1"), e.getMessage());
     }
+
+    @Test
+    void removingTheLastLineIsDetectedAsAMissingTail() throws Exception {
+        List<String> lines = new ArrayList<>(Files.readAllLines(log));
+        Files.write(log, lines.subList(0, 2));
+        AuditResult r = verify();
+        assertFalse(r.ok());
+        assertEquals(3L, r.firstBrokenLine());
+        assertEquals(2, r.entries());
+        assertTrue(r.reason().contains("tail is missing"), r.reason());
+    }
+
+    @Test
+    void removingEveryLineIsDetectedAsAMissingTail() throws Exception {
+        Files.write(log, new byte[0]);
+        AuditResult r = verify();
+        assertFalse(r.ok());
+        assertTrue(r.reason().contains("tail is missing"), r.reason());
+    }
+
+    @Test
+    void replacingTheLastLineWithAnotherValidChainIsDetectedByTheHead() throws Exception {
+        List<String> lines = new ArrayList<>(Files.readAllLines(log));
+        Files.write(log, lines.subList(0, 2));
+        Files.delete(data.resolve("consent/consent.head"));
+        MutableClock clock = new MutableClock(Instant.parse("2025-01-03T00:00:00Z"));
+        // A valid third line with other content, from a copy of the log: its head names it.
+        Path other = data.resolve("other");
+        Files.createDirectories(other.resolve("consent"));
+        Files.write(other.resolve("consent/consent.log"), lines.subList(0, 2));
+        try (ConsentService s = ConsentService.open(other, keys, Purposes.NONE, "4", clock)) {
+            s.update(new Pseudonym("1bbbbbbbbbbbbbbbbbbbbbb"), Map.of("profiling", true), "user");
+        }
+        Files.copy(other.resolve("consent/consent.head"), data.resolve("consent/consent.head"));
+        Files.write(log, lines);
+        AuditResult r = verify();
+        assertFalse(r.ok());
+        assertEquals(3L, r.firstBrokenLine());
+        assertTrue(r.reason().contains("signed head"), r.reason());
+    }
+
+    @Test
+    void aHeadThatLagsTheLogByTheLastBatchStillVerifiesAndTheServiceCatchesItUp() throws Exception {
+        // A crash between the log's fsync and the head's write leaves the head one batch behind:
+        // build that state from a head written when the log had two lines.
+        Path head = data.resolve("consent/consent.head");
+        List<String> lines = new ArrayList<>(Files.readAllLines(log));
+        Files.write(log, lines.subList(0, 2));
+        Files.delete(head);
+        MutableClock clock = new MutableClock(Instant.parse("2025-01-03T00:00:00Z"));
+        ConsentService.open(data, keys, Purposes.NONE, "4", clock).close();
+        byte[] atTwo = Files.readAllBytes(head);
+        Files.write(log, lines);
+
+        AuditResult r = verify();
+        assertTrue(r.ok(), String.valueOf(r));
+        assertEquals(3, r.entries());
+        try (ConsentService s = ConsentService.open(data, keys, Purposes.NONE, "4", clock)) {
+            assertEquals(2, s.history(new Pseudonym("1aaaaaaaaaaaaaaaaaaaaaa")).size());
+        }
+        assertFalse(Arrays.equals(atTwo, Files.readAllBytes(head)), "the open brought the head up to line 3");
+        Files.write(log, lines.subList(0, 2));
+        assertTrue(verify().reason().contains("tail is missing"));
+    }
+
+    @Test
+    void aLogWithoutItsSignedHeadFails() throws Exception {
+        Files.delete(data.resolve("consent/consent.head"));
+        AuditResult r = verify();
+        assertFalse(r.ok());
+        assertTrue(r.reason().contains("no signed head"), r.reason());
+    }
+
+    @Test
+    void aForgedHeadFails(@TempDir Path otherKeys) throws Exception {
+        Path head = data.resolve("consent/consent.head");
+        String text = Files.readString(head).strip();
+        String[] parts = text.split("\\.");
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                .replace("\"lines\":3", "\"lines\":2");
+        Files.writeString(head, parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2] + "\n");
+        AuditResult r = verify();
+        assertFalse(r.ok());
+        assertTrue(r.reason().contains("head does not verify"), r.reason());
+    }
+
+    @Test
+    void consentServiceRefusesToOpenALogWhoseTailWasRemoved() throws Exception {
+        List<String> lines = new ArrayList<>(Files.readAllLines(log));
+        Files.write(log, lines.subList(0, 2));
+        MutableClock clock = new MutableClock(Instant.parse("2025-01-02T00:00:00Z"));
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> ConsentService.open(data, keys, Purposes.NONE, "4", clock));
+        assertTrue(e.getMessage().contains("removed from its end"), e.getMessage());
+    }
 }

@@ -70,6 +70,19 @@ class ConsentCliTest {
     }
 
     @Test
+    void auditVerifySaysTheTailIsMissingWhenTheLastLineWasCut(@TempDir Path data) throws Exception {
+        Path keys = data.resolve("keys");
+        try (ConsentService s = ConsentService.open(data, keys, Purposes.NONE, "4", clock)) {
+            s.update(new Pseudonym("1aaaaaaaaaaaaaaaaaaaaaa"), Map.of("profiling", true), "user");
+            s.update(new Pseudonym("1bbbbbbbbbbbbbbbbbbbbbb"), Map.of("measurement", true), "user");
+        }
+        Path log = data.resolve("consent/consent.log");
+        Files.write(log, Files.readAllLines(log).subList(0, 1));
+        assertEquals(1, run("audit", "verify", "--data-dir", data.toString(), "--keys-dir", keys.toString()));
+        assertTrue(out().startsWith("broken at line 2: the log's tail is missing"), out());
+    }
+
+    @Test
     void badUsageExitsWith2(@TempDir Path keys) {
         assertEquals(2, run("keys"));
         assertEquals(2, run("keys", "spin", "--keys-dir", keys.toString()));
