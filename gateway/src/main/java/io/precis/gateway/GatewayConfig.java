@@ -56,7 +56,8 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
      *     ({@code PRECIS_IDLE_TIMEOUT_S}, default 60 s: above browsers' keep-alive reuse, below the
      *     minutes a held socket would cost)
      * @param header a request's head must arrive whole within this time of the connection opening
-     *     or of the previous response ending ({@code PRECIS_HEADER_TIMEOUT_S}, default 10 s,
+     *     or of the previous response ending, and its body within this time after the head
+     *     ({@code PRECIS_HEADER_TIMEOUT_S}, default 10 s: 64 KiB at under 7 KB/s,
      *     Apache's {@code RequestReadTimeout} order of magnitude); this also closes idle keep-alive
      *     connections and clients that trickle a head byte by byte
      * @param max open client connections at most; beyond it a new one is closed at once

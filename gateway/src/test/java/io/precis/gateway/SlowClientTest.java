@@ -71,6 +71,7 @@ class SlowClientTest {
             List<Socket> idle = new ArrayList<>();
             List<Socket> half = new ArrayList<>();
             List<Socket> trickle = new ArrayList<>();
+            List<Socket> trickleBody = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 idle.add(open(port));
                 Socket h = open(port);
@@ -80,6 +81,10 @@ class SlowClientTest {
                 send(b, "POST /v1/ad HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"slot\"");
                 half.add(b);
                 trickle.add(open(port));
+                Socket body = open(port);
+                send(body, "POST /v1/ad HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 60000\r\n\r\n{");
+                trickleBody.add(body);
             }
             // A keep-alive connection that made one request and then went quiet.
             Socket kept = open(port);
@@ -87,6 +92,7 @@ class SlowClientTest {
             List<Socket> all = new ArrayList<>(idle);
             all.addAll(half);
             all.addAll(trickle);
+            all.addAll(trickleBody);
             all.add(kept);
             String head = "GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: " + "a".repeat(1000) + "\r\n\r\n";
             long deadline = System.nanoTime() + DEADLINE.toNanos();
@@ -96,6 +102,7 @@ class SlowClientTest {
                 // One byte of the head per round to each trickler: never silent, never done.
                 char next = head.charAt(Math.min(sent++, head.length() - 1));
                 trickle.forEach(t -> send(t, String.valueOf(next)));
+                trickleBody.forEach(t -> send(t, " "));
                 open.removeIf(SlowClientTest::closedByServer);
             }
             assertTrue(open.isEmpty(), open.size() + " of " + all.size() + " connections still open after " + DEADLINE);

@@ -3,6 +3,7 @@ package io.precis.gateway.http;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.Map;
@@ -14,7 +15,7 @@ import java.util.logging.Logger;
 /**
  * Keeps slow and idle clients from holding the gateway's sockets: a connection must deliver each
  * request head within the header timeout (from its opening, or from the end of the previous
- * response), and connections beyond the limit are closed as they arrive, so the process never
+ * response) and the request's body within the same time after its head, and connections beyond the limit are closed as they arrive, so the process never
  * runs out of file descriptors and a fresh client can reach {@code /health} once others go.
  * Silent connections are closed by the server's idle timeout (Vert.x) as well.
  *
@@ -58,9 +59,21 @@ public final class ConnectionGuard implements Handler<HttpConnection> {
         awaitHead(connection);
     }
 
-    /** A request head arrived on {@code connection}: its clock stops until the response ends. */
-    public void headArrived(HttpConnection connection) {
+    /**
+     * A request head arrived: its connection's clock stops until the response ends, and the
+     * body, if any, must follow within the same time. A body trickled a byte at a time would
+     * otherwise hold the connection as long as it keeps resetting the idle timeout.
+     */
+    public void headArrived(HttpServerRequest request) {
+        HttpConnection connection = request.connection();
         cancel(connection);
+        if (!request.isEnded()) {
+            vertx.setTimer(headerMs, id -> {
+                if (!request.isEnded()) {
+                    connection.close();
+                }
+            });
+        }
     }
 
     /** Router handler: when the response ends, the connection waits for its next head again. */

@@ -24,7 +24,7 @@ public final class RequestGate implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest request) {
-        connections.headArrived(request.connection());
+        connections.headArrived(request);
         if (!wellFormedEscapes(request.uri())) {
             ApiError error = routes.knows(request.path())
                     ? ApiError.badRequest("malformed percent-escape in the URL (% must be followed by two hex digits)")
