@@ -1,6 +1,7 @@
 package io.precis.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -146,6 +147,22 @@ class SlowClientTest {
             }
             assertTrue(answered, "/health answers on a fresh connection once the held ones closed");
         }
+    }
+
+    @Test
+    void theDefaultLimitKeepsFilesForTheGatewayAndTheEnvironmentSetsTheLimits() {
+        long files = ((com.sun.management.UnixOperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
+        GatewayConfig.ConnectionLimits d = GatewayConfig.defaults().connections();
+        assertTrue(d.max() <= files - 512, d.max() + " connections for a limit of " + files + " files");
+        assertEquals(Duration.ofSeconds(60), d.idle());
+        assertEquals(Duration.ofSeconds(10), d.header());
+        GatewayConfig.ConnectionLimits set = GatewayConfig.parse(new String[0], java.util.Map.of(
+                "PRECIS_IDLE_TIMEOUT_S", "30", "PRECIS_HEADER_TIMEOUT_S", "5", "PRECIS_MAX_CONNECTIONS", "100"))
+                .connections();
+        assertEquals(new GatewayConfig.ConnectionLimits(Duration.ofSeconds(30), Duration.ofSeconds(5), 100), set);
+        assertThrows(IllegalArgumentException.class, () -> GatewayConfig.parse(new String[0],
+                java.util.Map.of("PRECIS_MAX_CONNECTIONS", "0")));
     }
 
     /**
