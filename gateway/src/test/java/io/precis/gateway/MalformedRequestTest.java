@@ -87,6 +87,15 @@ class MalformedRequestTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("routes")
+    void escapesOfInvalidUtf8AreAnsweredWithoutA500(String method, String path) {
+        for (String target : List.of(path + "?x=%ff%fe", path + "?user=%c3%28", path + "/%ff")) {
+            RawHttp.Answer a = send(method, target, takesBody(method) ? "{}" : null, "Content-Type: application/json");
+            assertTrue(a.status() < 500, method + " " + target + " -> " + a.status() + " " + a.body());
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("routes")
     void formBodiesAreAnsweredEvenWithMalformedEscapes(String method, String path) {
         if (!takesBody(method)) {
             return;
