@@ -32,11 +32,13 @@ import io.precis.reports.privacy.ReportPolicy;
  *     ({@code PRECIS_REPORT_MIN_USERS}, default 10; {@code PRECIS_REPORT_EPSILON}, default off)
  * @param trustProxy take the client address from {@code Forwarded}/{@code X-Forwarded-For}
  *     ({@code PRECIS_TRUST_PROXY=1}); only behind a load balancer that sets them, else off
+ * @param connections timeouts and the cap on open client connections (see {@link ConnectionLimits})
  */
 public record GatewayConfig(String host, int port, Path dataDir, boolean demo, String adminToken,
                             long bodyLimit, Duration impressionTtl, Duration clickTtl, Duration clickWindow,
                             Path keysDir, Purposes defaultPurposes, Duration pseudonymOverlap,
-                            InvalidClickPolicy clickPolicy, ReportPolicy reportPolicy, boolean trustProxy) {
+                            InvalidClickPolicy clickPolicy, ReportPolicy reportPolicy, boolean trustProxy,
+                            ConnectionLimits connections) {
 
     public static final String USAGE = "usage: precis run [--port N] [--data-dir DIR] [--keys-dir DIR] [--no-demo]";
 
@@ -44,7 +46,60 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
     public static GatewayConfig defaults() {
         return new GatewayConfig("0.0.0.0", 8080, Path.of("data"), true, null, 64 * 1024,
                 Duration.ofHours(1), Duration.ofHours(24), Duration.ofDays(7), null, Purposes.NONE, Duration.ofDays(30),
-                InvalidClickPolicy.DEFAULTS, ReportPolicy.DEFAULTS, false);
+                InvalidClickPolicy.DEFAULTS, ReportPolicy.DEFAULTS, false, ConnectionLimits.defaults());
+    }
+
+    /**
+     * How long a client may keep a connection without using it, and how many it may hold.
+     *
+     * @param idle a connection with no bytes either way for this long is closed
+     *     ({@code PRECIS_IDLE_TIMEOUT_S}, default 60 s: above browsers' keep-alive reuse, below the
+     *     minutes a held socket would cost)
+     * @param header a request's head must arrive whole within this time of the connection opening
+     *     or of the previous response ending, and its body within this time after the head
+     *     ({@code PRECIS_HEADER_TIMEOUT_S}, default 10 s: 64 KiB at under 7 KB/s,
+     *     Apache's {@code RequestReadTimeout} order of magnitude); this also closes idle keep-alive
+     *     connections and clients that trickle a head byte by byte
+     * @param max open client connections at most; beyond it a new one is closed at once
+     *     ({@code PRECIS_MAX_CONNECTIONS}, default: the open-file limit less a reserve, so that
+     *     the data files, the index and the log can always be opened)
+     */
+    public record ConnectionLimits(java.time.Duration idle, java.time.Duration header, int max) {
+        /** Files the gateway itself keeps open (index segments, H2, jars, logs) stay below this. */
+        static final int FILE_RESERVE = 512;
+
+        public ConnectionLimits {
+            if (idle.isNegative() || idle.isZero() || header.isNegative() || header.isZero() || max < 1) {
+                throw new IllegalArgumentException("connection timeouts and the limit must be positive");
+            }
+        }
+
+        public static ConnectionLimits defaults() {
+            return new ConnectionLimits(Duration.ofSeconds(60), Duration.ofSeconds(10), defaultMax());
+        }
+
+        /** A quarter of the open-file limit, at least {@link #FILE_RESERVE} files, is kept for files. */
+        static int defaultMax() {
+            long files = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    instanceof com.sun.management.UnixOperatingSystemMXBean unix
+                    ? unix.getMaxFileDescriptorCount() : 4096;
+            long reserve = Math.max(FILE_RESERVE, files / 4);
+            return (int) Math.max(64, Math.min(1_000_000, files - reserve));
+        }
+
+        static ConnectionLimits parse(Map<String, String> env) {
+            ConnectionLimits d = defaults();
+            Duration idle = env.containsKey("PRECIS_IDLE_TIMEOUT_S")
+                    ? Duration.ofSeconds(parseRange("PRECIS_IDLE_TIMEOUT_S", env.get("PRECIS_IDLE_TIMEOUT_S"), 1, 3600))
+                    : d.idle();
+            Duration header = env.containsKey("PRECIS_HEADER_TIMEOUT_S")
+                    ? Duration.ofSeconds(parseRange("PRECIS_HEADER_TIMEOUT_S", env.get("PRECIS_HEADER_TIMEOUT_S"), 1, 600))
+                    : d.header();
+            int max = env.containsKey("PRECIS_MAX_CONNECTIONS")
+                    ? (int) parseRange("PRECIS_MAX_CONNECTIONS", env.get("PRECIS_MAX_CONNECTIONS"), 1, 1_000_000)
+                    : d.max();
+            return new ConnectionLimits(idle, header, max);
+        }
     }
 
     /** The keys directory: as configured, or {@code <data-dir>/keys}. */
@@ -79,7 +134,7 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
                 ? parsePurposes(env.get("PRECIS_DEFAULT_PURPOSES")) : Purposes.NONE;
         return new GatewayConfig(host, port, dataDir, demo, token, bodyLimit,
                 c.impressionTtl, c.clickTtl, c.clickWindow, keysDir, defaults, c.pseudonymOverlap, clickPolicy(env),
-                reportPolicy(env), "1".equals(env.get("PRECIS_TRUST_PROXY")));
+                reportPolicy(env), "1".equals(env.get("PRECIS_TRUST_PROXY")), ConnectionLimits.parse(env));
     }
 
     private static InvalidClickPolicy clickPolicy(Map<String, String> env) {
@@ -149,12 +204,17 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
         return edit(b -> b.reportPolicy = policy);
     }
 
+    public GatewayConfig withConnectionLimits(ConnectionLimits limits) {
+        return edit(b -> b.connections = limits);
+    }
+
     /** A copy with {@code change} applied: the one place that lists every component. */
     private GatewayConfig edit(java.util.function.Consumer<Editable> change) {
         Editable e = new Editable(this);
         change.accept(e);
         return new GatewayConfig(e.host, e.port, e.dataDir, e.demo, e.adminToken, bodyLimit, impressionTtl, clickTtl,
-                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, e.clickPolicy, e.reportPolicy, trustProxy);
+                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, e.clickPolicy, e.reportPolicy, trustProxy,
+                e.connections);
     }
 
     /** The components that tests and tools change; the rest are copied as they are. */
@@ -166,6 +226,7 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
         String adminToken;
         InvalidClickPolicy clickPolicy;
         ReportPolicy reportPolicy;
+        ConnectionLimits connections;
 
         Editable(GatewayConfig c) {
             host = c.host;
@@ -175,6 +236,7 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
             adminToken = c.adminToken;
             clickPolicy = c.clickPolicy;
             reportPolicy = c.reportPolicy;
+            connections = c.connections;
         }
     }
 

@@ -7,7 +7,9 @@ import io.precis.gateway.ad.AdRoutes;
 import io.precis.gateway.auth.Authenticator;
 import io.precis.gateway.campaigns.CampaignRoutes;
 import io.precis.gateway.campaigns.CampaignService;
+import io.precis.gateway.http.ConnectionGuard;
 import io.precis.gateway.http.ErrorHandler;
+import io.precis.gateway.http.RequestGate;
 import io.precis.gateway.http.Routes;
 import io.precis.gateway.observability.GatewayMetrics;
 import io.precis.gateway.behaviour.BehaviourData;
@@ -90,6 +92,8 @@ public final class PrecisGateway implements AutoCloseable {
     private final Router router;
     private final InMemoryCampaignStats stats;
     private final InMemoryDeliveryLedger ledger;
+    private final Routes routes;
+    private final ConnectionGuard connections;
     private HttpServer server;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -120,6 +124,10 @@ public final class PrecisGateway implements AutoCloseable {
         UserCookie cookie = UserCookie.open(config.keysDirOrDefault());
 
         vertx = Vertx.vertx();
+        // Exceptions nothing caught are logged by class and frames: Vert.x's default prints their
+        // messages, and Netty's decoders quote the URI (with ?user= ids) in theirs.
+        vertx.exceptionHandler(ErrorHandler::logSafely);
+        connections = new ConnectionGuard(vertx, config.connections().header(), config.connections().max());
         accounts = new AccountRoutes(vertx, accountStore, auth, clock);
         router = Router.router(vertx);
         if (config.trustProxy()) {
@@ -127,8 +135,9 @@ public final class PrecisGateway implements AutoCloseable {
             router.allowForward(io.vertx.ext.web.AllowForwardHeaders.ALL);
         }
         router.route().handler(this::observe);
+        router.route().handler(connections::watch);
         router.route().handler(BodyHandler.create(false).setBodyLimit(config.bodyLimit()));
-        Routes routes = new Routes(router);
+        routes = new Routes(router);
         routes.on(HttpMethod.GET, "/health", ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "up")));
         routes.on(HttpMethod.GET, "/metrics", ctx -> vertx.executeBlocking(metrics::scrape, false)
                 .onSuccess(text -> ctx.response().putHeader("Content-Type", metrics.contentType()).end(text))
@@ -171,8 +180,17 @@ public final class PrecisGateway implements AutoCloseable {
         try {
             gw.server = gw.vertx.createHttpServer(new HttpServerOptions()
                             .setHost(config.host()).setPort(config.port())
-                            .setCompressionSupported(true))
-                    .requestHandler(gw.router)
+                            .setCompressionSupported(true)
+                            // HTTP/1.1 only (TLS and h2 end at the proxy; browsers never speak h2c):
+                            // with h2c on, Vert.x makes no connection until the first bytes
+                            // arrive, so a silent client would escape the ConnectionGuard.
+                            .setHttp2ClearTextEnabled(false)
+                            .setIdleTimeout((int) config.connections().idle().toMillis())
+                            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
+                    .connectionHandler(gw.connections)
+                    .invalidRequestHandler(ErrorHandler::invalidRequest)
+                    .exceptionHandler(ErrorHandler::connectionError)
+                    .requestHandler(new RequestGate(gw.router, gw.routes, gw.connections))
                     .listen()
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {

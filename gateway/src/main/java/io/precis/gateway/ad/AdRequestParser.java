@@ -8,9 +8,11 @@ import io.precis.gateway.http.ApiError;
 import io.precis.gateway.http.Fields;
 import io.precis.matcher.campaign.RegionCode;
 import io.precis.matcher.match.PageContext;
+import java.net.IDN;
 import java.net.URI;
 import java.time.Year;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** Validates an ad request body into an {@link AdRequest}; 400 naming the field otherwise. */
 public final class AdRequestParser {
@@ -40,6 +42,10 @@ public final class AdRequestParser {
                 Fields.text(pageNode, "lang", "page.lang", 35));
 
         String site = Fields.text(slotNode, "site", "slot.site", 253);
+        if (site != null && !isHostName(site)) {
+            // The site reaches advertisers' reports (and their spreadsheets): a host name only.
+            throw ApiError.badField("slot.site", "slot.site must be a host name such as news.example");
+        }
         if (site == null) {
             site = hostOf(page.url());
         }
@@ -69,8 +75,40 @@ public final class AdRequestParser {
                 RawIp.ofNullable(Fields.text(deviceNode, "ip", "device.ip", 64)),
                 Fields.text(deviceNode, "ua", "device.ua", 1024));
 
+        if (slotNode == null) {
+            // Checked after the other fields, so that a body with several faults names the first.
+            throw ApiError.badField("slot", "slot is required (an object with id, format and site)");
+        }
         return new AdRequest(requestId != null ? requestId : Randoms.token(12), slot, page, user, device, tcf,
                 count == null ? 1 : count);
+    }
+
+    /** One DNS label: letters, digits and inner hyphens, 1 to 63 characters (RFC 1035 §2.3.1, RFC 1123). */
+    private static final Pattern LABEL = Pattern.compile("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+    /**
+     * Whether {@code site} is a host name: LDH labels (internationalised names in their ASCII
+     * form after IDNA), at most 253 characters, an optional final dot.
+     */
+    static boolean isHostName(String site) {
+        String ascii;
+        try {
+            ascii = IDN.toASCII(site, IDN.USE_STD3_ASCII_RULES);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        if (ascii.endsWith(".")) {
+            ascii = ascii.substring(0, ascii.length() - 1);
+        }
+        if (ascii.isEmpty() || ascii.length() > 253) {
+            return false;
+        }
+        for (String label : ascii.split("\\.", -1)) {
+            if (!LABEL.matcher(label).matches()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String hostOf(String url) {

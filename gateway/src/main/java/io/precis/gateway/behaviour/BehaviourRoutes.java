@@ -1,6 +1,7 @@
 package io.precis.gateway.behaviour;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.precis.consent.Purposes;
 import io.precis.consent.identity.RawUserId;
@@ -50,7 +51,8 @@ public final class BehaviourRoutes {
             if (user == null || !user.isTextual() || user.textValue().isBlank() || user.textValue().length() > 256) {
                 throw ApiError.badField("user", "user is required (a string of at most 256 characters)");
             }
-            List<BehaviourEvent> events = BehaviourEvent.parseEvents(body.get("events"), clock.instant());
+            BehaviourEvent.Batch batch = BehaviourEvent.parseEvents(body.get("events"), clock.instant());
+            List<BehaviourEvent> events = batch.events();
             RawUserId id = RawUserId.ofNullable(user.textValue());
             boolean gpc = "1".equals(ctx.request().getHeader("Sec-GPC"));
             boolean dnt = "1".equals(ctx.request().getHeader("DNT"));
@@ -59,8 +61,12 @@ public final class BehaviourRoutes {
                         Purposes purposes = privacy.effective(keys, null, gpc, dnt);
                         // Without profiling consent, behaviour is dropped before it is stored anywhere.
                         int accepted = purposes.profiling() ? segments.ingest(keys.delivery(), events) : 0;
-                        return JsonBodies.MAPPER.createObjectNode()
+                        ObjectNode out = JsonBodies.MAPPER.createObjectNode()
                                 .put("accepted", accepted).put("dropped", events.size() - accepted);
+                        ArrayNode rejected = out.putArray("rejected");
+                        batch.rejected().forEach(r -> rejected.addObject()
+                                .put("index", r.index()).put("field", r.field()).put("message", r.message()));
+                        return out;
                     }, false)
                     .onSuccess(out -> JsonBodies.send(ctx, 202, out))
                     .onFailure(ctx::fail);

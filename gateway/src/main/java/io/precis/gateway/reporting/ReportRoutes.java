@@ -3,6 +3,7 @@ package io.precis.gateway.reporting;
 import io.precis.gateway.auth.Account;
 import io.precis.gateway.auth.AccountType;
 import io.precis.gateway.auth.Authenticator;
+import io.precis.gateway.http.ApiError;
 import io.precis.gateway.http.JsonBodies;
 import io.precis.gateway.http.Routes;
 import io.precis.reports.event.ReportCsv;
@@ -47,9 +48,13 @@ public final class ReportRoutes {
         });
     }
 
+    /** {@code ?format=csv|json} (any case) decides; without it, the Accept header. */
     private static boolean wantsCsv(RoutingContext ctx) {
         String format = ctx.request().getParam("format");
         if (format != null) {
+            if (!format.equalsIgnoreCase("csv") && !format.equalsIgnoreCase("json")) {
+                throw ApiError.badField("format", "format must be csv or json");
+            }
             return format.equalsIgnoreCase("csv");
         }
         String accept = ctx.request().getHeader("Accept");

@@ -73,12 +73,32 @@ public record BehaviourEvent(Type type, Instant ts, String url, String text, Str
     }
 
     /**
-     * The {@code events} array of a behaviour call.
+     * One event of a batch that was refused on its own, the others being kept.
      *
-     * @param now the receiving time: events later than now + {@link #MAX_CLOCK_SKEW} are invalid
+     * @param index its position in the {@code events} array
+     * @param field the offending field, e.g. {@code events[3].ts}
+     * @param message why, without the value sent
+     */
+    public record Rejected(int index, String field, String message) {}
+
+    /** A parsed {@code events} array: the events to keep, and those refused one by one. */
+    public record Batch(List<BehaviourEvent> events, List<Rejected> rejected) {
+        public Batch {
+            events = List.copyOf(events);
+            rejected = List.copyOf(rejected);
+        }
+    }
+
+    /**
+     * The {@code events} array of a behaviour call. An event without {@code ts} happened at
+     * {@code now} (when it was received). An event more than {@link #MAX_CLOCK_SKEW} ahead of
+     * {@code now} is refused alone, in {@link Batch#rejected()}; any other fault refuses the
+     * whole call.
+     *
+     * @param now the receiving time
      * @throws InvalidFieldException naming {@code events} or {@code events[i].field}
      */
-    public static List<BehaviourEvent> parseEvents(JsonNode eventsArray, Instant now) {
+    public static Batch parseEvents(JsonNode eventsArray, Instant now) {
         if (eventsArray == null || !eventsArray.isArray()) {
             throw new InvalidFieldException("events", "must be an array of events");
         }
@@ -86,10 +106,18 @@ public record BehaviourEvent(Type type, Instant ts, String url, String text, Str
             throw new InvalidFieldException("events", "must have at most " + MAX_EVENTS + " items");
         }
         List<BehaviourEvent> out = new ArrayList<>(eventsArray.size());
+        List<Rejected> rejected = new ArrayList<>();
         for (int i = 0; i < eventsArray.size(); i++) {
-            out.add(parse(eventsArray.get(i), "events[" + i + "]", now));
+            BehaviourEvent e = parse(eventsArray.get(i), "events[" + i + "]", now);
+            if (e.ts().isAfter(now.plus(MAX_CLOCK_SKEW))) {
+                rejected.add(new Rejected(i, "events[" + i + "].ts",
+                        "events[" + i + "].ts must not be more than " + MAX_CLOCK_SKEW.toMinutes()
+                                + " minutes in the future"));
+            } else {
+                out.add(e);
+            }
         }
-        return List.copyOf(out);
+        return new Batch(out, rejected);
     }
 
     private static BehaviourEvent parse(JsonNode n, String p, Instant now) {
@@ -105,24 +133,24 @@ public record BehaviourEvent(Type type, Instant ts, String url, String text, Str
             throw new InvalidFieldException(p + ".type", "must be one of view, search, cart, purchase");
         }
         String tsText = string(n, "ts", p, 64);
-        if (tsText == null) {
-            throw new InvalidFieldException(p + ".ts", "is required");
-        }
-        Instant ts;
-        try {
-            ts = OffsetDateTime.parse(tsText).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new InvalidFieldException(p + ".ts",
-                    "must be an ISO-8601 instant such as 2026-11-01T00:00:00Z");
-        }
-        if (ts.isAfter(now.plus(MAX_CLOCK_SKEW))) {
-            throw new InvalidFieldException(p + ".ts", "must not be in the future");
+        Instant ts = now;
+        if (tsText != null) {
+            try {
+                ts = OffsetDateTime.parse(tsText).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new InvalidFieldException(p + ".ts",
+                        "must be an ISO-8601 instant such as 2026-11-01T00:00:00Z");
+            }
         }
         long value = 0;
         JsonNode v = n.get("value");
         if (v != null && !v.isNull()) {
             if (!v.isNumber()) {
                 throw new InvalidFieldException(p + ".value", "must be a number");
+            }
+            if (v.isFloatingPointNumber() && !Double.isFinite(v.doubleValue())) { // 1e400 parses as infinity
+                throw new InvalidFieldException(p + ".value",
+                        "must be between 0 and " + MAX_VALUE.toPlainString());
             }
             BigDecimal d = v.decimalValue();
             if (d.signum() < 0 || d.compareTo(MAX_VALUE) > 0) {

@@ -37,19 +37,36 @@ class SegmentServiceTest {
     void eventsParseWithErrorsNamingTheField() {
         List<BehaviourEvent> events = BehaviourEvent.parseEvents(json("""
                 [{"type": "purchase", "ts": "2026-11-19T10:00:00Z", "value": 12.5, "category": " home "},
-                 {"type": "search", "ts": "2026-11-19T11:00:00+08:00", "query": "空调清洗"}]"""), NOW);
+                 {"type": "search", "ts": "2026-11-19T11:00:00+08:00", "query": "空调清洗"}]"""), NOW).events();
         assertEquals(12_500_000, events.get(0).valueMicros());
         assertEquals("home", events.get(0).category());
         assertEquals(Type.SEARCH, events.get(1).type());
         assertEquals("events[1].type", fieldOf("""
                 [{"type": "view", "ts": "2026-11-19T10:00:00Z"}, {"type": "click", "ts": "2026-11-19T10:00:00Z"}]"""));
         assertEquals("events[0].ts", fieldOf("[{\"type\": \"view\", \"ts\": \"yesterday\"}]"));
-        assertEquals("events[0].ts", fieldOf("[{\"type\": \"view\", \"ts\": \"2027-01-01T00:00:00Z\"}]"));
         assertEquals("events[0].value", fieldOf(
                 "[{\"type\": \"view\", \"ts\": \"2026-11-19T10:00:00Z\", \"value\": -1}]"));
         assertEquals("events[0].text", fieldOf(
                 "[{\"type\": \"view\", \"ts\": \"2026-11-19T10:00:00Z\", \"text\": 5}]"));
         assertEquals("events", fieldOf("{}"));
+    }
+
+    @Test
+    void anEventWithoutTsHappenedNowAndOneFromTheFutureIsRefusedAlone() {
+        BehaviourEvent.Batch b = BehaviourEvent.parseEvents(json("""
+                [{"type": "view", "text": "no time"},
+                 {"type": "view", "ts": "2027-01-01T00:00:00Z"},
+                 {"type": "view", "ts": "2026-11-20T00:04:59Z"}]"""), NOW);
+        assertEquals(2, b.events().size());
+        assertEquals(NOW, b.events().get(0).ts());
+        assertEquals(List.of(2), b.rejected().stream().map(r -> r.index() + 1).toList());
+        assertEquals("events[1].ts", b.rejected().get(0).field());
+    }
+
+    @Test
+    void aValueBeyondTheDoubleRangeIsRefusedNamingTheField() {
+        assertEquals("events[0].value", fieldOf("[{\"type\": \"purchase\", \"value\": 1e400}]"));
+        assertEquals("events[0].value", fieldOf("[{\"type\": \"purchase\", \"value\": -1e400}]"));
     }
 
     private static String fieldOf(String events) {

@@ -25,7 +25,7 @@ public final class ReportCsv {
         line(out, header);
         for (ReportRow row : r.rows()) {
             List<String> cells = new ArrayList<>();
-            dims.forEach(d -> cells.add(row.keys().get(d)));
+            dims.forEach(d -> cells.add(text(row.keys().get(d))));
             addMetrics(cells, row.counts());
             line(out, cells);
         }
@@ -52,6 +52,20 @@ public final class ReportCsv {
             out.append(field(cells.get(i)));
         }
         out.append(CRLF);
+    }
+
+    /**
+     * A text cell made inert for spreadsheets (OWASP "CSV injection"): one that begins with
+     * {@code = + - @}, a tab or a carriage return would be read as a formula by Excel, LibreOffice
+     * or Google Sheets, so it gets a leading single quote, which they show as text. Keys are
+     * ids and names that clients chose (creative ids, sites); metric cells are numbers and are
+     * never passed here, so a negative ROI stays a number.
+     */
+    static String text(String s) {
+        if (s == null || s.isEmpty()) {
+            return s;
+        }
+        return "=+-@\t\r".indexOf(s.charAt(0)) >= 0 ? "'" + s : s;
     }
 
     /** Quotes a field only when it holds a comma, quote, CR or LF; quotes inside are doubled. */

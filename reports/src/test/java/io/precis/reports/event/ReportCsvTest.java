@@ -1,6 +1,7 @@
 package io.precis.reports.event;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -29,6 +30,30 @@ class ReportCsvTest {
         assertEquals("\"cr\ronly\"", ReportCsv.field("cr\ronly"));
         assertEquals("", ReportCsv.field(null));
         assertEquals("春节促销", ReportCsv.field("春节促销"));
+    }
+
+    @Test
+    void textCellsThatSpreadsheetsWouldRunAsFormulasGetALeadingQuote() {
+        assertEquals("'=HYPERLINK(\"http://evil.example\",\"x\")", ReportCsv.text("=HYPERLINK(\"http://evil.example\",\"x\")"));
+        assertEquals("'+cmd|' /C calc'!A0", ReportCsv.text("+cmd|' /C calc'!A0"));
+        assertEquals("'-2+3+cmd|' /C calc'!A0", ReportCsv.text("-2+3+cmd|' /C calc'!A0"));
+        assertEquals("'@SUM(A1)", ReportCsv.text("@SUM(A1)"));
+        assertEquals("'\tx", ReportCsv.text("\tx"));
+        assertEquals("'\rx", ReportCsv.text("\rx"));
+        assertEquals("c1", ReportCsv.text("c1"));
+        assertEquals("a=b", ReportCsv.text("a=b"));
+        String csv = ReportCsv.toCsv(reportWithCampaign("=1+1"));
+        assertTrue(csv.split("\r\n")[1].startsWith("'=1+1,2026-11-03,1200,"), csv);
+    }
+
+    @Test
+    void aNegativeRoiStaysANumber() {
+        ReportQuery q = new ReportQuery("adv", LocalDate.parse("2026-11-01"), LocalDate.parse("2026-11-30"),
+                List.of(Dimension.CAMPAIGN), null);
+        Counts c = new Counts(1000, 10, 0, 1, 20_000_000, 5_000_000);
+        String row = ReportCsv.toCsv(new Report(q, List.of(new ReportRow(Map.of(Dimension.CAMPAIGN, "c"), c)), c))
+                .split("\r\n")[1];
+        assertTrue(row.endsWith(",-0.75"), row);
     }
 
     @Test
