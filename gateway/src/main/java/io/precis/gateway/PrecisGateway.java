@@ -21,6 +21,7 @@ import io.precis.gateway.delivery.CapHistoryStore;
 import io.precis.gateway.delivery.DeliveryFeedback;
 import io.precis.gateway.privacy.MeasurementData;
 import io.precis.gateway.privacy.PersonalData;
+import io.precis.matcher.campaign.ConversionCounting;
 import io.precis.matcher.auction.InMemoryCampaignStats;
 import io.precis.matcher.delivery.InMemoryDeliveryLedger;
 import io.precis.matcher.segment.SegmentService;
@@ -112,7 +113,9 @@ public final class PrecisGateway implements AutoCloseable {
         metrics.capHistoryDropped(capHistory::dropped);
         InMemoryCampaignStats stats = new InMemoryCampaignStats();
         events = new JdbcEventStore(db.dataSource(), clock,
-                AttributionPolicy.DEFAULTS.withClickWindow(config.clickWindow()), config.clickPolicy(),
+                AttributionPolicy.withClickWindow(config.clickWindow()).withEveryConversionCounted(id -> campaigns
+                        .find(id).map(c -> c.conversionCounting() == ConversionCounting.EVERY).orElse(false)),
+                config.clickPolicy(),
                 config.reportPolicy(), new CampaignBudgets(ledger, campaigns));
         Authenticator auth = new Authenticator(adminToken, accountStore.all());
         privacy = PrivacyCore.open(config, clock);
