@@ -1,7 +1,9 @@
 package io.precis.reports.token;
 
-import io.precis.consent.crypto.ConstantTime;
+import io.precis.consent.crypto.Hkdf;
 import io.precis.consent.crypto.Hmac;
+import io.precis.consent.crypto.SealException;
+import io.precis.consent.crypto.Sealer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,34 +14,49 @@ import java.util.Base64;
 import java.util.Objects;
 
 /**
- * Issues and verifies tracking tokens: {@code base64url(json) "." base64url(HMAC-SHA256)}.
+ * Issues and verifies tracking tokens: {@code base64url(AES-256-GCM(payload))}, the payload
+ * being {@link TokenPayload}'s binary form, sealed by {@link Sealer} (random 96-bit nonce, full
+ * 128-bit tag) under a key derived from the token key with HKDF.
  *
- * <p>The MAC covers a domain-separation label and the encoded payload text exactly as sent, so
- * no other string (not even another base64 spelling of the same bytes) verifies. Thread-safe.
+ * <p>Why the whole payload sealed, not a signed payload with only the user-linked fields
+ * sealed: tokens sit in every impression and click link of a publisher's page, readable by any
+ * script there. Besides the measurement pseudonym and region, the targeting kinds an ad matched
+ * on (demographic, behavioural, geo) say something about the user, and the price is the
+ * advertiser's business; sealing everything hides all of it with one primitive. AEAD also
+ * authenticates, so a forged or altered token fails exactly where a bad MAC failed before
+ * ({@code bad_signature}), and the token is shorter than a payload plus a 32-byte MAC. The
+ * domain label is bound as associated data, so no other sealed value of this deployment opens
+ * as a token. Thread-safe.
  */
 public final class TokenSigner {
     /** API.md: impression tokens live 1 h (the page view that shows the ad). */
     public static final Duration DEFAULT_IMPRESSION_TTL = Duration.ofHours(1);
     /** API.md: click tokens live 24 h (a user may click an ad on a page left open). */
     public static final Duration DEFAULT_CLICK_TTL = Duration.ofHours(24);
-    /** Real tokens are ~0.5 KB; anything far larger is rejected before any work is done. */
+    /** Real tokens are ~0.3 KB; anything far larger is rejected before any work is done. */
     static final int MAX_TOKEN_CHARS = 4096;
     /** Click ids are 128 bits: unguessable, and short in a landing-page URL. */
     static final int CLICK_ID_BYTES = 16;
 
-    private static final byte[] TOKEN_LABEL = bytes("precis/tracking-token/v1");
+    /** Associated data of every sealed token, and the HKDF label of the sealing key. */
+    private static final byte[] TOKEN_LABEL = bytes("precis/tracking-token/v2");
     private static final byte[] CLICK_ID_LABEL = bytes("click-id");
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
     private final Hmac hmac;
+    private final Sealer sealer;
     private final Clock clock;
     private final Duration impressionTtl;
     private final Duration clickTtl;
 
-    /** @param key HMAC key, at least 16 bytes (copied) */
+    /**
+     * @param key the token key, at least 16 bytes (copied): the HMAC key of click ids, and the
+     *            input of the sealing key's derivation
+     */
     public TokenSigner(byte[] key, Clock clock, Duration impressionTtl, Duration clickTtl) {
         this.hmac = new Hmac(key);
+        this.sealer = new Sealer(Hkdf.derive(key, null, TOKEN_LABEL, Sealer.KEY_LENGTH));
         this.clock = Objects.requireNonNull(clock, "clock");
         this.impressionTtl = positive(impressionTtl, "impressionTtl");
         this.clickTtl = positive(clickTtl, "clickTtl");
@@ -50,14 +67,14 @@ public final class TokenSigner {
         this(key, clock, DEFAULT_IMPRESSION_TTL, DEFAULT_CLICK_TTL);
     }
 
-    /** A signed token for {@code ad}, issued now (whole seconds) for the kind's lifetime. */
+    /** A sealed token for {@code ad}, issued now (whole seconds) for the kind's lifetime. */
     public String issue(TokenKind kind, AdServed ad) {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(ad, "ad");
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Duration ttl = kind == TokenKind.IMPRESSION ? impressionTtl : clickTtl;
-        String payload = B64.encodeToString(TokenPayload.encode(new TrackingToken(kind, ad, now, now.plus(ttl))));
-        return payload + "." + signature(payload);
+        byte[] payload = TokenPayload.encode(new TrackingToken(kind, ad, now, now.plus(ttl)));
+        return B64.encodeToString(sealer.seal(payload, TOKEN_LABEL));
     }
 
     /**
@@ -68,22 +85,23 @@ public final class TokenSigner {
         if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
             throw new InvalidTokenException("malformed");
         }
-        int dot = token.indexOf('.');
-        if (dot <= 0 || dot != token.lastIndexOf('.') || dot == token.length() - 1) {
-            throw new InvalidTokenException("malformed");
-        }
-        String payload = token.substring(0, dot);
-        byte[] given = bytes(token.substring(dot + 1));
-        if (!ConstantTime.equals(bytes(signature(payload)), given)) {
-            throw new InvalidTokenException("bad_signature");
-        }
-        byte[] json;
+        byte[] sealed;
         try {
-            json = B64D.decode(payload);
+            sealed = B64D.decode(token);
         } catch (IllegalArgumentException e) {
             throw new InvalidTokenException("malformed");
         }
-        TrackingToken t = TokenPayload.decode(json);
+        // One spelling only: the decoder ignores a last character's unused bits.
+        if (!B64.encodeToString(sealed).equals(token)) {
+            throw new InvalidTokenException("malformed");
+        }
+        byte[] payload;
+        try {
+            payload = sealer.open(sealed, TOKEN_LABEL);
+        } catch (SealException e) {
+            throw new InvalidTokenException("bad_signature"); // forged, altered, or another key's
+        }
+        TrackingToken t = TokenPayload.decode(payload);
         if (t.kind() != expected) {
             throw new InvalidTokenException("wrong_kind");
         }
@@ -97,10 +115,6 @@ public final class TokenSigner {
     public String clickId(AdServed ad) {
         byte[] mac = hmac.macOf(CLICK_ID_LABEL, bytes(ad.adId()));
         return B64.encodeToString(Arrays.copyOf(mac, CLICK_ID_BYTES));
-    }
-
-    private String signature(String payload) {
-        return B64.encodeToString(hmac.macOf(TOKEN_LABEL, bytes(payload)));
     }
 
     private static byte[] bytes(String s) {
