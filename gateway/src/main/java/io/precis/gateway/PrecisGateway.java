@@ -10,6 +10,8 @@ import io.precis.gateway.campaigns.CampaignService;
 import io.precis.gateway.http.ErrorHandler;
 import io.precis.gateway.http.Routes;
 import io.precis.gateway.observability.GatewayMetrics;
+import io.precis.gateway.observability.Health;
+import io.precis.gateway.observability.ProblemCounter;
 import io.precis.gateway.auth.Account;
 import io.precis.gateway.auth.AccountType;
 import io.precis.gateway.behaviour.BehaviourData;
@@ -27,6 +29,7 @@ import io.precis.matcher.delivery.InMemoryDeliveryLedger;
 import io.precis.matcher.segment.SegmentService;
 import io.precis.gateway.privacy.ConsentRoutes;
 import io.precis.gateway.privacy.ErasureStore;
+import io.precis.gateway.privacy.KeyRefresh;
 import io.precis.gateway.privacy.PrivacyCore;
 import io.precis.gateway.privacy.UserRef;
 import io.precis.gateway.reporting.ReportRoutes;
@@ -84,6 +87,9 @@ public final class PrecisGateway implements AutoCloseable {
     private final EventStore events;
     private final CapHistoryStore capHistory;
     private final GatewayMetrics metrics = new GatewayMetrics();
+    private final Health health = new Health();
+    private final ProblemCounter problems = ProblemCounter.install();
+    private final KeyRefresh keyRefresh;
     /** A rotation reaches every running gateway within a minute. */
     private static final long KEY_REFRESH_MS = 60_000;
     private final PrivacyCore privacy;
@@ -111,6 +117,7 @@ public final class PrecisGateway implements AutoCloseable {
         InMemoryDeliveryLedger ledger = new InMemoryDeliveryLedger(clock);
         capHistory = new CapHistoryStore(db, clock, InMemoryDeliveryLedger.HISTORY);
         metrics.capHistoryDropped(capHistory::dropped);
+        metrics.loggedProblems(problems);
         InMemoryCampaignStats stats = new InMemoryCampaignStats();
         events = new JdbcEventStore(db.dataSource(), clock,
                 AttributionPolicy.withClickWindow(config.clickWindow()).withEveryConversionCounted(id -> campaigns
@@ -131,7 +138,7 @@ public final class PrecisGateway implements AutoCloseable {
         router.route().handler(this::observe);
         router.route().handler(BodyHandler.create(false).setBodyLimit(config.bodyLimit()));
         Routes routes = new Routes(router);
-        routes.on(HttpMethod.GET, "/health", ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "up")));
+        routes.on(HttpMethod.GET, "/health", health::handle);
         routes.on(HttpMethod.GET, "/metrics", ctx -> vertx.executeBlocking(metrics::scrape, false)
                 .onSuccess(text -> ctx.response().putHeader("Content-Type", metrics.contentType()).end(text))
                 .onFailure(ctx::fail));
@@ -156,7 +163,8 @@ public final class PrecisGateway implements AutoCloseable {
         new ConsentRoutes(vertx, privacy, new UserRef(auth, cookie), new ErasureStore(db), personal, clock)
                 .register(routes);
         // Pick up key rotations made with ./precis keys rotate, and destroy expired epochs.
-        vertx.setPeriodic(KEY_REFRESH_MS, id -> vertx.executeBlocking(this::refreshKeys, false));
+        keyRefresh = new KeyRefresh(privacy.pseudonyms(), metrics, health);
+        vertx.setPeriodic(KEY_REFRESH_MS, id -> vertx.executeBlocking(keyRefresh::refresh, false));
         ErrorHandler errors = new ErrorHandler();
         router.route().failureHandler(errors);
         for (int status : new int[] {400, 404, 405, 413, 500}) {
@@ -202,14 +210,9 @@ public final class PrecisGateway implements AutoCloseable {
         return campaigns;
     }
 
-    private boolean refreshKeys() {
-        try {
-            privacy.pseudonyms().reload();
-            privacy.pseudonyms().destroyExpired();
-        } catch (IllegalStateException e) {
-            // A key given by the environment has one fixed epoch: nothing to reload or destroy.
-        }
-        return true;
+    /** The periodic key refresh (tests run it at once instead of waiting a minute). */
+    public KeyRefresh keyRefresh() {
+        return keyRefresh;
     }
 
     /** Records route, method, status and latency of every request once it ends. */
@@ -270,6 +273,7 @@ public final class PrecisGateway implements AutoCloseable {
             LOG.warning("index did not close cleanly");
         }
         metrics.close();
+        problems.close();
         privacy.close();
         db.close();
     }

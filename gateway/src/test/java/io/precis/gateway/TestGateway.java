@@ -162,6 +162,11 @@ public final class TestGateway implements AutoCloseable {
         return post("/v1/ad", json, null);
     }
 
+    /** The running gateway itself, for what a client cannot reach (its periodic tasks). */
+    public PrecisGateway gateway() {
+        return gateway;
+    }
+
     @Override
     public void close() {
         OPEN.remove(this);
