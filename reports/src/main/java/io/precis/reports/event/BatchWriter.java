@@ -25,8 +25,8 @@ import java.util.Set;
  * Applies the counting rules to one batch inside the caller's transaction: repeats, invalid
  * clicks ({@link ClickJudge}), attribution within the click or view window, conversion
  * de-duplication (by order id; without one, at most one per credited click or impression and
- * event name unless the campaign counts every conversion), cost; then adds the new rows to the roll-ups. Runs on the single writer
- * thread only, so it needs no locking.
+ * event name unless the campaign counts every conversion), cost; then adds the new rows to
+ * the roll-ups. Runs on the single writer thread only, so it needs no locking.
  *
  * <p>Cost rules (stored in nanos, 10^-9 units, so nothing is rounded at write time): a CPM
  * impression costs priceMicros nanos (= price / 1000 per impression, exactly); a valid CPC
