@@ -4,6 +4,7 @@ import io.precis.consent.crypto.Hkdf;
 import io.precis.consent.crypto.Hmac;
 import io.precis.consent.crypto.SealException;
 import io.precis.consent.crypto.Sealer;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,9 +15,14 @@ import java.util.Base64;
 import java.util.Objects;
 
 /**
- * Issues and verifies tracking tokens: {@code base64url(AES-256-GCM(payload))}, the payload
- * being {@link TokenPayload}'s binary form, sealed by {@link Sealer} (random 96-bit nonce, full
- * 128-bit tag) under a key derived from the token key with HKDF.
+ * Issues and verifies tracking tokens: {@code base64url(hour ‖ AES-256-GCM(payload))}, the
+ * payload being {@link TokenPayload}'s binary form, sealed by {@link Sealer} (random 96-bit
+ * nonce, full 128-bit tag) under a key derived with HKDF from the token key and the hour of
+ * issue (4 bytes, hours since the epoch, the only clear part).
+ *
+ * <p>Why a key per hour: GCM with random nonces stays within its bound (NIST SP 800-38D §8.3)
+ * for 2^32 seals per key, and two tokens per served ad would pass that within days under one
+ * key; per hour it allows over a million seals a second.
  *
  * <p>Why the whole payload sealed, not a signed payload with only the user-linked fields
  * sealed: tokens sit in every impression and click link of a publisher's page, readable by any
@@ -38,14 +44,17 @@ public final class TokenSigner {
     /** Click ids are 128 bits: unguessable, and short in a landing-page URL. */
     static final int CLICK_ID_BYTES = 16;
 
-    /** Associated data of every sealed token, and the HKDF label of the sealing key. */
+    /** Associated data of every sealed token, and the HKDF label of the sealing keys. */
     private static final byte[] TOKEN_LABEL = bytes("precis/tracking-token/v2");
+    /** The hour of issue, in clear before the sealed bytes: hours since the epoch, big-endian. */
+    private static final int HOUR_BYTES = 4;
     private static final byte[] CLICK_ID_LABEL = bytes("click-id");
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
     private final Hmac hmac;
-    private final Sealer sealer;
+    /** The token key, input of each hour's sealing key. */
+    private final byte[] sealingRoot;
     private final Clock clock;
     private final Duration impressionTtl;
     private final Duration clickTtl;
@@ -56,7 +65,7 @@ public final class TokenSigner {
      */
     public TokenSigner(byte[] key, Clock clock, Duration impressionTtl, Duration clickTtl) {
         this.hmac = new Hmac(key);
-        this.sealer = new Sealer(Hkdf.derive(key, null, TOKEN_LABEL, Sealer.KEY_LENGTH));
+        this.sealingRoot = key.clone();
         this.clock = Objects.requireNonNull(clock, "clock");
         this.impressionTtl = positive(impressionTtl, "impressionTtl");
         this.clickTtl = positive(clickTtl, "clickTtl");
@@ -74,7 +83,9 @@ public final class TokenSigner {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Duration ttl = kind == TokenKind.IMPRESSION ? impressionTtl : clickTtl;
         byte[] payload = TokenPayload.encode(new TrackingToken(kind, ad, now, now.plus(ttl)));
-        return B64.encodeToString(sealer.seal(payload, TOKEN_LABEL));
+        byte[] hour = ByteBuffer.allocate(HOUR_BYTES).putInt((int) (now.getEpochSecond() / 3600)).array();
+        byte[] sealed = sealerOf(hour).seal(payload, TOKEN_LABEL);
+        return B64.encodeToString(ByteBuffer.allocate(HOUR_BYTES + sealed.length).put(hour).put(sealed).array());
     }
 
     /**
@@ -95,9 +106,13 @@ public final class TokenSigner {
         if (!B64.encodeToString(sealed).equals(token)) {
             throw new InvalidTokenException("malformed");
         }
+        if (sealed.length < HOUR_BYTES) {
+            throw new InvalidTokenException("malformed");
+        }
         byte[] payload;
         try {
-            payload = sealer.open(sealed, TOKEN_LABEL);
+            payload = sealerOf(Arrays.copyOf(sealed, HOUR_BYTES))
+                    .open(Arrays.copyOfRange(sealed, HOUR_BYTES, sealed.length), TOKEN_LABEL);
         } catch (SealException e) {
             throw new InvalidTokenException("bad_signature"); // forged, altered, or another key's
         }
@@ -115,6 +130,13 @@ public final class TokenSigner {
     public String clickId(AdServed ad) {
         byte[] mac = hmac.macOf(CLICK_ID_LABEL, bytes(ad.adId()));
         return B64.encodeToString(Arrays.copyOf(mac, CLICK_ID_BYTES));
+    }
+
+    /** The sealer of the hour whose 4 bytes are {@code hour}: a key of its own (HKDF, info = label ‖ hour). */
+    private Sealer sealerOf(byte[] hour) {
+        byte[] info = Arrays.copyOf(TOKEN_LABEL, TOKEN_LABEL.length + HOUR_BYTES);
+        System.arraycopy(hour, 0, info, TOKEN_LABEL.length, HOUR_BYTES);
+        return new Sealer(Hkdf.derive(sealingRoot, null, info, Sealer.KEY_LENGTH));
     }
 
     private static byte[] bytes(String s) {
