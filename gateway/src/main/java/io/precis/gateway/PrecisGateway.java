@@ -12,6 +12,8 @@ import io.precis.gateway.http.ErrorHandler;
 import io.precis.gateway.http.RequestGate;
 import io.precis.gateway.http.Routes;
 import io.precis.gateway.observability.GatewayMetrics;
+import io.precis.gateway.observability.Health;
+import io.precis.gateway.observability.ProblemCounter;
 import io.precis.gateway.behaviour.BehaviourData;
 import io.precis.gateway.behaviour.BehaviourRoutes;
 import io.precis.gateway.behaviour.SegmentRuleStore;
@@ -21,11 +23,13 @@ import io.precis.gateway.delivery.CapHistoryStore;
 import io.precis.gateway.delivery.DeliveryFeedback;
 import io.precis.gateway.privacy.MeasurementData;
 import io.precis.gateway.privacy.PersonalData;
+import io.precis.matcher.campaign.ConversionCounting;
 import io.precis.matcher.auction.InMemoryCampaignStats;
 import io.precis.matcher.delivery.InMemoryDeliveryLedger;
 import io.precis.matcher.segment.SegmentService;
 import io.precis.gateway.privacy.ConsentRoutes;
 import io.precis.gateway.privacy.ErasureStore;
+import io.precis.gateway.privacy.KeyRefresh;
 import io.precis.gateway.privacy.PrivacyCore;
 import io.precis.gateway.privacy.UserRef;
 import io.precis.gateway.reporting.ReportRoutes;
@@ -83,6 +87,9 @@ public final class PrecisGateway implements AutoCloseable {
     private final EventStore events;
     private final CapHistoryStore capHistory;
     private final GatewayMetrics metrics = new GatewayMetrics();
+    private final Health health = new Health();
+    private final ProblemCounter problems = ProblemCounter.install();
+    private final KeyRefresh keyRefresh;
     /** A rotation reaches every running gateway within a minute. */
     private static final long KEY_REFRESH_MS = 60_000;
     private final PrivacyCore privacy;
@@ -114,9 +121,12 @@ public final class PrecisGateway implements AutoCloseable {
         ledger = new InMemoryDeliveryLedger(clock);
         capHistory = new CapHistoryStore(db, clock, InMemoryDeliveryLedger.HISTORY);
         metrics.capHistoryDropped(capHistory::dropped);
+        metrics.loggedProblems(problems);
         stats = new InMemoryCampaignStats();
         events = new JdbcEventStore(db.dataSource(), clock,
-                AttributionPolicy.DEFAULTS.withClickWindow(config.clickWindow()), config.clickPolicy(),
+                AttributionPolicy.withClickWindow(config.clickWindow()).withEveryConversionCounted(id -> campaigns
+                        .find(id).map(c -> c.conversionCounting() == ConversionCounting.EVERY).orElse(false)),
+                config.clickPolicy(),
                 config.reportPolicy(), new CampaignBudgets(ledger, campaigns));
         Authenticator auth = new Authenticator(adminToken, accountStore.all());
         privacy = PrivacyCore.open(config, clock);
@@ -138,7 +148,7 @@ public final class PrecisGateway implements AutoCloseable {
         router.route().handler(connections::watch);
         router.route().handler(BodyHandler.create(false).setBodyLimit(config.bodyLimit()));
         routes = new Routes(router);
-        routes.on(HttpMethod.GET, "/health", ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "up")));
+        routes.on(HttpMethod.GET, "/health", health::handle);
         routes.on(HttpMethod.GET, "/metrics", ctx -> vertx.executeBlocking(metrics::scrape, false)
                 .onSuccess(text -> ctx.response().putHeader("Content-Type", metrics.contentType()).end(text))
                 .onFailure(ctx::fail));
@@ -161,7 +171,8 @@ public final class PrecisGateway implements AutoCloseable {
         new ConsentRoutes(vertx, privacy, new UserRef(auth, cookie), new ErasureStore(db), personal, clock)
                 .register(routes);
         // Pick up key rotations made with ./precis keys rotate, and destroy expired epochs.
-        vertx.setPeriodic(KEY_REFRESH_MS, id -> vertx.executeBlocking(this::refreshKeys, false));
+        keyRefresh = new KeyRefresh(privacy.pseudonyms(), metrics, health);
+        vertx.setPeriodic(KEY_REFRESH_MS, id -> vertx.executeBlocking(keyRefresh::refresh, false));
         ErrorHandler errors = new ErrorHandler();
         router.route().failureHandler(errors);
         for (int status : new int[] {400, 404, 405, 413, 500}) {
@@ -226,14 +237,9 @@ public final class PrecisGateway implements AutoCloseable {
         return ledger;
     }
 
-    private boolean refreshKeys() {
-        try {
-            privacy.pseudonyms().reload();
-            privacy.pseudonyms().destroyExpired();
-        } catch (IllegalStateException e) {
-            // A key given by the environment has one fixed epoch: nothing to reload or destroy.
-        }
-        return true;
+    /** The periodic key refresh (tests run it at once instead of waiting a minute). */
+    public KeyRefresh keyRefresh() {
+        return keyRefresh;
     }
 
     /** Records route, method, status and latency of every request once it ends. */
@@ -294,6 +300,7 @@ public final class PrecisGateway implements AutoCloseable {
             LOG.warning("index did not close cleanly");
         }
         metrics.close();
+        problems.close();
         privacy.close();
         db.close();
     }

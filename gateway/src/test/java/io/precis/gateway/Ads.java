@@ -47,17 +47,10 @@ public final class Ads {
     /**
      * The price the auction charged for {@code ad}, in micros of its bid model's unit (per
      * thousand impressions for CPM, per click for CPC, per conversion for CPA), read from the
-     * signed token the way the measurement side reads it.
+     * sealed token the way the measurement side reads it.
      */
     public static long chargedMicros(JsonNode ad) {
-        String url = ad.get("impressionUrl").textValue();
-        String token = URLDecoder.decode(url.substring(url.indexOf("t=") + 2), StandardCharsets.UTF_8);
-        byte[] payload = java.util.Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.')));
-        try {
-            return TestGateway.JSON.readTree(payload).get("p").asLong();
-        } catch (java.io.IOException e) {
-            throw new AssertionError(e);
-        }
+        return TestGateway.openToken(ad.get("impressionUrl").textValue()).ad().priceMicros();
     }
 
     public static String clickIdOf(String location) {

@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import io.precis.reports.invalid.InvalidClickPolicy;
@@ -38,6 +39,34 @@ public final class TestGateway implements AutoCloseable {
                 .withClickPolicy(new InvalidClickPolicy(Duration.ZERO, 10, 50));
         this.gateway = PrecisGateway.start(tweak.apply(config), clock);
         this.base = "http://127.0.0.1:" + gateway.port();
+        OPEN.add(this);
+    }
+
+    /** Gateways running in this JVM, whose token keys {@link #openToken} tries. */
+    private static final java.util.Set<TestGateway> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * The content of a sealed tracking token from an {@code impressionUrl} or {@code clickUrl}
+     * served by a running test gateway, opened with that gateway's own token key. Tokens are
+     * opaque to clients; tests read them as the measurement side does, at the epoch so that a
+     * simulated clock's expiry never gets in the way of reading.
+     */
+    public static io.precis.reports.token.TrackingToken openToken(String url) {
+        String token = java.net.URLDecoder.decode(url.substring(url.indexOf("t=") + 2), StandardCharsets.UTF_8);
+        var kind = url.contains("/v1/t/click") ? io.precis.reports.token.TokenKind.CLICK
+                : io.precis.reports.token.TokenKind.IMPRESSION;
+        for (TestGateway gw : OPEN) {
+            byte[] key = io.precis.consent.crypto.KeyFiles.loadOrCreate(
+                    gw.gateway.config().keysDirOrDefault().resolve("token.key"), 32);
+            var reader = new io.precis.reports.token.TokenSigner(key,
+                    java.time.Clock.fixed(java.time.Instant.EPOCH, java.time.ZoneOffset.UTC));
+            try {
+                return reader.verify(token, kind);
+            } catch (io.precis.reports.token.InvalidTokenException anotherGatewaysToken) {
+                // tried the next running gateway's key
+            }
+        }
+        throw new AssertionError("no running test gateway issued this token");
     }
 
     /** The running gateway itself, for tests that read its state directly. */
@@ -140,6 +169,7 @@ public final class TestGateway implements AutoCloseable {
 
     @Override
     public void close() {
+        OPEN.remove(this);
         gateway.close();
     }
 }

@@ -1,7 +1,10 @@
 package io.precis.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.precis.consent.crypto.KeyFiles;
@@ -105,6 +108,46 @@ class TokenIntegrityTest {
             assertEquals(1, row.get("conversions").asLong());
             assertEquals(80.0, row.get("revenue").asDouble(), 1e-9);
             assertEquals(Ads.chargedMicros(ad) / 1e6, row.get("spend").asDouble(), 1e-9);
+        }
+    }
+
+    @Test
+    void aConsentedUsersTrackingUrlsShowNoPseudonymYetTheSealedTokenCarriesIt() {
+        try (TestGateway gw = TestGateway.start(dir)) {
+            String key = gw.advertiser("Sealed");
+            String publisher = gw.account("publisher", "Pub");
+            gw.campaign(key, Campaigns.untargeted("S", "CPC", 2));
+            String user = "reader-sealed";
+            assertEquals(200, gw.put("/v1/consent?user=" + user,
+                    "{\"purposes\": {\"personalisation\": true, \"measurement\": true}}", publisher).status());
+            TestGateway.Resp served = gw.ad("""
+                    {"slot": {"id": "top", "format": "banner-300x250", "site": "news.example"},
+                     "user": {"id": "%s", "region": "CN-11-0105"}}""".formatted(user));
+            assertEquals(200, served.status(), served.body());
+            JsonNode ad = served.json().get("ads").get(0);
+            for (String url : List.of(ad.get("impressionUrl").textValue(), ad.get("clickUrl").textValue())) {
+                AdServed inside = TestGateway.openToken(url).ad();
+                assertNotNull(inside.pseudonym(), "measurement consent links the token to the user");
+                assertEquals("CN-11", inside.region());
+                String token = java.net.URLDecoder.decode(url.substring(url.indexOf("t=") + 2), StandardCharsets.UTF_8);
+                assertTrue(token.matches("[A-Za-z0-9_-]+"), "one opaque base64url string");
+                String decoded = new String(java.util.Base64.getUrlDecoder().decode(
+                        token.substring(0, token.length() / 4 * 4)), StandardCharsets.ISO_8859_1);
+                for (String value : List.of(inside.pseudonym(), "CN-11", inside.campaignId(), "\"ps\"")) {
+                    assertFalse(token.contains(value) || decoded.contains(value), "readable in the URL: a token value");
+                }
+                assertFalse(decoded.startsWith("{"), "not JSON");
+            }
+            // Sealed tokens still count once, and an altered one is still refused.
+            Ads ads = new Ads(gw);
+            assertEquals(204, ads.impression(ad));
+            String imp = ad.get("impressionUrl").textValue();
+            String token = imp.substring(imp.indexOf("t=") + 2);
+            assertEquals(400, gw.get("/v1/t/imp?t=" + alter(token, token.length() / 2), null).status());
+            ads.click(ad);
+            JsonNode report = gw.get("/v1/reports", key).json();
+            assertEquals(1, metric(report, "impressions"));
+            assertEquals(1, metric(report, "clicks"));
         }
     }
 

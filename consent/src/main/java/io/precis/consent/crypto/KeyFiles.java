@@ -2,7 +2,6 @@ package io.precis.consent.crypto;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -15,6 +14,8 @@ import java.nio.file.attribute.PosixFilePermissions;
  * Key material never reaches a log: errors name the path, never the content.
  */
 public final class KeyFiles {
+    private static final System.Logger LOG = System.getLogger(KeyFiles.class.getName());
+
     private KeyFiles() {}
 
     /** Reads the key at {@code file}, or creates it with {@code length} random bytes. */
@@ -43,7 +44,9 @@ public final class KeyFiles {
         try {
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException | FileAlreadyExistsException e) {
+        } catch (UnsupportedOperationException e) {
+            // No POSIX permissions on this file system: the directory's own access rules apply.
+            LOG.log(System.Logger.Level.WARNING, "cannot restrict " + tmp + " to its owner on this file system");
             Files.createFile(tmp);
         }
         Files.write(tmp, content, StandardOpenOption.WRITE, StandardOpenOption.SYNC);

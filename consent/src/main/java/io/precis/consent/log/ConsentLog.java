@@ -30,6 +30,8 @@ import java.util.Objects;
  * called from any thread at any time (positional reads).
  */
 public final class ConsentLog implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ConsentLog.class.getName());
+
     public static final String RELATIVE_PATH = "consent/consent.log";
 
     /**
@@ -238,8 +240,11 @@ public final class ConsentLog implements AutoCloseable {
     private static void fsyncDirectory(Path dir) {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Some platforms cannot open a directory; the file's own fsync is the best left.
+        } catch (UnsupportedOperationException e) {
+            // This platform cannot open a directory: the file's own fsync is the best left.
+        } catch (IOException e) {
+            // The entry itself is synced; only the directory entry of a new file may not be.
+            LOG.log(System.Logger.Level.WARNING, "cannot fsync the directory " + dir + ": " + e.getClass().getSimpleName());
         }
     }
 }

@@ -226,6 +226,14 @@ public final class Pseudonymiser {
         return doomed.size();
     }
 
+    /**
+     * True when the key comes from {@value #ENV_KEY}: one fixed epoch, which {@link #reload}
+     * leaves as it is and {@link #rotate} and {@link #destroyExpired} refuse to change.
+     */
+    public boolean keysFromEnvironment() {
+        return fromEnvironment;
+    }
+
     /** Re-reads the key directory, e.g. after {@code precis keys rotate} ran in another process. */
     public synchronized void reload() {
         if (!fromEnvironment) {

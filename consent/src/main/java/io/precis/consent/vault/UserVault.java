@@ -13,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -48,6 +47,8 @@ import java.util.TreeMap;
  * (temporary file, fsync, rename, directory fsync). Blocking: call from a worker.
  */
 public final class UserVault {
+    private static final System.Logger LOG = System.getLogger(UserVault.class.getName());
+
     private static final byte FORMAT = 1;
     private static final int SALT_BYTES = 32;
     /** Lock stripes: enough to keep unrelated users from waiting on each other. */
@@ -274,7 +275,9 @@ public final class UserVault {
         Files.deleteIfExists(tmp);
         try {
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException | FileAlreadyExistsException e) {
+        } catch (UnsupportedOperationException e) {
+            // No POSIX permissions on this file system: the directory's own access rules apply.
+            LOG.log(System.Logger.Level.WARNING, "cannot restrict " + tmp + " to its owner on this file system");
             Files.createFile(tmp);
         }
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -291,8 +294,11 @@ public final class UserVault {
     private static void fsyncDirectory(Path dir) {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Not every platform can open a directory; the file's own fsync is the best left.
+        } catch (UnsupportedOperationException e) {
+            // This platform cannot open a directory: the file's own fsync is the best left.
+        } catch (IOException e) {
+            // The record itself is synced; only the directory entry of its rename may not be.
+            LOG.log(System.Logger.Level.WARNING, "cannot fsync the directory " + dir + ": " + e.getClass().getSimpleName());
         }
     }
 

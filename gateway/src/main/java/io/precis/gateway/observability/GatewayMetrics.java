@@ -24,6 +24,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private static final AttributeKey<String> RESULT = AttributeKey.stringKey("result");
     private static final AttributeKey<String> KIND = AttributeKey.stringKey("kind");
     private static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
+    private static final AttributeKey<String> LEVEL = AttributeKey.stringKey("level");
 
     private final PrometheusMetricReader reader = PrometheusMetricReader.builder()
             .setOtelScopeLabelsEnabled(false)
@@ -35,6 +36,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final LongCounter events;
     private final LongCounter rejected;
     private final LongCounter overBudget;
+    private final LongCounter keyRefreshFailures;
 
     public GatewayMetrics() {
         Meter meter = provider.get("io.precis.gateway");
@@ -54,6 +56,13 @@ public final class GatewayMetrics implements AutoCloseable {
         overBudget = meter.counterBuilder("precis.events.over_budget")
                 .setDescription("billable events counted but charged less than their price, or nothing, because"
                         + " their campaign's budget was spent, by kind").build();
+        keyRefreshFailures = meter.counterBuilder("precis.key_refresh.failures")
+                .setDescription("pseudonym key refreshes that failed (broken rotation or key file)").build();
+    }
+
+    /** A key refresh failed (exported as {@code precis_key_refresh_failures_total}). */
+    public void keyRefreshFailed() {
+        keyRefreshFailures.add(1);
     }
 
     public void request(String route, String method, int status, double seconds) {
@@ -88,6 +97,16 @@ public final class GatewayMetrics implements AutoCloseable {
         provider.get("io.precis.gateway").counterBuilder("precis.cap_history.dropped")
                 .setDescription("impressions not stored in the frequency-cap history (writer queue full)")
                 .buildWithCallback(m -> m.record(dropped.getAsLong()));
+    }
+
+    /** Reports the warnings and errors {@code problems} counted (read at each scrape), by level. */
+    public void loggedProblems(ProblemCounter problems) {
+        provider.get("io.precis.gateway").counterBuilder("precis.logged_problems")
+                .setDescription("warnings and errors logged: handled failures, by level")
+                .buildWithCallback(m -> {
+                    m.record(problems.warnings(), Attributes.of(LEVEL, "warning"));
+                    m.record(problems.errors(), Attributes.of(LEVEL, "error"));
+                });
     }
 
     /** Everything recorded so far, in the Prometheus text exposition format 0.0.4. */

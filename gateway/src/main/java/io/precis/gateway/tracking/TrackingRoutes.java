@@ -116,7 +116,11 @@ public final class TrackingRoutes {
                         if (outcome.capped()) {
                             metrics.overBudget("conversion");
                         }
-                        JsonBodies.send(ctx, 202, JsonBodies.MAPPER.createObjectNode().put("status", "accepted"));
+                        var answer = JsonBodies.MAPPER.createObjectNode().put("status", "accepted");
+                        if (!outcome.counted()) {
+                            answer.put("repeat", true); // same order id, or "one" counting's second time
+                        }
+                        JsonBodies.send(ctx, 202, answer);
                     })
                     .onFailure(ctx::fail);
         });

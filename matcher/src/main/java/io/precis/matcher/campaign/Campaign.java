@@ -12,11 +12,13 @@ import java.util.Objects;
  * @param frequencyCap may be null (no cap)
  * @param targeting never null
  * @param creatives at least one, ids unique
+ * @param conversionCounting how conversions without an order id count; null is read as
+ *                           {@link ConversionCounting#ONE}
  */
 public record Campaign(String id, String advertiserId, String name, Goal goal,
                        CampaignStatus status, Bid bid, Budget budget, Schedule schedule,
                        FrequencyCap frequencyCap, Targeting targeting, List<Creative> creatives,
-                       Instant createdAt, Instant updatedAt) {
+                       Instant createdAt, Instant updatedAt, ConversionCounting conversionCounting) {
     public Campaign {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(advertiserId, "advertiserId");
@@ -30,11 +32,20 @@ public record Campaign(String id, String advertiserId, String name, Goal goal,
         creatives = List.copyOf(creatives);
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
+        conversionCounting = conversionCounting == null ? ConversionCounting.ONE : conversionCounting;
+    }
+
+    /** A campaign counting {@link ConversionCounting#ONE} conversion per click and event name. */
+    public Campaign(String id, String advertiserId, String name, Goal goal, CampaignStatus status, Bid bid,
+                    Budget budget, Schedule schedule, FrequencyCap frequencyCap, Targeting targeting,
+                    List<Creative> creatives, Instant createdAt, Instant updatedAt) {
+        this(id, advertiserId, name, goal, status, bid, budget, schedule, frequencyCap, targeting, creatives,
+                createdAt, updatedAt, ConversionCounting.ONE);
     }
 
     /** This campaign with another status, changed at {@code updatedAt}. */
     public Campaign withStatus(CampaignStatus s, Instant updatedAt) {
         return new Campaign(id, advertiserId, name, goal, s, bid, budget, schedule, frequencyCap,
-                targeting, creatives, createdAt, updatedAt);
+                targeting, creatives, createdAt, updatedAt, conversionCounting);
     }
 }

@@ -120,6 +120,7 @@ public final class CampaignJson {
             o.putObject("frequencyCap").put("impressions", c.frequencyCap().impressions())
                     .put("perHours", c.frequencyCap().perHours());
         }
+        o.put("conversionCounting", c.conversionCounting().jsonName());
         o.set("targeting", TargetingJson.write(c.targeting()));
         var creatives = o.putArray("creatives");
         for (Creative cr : c.creatives()) {
@@ -151,7 +152,20 @@ public final class CampaignJson {
         Targeting targeting = TargetingJson.read(o);
         return new Campaign(id, advertiserId, name, goal, status, readBid(o), readBudget(o),
                 readSchedule(o), readFrequencyCap(o), targeting, readCreatives(o, targeting),
-                createdAt, updatedAt);
+                createdAt, updatedAt, readConversionCounting(o));
+    }
+
+    /** Absent (and so in every campaign stored before the field existed) means {@code one}. */
+    private static ConversionCounting readConversionCounting(ObjectNode o) {
+        JsonNode n = member(o, "conversionCounting");
+        if (n == null) {
+            return ConversionCounting.ONE;
+        }
+        ConversionCounting c = ConversionCounting.fromJson(text(n, "conversionCounting"));
+        if (c == null) {
+            throw new InvalidFieldException("conversionCounting", "must be one of one, every");
+        }
+        return c;
     }
 
     private static Bid readBid(ObjectNode o) {

@@ -141,7 +141,7 @@ final class FieldRules {
                 return value;
             }
         } catch (URISyntaxException e) {
-            // falls through to the error below
+            // Handled: an unparsable URL gets the same field error as a non-http one, thrown below.
         }
         throw new InvalidFieldException(path, "must be an absolute http or https URL");
     }

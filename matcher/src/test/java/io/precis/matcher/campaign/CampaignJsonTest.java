@@ -211,6 +211,22 @@ class CampaignJsonTest {
     }
 
     @Test
+    void conversionCountingIsOneByDefaultEveryOnRequestAndAnythingElseIsRejected() {
+        assertEquals(ConversionCounting.ONE, parse(FULL).conversionCounting());
+        Campaign every = parseWith("\"conversionCounting\": \"every\"");
+        assertEquals(ConversionCounting.EVERY, every.conversionCounting());
+        assertEquals("every", CampaignJson.toJson(every).get("conversionCounting").textValue());
+        assertEquals(every, CampaignJson.fromStored(CampaignJson.toJson(every)));
+        assertEquals("conversionCounting", rejectedField("\"conversionCounting\": \"all\""));
+        assertEquals("conversionCounting", rejectedField("\"conversionCounting\": \"ONE\""));
+        assertEquals("conversionCounting", rejectedField("\"conversionCounting\": 1"));
+        // Campaigns stored before the field existed count one.
+        ObjectNode old = CampaignJson.toJson(every);
+        old.remove("conversionCounting");
+        assertEquals(ConversionCounting.ONE, CampaignJson.fromStored(old).conversionCounting());
+    }
+
+    @Test
     void budgetMustNotBeNegative() {
         assertEquals("budget.total", rejectedField("\"budget\": {\"total\": -1}"));
         assertEquals("budget.daily", rejectedField("\"budget\": {\"daily\": -0.01}"));

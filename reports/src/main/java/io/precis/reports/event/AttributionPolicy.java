@@ -3,6 +3,7 @@ package io.precis.reports.event;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * How conversions are credited.
@@ -17,9 +18,15 @@ import java.util.function.Function;
  * @param clickWindowByCampaign a campaign's own click window, or null to use {@code clickWindow};
  *                              called on the writer thread, so it must be fast and must not block
  *                              (an in-memory campaign lookup)
+ * @param countsEveryConversion true for a campaign whose conversions without an order id all
+ *                              count ("every"); false (the default, "one") allows at most one
+ *                              such conversion of each event name per credited click or
+ *                              impression. Called on the writer thread, so as fast as
+ *                              {@code clickWindowByCampaign}
  */
 public record AttributionPolicy(Duration clickWindow, Duration viewWindow,
-                                Function<String, Duration> clickWindowByCampaign) {
+                                Function<String, Duration> clickWindowByCampaign,
+                                Predicate<String> countsEveryConversion) {
     /** API.md: 7 days, the usual e-commerce consideration time for a clicked ad. */
     public static final Duration DEFAULT_CLICK_WINDOW = Duration.ofDays(7);
     /**
@@ -35,6 +42,18 @@ public record AttributionPolicy(Duration clickWindow, Duration viewWindow,
         nonNegative(clickWindow, "clickWindow");
         nonNegative(viewWindow, "viewWindow");
         Objects.requireNonNull(clickWindowByCampaign, "clickWindowByCampaign");
+        Objects.requireNonNull(countsEveryConversion, "countsEveryConversion");
+    }
+
+    /** Windows as given; every campaign counts one conversion per click and event name. */
+    public AttributionPolicy(Duration clickWindow, Duration viewWindow,
+                             Function<String, Duration> clickWindowByCampaign) {
+        this(clickWindow, viewWindow, clickWindowByCampaign, campaign -> false);
+    }
+
+    /** This policy with {@code countsEveryConversion} telling which campaigns count every conversion. */
+    public AttributionPolicy withEveryConversionCounted(Predicate<String> countsEveryConversion) {
+        return new AttributionPolicy(clickWindow, viewWindow, clickWindowByCampaign, countsEveryConversion);
     }
 
     /** The default windows with a different default click window. */

@@ -23,9 +23,10 @@ import java.util.Set;
 
 /**
  * Applies the counting rules to one batch inside the caller's transaction: repeats, invalid
- * clicks ({@link ClickJudge}), attribution within the click or view window, order-id
- * de-duplication, cost; then adds the new rows to the roll-ups. Runs on the single writer
- * thread only, so it needs no locking.
+ * clicks ({@link ClickJudge}), attribution within the click or view window, conversion
+ * de-duplication (by order id; without one, at most one per credited click or impression and
+ * event name unless the campaign counts every conversion), cost; then adds the new rows to
+ * the roll-ups. Runs on the single writer thread only, so it needs no locking.
  *
  * <p>Cost rules (stored in nanos, 10^-9 units, so nothing is rounded at write time): a CPM
  * impression costs priceMicros nanos (= price / 1000 per impression, exactly); a valid CPC
@@ -112,6 +113,7 @@ final class BatchWriter {
                 views.computeIfAbsent(s.pseudonym(), p -> new ArrayList<>()).add(s);
             }
         }
+        readConversionKeys(c, batch, byKey, clicks, views);
         List<StoredEvent> inserts = new ArrayList<>();
         List<Object> outcomes = new ArrayList<>(batch.size());
         BatchBudget budget = new BatchBudget(limits);
@@ -172,9 +174,15 @@ final class BatchWriter {
         return new ClickOutcome(true, valid, reason, k.clickId(), cost < price);
     }
 
-    private ConversionOutcome conversion(PendingEvent.Conversion v, Map<String, StoredEvent> byKey,
-                                         Map<String, StoredEvent> clicks, Map<String, List<StoredEvent>> views,
-                                         List<StoredEvent> inserts, BatchBudget budget) {
+    /**
+     * What a conversion is credited to: its click when valid and within the window, else
+     * (view-through) its pseudonym's latest impression; {@code source} null when neither.
+     */
+    private record Credit(StoredEvent click, StoredEvent source, String reason, boolean viewThrough) {
+    }
+
+    private Credit credit(PendingEvent.Conversion v, Map<String, StoredEvent> clicks,
+                          Map<String, List<StoredEvent>> views) {
         ConversionRequest r = v.request();
         StoredEvent click = r.clickId() == null ? null : clicks.get(r.clickId());
         String reason = null;
@@ -193,16 +201,65 @@ final class BatchWriter {
             viewThrough = source != null;
             reason = source != null ? null : reason == null ? NO_VIEW : reason;
         }
+        return new Credit(click, source, reason, viewThrough);
+    }
+
+    /**
+     * The key that makes a credited conversion count once: its campaign and order id; without
+     * an order id, under "one" counting, the credited click (or impression) and the event name;
+     * null (counts every time) for a campaign counting every conversion.
+     */
+    private String conversionKey(ConversionRequest r, StoredEvent source) {
+        if (r.orderId() != null) {
+            return orderKey(source.campaignId(), r.orderId());
+        }
+        if (attribution.countsEveryConversion().test(source.campaignId())) {
+            return null;
+        }
+        return onceKey(source.dedupeKey(), r.event());
+    }
+
+    /**
+     * The stored conversions that the batch's conversions may repeat, by key: the keys of "one"
+     * counting and order ids hang on the credited click or impression, known only once the
+     * clicks and impressions are read; one SELECT for the batch.
+     */
+    private void readConversionKeys(Connection c, List<PendingEvent> batch, Map<String, StoredEvent> byKey,
+                                    Map<String, StoredEvent> clicks, Map<String, List<StoredEvent>> views)
+            throws SQLException {
+        Set<String> keys = new LinkedHashSet<>();
+        for (PendingEvent e : batch) {
+            if (e instanceof PendingEvent.Conversion v) {
+                StoredEvent source = credit(v, clicks, views).source();
+                String key = source == null ? null : conversionKey(v.request(), source);
+                if (key != null && !byKey.containsKey(key)) {
+                    keys.add(key);
+                }
+            }
+        }
+        for (StoredEvent s : EventSql.lookup(c, keys, Set.of(), Set.of())) {
+            byKey.put(s.dedupeKey(), s);
+        }
+    }
+
+    private ConversionOutcome conversion(PendingEvent.Conversion v, Map<String, StoredEvent> byKey,
+                                         Map<String, StoredEvent> clicks, Map<String, List<StoredEvent>> views,
+                                         List<StoredEvent> inserts, BatchBudget budget) {
+        ConversionRequest r = v.request();
+        Credit credit = credit(v, clicks, views);
+        StoredEvent click = credit.click();
+        StoredEvent source = credit.source();
+        boolean viewThrough = credit.viewThrough();
         if (source == null) {
             // Kept for audit, never credited: no advertiser unless the click is known.
             inserts.add(new StoredEvent(StoredEvent.CONVERSION, v.at(),
                     click == null ? null : click.advertiserId(), click == null ? null : click.campaignId(),
                     click == null ? null : click.creativeId(), null, null, null, null, 0, 0,
-                    r.valueMicros(), r.currency(), r.event(), false, reason, r.clickId(), r.orderId(), null,
+                    r.valueMicros(), r.currency(), r.event(), false, credit.reason(), r.clickId(), r.orderId(), null,
                     null, null));
             return new ConversionOutcome(true, false, null);
         }
-        String key = r.orderId() == null ? null : orderKey(source.campaignId(), r.orderId());
+        String key = conversionKey(r, source);
         if (key != null && byKey.containsKey(key)) {
             return new ConversionOutcome(false, true, source.campaignId(), viewThrough);
         }
@@ -259,8 +316,21 @@ final class BatchWriter {
 
     /** Hashed so any campaign and order id lengths fit the key column; length-prefixed to stay unambiguous. */
     static String orderKey(String campaignId, String orderId) {
-        String joined = campaignId.length() + ":" + campaignId + orderId;
-        return "o:" + Base64.getUrlEncoder().withoutPadding()
+        return hashedKey("o:", campaignId, orderId);
+    }
+
+    /**
+     * The one conversion named {@code event} that the click or impression whose own key is
+     * {@code sourceKey} may yield under "one" counting. The source key names the ad, so the
+     * campaign is implied.
+     */
+    static String onceKey(String sourceKey, String event) {
+        return hashedKey("n:", sourceKey, event);
+    }
+
+    private static String hashedKey(String prefix, String first, String second) {
+        String joined = first.length() + ":" + first + second;
+        return prefix + Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(Digests.sha256(joined.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -1,113 +1,127 @@
 package io.precis.reports.token;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Compact JSON form of a {@link TrackingToken}; short keys keep the token URL-friendly. */
+/**
+ * Compact binary form of a {@link TrackingToken}, the plaintext that {@link TokenSigner} seals.
+ * Binary rather than JSON: field names and quotes would make up a third of it, and every byte
+ * is paid for twice in a URL (base64, then on every impression and click link of a page).
+ *
+ * <p>Layout (big-endian): version byte {@value #VERSION}, kind code (one ASCII byte), issued-at
+ * and expires-at (epoch seconds, 8 bytes each), ad id, advertiser id, campaign id, creative id,
+ * slot, site, the count of matchedBy kinds (one byte) and each kind, the bid model's index in
+ * {@link #BID_MODELS} (one byte), price in micros (8 bytes), pseudonym, region. Each string is
+ * a 2-byte length then its UTF-8 bytes; length {@value #NULL_LENGTH} is a null string.
+ */
 final class TokenPayload {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final int VERSION = 2;
+    private static final int NULL_LENGTH = 0xFFFF;
+    /** Index order is part of the format: append only. */
+    private static final List<String> BID_MODELS = List.of("CPM", "CPC", "CPA");
 
     private TokenPayload() {
     }
 
     static byte[] encode(TrackingToken t) {
         AdServed ad = t.ad();
-        ObjectNode o = JSON.createObjectNode();
-        o.put("k", t.kind().code());
-        o.put("ad", ad.adId());
-        o.put("adv", ad.advertiserId());
-        o.put("cmp", ad.campaignId());
-        o.put("cr", ad.creativeId());
-        if (ad.slot() != null) {
-            o.put("sl", ad.slot());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(192);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION);
+            out.writeByte(t.kind().code().charAt(0));
+            out.writeLong(t.issuedAt().getEpochSecond());
+            out.writeLong(t.expiresAt().getEpochSecond());
+            for (String s : new String[] {ad.adId(), ad.advertiserId(), ad.campaignId(), ad.creativeId(),
+                    ad.slot(), ad.site()}) {
+                string(out, s);
+            }
+            out.writeByte(ad.matchedBy().size()); // at most AdServed.MAX_MATCHED_BY (16)
+            for (String m : ad.matchedBy()) {
+                string(out, m);
+            }
+            out.writeByte(BID_MODELS.indexOf(ad.bidModel()));
+            out.writeLong(ad.priceMicros());
+            string(out, ad.pseudonym());
+            string(out, ad.region());
+        } catch (IOException e) {
+            throw new UncheckedIOException("a byte array stream does not fail", e);
         }
-        if (ad.site() != null) {
-            o.put("si", ad.site());
-        }
-        ArrayNode m = o.putArray("m");
-        ad.matchedBy().forEach(m::add);
-        o.put("bm", ad.bidModel());
-        if (ad.pseudonym() != null) {
-            o.put("ps", ad.pseudonym());
-        }
-        if (ad.region() != null) {
-            o.put("rg", ad.region());
-        }
-        o.put("p", ad.priceMicros());
-        o.put("iat", t.issuedAt().getEpochSecond());
-        o.put("exp", t.expiresAt().getEpochSecond());
-        try {
-            return JSON.writeValueAsBytes(o);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode token payload", e);
-        }
+        return bytes.toByteArray();
     }
 
-    /** Parses a payload; any deviation from {@link #encode}'s shape is {@code malformed}. */
-    static TrackingToken decode(byte[] json) throws InvalidTokenException {
-        try {
-            JsonNode o = JSON.readTree(json);
-            if (o == null || !o.isObject()) {
+    /** Parses a payload; any deviation from {@link #encode}'s layout is {@code malformed}. */
+    static TrackingToken decode(byte[] payload) throws InvalidTokenException {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
+            if (in.readUnsignedByte() != VERSION) {
                 throw malformed();
             }
-            TokenKind kind = TokenKind.ofCode(text(o, "k", true));
+            TokenKind kind = TokenKind.ofCode(String.valueOf((char) in.readUnsignedByte()));
             if (kind == null) {
                 throw malformed();
             }
-            JsonNode m = o.get("m");
-            if (m == null || !m.isArray()) {
+            Instant issuedAt = Instant.ofEpochSecond(in.readLong());
+            Instant expiresAt = Instant.ofEpochSecond(in.readLong());
+            String adId = string(in);
+            String advertiser = string(in);
+            String campaign = string(in);
+            String creative = string(in);
+            String slot = string(in);
+            String site = string(in);
+            int kinds = in.readUnsignedByte();
+            List<String> matchedBy = new ArrayList<>(kinds);
+            for (int i = 0; i < kinds; i++) {
+                matchedBy.add(string(in));
+            }
+            int model = in.readUnsignedByte();
+            if (model >= BID_MODELS.size()) {
                 throw malformed();
             }
-            List<String> matchedBy = new ArrayList<>();
-            for (JsonNode e : m) {
-                if (!e.isTextual()) {
-                    throw malformed();
-                }
-                matchedBy.add(e.asText());
+            long price = in.readLong();
+            String pseudonym = string(in);
+            String region = string(in);
+            if (in.read() != -1) {
+                throw malformed(); // trailing bytes
             }
-            AdServed ad = new AdServed(text(o, "ad", true), text(o, "adv", true),
-                    text(o, "cmp", true), text(o, "cr", true), text(o, "sl", false),
-                    text(o, "si", false), matchedBy, text(o, "bm", true), number(o, "p"),
-                    text(o, "ps", false), text(o, "rg", false));
-            return new TrackingToken(kind, ad, Instant.ofEpochSecond(number(o, "iat")),
-                    Instant.ofEpochSecond(number(o, "exp")));
+            AdServed ad = new AdServed(adId, advertiser, campaign, creative, slot, site, matchedBy,
+                    BID_MODELS.get(model), price, pseudonym, region);
+            return new TrackingToken(kind, ad, issuedAt, expiresAt);
         } catch (IOException | RuntimeException e) {
-            // Jackson errors, bad field values (AdServed validation), out-of-range instants.
+            // Truncated input, bad field values (AdServed validation), out-of-range instants.
             throw malformed();
         }
     }
 
-    private static String text(JsonNode o, String field, boolean required) throws InvalidTokenException {
-        JsonNode v = o.get(field);
-        if (v == null) {
-            if (required) {
-                throw malformed();
-            }
+    private static void string(DataOutputStream out, String s) throws IOException {
+        if (s == null) {
+            out.writeShort(NULL_LENGTH);
+            return;
+        }
+        byte[] b = s.getBytes(StandardCharsets.UTF_8); // AdServed caps every string far below 64 KiB
+        out.writeShort(b.length);
+        out.write(b);
+    }
+
+    private static String string(DataInputStream in) throws IOException {
+        int n = in.readUnsignedShort();
+        if (n == NULL_LENGTH) {
             return null;
         }
-        if (!v.isTextual()) {
-            throw malformed();
+        byte[] b = in.readNBytes(n);
+        if (b.length != n) {
+            throw new IOException("truncated");
         }
-        return v.asText();
-    }
-
-    private static long number(JsonNode o, String field) throws InvalidTokenException {
-        JsonNode v = o.get(field);
-        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw malformed();
-        }
-        return v.asLong();
+        return new String(b, StandardCharsets.UTF_8);
     }
 
     private static InvalidTokenException malformed() {
         return new InvalidTokenException("malformed");
     }
-
 }
