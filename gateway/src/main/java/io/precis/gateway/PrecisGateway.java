@@ -82,6 +82,7 @@ public final class PrecisGateway implements AutoCloseable {
     private final CampaignIndex index;
     private final EventStore events;
     private final CapHistoryStore capHistory;
+    private final VaultBehaviourStore behaviour;
     private final GatewayMetrics metrics = new GatewayMetrics();
     /** A rotation reaches every running gateway within a minute. */
     private static final long KEY_REFRESH_MS = 60_000;
@@ -140,7 +141,7 @@ public final class PrecisGateway implements AutoCloseable {
         // Before the server listens, so before the writer books any charge of its own.
         delivery.rebuild(accountStore.all().stream().filter(a -> a.type() == AccountType.ADVERTISER)
                 .map(Account::id).toList(), events);
-        VaultBehaviourStore behaviour = new VaultBehaviourStore(privacy.vault());
+        behaviour = new VaultBehaviourStore(privacy.vault(), db, clock);
         SegmentService segments = new SegmentService(behaviour, clock, index.analysis());
         new AdRoutes(vertx, new CampaignMatcher(index, ledger, stats, null), signer, metrics, privacy, segments,
                 delivery, cookie, clock).register(routes);
@@ -256,6 +257,7 @@ public final class PrecisGateway implements AutoCloseable {
             LOG.warning("event store did not close cleanly: " + e.getClass().getSimpleName());
         }
         capHistory.close();
+        behaviour.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
