@@ -111,6 +111,19 @@ class VaultBehaviourStoreTest {
     }
 
     @Test
+    void aWholeHistoryStoredTheOldWayIsReadAndMovedIntoTheLogOnTheNextAppend() throws Exception {
+        Instant now = clock.instant();
+        vault.put(ALICE, VaultBehaviourStore.KIND, VaultBehaviourStore.encode(List.of(
+                search(now.minus(Duration.ofDays(200)), "expired"), search(now.minus(Duration.ofDays(3)), "kept"))));
+        assertEquals(List.of("kept"), queries(store.read(ALICE)));
+
+        store.append(ALICE, List.of(search(now, "new")));
+        assertTrue(vault.get(ALICE, VaultBehaviourStore.KIND).isEmpty(), "the old record is gone");
+        assertEquals(2, rows().size(), "its unexpired events are records of the log now");
+        assertEquals(List.of("kept", "new"), queries(store.read(ALICE)));
+    }
+
+    @Test
     void concurrentAppendsOfManyUsersLoseNothingAndShareCommits() throws Exception {
         int threads = 16;
         int perThread = 40;
