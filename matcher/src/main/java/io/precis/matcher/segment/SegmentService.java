@@ -79,9 +79,9 @@ public final class SegmentService {
      */
     public record Limits(long cachedUsers, long rankedBuyers) {
         /**
-         * About 50 MB of cached segments (~0.5 KB a user: pseudonym, segment set, aliases) and
-         * about 100 MB of buyers (~0.2 KB each): the users of an hour of heavy traffic, and the
-         * buyers of a large shop's half year.
+         * About 40 MB of cached segments (~0.4 KB a user: pseudonym, segment set, aliases) and
+         * about 100 MB of buyers (~0.2 KB each), measured by perf's {@code MemoryBoundBench}: the
+         * users of an hour of heavy traffic, and the buyers of a large shop's half year.
          */
         public static final Limits DEFAULTS = new Limits(100_000, 500_000);
 
