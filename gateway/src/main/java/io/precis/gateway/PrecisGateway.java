@@ -142,6 +142,7 @@ public final class PrecisGateway implements AutoCloseable {
         delivery.rebuild(accountStore.all().stream().filter(a -> a.type() == AccountType.ADVERTISER)
                 .map(Account::id).toList(), events);
         behaviour = new VaultBehaviourStore(privacy.vault(), db, clock);
+        metrics.behaviourSweepFailures(behaviour::sweepFailures);
         SegmentService segments = new SegmentService(behaviour, clock, index.analysis());
         new AdRoutes(vertx, new CampaignMatcher(index, ledger, stats, null), signer, metrics, privacy, segments,
                 delivery, cookie, clock).register(routes);

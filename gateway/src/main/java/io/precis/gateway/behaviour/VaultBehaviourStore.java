@@ -25,6 +25,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Behaviour at rest, encrypted under the user's own key from the {@link UserVault} (AES-256-GCM),
@@ -56,6 +57,7 @@ public final class VaultBehaviourStore implements BehaviourStore, AutoCloseable 
     private final Clock clock;
     private final Object[] locks = new Object[STRIPES];
     private final ScheduledExecutorService sweeper;
+    private final AtomicLong sweepFailures = new AtomicLong();
 
     /**
      * Opens the store over {@code db} (creating its table if absent), deletes expired records,
@@ -146,11 +148,17 @@ public final class VaultBehaviourStore implements BehaviourStore, AutoCloseable 
         log.close();
     }
 
-    private void sweep() {
+    /** Sweeps that failed (each logged; the next one tries again): metric precis_behaviour_sweep_failures_total. */
+    public long sweepFailures() {
+        return sweepFailures.get();
+    }
+
+    /** The periodic sweep: a failure is counted and logged (it names no user), never thrown. */
+    void sweep() {
         try {
             deleteExpired();
         } catch (RuntimeException e) {
-            // Names no user; the next sweep tries again.
+            sweepFailures.incrementAndGet();
             LOG.log(System.Logger.Level.ERROR, "deleting expired behaviour failed", e);
         }
     }

@@ -90,6 +90,12 @@ public final class GatewayMetrics implements AutoCloseable {
                 .buildWithCallback(m -> m.record(dropped.getAsLong()));
     }
 
+    public void behaviourSweepFailures(java.util.function.LongSupplier failures) {
+        provider.get("io.precis.gateway").counterBuilder("precis.behaviour.sweep_failures")
+                .setDescription("sweeps deleting behaviour past its retention that failed (retried hourly)")
+                .buildWithCallback(m -> m.record(failures.getAsLong()));
+    }
+
     /** Everything recorded so far, in the Prometheus text exposition format 0.0.4. */
     public String scrape() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

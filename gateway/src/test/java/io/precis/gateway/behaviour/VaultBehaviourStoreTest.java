@@ -124,6 +124,18 @@ class VaultBehaviourStoreTest {
     }
 
     @Test
+    void aFailedSweepIsCountedAndTheNextOneStillRuns() throws Exception {
+        try (Connection c = db.dataSource().getConnection(); var s = c.createStatement()) {
+            s.execute("ALTER TABLE behaviour_records RENAME TO behaviour_records_away");
+            store.sweep();
+            assertEquals(1, store.sweepFailures());
+            s.execute("ALTER TABLE behaviour_records_away RENAME TO behaviour_records");
+        }
+        store.sweep();
+        assertEquals(1, store.sweepFailures());
+    }
+
+    @Test
     void concurrentAppendsOfManyUsersLoseNothingAndShareCommits() throws Exception {
         int threads = 16;
         int perThread = 40;
