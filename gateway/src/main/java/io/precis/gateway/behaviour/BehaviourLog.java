@@ -17,9 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Sealed behaviour records in the embedded database, one row per user per day of events, written
  * with group commit: callers enqueue, one writer thread drains up to {@value #MAX_BATCH}
- * operations, runs them in one transaction, commits, and only then completes their futures, so
- * many users' appends share one commit and an acknowledgement follows durability (as the event
- * store's writer does). Rows hold only the vault's HMAC name of the user, the UTC day of the
+ * operations, runs them in one transaction, commits, forces the database file to the device
+ * ({@code CHECKPOINT SYNC}: one {@code fsync}), and only then completes their futures, so many
+ * users' appends share one commit and one {@code fsync}, and an acknowledgement follows
+ * durability, power loss included (H2 alone writes a commit without {@code fsync}, which
+ * survives {@code kill -9} only). Rows hold only the vault's HMAC name of the user, the UTC day of the
  * events (for retention without opening anything) and the sealed bytes.
  *
  * <p>Thread-safe. Futures complete on the writer thread: callbacks must not block. Reads use
@@ -195,6 +197,9 @@ final class BehaviourLog implements AutoCloseable {
                 insert.executeBatch();
                 c.commit();
                 committed = true;
+                try (var sync = c.createStatement()) {
+                    sync.execute("CHECKPOINT SYNC"); // the batch's one fsync
+                }
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
