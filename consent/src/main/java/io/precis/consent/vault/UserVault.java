@@ -19,8 +19,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -146,6 +147,14 @@ public final class UserVault {
      * user's). Throws {@link SealException} when it was tampered with or sealed for another kind.
      */
     public Optional<byte[]> open(Pseudonym p, String kind, byte[] record) {
+        return openAll(p, kind, List.of(record)).stream().findFirst();
+    }
+
+    /**
+     * {@link #open} for many records of one user, deriving the key once: the plaintexts in order,
+     * leaving out records sealed under another key; empty when the user has no key now.
+     */
+    public List<byte[]> openAll(Pseudonym p, String kind, List<byte[]> records) {
         requireKind(kind);
         String user = userName(p);
         Optional<byte[]> salt;
@@ -153,17 +162,22 @@ public final class UserVault {
             salt = readSalt(user);
         }
         if (salt.isEmpty()) {
-            return Optional.empty();
-        }
-        if (record == null || record.length < KEY_ID_BYTES) {
-            throw new SealException("vault log record is truncated");
+            return List.of();
         }
         byte[] key = userKey(salt.get(), p);
-        if (!java.security.MessageDigest.isEqual(keyId(key), Arrays.copyOf(record, KEY_ID_BYTES))) {
-            return Optional.empty();
+        byte[] id = keyId(key);
+        Sealer sealer = new Sealer(key);
+        byte[] aad = aad(LOG_AAD, p, kind);
+        List<byte[]> out = new ArrayList<>(records.size());
+        for (byte[] record : records) {
+            if (record == null || record.length < KEY_ID_BYTES) {
+                throw new SealException("vault log record is truncated");
+            }
+            if (java.security.MessageDigest.isEqual(id, Arrays.copyOf(record, KEY_ID_BYTES))) {
+                out.add(sealer.open(Arrays.copyOfRange(record, KEY_ID_BYTES, record.length), aad));
+            }
         }
-        return Optional.of(new Sealer(key).open(Arrays.copyOfRange(record, KEY_ID_BYTES, record.length),
-                aad(LOG_AAD, p, kind)));
+        return out;
     }
 
     /** Deletes the user's {@code kind} record kept here, if any (the key and other kinds stay). */

@@ -115,8 +115,8 @@ public final class VaultBehaviourStore implements BehaviourStore, AutoCloseable 
         // No lock: the log shows committed records only, and one sealed under a key erased
         // meanwhile opens as empty.
         vault.get(p, KIND).ifPresent(old -> out.addAll(decode(old)));
-        for (byte[] record : log.read(user, day(cutoff))) {
-            vault.open(p, KIND, record).ifPresent(bytes -> out.addAll(decode(bytes)));
+        for (byte[] bytes : vault.openAll(p, KIND, log.read(user, day(cutoff)))) {
+            out.addAll(decode(bytes));
         }
         out.removeIf(e -> e.ts().isBefore(cutoff));
         return out;
