@@ -86,6 +86,7 @@ public final class PrecisGateway implements AutoCloseable {
     private final CampaignIndex index;
     private final EventStore events;
     private final CapHistoryStore capHistory;
+    private final VaultBehaviourStore behaviour;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final Health health = new Health();
     private final ProblemCounter problems = ProblemCounter.install();
@@ -158,7 +159,8 @@ public final class PrecisGateway implements AutoCloseable {
         delivery.restoreCaps();
         // Before the server listens, so before the writer books any charge of its own.
         delivery.rebuild(events);
-        VaultBehaviourStore behaviour = new VaultBehaviourStore(privacy.vault());
+        behaviour = new VaultBehaviourStore(privacy.vault(), db, clock);
+        metrics.behaviourSweepFailures(behaviour::sweepFailures);
         SegmentService segments = new SegmentService(behaviour, clock, index.analysis());
         new AdRoutes(vertx, new CampaignMatcher(index, ledger, stats, null, config.impressionTtl()), signer, metrics,
                 privacy, segments, cookie, clock).register(routes);
@@ -289,6 +291,7 @@ public final class PrecisGateway implements AutoCloseable {
             LOG.warning("event store did not close cleanly: " + e.getClass().getSimpleName());
         }
         capHistory.close();
+        behaviour.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -121,6 +121,61 @@ class CrashRecoveryTest {
         }
     }
 
+    @Test
+    void everyAcknowledgedBehaviourAppendSurvivesKillDashNine() throws Exception {
+        // HTTP/1.1: one connection per request in flight (HTTP/2 would cap the concurrent streams).
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        int users = 40;
+        Running first = launch();
+        String publisher;
+        AtomicInteger acked = new AtomicInteger();
+        try {
+            publisher = post(http, first.base + "/v1/admin/accounts", "{\"type\":\"publisher\",\"name\":\"Crash\"}",
+                    TestGateway.ADMIN_TOKEN).get("apiKey").textValue();
+            for (int u = 0; u < users; u++) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(first.base + "/v1/consent?user=crash-" + u))
+                        .header("Authorization", "Bearer " + publisher).header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"purposes\": {\"profiling\": true}}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), r.body());
+            }
+            // Every user's appends at once, so the behaviour writer commits them in shared batches.
+            List<CompletableFuture<Void>> inFlight = new ArrayList<>();
+            for (int round = 0; round < 3; round++) {
+                for (int u = 0; u < users; u++) {
+                    String body = "{\"user\": \"crash-" + u + "\", \"events\": [{\"type\": \"search\", \"ts\": \""
+                            + Instant.now() + "\", \"query\": \"round " + round + "\"}]}";
+                    inFlight.add(http.sendAsync(HttpRequest.newBuilder(URI.create(first.base + "/v1/behaviour"))
+                                    .header("Authorization", "Bearer " + publisher)
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                            HttpResponse.BodyHandlers.discarding()).thenAccept(r -> {
+                                if (r.statusCode() == 202) {
+                                    acked.incrementAndGet();
+                                }
+                            }));
+                }
+            }
+            CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        } finally {
+            first.process.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
+            assertTrue(first.process.waitFor(30, TimeUnit.SECONDS));
+        }
+        assertEquals(3 * users, acked.get());
+
+        Running second = launch();
+        try {
+            int stored = 0;
+            for (int u = 0; u < users; u++) {
+                stored += getJson(http, second.base + "/v1/me?user=crash-" + u, publisher).get("behaviour").size();
+            }
+            assertEquals(acked.get(), stored);
+        } finally {
+            second.process.destroy();
+            second.process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
     private static HttpRequest get(String url) {
         return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .header("User-Agent", TestGateway.BROWSER_UA).GET().build();

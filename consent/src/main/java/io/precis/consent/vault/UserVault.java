@@ -18,8 +18,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -43,6 +44,12 @@ import java.util.TreeMap;
  * version byte 1, the sealed kind name (length-prefixed) and the sealed data, so a user's kinds
  * can be listed for export without revealing them in names.
  *
+ * <p>Records kept elsewhere ({@link #seal}, {@link #open}): a store that appends a user's data
+ * as many small records (behaviour) seals each under the same user key, with its own AAD label
+ * and a short key id in front, and files them under {@link #storageName}. Erasure deletes the
+ * salt, so they become undecryptable with the records here; a record sealed under a key since
+ * erased opens as empty, never as another key's data.
+ *
  * <p>Thread-safe: operations on one user are serialised by a striped lock; writes are atomic
  * (temporary file, fsync, rename, directory fsync). Blocking: call from a worker.
  */
@@ -57,6 +64,10 @@ public final class UserVault {
     private static final byte[] NAMES_INFO = "precis/vault/names/v1".getBytes(StandardCharsets.UTF_8);
     private static final byte[] KIND_AAD = "precis/vault/kind/v1".getBytes(StandardCharsets.UTF_8);
     private static final byte[] DATA_AAD = "precis/vault/data/v1".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] LOG_AAD = "precis/vault/log/v1".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] KEY_ID_INFO = "precis/vault/key-id/v1".getBytes(StandardCharsets.UTF_8);
+    /** Enough to tell a user's keys apart (a new key after erasure), far too short to say anything about one. */
+    private static final int KEY_ID_BYTES = 8;
     private static final String SUFFIX = ".bin";
 
     private final Path dataRoot;
@@ -102,6 +113,86 @@ public final class UserVault {
                 writeAtomically(dir.resolve(kindName(p, kind) + SUFFIX), out.array());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write to the user vault", e);
+            }
+        }
+    }
+
+    /**
+     * The name the vault files {@code p} under: an HMAC under a key derived from the master key,
+     * not reversible and not linkable to the pseudonym without it. For stores that keep the
+     * user's sealed records elsewhere.
+     */
+    public String storageName(Pseudonym p) {
+        return userName(p);
+    }
+
+    /**
+     * Seals {@code plaintext} as one record of {@code p}'s {@code kind} log, kept by the caller:
+     * AES-256-GCM under the user's data key (created, durably, on the user's first record),
+     * bound to the pseudonym and kind. Form: 8-byte key id || nonce || ciphertext || tag.
+     */
+    public byte[] seal(Pseudonym p, String kind, byte[] plaintext) {
+        requireKind(kind);
+        String user = userName(p);
+        byte[] key;
+        synchronized (lock(user)) {
+            key = userKey(KeyFiles.loadOrCreate(saltRoot.resolve(user + ".salt"), SALT_BYTES), p);
+        }
+        byte[] sealed = new Sealer(key).seal(plaintext, aad(LOG_AAD, p, kind));
+        return ByteBuffer.allocate(KEY_ID_BYTES + sealed.length).put(keyId(key)).put(sealed).array();
+    }
+
+    /**
+     * The plaintext of a record made by {@link #seal}; empty when the user has no key now
+     * (erased) or the record was sealed under another key (one since erased, or another
+     * user's). Throws {@link SealException} when it was tampered with or sealed for another kind.
+     */
+    public Optional<byte[]> open(Pseudonym p, String kind, byte[] record) {
+        return openAll(p, kind, List.of(record)).stream().findFirst();
+    }
+
+    /**
+     * {@link #open} for many records of one user, deriving the key once: the plaintexts in order,
+     * leaving out records sealed under another key; empty when the user has no key now.
+     */
+    public List<byte[]> openAll(Pseudonym p, String kind, List<byte[]> records) {
+        requireKind(kind);
+        String user = userName(p);
+        Optional<byte[]> salt;
+        synchronized (lock(user)) {
+            salt = readSalt(user);
+        }
+        if (salt.isEmpty()) {
+            return List.of();
+        }
+        byte[] key = userKey(salt.get(), p);
+        byte[] id = keyId(key);
+        Sealer sealer = new Sealer(key);
+        byte[] aad = aad(LOG_AAD, p, kind);
+        List<byte[]> out = new ArrayList<>(records.size());
+        for (byte[] record : records) {
+            if (record == null || record.length < KEY_ID_BYTES) {
+                throw new SealException("vault log record is truncated");
+            }
+            if (java.security.MessageDigest.isEqual(id, Arrays.copyOf(record, KEY_ID_BYTES))) {
+                out.add(sealer.open(Arrays.copyOfRange(record, KEY_ID_BYTES, record.length), aad));
+            }
+        }
+        return out;
+    }
+
+    /** Deletes the user's {@code kind} record kept here, if any (the key and other kinds stay). */
+    public void remove(Pseudonym p, String kind) {
+        requireKind(kind);
+        String user = userName(p);
+        synchronized (lock(user)) {
+            try {
+                Path dir = dataRoot.resolve(user);
+                if (Files.deleteIfExists(dir.resolve(kindName(p, kind) + SUFFIX))) {
+                    fsyncDirectory(dir);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete from the user vault", e);
             }
         }
     }
@@ -230,6 +321,10 @@ public final class UserVault {
         byte[] info = Arrays.copyOf(USER_INFO, USER_INFO.length + id.length);
         System.arraycopy(id, 0, info, USER_INFO.length, id.length);
         return Hkdf.derive(master, salt, info, Sealer.KEY_LENGTH);
+    }
+
+    private static byte[] keyId(byte[] userKey) {
+        return Hkdf.derive(userKey, null, KEY_ID_INFO, KEY_ID_BYTES);
     }
 
     /** Length-prefixed label ‖ pseudonym ‖ kind, so no two (pseudonym, kind) pairs share an AAD. */

@@ -178,4 +178,26 @@ class UserVaultTest {
             }
         }
     }
+
+    @Test
+    void logRecordsSealedForAUserOpenOnlyForThatUserAndKindAndNotAfterErasure() {
+        UserVault v = vault();
+        byte[] record = v.seal(ALICE, "behaviour", PROFILE);
+        assertFalse(new String(record, StandardCharsets.UTF_8).contains("咖啡"));
+        assertArrayEquals(PROFILE, vault().open(ALICE, "behaviour", record).orElseThrow());
+        v.seal(BOB, "behaviour", PROFILE); // Bob has a key too: his key must not open Alice's record
+        assertTrue(v.open(BOB, "behaviour", record).isEmpty(), "another key's record is nobody's data here");
+        assertThrows(SealException.class, () -> v.open(ALICE, "profile", record));
+        byte[] flipped = record.clone();
+        flipped[flipped.length - 1] ^= 1;
+        assertThrows(SealException.class, () -> v.open(ALICE, "behaviour", flipped));
+        assertEquals(v.storageName(ALICE), vault().storageName(ALICE));
+        assertFalse(v.storageName(ALICE).contains(ALICE.value()));
+
+        v.erase(ALICE);
+        assertTrue(v.open(ALICE, "behaviour", record).isEmpty(), "erased: no key, nothing opens");
+        byte[] fresh = v.seal(ALICE, "behaviour", "new".getBytes(StandardCharsets.UTF_8));
+        assertTrue(v.open(ALICE, "behaviour", record).isEmpty(), "a record of the erased key stays unreadable");
+        assertArrayEquals("new".getBytes(StandardCharsets.UTF_8), v.open(ALICE, "behaviour", fresh).orElseThrow());
+    }
 }

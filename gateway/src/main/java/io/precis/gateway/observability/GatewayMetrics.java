@@ -109,6 +109,13 @@ public final class GatewayMetrics implements AutoCloseable {
                 });
     }
 
+    /** Reports the failed retention sweeps of behaviour that {@code failures} counted. */
+    public void behaviourSweepFailures(java.util.function.LongSupplier failures) {
+        provider.get("io.precis.gateway").counterBuilder("precis.behaviour.sweep_failures")
+                .setDescription("sweeps deleting behaviour past its retention that failed (retried hourly)")
+                .buildWithCallback(m -> m.record(failures.getAsLong()));
+    }
+
     /** Everything recorded so far, in the Prometheus text exposition format 0.0.4. */
     public String scrape() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -1,5 +1,8 @@
 package io.precis.matcher.segment;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.precis.consent.identity.Pseudonym;
 import io.precis.matcher.index.IndexFields;
 import io.precis.matcher.text.AnalysedText;
@@ -15,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -33,7 +37,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  *
  * Segments are cached per pseudonym, recomputed on ingest, when rules change, and after
- * {@link #CACHE_TTL} (lifecycle moves with time). Thread-safe.
+ * {@link #CACHE_TTL} (lifecycle moves with time). Memory is bounded ({@link Limits}): the cache
+ * keeps the most recently used users' segments (Caffeine, size-bounded, entries expire after
+ * {@link #CACHE_TTL} by the service's clock) and value tiers rank a bounded number of buyers.
+ * Thread-safe.
  */
 public final class SegmentService {
     /** Events older than this are ignored and not accepted: half a year of behaviour at most. */
@@ -60,17 +67,65 @@ public final class SegmentService {
     private final TextAnalysis analysis;
     private final ConcurrentHashMap<String, CompiledRule> rules = new ConcurrentHashMap<>();
     private final AtomicLong rulesVersion = new AtomicLong();
-    private final ConcurrentHashMap<Pseudonym, Cached> cache = new ConcurrentHashMap<>();
-    private final ValueTiers tiers = new ValueTiers();
+    private final Cache<Pseudonym, Cached> cache;
+    private final ValueTiers tiers;
+
+    /**
+     * How much the service keeps in memory.
+     *
+     * @param cachedUsers users whose segments are cached (least recently used leave first; a
+     *                    user not cached is recomputed from the store on the next lookup)
+     * @param rankedBuyers buyers ranked for value tiers (see {@link ValueTiers})
+     */
+    public record Limits(long cachedUsers, long rankedBuyers) {
+        /**
+         * About 40 MB of cached segments (~0.4 KB a user: pseudonym, segment set, aliases) and
+         * about 100 MB of buyers (~0.2 KB each), measured by perf's {@code MemoryBoundBench}: the
+         * users of an hour of heavy traffic, and the buyers of a large shop's half year.
+         */
+        public static final Limits DEFAULTS = new Limits(100_000, 500_000);
+
+        public Limits {
+            if (cachedUsers < 1 || rankedBuyers < 1) {
+                throw new IllegalArgumentException("limits must be positive");
+            }
+        }
+    }
 
     public SegmentService(BehaviourStore store, Clock clock) {
         this(store, clock, TextAnalysis.shared());
     }
 
     public SegmentService(BehaviourStore store, Clock clock, TextAnalysis analysis) {
+        this(store, clock, analysis, Limits.DEFAULTS);
+    }
+
+    public SegmentService(BehaviourStore store, Clock clock, TextAnalysis analysis, Limits limits) {
         this.store = store;
         this.clock = clock;
         this.analysis = analysis;
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(limits.cachedUsers())
+                .expireAfterWrite(CACHE_TTL)
+                .ticker(ticker(clock))
+                .build();
+        this.tiers = new ValueTiers(limits.rankedBuyers(), Duration.ofDays(HISTORY_DAYS), ticker(clock));
+    }
+
+    /** Caffeine's time, told by {@code clock} so tests that move the clock move expiry too. */
+    static Ticker ticker(Clock clock) {
+        return () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
+    }
+
+    /** Users whose segments are in memory now (at most {@link Limits#cachedUsers}), after pending evictions. */
+    public long cachedUsers() {
+        cache.cleanUp();
+        return cache.estimatedSize();
+    }
+
+    /** Buyers ranked for value tiers now (at most {@link Limits#rankedBuyers}). */
+    public long rankedBuyers() {
+        return tiers.size();
     }
 
     /** Adds or replaces the keyword rule {@code r.id()}; segments are recomputed when next read. */
@@ -128,7 +183,7 @@ public final class SegmentService {
         Pseudonym p = aliases.get(0);
         Instant now = clock.instant();
         long version = rulesVersion.get();
-        Cached c = cache.get(p);
+        Cached c = cache.getIfPresent(p);
         if (c == null || c.rulesVersion() != version || !c.aliases().equals(aliases)
                 || now.isAfter(c.computedAt().plus(CACHE_TTL))) {
             c = compute(aliases);
@@ -146,7 +201,7 @@ public final class SegmentService {
     /** Deletes {@code p}'s behaviour and everything derived from it. */
     public void erase(Pseudonym p) {
         store.erase(p);
-        cache.remove(p);
+        cache.invalidate(p);
         tiers.remove(p);
     }
 
@@ -179,7 +234,7 @@ public final class SegmentService {
         tiers.update(aliases.get(0), purchases);
         for (int i = 1; i < aliases.size(); i++) { // one person, ranked once, under the current one
             tiers.remove(aliases.get(i));
-            cache.remove(aliases.get(i));
+            cache.invalidate(aliases.get(i));
         }
         return new Cached(Set.copyOf(out), now, version, List.copyOf(aliases));
     }

@@ -1,8 +1,11 @@
 package io.precis.matcher.segment;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.precis.consent.identity.Pseudonym;
-import java.util.HashMap;
-import java.util.Map;
+import java.time.Duration;
 
 /**
  * {@code value:A|B|C} among users with purchases: A is the top 20% by purchase total, B the
@@ -23,18 +26,33 @@ final class ValueTiers {
     private static final int BUCKETS = 4400;
 
     private final long[] tree = new long[BUCKETS + 1];
-    private final Map<Pseudonym, Integer> bucketOf = new HashMap<>();
+    private final Cache<Pseudonym, Integer> bucketOf;
+    private long ranked; // buyers counted in the tree
+
+    ValueTiers(long maxBuyers, Duration window, Ticker ticker) {
+        this.bucketOf = Caffeine.newBuilder()
+                .maximumSize(maxBuyers)
+                .expireAfterWrite(window)
+                .ticker(ticker)
+                .executor(Runnable::run) // evictions on the caller's thread, under this object's lock
+                .evictionListener((Pseudonym p, Integer b, RemovalCause cause) -> {
+                    if (b != null) {
+                        add(b, -1);
+                    }
+                })
+                .build();
+    }
 
     /** Sets {@code p}'s purchase total in micros (0 or less removes the user from ranking). */
     synchronized void update(Pseudonym p, long totalMicros) {
-        Integer old = bucketOf.remove(p);
+        Integer old = bucketOf.asMap().remove(p); // an explicit removal: no eviction listener
         if (old != null) {
             add(old, -1);
         }
         if (totalMicros > 0) {
             int b = bucket(totalMicros);
-            bucketOf.put(p, b);
             add(b, 1);
+            bucketOf.put(p, b); // may evict another buyer, who is then taken out of the tree
         }
     }
 
@@ -44,11 +62,11 @@ final class ValueTiers {
 
     /** {@code p}'s tier ("A", "B" or "C"), or null when it has no purchases. */
     synchronized String tier(Pseudonym p) {
-        Integer b = bucketOf.get(p);
+        Integer b = bucketOf.getIfPresent(p);
         if (b == null) {
             return null;
         }
-        long n = bucketOf.size();
+        long n = ranked;
         long above = n - prefix(b); // users in buckets strictly above b
         if (above < A_SHARE * n) {
             return "A";
@@ -56,11 +74,18 @@ final class ValueTiers {
         return above < AB_SHARE * n ? "B" : "C";
     }
 
+    /** Buyers ranked now. */
+    synchronized long size() {
+        bucketOf.cleanUp();
+        return ranked;
+    }
+
     private static int bucket(long micros) {
         return Math.min(BUCKETS - 1, (int) (Math.log(micros) / Math.log(RATIO)));
     }
 
     private void add(int bucket, long delta) {
+        ranked += delta;
         for (int i = bucket + 1; i <= BUCKETS; i += i & -i) {
             tree[i] += delta;
         }

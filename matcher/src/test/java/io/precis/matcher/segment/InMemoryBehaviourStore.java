@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A {@link BehaviourStore} in memory, for tests: the newest {@link #MAX_PER_USER} events. */
-public final class InMemoryBehaviourStore implements BehaviourStore {
+/** A {@link BehaviourStore} in memory for the segment tests: the newest {@link #MAX_PER_USER} events of every user, never evicted. */
+final class InMemoryBehaviourStore implements BehaviourStore {
     /** Bounds memory per user; segment rules look at counts far below this. */
-    public static final int MAX_PER_USER = 10_000;
+    static final int MAX_PER_USER = 10_000;
 
     private final ConcurrentHashMap<Pseudonym, List<BehaviourEvent>> events =
             new ConcurrentHashMap<>();
