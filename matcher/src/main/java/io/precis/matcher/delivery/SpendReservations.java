@@ -1,9 +1,8 @@
 package io.precis.matcher.delivery;
 
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -17,8 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Holds are summed per campaign in one bucket per minute of serving, so memory is bounded by
  * campaigns × minutes of token lifetime, not by ads; a release names the minute its ad was
  * served in (its token's issue time) and the amount, both of which its token carries. A bucket
- * stops counting once the last token served in it has expired. Thread-safe; each campaign's
- * buckets are guarded by their own monitor.
+ * stops counting once the last token served in it has expired. The sum is kept as buckets
+ * change, and buckets are dropped oldest first, so reading what a campaign holds costs O(1)
+ * amortised: it is read for every budgeted candidate the auction considers. Thread-safe; each
+ * campaign's buckets are guarded by their own monitor.
  */
 final class SpendReservations {
     private static final long MINUTE_MS = 60_000;
@@ -44,6 +45,7 @@ final class SpendReservations {
                 long[] bucket = b.byMinute.computeIfAbsent(minute(at), k -> new long[2]);
                 bucket[0] = saturatedSum(bucket[0], nanos);
                 bucket[1] = Math.max(bucket[1], expires.toEpochMilli());
+                b.sum = saturatedSum(b.sum, nanos);
                 return true;
             }
         }
@@ -66,6 +68,7 @@ final class SpendReservations {
                 if (bucket != null) {
                     long taken = Math.min(bucket[0], left);
                     bucket[0] -= taken;
+                    b.sum -= taken;
                     left -= taken;
                 }
             }
@@ -87,18 +90,21 @@ final class SpendReservations {
         }
     }
 
-    /** The sum of {@code b}'s live buckets at {@code nowMs}, dropping expired ones; caller holds its monitor. */
+    /**
+     * The sum of {@code b}'s live buckets at {@code nowMs}, dropping expired ones from the
+     * oldest (with one token lifetime, a later minute never expires sooner); the caller holds
+     * its monitor.
+     */
     private static long held(Buckets b, long nowMs) {
-        long sum = 0;
-        for (Iterator<long[]> it = b.byMinute.values().iterator(); it.hasNext(); ) {
-            long[] bucket = it.next();
-            if (bucket[1] <= nowMs) {
-                it.remove(); // every token served in that minute has expired
-            } else {
-                sum = saturatedSum(sum, bucket[0]);
-            }
+        for (Map.Entry<Long, long[]> first = b.byMinute.firstEntry();
+                first != null && first.getValue()[1] <= nowMs; first = b.byMinute.firstEntry()) {
+            b.sum -= first.getValue()[0]; // every token served in that minute has expired
+            b.byMinute.pollFirstEntry();
         }
-        return sum;
+        if (b.byMinute.isEmpty()) {
+            b.sum = 0; // a saturated sum is exact again once nothing is held
+        }
+        return b.sum;
     }
 
     /** Forgets every hold of {@code campaignId}. */
@@ -115,8 +121,9 @@ final class SpendReservations {
         return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
-    /** One campaign's holds: minute → {nanos held, latest expiry in epoch ms}. */
+    /** One campaign's holds: minute → {nanos held, latest expiry in epoch ms}, and their sum. */
     private static final class Buckets {
-        final Map<Long, long[]> byMinute = new HashMap<>();
+        final TreeMap<Long, long[]> byMinute = new TreeMap<>();
+        long sum;
     }
 }
