@@ -111,6 +111,7 @@ public final class PrecisGateway implements AutoCloseable {
         Path dataDir = config.dataDir();
         String adminToken = config.adminToken() != null ? config.adminToken() : adminTokenFile(dataDir);
         db = Database.open(dataDir);
+        metrics.databaseCompactionFailures(db::compactionFailures);
         JdbcAccountStore accountStore = new JdbcAccountStore(db);
         index = new CampaignIndex();
         campaigns = new CampaignService(new JdbcCampaignStore(db), index, clock);

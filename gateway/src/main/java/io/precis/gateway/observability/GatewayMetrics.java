@@ -116,6 +116,13 @@ public final class GatewayMetrics implements AutoCloseable {
                 .buildWithCallback(m -> m.record(failures.getAsLong()));
     }
 
+    /** Reports the failed compactions of the embedded database file that {@code failures} counted. */
+    public void databaseCompactionFailures(java.util.function.LongSupplier failures) {
+        provider.get("io.precis.gateway").counterBuilder("precis.db.compaction_failures")
+                .setDescription("compactions of the embedded database file that failed (retried every 10 s)")
+                .buildWithCallback(m -> m.record(failures.getAsLong()));
+    }
+
     /** Everything recorded so far, in the Prometheus text exposition format 0.0.4. */
     public String scrape() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -15,15 +15,19 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * <p>Why H2: it is embedded (no server to install), transactional, speaks standard SQL so the
  * same JDBC stores can later run on PostgreSQL, and has been maintained for two decades.
  * {@code WRITE_DELAY=0} makes every commit reach the file before the commit returns, so an
- * acknowledged write survives {@code kill -9} of the gateway (the crash test proves it).
+ * acknowledged write survives {@code kill -9} of the gateway (the crash test proves it). It
+ * also turns off H2's background reclaiming of overwritten space, which {@link FileCompaction}
+ * does instead.
  */
 public final class Database implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Database.class.getName());
 
     private final JdbcConnectionPool pool;
+    private final FileCompaction compaction;
 
     private Database(JdbcConnectionPool pool) {
         this.pool = pool;
+        this.compaction = new FileCompaction(pool);
     }
 
     /** Opens (creating if needed) the database under {@code dataDir/db}. */
@@ -45,6 +49,16 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
+    /** Runs the file compaction now instead of at its next period (tests); 1 when the file shrank. */
+    public int compactNow() {
+        return compaction.runOnce();
+    }
+
+    /** File compaction runs that failed (retried every period). */
+    public long compactionFailures() {
+        return compaction.failures();
+    }
+
     /** Runs DDL statements, each one idempotent ({@code IF NOT EXISTS}). */
     public void migrate(String... ddl) {
         try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
@@ -58,6 +72,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        compaction.close();
         try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
             // A clean shutdown compacts nothing and just closes the file; data is already there.
             s.execute("SHUTDOWN");

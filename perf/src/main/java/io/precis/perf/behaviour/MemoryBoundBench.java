@@ -28,7 +28,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       nothing per user in the heap), so the segment cache and the value tiers fill to their
  *       limits.
  * </ol>
- * Usage: {@code MemoryBoundBench [lookups=1000000] [appends=5000] [buyers=1000000] [threads=8]}.
+ * Usage: {@code MemoryBoundBench [lookups=1000000] [appends=5000] [buyers=1000000] [threads=8] [dir]}:
+ * the stores' data and keys go in a new folder under {@code dir} (default: the system's temporary
+ * folder). A folder on a RAM file system ({@code /dev/shm}) makes the salt files' fsyncs cheap, so
+ * a million users can append in one run: the heap is what is measured, not the disk.
  */
 public final class MemoryBoundBench {
     private MemoryBoundBench() {}
@@ -38,9 +41,11 @@ public final class MemoryBoundBench {
         long appends = args.length > 1 ? Long.parseLong(args[1]) : 5_000;
         long buyers = args.length > 2 ? Long.parseLong(args[2]) : 1_000_000;
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 8;
+        Path parent = args.length > 4 ? Path.of(args[4]) : null;
         System.out.printf("start: heap after GC %d MB (max %d MB)%n", heapAfterGc() >> 20,
                 Runtime.getRuntime().maxMemory() >> 20);
-        Path dir = Files.createTempDirectory("precis-memory-bench");
+        Path dir = parent == null ? Files.createTempDirectory("precis-memory-bench")
+                : Files.createTempDirectory(Files.createDirectories(parent), "precis-memory-bench");
         try (BenchStores.Opened opened = BenchStores.open(dir)) {
             SegmentService segments = new SegmentService(opened.store(), Clock.systemUTC());
             run("lookups, gateway store", lookups, threads, segments, i -> segments.segments(user("l", i)));
