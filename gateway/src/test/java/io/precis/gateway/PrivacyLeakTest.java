@@ -190,7 +190,8 @@ class PrivacyLeakTest {
         }
     }
 
-    private static String fullConsentTcf() {
+    /** A TCF v2 string granting purposes 1 to 10 and special feature 1 (full consent). */
+    static String fullConsentTcf() {
         Instant t = Instant.parse("2026-03-01T10:00:00Z");
         TCStringEncoder.Builder b = TCStringEncoder.newBuilder()
                 .version(2).created(t).lastUpdated(t)

@@ -60,15 +60,35 @@ public final class AdRoutes {
     public void register(Routes routes) {
         routes.on(HttpMethod.POST, "/v1/ad", ctx -> {
             AdRequest parsed = AdRequestParser.parse(JsonBodies.object(ctx), null);
-            // The body's user id (the publisher's) wins; a browser slot without one is known by
-            // its cookie, if this deployment issued it (any other is replaced: UserCookie).
-            RawUserId uid = parsed.user().id() != null ? parsed.user().id() : cookie.userOf(ctx);
             Signals signals = new Signals("1".equals(ctx.request().getHeader("Sec-GPC")),
                     "1".equals(ctx.request().getHeader("DNT")));
+            RawUserId uid = user(ctx, parsed, signals);
             vertx.executeBlocking(() -> serve(parsed, uid, signals), false)
                     .onSuccess(body -> respond(ctx, body))
                     .onFailure(ctx::fail);
         });
+    }
+
+    /**
+     * Who the request is for. The body's user id (the publisher's) wins; a browser slot without
+     * one is known by its cookie, if this deployment issued it. A browser without such a cookie
+     * gets one only when the request's own consent (the deployment's defaults, or a TCF string
+     * in the request) grants a purpose that needs an identifier: personalisation, profiling or
+     * measurement. Otherwise the ad is chosen without any identifier and nothing is set: showing
+     * an ad needs none, and a privacy-first gateway does not plant a 13-month identifier before
+     * anyone agreed to what it is for. (A person who saves choices in the privacy centre gets
+     * the cookie there; capped campaigns are not served to a browser without one.)
+     */
+    private RawUserId user(RoutingContext ctx, AdRequest parsed, Signals signals) {
+        if (parsed.user().id() != null) {
+            return parsed.user().id();
+        }
+        RawUserId known = cookie.existing(ctx);
+        if (known != null) {
+            return known;
+        }
+        Purposes granted = privacy.effective(null, parsed.tcf(), signals.gpc(), signals.dnt());
+        return granted.personalisation() || granted.profiling() || granted.measurement() ? cookie.userOf(ctx) : null;
     }
 
     /** The browser's privacy signals for this one request. */
