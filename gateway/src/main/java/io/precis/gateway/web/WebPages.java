@@ -13,13 +13,18 @@ import java.io.UncheckedIOException;
  * The two HTML pages: the privacy centre ({@code /privacy}) and the advertisers' dashboard
  * ({@code /dashboard}). Each is one self-contained file (no external assets, no build step),
  * served with a strict Content-Security-Policy: nothing loads from anywhere but this origin.
+ *
+ * <p>Both speak Chinese and English. The page carries both; which one it starts in comes from
+ * the browser's {@code Accept-Language} (Chinese when the browser prefers it to English, else
+ * English), written into {@code <html lang>}, and the page's own switch remembers a choice in
+ * the browser. Text is rendered by the browser's fonts: the server needs none.
  */
 public final class WebPages {
     private static final String CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
             + "connect-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-    private final Buffer privacy = load("/web/privacy.html");
-    private final Buffer dashboard = load("/web/dashboard.html");
+    private final Localised privacy = Localised.of(load("/web/privacy.html"));
+    private final Localised dashboard = Localised.of(load("/web/dashboard.html"));
     private final UserCookie cookie;
 
     public WebPages(UserCookie cookie) {
@@ -30,9 +35,38 @@ public final class WebPages {
         routes.on(HttpMethod.GET, "/privacy", ctx -> {
             // The privacy centre is a first contact too: the person needs an id to attach choices to.
             cookie.userOf(ctx);
-            send(ctx, privacy);
+            send(ctx, privacy.in(chinese(ctx)));
         });
-        routes.on(HttpMethod.GET, "/dashboard", ctx -> send(ctx, dashboard));
+        routes.on(HttpMethod.GET, "/dashboard", ctx -> send(ctx, dashboard.in(chinese(ctx))));
+    }
+
+    /** Whether the browser prefers Chinese to English (its first language of either kind). */
+    static boolean chinese(RoutingContext ctx) {
+        for (var lang : ctx.acceptableLanguages()) { // sorted by preference (q)
+            String tag = lang.value().toLowerCase(java.util.Locale.ROOT);
+            if (tag.startsWith("zh")) {
+                return true;
+            }
+            if (tag.startsWith("en")) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** A page in its English and its Chinese start ({@code <html lang>}); the text of both is in the page. */
+    private record Localised(Buffer english, Buffer chinese) {
+        static Localised of(Buffer page) {
+            String html = page.toString(java.nio.charset.StandardCharsets.UTF_8);
+            if (!html.contains("<html lang=\"en\">")) {
+                throw new IllegalStateException("a page must start <html lang=\"en\">");
+            }
+            return new Localised(page, Buffer.buffer(html.replace("<html lang=\"en\">", "<html lang=\"zh-CN\">")));
+        }
+
+        Buffer in(boolean zh) {
+            return zh ? chinese : english;
+        }
     }
 
     private static void send(RoutingContext ctx, Buffer page) {
@@ -42,6 +76,7 @@ public final class WebPages {
                 .putHeader("X-Content-Type-Options", "nosniff")
                 .putHeader("Referrer-Policy", "no-referrer")
                 .putHeader("Cache-Control", "no-cache")
+                .putHeader("Vary", "Accept-Language")
                 .end(page);
     }
 
