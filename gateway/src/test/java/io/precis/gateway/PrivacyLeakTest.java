@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.iabtcf.decoder.TCString;
-import com.iabtcf.encoder.TCStringEncoder;
 import io.precis.consent.Purposes;
 import io.precis.consent.signals.TcfSignal;
 import java.io.IOException;
@@ -192,18 +191,7 @@ class PrivacyLeakTest {
 
     /** A TCF v2 string granting purposes 1 to 10 and special feature 1 (full consent). */
     static String fullConsentTcf() {
-        Instant t = Instant.parse("2026-03-01T10:00:00Z");
-        TCStringEncoder.Builder b = TCStringEncoder.newBuilder()
-                .version(2).created(t).lastUpdated(t)
-                .cmpId(7).cmpVersion(1).consentScreen(1).consentLanguage("EN")
-                .vendorListVersion(150).tcfPolicyVersion(5)
-                .isServiceSpecific(true).publisherCC("DE")
-                .addVendorConsent(755)
-                .addSpecialFeatureOptIns(1);
-        for (int purpose = 1; purpose <= 10; purpose++) {
-            b.addPurposesConsent(purpose);
-        }
-        return b.encode();
+        return TcfStrings.fullConsent();
     }
 
     /** An ad request from a user in Beijing's Xicheng district at the office's exact location. */
