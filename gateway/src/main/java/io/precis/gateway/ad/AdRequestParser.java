@@ -23,6 +23,17 @@ public final class AdRequestParser {
 
     private AdRequestParser() {}
 
+    /** The {@code page} object of an ad request (or of a preview), validated; null gives an empty page. */
+    public static PageContext page(JsonNode pageNode) {
+        return new PageContext(
+                Fields.text(pageNode, "url", "page.url", 2048),
+                Fields.text(pageNode, "title", "page.title", 1000),
+                Fields.texts(pageNode, "keywords", "page.keywords", 200, 200),
+                Fields.texts(pageNode, "categories", "page.categories", 50, 100),
+                Fields.text(pageNode, "text", "page.text", MAX_TEXT),
+                Fields.text(pageNode, "lang", "page.lang", 35));
+    }
+
     public static AdRequest parse(JsonNode body, String cookieUserId) {
         String requestId = Fields.text(body, "requestId", "requestId", 128);
         JsonNode slotNode = Fields.object(body, "slot", "slot");
@@ -33,13 +44,7 @@ public final class AdRequestParser {
         String tcf = Fields.text(consentNode, "tcf", "consent.tcf", 4096);
         Integer count = Fields.integer(body, "count", "count", 1, MAX_COUNT);
 
-        PageContext page = new PageContext(
-                Fields.text(pageNode, "url", "page.url", 2048),
-                Fields.text(pageNode, "title", "page.title", 1000),
-                Fields.texts(pageNode, "keywords", "page.keywords", 200, 200),
-                Fields.texts(pageNode, "categories", "page.categories", 50, 100),
-                Fields.text(pageNode, "text", "page.text", MAX_TEXT),
-                Fields.text(pageNode, "lang", "page.lang", 35));
+        PageContext page = page(pageNode);
 
         String site = Fields.text(slotNode, "site", "slot.site", 253);
         if (site != null && !isHostName(site)) {

@@ -8,7 +8,12 @@ import io.precis.gateway.auth.Authenticator;
 import io.precis.gateway.http.JsonBodies;
 import io.precis.gateway.http.Routes;
 import io.precis.matcher.campaign.Campaign;
+import io.precis.gateway.ad.AdRequestParser;
+import io.precis.gateway.http.Fields;
 import io.precis.matcher.campaign.CampaignJson;
+import io.precis.matcher.campaign.Targeting;
+import io.precis.matcher.match.ContextualPreview;
+import io.precis.matcher.match.PageContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 
@@ -30,6 +35,18 @@ public final class CampaignRoutes {
             ObjectNode body = JsonBodies.object(ctx);
             vertx.executeBlocking(() -> campaigns.create(a.id(), body), false)
                     .onSuccess(c -> JsonBodies.send(ctx, 201, CampaignJson.toJson(c)))
+                    .onFailure(ctx::fail);
+        });
+        // Would this targeting match this page? The advertiser's saved campaign ({"campaign": id})
+        // or unsaved targeting ({"targeting": {...}}), and a page as an ad request gives it.
+        routes.on(HttpMethod.POST, "/v1/campaigns/preview", ctx -> {
+            Account a = auth.require(ctx, AccountType.ADVERTISER);
+            ObjectNode body = JsonBodies.object(ctx);
+            String id = Fields.text(body, "campaign", "campaign", 128);
+            Targeting targeting = id != null ? campaigns.owned(a.id(), id).targeting() : CampaignJson.targetingOf(body);
+            PageContext page = AdRequestParser.page(Fields.object(body, "page", "page"));
+            vertx.executeBlocking(() -> ContextualPreview.of(targeting, page, campaigns.analysis()), false)
+                    .onSuccess(p -> JsonBodies.send(ctx, 200, JsonBodies.MAPPER.valueToTree(p)))
                     .onFailure(ctx::fail);
         });
         routes.on(HttpMethod.GET, "/v1/campaigns", ctx -> {

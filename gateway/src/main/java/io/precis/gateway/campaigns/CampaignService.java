@@ -71,6 +71,11 @@ public final class CampaignService {
                 .toList();
     }
 
+    /** The text analysis campaigns are indexed and pages matched with (for previews). */
+    public io.precis.matcher.text.TextAnalysis analysis() {
+        return index.analysis();
+    }
+
     /** Every campaign, archived ones included. */
     public java.util.Collection<Campaign> all() {
         return java.util.Collections.unmodifiableCollection(byId.values());

@@ -61,6 +61,16 @@ class CampaignConsoleTest {
             assertFalse(fieldError.isBlank(), "the API's message for bid.amount is shown next to the field");
             assertEquals(0, gw.get("/v1/campaigns", key).json().get("campaigns").size(), "nothing was created");
 
+            // Before saving: would it match the page? The analyser's words for 手冲咖啡 are on it.
+            browser.evalValue("const p = document.getElementById('previewForm').elements; p.text.value = "
+                    + TestGateway.JSON.writeValueAsString(PAGE) + "; document.body.dataset.previewed = '';"
+                    + " document.getElementById('preview').click(); true");
+            browser.waitFor("document.body.dataset.previewed !== ''");
+            assertEquals("true", browser.evalValue("document.body.dataset.previewed").asText());
+            assertEquals("true", browser.evalValue(
+                    "document.querySelector('#previewResult tr[data-keyword=\"手冲咖啡\"]').dataset.found").asText());
+            assertTrue(browser.evalValue("document.getElementById('pageWords').textContent").asText().contains("咖啡"));
+
             browser.evalValue(set("bidAmount", "0.8") + " true");
             save(browser);
             String id = browser.evalValue("document.body.dataset.saved").asText();

@@ -214,18 +214,27 @@ public final class HeadlessChromium implements AutoCloseable {
     @Override
     public void close() {
         socket.abort();
+        // Chromium's helper processes (network service, renderers) write to the profile too: end
+        // them with the browser, so the profile is not being written while it is removed.
+        java.util.List<ProcessHandle> helpers = process.descendants().toList();
         process.destroy();
+        helpers.forEach(ProcessHandle::destroy);
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
+            for (ProcessHandle h : helpers) {
+                h.onExit().get(10, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            helpers.forEach(ProcessHandle::destroyForcibly);
         }
         try (Stream<Path> files = Files.walk(profile)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            // A leftover temp profile is harmless.
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // A leftover temp profile is harmless (a file may vanish while the walk lists it).
         }
     }
 }

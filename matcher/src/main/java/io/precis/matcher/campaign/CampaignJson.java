@@ -78,6 +78,20 @@ public final class CampaignJson {
         return c;
     }
 
+    /**
+     * The {@code targeting} member of {@code body} (a campaign, or any object with one), validated
+     * as a campaign's is; {@link Targeting#NONE} when absent. For previews of targeting that is
+     * not saved as a campaign.
+     *
+     * @throws InvalidFieldException naming the offending field
+     */
+    public static Targeting targetingOf(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new InvalidFieldException("targeting", "must be inside a JSON object");
+        }
+        return TargetingJson.read((com.fasterxml.jackson.databind.node.ObjectNode) body);
+    }
+
     /** A campaign as {@link #toJson} wrote it (with id, advertiserId, any status, timestamps). */
     public static Campaign fromStored(JsonNode json) {
         ObjectNode o = object(json, "");
