@@ -1,6 +1,7 @@
 package io.precis.gateway;
 
 import io.precis.gateway.demo.DemoData;
+import io.precis.gateway.demo.DemoWeek;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.logging.FileHandler;
@@ -23,6 +24,9 @@ public final class Main {
             return;
         }
         logToDataDir(config);
+        if (DemoWeek.simulateOnce(config)) {
+            System.out.println("precis: simulated a week of demo traffic, so the dashboard has something to show");
+        }
         PrecisGateway gateway = PrecisGateway.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "precis-shutdown"));
         String demoKeyFile = config.demo() ? DemoData.seed(gateway) : null;

@@ -22,9 +22,14 @@ public final class DemoData {
 
     private DemoData() {}
 
+    /** Where the demo advertiser's key is kept in {@code dataDir}: it exists once the demo is seeded. */
+    public static Path keyFile(Path dataDir) {
+        return dataDir.resolve(KEY_FILE);
+    }
+
     /** Seeds the demo once; returns the path of the file holding the demo advertiser's key. */
     public static String seed(PrecisGateway gw) {
-        Path keyFile = gw.config().dataDir().resolve(KEY_FILE);
+        Path keyFile = keyFile(gw.config().dataDir());
         if (Files.exists(keyFile)) {
             return keyFile.toString();
         }
