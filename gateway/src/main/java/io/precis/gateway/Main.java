@@ -52,8 +52,16 @@ public final class Main {
         StringBuilder b = new StringBuilder();
         b.append("Precis is listening on port ").append(gw.port()).append('\n');
         b.append("  privacy centre:  ").append(base).append("/privacy\n");
-        b.append("  dashboard:       ").append(base).append("/dashboard").append(demoKeyFile != null
-                ? "   (API key: the demo advertiser's, below)" : "").append('\n');
+        b.append("  dashboard:       ").append(base).append("/dashboard").append('\n');
+        if (demoKeyFile != null) {
+            try {
+                String key = java.nio.file.Files.readString(java.nio.file.Path.of(demoKeyFile)).strip();
+                b.append("  demo dashboard:  ").append(base).append("/dashboard#login=")
+                        .append(gw.logins().issue(key)).append("   (a one-time login, valid 15 minutes)\n");
+            } catch (java.io.IOException e) {
+                b.append("  demo dashboard:  paste the key from ").append(demoKeyFile).append('\n');
+            }
+        }
         b.append("  health:          ").append(base).append("/health\n");
         b.append("  metrics:         ").append(base).append("/metrics\n");
         b.append("  data directory:  ").append(gw.config().dataDir().toAbsolutePath()).append('\n');

@@ -99,6 +99,7 @@ public final class PrecisGateway implements AutoCloseable {
     private final CampaignService campaigns;
     private final Router router;
     private final InMemoryCampaignStats stats;
+    private final io.precis.gateway.web.OneTimeLogins logins = new io.precis.gateway.web.OneTimeLogins();
     private final InMemoryDeliveryLedger ledger;
     private final Routes routes;
     private final ConnectionGuard connections;
@@ -168,7 +169,7 @@ public final class PrecisGateway implements AutoCloseable {
         new BehaviourRoutes(vertx, auth, privacy, segments, new SegmentRuleStore(db), clock).register(routes);
         new TrackingRoutes(signer, events, campaigns, metrics, privacy, cookie, delivery).register(routes);
         new ReportRoutes(vertx, events, auth, clock).register(routes);
-        new WebPages(cookie).register(routes);
+        new WebPages(cookie, logins).register(routes);
         List<PersonalData> personal = List.of(BehaviourData.segments(segments),
                 BehaviourData.events(behaviour, segments), MeasurementData.of(events), delivery.personalData());
         new ConsentRoutes(vertx, privacy, new UserRef(auth, cookie), new ErasureStore(db), personal, clock)
@@ -228,6 +229,11 @@ public final class PrecisGateway implements AutoCloseable {
 
     public CampaignService campaigns() {
         return campaigns;
+    }
+
+    /** One-time dashboard login codes (the demo's link). */
+    public io.precis.gateway.web.OneTimeLogins logins() {
+        return logins;
     }
 
     /** The impressions, clicks and conversions each campaign is ranked by. */

@@ -26,9 +26,11 @@ public final class WebPages {
     private final Localised privacy = Localised.of(load("/web/privacy.html"));
     private final Localised dashboard = Localised.of(load("/web/dashboard.html"));
     private final UserCookie cookie;
+    private final OneTimeLogins logins;
 
-    public WebPages(UserCookie cookie) {
+    public WebPages(UserCookie cookie, OneTimeLogins logins) {
         this.cookie = cookie;
+        this.logins = logins;
     }
 
     public void register(Routes routes) {
@@ -38,6 +40,15 @@ public final class WebPages {
             send(ctx, privacy.in(chinese(ctx)));
         });
         routes.on(HttpMethod.GET, "/dashboard", ctx -> send(ctx, dashboard.in(chinese(ctx))));
+        // The dashboard trades a one-time login code (from the link ./precis run prints) for its key.
+        routes.on(HttpMethod.POST, "/v1/dashboard/login", ctx -> {
+            String code = io.precis.gateway.http.Fields.text(io.precis.gateway.http.JsonBodies.object(ctx), "code", "code", 64);
+            String key = logins.redeem(code).orElseThrow(() -> new io.precis.gateway.http.ApiError(404, "not_found",
+                    "this login link was used already, has expired (15 minutes) or never existed", "code"));
+            ctx.response().putHeader("Cache-Control", "no-store");
+            io.precis.gateway.http.JsonBodies.send(ctx, 200,
+                    io.precis.gateway.http.JsonBodies.MAPPER.createObjectNode().put("apiKey", key));
+        });
     }
 
     /** Whether the browser prefers Chinese to English (its first language of either kind). */
