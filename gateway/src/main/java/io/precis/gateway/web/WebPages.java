@@ -10,8 +10,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * The two HTML pages: the privacy centre ({@code /privacy}) and the advertisers' dashboard
- * ({@code /dashboard}). Each is one self-contained file (no external assets, no build step),
+ * The HTML pages: the privacy centre ({@code /privacy}), the advertisers' dashboard
+ * ({@code /dashboard}) and the admin's accounts page ({@code /admin}). Each is one self-contained file (no external assets, no build step),
  * served with a strict Content-Security-Policy: nothing loads from anywhere but this origin.
  */
 public final class WebPages {
@@ -20,6 +20,7 @@ public final class WebPages {
 
     private final Buffer privacy = load("/web/privacy.html");
     private final Buffer dashboard = load("/web/dashboard.html");
+    private final Buffer admin = load("/web/admin.html");
     private final UserCookie cookie;
 
     public WebPages(UserCookie cookie) {
@@ -33,6 +34,8 @@ public final class WebPages {
             send(ctx, privacy);
         });
         routes.on(HttpMethod.GET, "/dashboard", ctx -> send(ctx, dashboard));
+        // The page holds no secret: the admin token is pasted into it and sent only to /v1/admin.
+        routes.on(HttpMethod.GET, "/admin", ctx -> send(ctx, admin));
     }
 
     private static void send(RoutingContext ctx, Buffer page) {

@@ -88,6 +88,14 @@ class AdminAccountsTest {
     @Test
     void unknownAccountIsNotFoundWithTheErrorBody() {
         try (TestGateway gw = TestGateway.start(dir)) {
+            gw.advertiser("Someone");
+            for (String id : new String[] {"no-such-account", "%E4%BD%A0%00", "a%2Fb", "x".repeat(300)}) {
+                for (Resp r : new Resp[] {gw.post("/v1/admin/accounts/" + id + "/key", "", ADMIN),
+                        gw.delete("/v1/admin/accounts/" + id + "/key", ADMIN)}) {
+                    assertEquals(404, r.status(), r.body());
+                    assertEquals("not_found", r.json().get("error").textValue());
+                }
+            }
             for (Resp r : new Resp[] {gw.post("/v1/admin/accounts/no-such-account/key", "", ADMIN),
                     gw.delete("/v1/admin/accounts/no-such-account/key", ADMIN)}) {
                 assertEquals(404, r.status(), r.body());
