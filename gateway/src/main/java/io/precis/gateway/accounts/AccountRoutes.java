@@ -1,11 +1,10 @@
 package io.precis.gateway.accounts;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.precis.consent.crypto.Randoms;
 import io.precis.gateway.auth.Account;
 import io.precis.gateway.auth.AccountType;
-import io.precis.gateway.auth.ApiKeys;
 import io.precis.gateway.auth.Authenticator;
 import io.precis.gateway.http.ApiError;
 import io.precis.gateway.http.JsonBodies;
@@ -14,19 +13,22 @@ import io.precis.gateway.storage.AccountStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import java.time.Clock;
+import java.time.Instant;
 
-/** {@code POST /v1/admin/accounts}: the admin creates advertiser and publisher accounts. */
+/**
+ * {@code /v1/admin/accounts}: the admin creates and lists advertiser and publisher accounts, and
+ * reissues ({@code POST .../{id}/key}) or revokes ({@code DELETE .../{id}/key}) their API keys.
+ * No answer ever carries a key's hash; a plain key appears only in the answer that issued it.
+ */
 public final class AccountRoutes {
     private final Vertx vertx;
-    private final AccountStore store;
+    private final AccountService accounts;
     private final Authenticator auth;
-    private final Clock clock;
 
     public AccountRoutes(Vertx vertx, AccountStore store, Authenticator auth, Clock clock) {
         this.vertx = vertx;
-        this.store = store;
+        this.accounts = new AccountService(store, auth, clock);
         this.auth = auth;
-        this.clock = clock;
     }
 
     public void register(Routes routes) {
@@ -37,18 +39,57 @@ public final class AccountRoutes {
                     .onSuccess(created -> JsonBodies.send(ctx, 201, created))
                     .onFailure(ctx::fail);
         });
+        routes.on(HttpMethod.GET, "/v1/admin/accounts", ctx -> {
+            auth.requireAdmin(ctx);
+            vertx.executeBlocking(accounts::all, false)
+                    .onSuccess(all -> {
+                        ArrayNode list = JsonBodies.MAPPER.createArrayNode();
+                        all.forEach(a -> list.add(view(a)));
+                        ObjectNode out = JsonBodies.MAPPER.createObjectNode();
+                        out.set("accounts", list);
+                        JsonBodies.send(ctx, 200, out);
+                    })
+                    .onFailure(ctx::fail);
+        });
+        routes.on(HttpMethod.POST, "/v1/admin/accounts/:id/key", ctx -> {
+            auth.requireAdmin(ctx);
+            String id = ctx.pathParam("id");
+            vertx.executeBlocking(() -> accounts.reissue(id).orElseThrow(() -> ApiError.notFound("account")), false)
+                    .onSuccess(issued -> JsonBodies.send(ctx, 200, withKey(issued)))
+                    .onFailure(ctx::fail);
+        });
+        routes.on(HttpMethod.DELETE, "/v1/admin/accounts/:id/key", ctx -> {
+            auth.requireAdmin(ctx);
+            String id = ctx.pathParam("id");
+            vertx.executeBlocking(() -> accounts.revoke(id).orElseThrow(() -> ApiError.notFound("account")), false)
+                    .onSuccess(a -> JsonBodies.send(ctx, 200, view(a)))
+                    .onFailure(ctx::fail);
+        });
     }
 
-    /** Creates and stores an account; the response carries its API key, shown this once. Blocking. */
+    /** Creates and stores an account; the answer carries its API key, shown this once. Blocking. */
     public ObjectNode create(AccountType type, String name) {
-        String id = Randoms.token(12);
-        ApiKeys.Issued key = ApiKeys.issue(id);
-        Account account = new Account(id, type, name, key.hash(), clock.instant());
-        store.insert(account);
-        auth.add(account);
+        return withKey(accounts.create(type, name));
+    }
+
+    /** What the admin sees of an account: never its key or the key's hash. */
+    static ObjectNode view(Account a) {
         ObjectNode out = JsonBodies.MAPPER.createObjectNode();
-        out.put("id", id).put("type", type.jsonName()).put("name", name).put("apiKey", key.key());
+        out.put("id", a.id()).put("type", a.type().jsonName()).put("name", a.name())
+                .put("createdAt", a.createdAt().toString())
+                .put("keyIssuedAt", a.keyIssuedAt().toString())
+                .put("keyActive", a.hasKey());
+        Instant revoked = a.keyRevokedAt();
+        if (revoked == null) {
+            out.putNull("keyRevokedAt");
+        } else {
+            out.put("keyRevokedAt", revoked.toString());
+        }
         return out;
+    }
+
+    private static ObjectNode withKey(AccountService.Issued issued) {
+        return view(issued.account()).put("apiKey", issued.apiKey());
     }
 
     /** The validated body of an account creation. */

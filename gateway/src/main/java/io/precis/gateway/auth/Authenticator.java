@@ -18,6 +18,7 @@ public final class Authenticator {
         known.forEach(this::add);
     }
 
+    /** Adds {@code account}, or replaces the one of the same id: its old key stops working at once. */
     public void add(Account account) {
         accounts.put(account.id(), account);
     }
@@ -34,7 +35,7 @@ public final class Authenticator {
         String key = bearer(ctx);
         String id = ApiKeys.accountIdOf(key);
         Account account = id == null ? null : accounts.get(id);
-        if (account == null || !ApiKeys.matches(key, account.keyHash())) {
+        if (account == null || !account.hasKey() || !ApiKeys.matches(key, account.keyHash())) {
             throw ApiError.unauthorized();
         }
         if (account.type() != type) {

@@ -8,4 +8,7 @@ public interface AccountStore {
     void insert(Account account);
 
     List<Account> all();
+
+    /** Stores {@code account}'s key hash and key times; false when no account has its id. */
+    boolean updateKey(Account account);
 }

@@ -10,8 +10,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * The two HTML pages: the privacy centre ({@code /privacy}) and the advertisers' dashboard
- * ({@code /dashboard}). Each is one self-contained file (no external assets, no build step),
+ * The HTML pages: the privacy centre ({@code /privacy}), the advertisers' dashboard
+ * ({@code /dashboard}) and the admin's accounts page ({@code /admin}). Each is one self-contained file (no external assets, no build step),
  * served with a strict Content-Security-Policy: nothing loads from anywhere but this origin.
  *
  * <p>Both speak Chinese and English. The page carries both; which one it starts in comes from
@@ -25,6 +25,7 @@ public final class WebPages {
 
     private final Localised privacy = Localised.of(load("/web/privacy.html"));
     private final Localised dashboard = Localised.of(load("/web/dashboard.html"));
+    private final Buffer admin = load("/web/admin.html");
     private final UserCookie cookie;
     private final OneTimeLogins logins;
 
@@ -40,6 +41,8 @@ public final class WebPages {
             send(ctx, privacy.in(chinese(ctx)));
         });
         routes.on(HttpMethod.GET, "/dashboard", ctx -> send(ctx, dashboard.in(chinese(ctx))));
+        // The page holds no secret: the admin token is pasted into it and sent only to /v1/admin.
+        routes.on(HttpMethod.GET, "/admin", ctx -> send(ctx, admin));
         // The dashboard trades a one-time login code (from the link ./precis run prints) for its key.
         routes.on(HttpMethod.POST, "/v1/dashboard/login", ctx -> {
             String code = io.precis.gateway.http.Fields.text(io.precis.gateway.http.JsonBodies.object(ctx), "code", "code", 64);
