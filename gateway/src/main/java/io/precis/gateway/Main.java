@@ -2,18 +2,20 @@ package io.precis.gateway;
 
 import io.precis.gateway.demo.DemoData;
 import io.precis.gateway.demo.DemoWeek;
+import io.precis.gateway.observability.LogFile;
+import io.precis.gateway.observability.ShutdownLogManager;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.util.logging.FileHandler;
+import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
 /** {@code ./precis run}: starts the gateway, seeds the demo, and says where to go. */
 public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // Before anything logs: the shutdown hook below must still be able to log.
+        System.setProperty("java.util.logging.manager", ShutdownLogManager.class.getName());
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
         GatewayConfig config;
         try {
@@ -23,12 +25,28 @@ public final class Main {
             System.exit(2);
             return;
         }
-        logToDataDir(config);
-        if (DemoWeek.simulateOnce(config)) {
-            System.out.println("precis: simulated a week of demo traffic, so the dashboard has something to show");
+        PrecisGateway gateway;
+        try {
+            // The demo's week runs a gateway of its own on the data dir first (once), under the same lock.
+            if (DemoWeek.simulateOnce(config)) {
+                System.out.println("precis: simulated a week of demo traffic, so the dashboard has something to show");
+            }
+            gateway = PrecisGateway.start(config);
+        } catch (StartupException e) {
+            System.err.println("precis: " + e.getMessage());
+            System.exit(1);
+            return;
         }
-        PrecisGateway gateway = PrecisGateway.start(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "precis-shutdown"));
+        // Only once the data dir is ours: a second gateway must not write into the first one's log.
+        logToDataDir(config);
+        Logger log = Logger.getLogger(Main.class.getName());
+        log.info("started " + StartupSummary.of(config, gateway.port()));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("shutting down");
+            gateway.close();
+            log.info("stopped");
+            ShutdownLogManager.finish();
+        }, "precis-shutdown"));
         String demoKeyFile = config.demo() ? DemoData.seed(gateway) : null;
         banner(gateway, demoKeyFile);
     }
@@ -36,10 +54,7 @@ public final class Main {
     /** Logs also go to {@code <data-dir>/logs/precis.log}, where the privacy tests scan them. */
     private static void logToDataDir(GatewayConfig config) {
         try {
-            Files.createDirectories(config.dataDir().resolve("logs"));
-            FileHandler file = new FileHandler(config.dataDir().resolve("logs").resolve("precis.log").toString(),
-                    10 * 1024 * 1024, 3, true);
-            file.setFormatter(new SimpleFormatter());
+            Handler file = LogFile.open(config.dataDir().resolve("logs"));
             file.setLevel(Level.INFO);
             Logger.getLogger("").addHandler(file);
         } catch (IOException e) {
@@ -65,6 +80,9 @@ public final class Main {
         b.append("  health:          ").append(base).append("/health\n");
         b.append("  metrics:         ").append(base).append("/metrics\n");
         b.append("  data directory:  ").append(gw.config().dataDir().toAbsolutePath()).append('\n');
+        b.append("  admin token:     ").append(StartupSummary.adminTokenSource(gw.config())).append('\n');
+        b.append("  log file:        ").append(gw.config().dataDir().resolve("logs").resolve("precis.log")
+                .toAbsolutePath()).append('\n');
         if (demoKeyFile != null) {
             b.append("  demo advertiser key: ").append(demoKeyFile).append('\n');
             b.append("Try an ad request:\n");

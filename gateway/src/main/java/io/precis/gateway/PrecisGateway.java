@@ -82,6 +82,7 @@ public final class PrecisGateway implements AutoCloseable {
 
     private final GatewayConfig config;
     private final Clock clock;
+    private final io.precis.gateway.storage.DataDirLock dirLock;
     private final Database db;
     private final CampaignIndex index;
     private final EventStore events;
@@ -110,6 +111,7 @@ public final class PrecisGateway implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         Path dataDir = config.dataDir();
+        dirLock = io.precis.gateway.storage.DataDirLock.acquire(dataDir);
         String adminToken = config.adminToken() != null ? config.adminToken() : adminTokenFile(dataDir);
         db = Database.open(dataDir);
         metrics.databaseCompactionFailures(db::compactionFailures);
@@ -210,6 +212,11 @@ public final class PrecisGateway implements AutoCloseable {
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             gw.close();
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+                    throw new StartupException("port " + config.port() + " is in use; try --port N (0 picks a free port)");
+                }
+            }
             throw new IllegalStateException("cannot listen on port " + config.port(), e);
         }
         return gw;
@@ -313,5 +320,6 @@ public final class PrecisGateway implements AutoCloseable {
         problems.close();
         privacy.close();
         db.close();
+        dirLock.close();
     }
 }

@@ -3,12 +3,15 @@ package io.precis.consent.cli;
 import io.precis.consent.audit.AuditResult;
 import io.precis.consent.audit.AuditVerifier;
 import io.precis.consent.pseudonym.Pseudonymiser;
+import io.precis.consent.log.ConsentLog;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The operator commands of the consent module:
@@ -23,6 +26,12 @@ public final class ConsentCli {
     /** Overlap after a rotation unless {@code --overlap-days} says otherwise. */
     public static final int DEFAULT_OVERLAP_DAYS = 30;
 
+    /** The options each command takes (each with a value). */
+    private static final Map<String, Set<String>> OPTIONS = Map.of(
+            "keys rotate", Set.of("--keys-dir", "--overlap-days"),
+            "keys destroy-expired", Set.of("--keys-dir"),
+            "audit verify", Set.of("--data-dir", "--keys-dir"));
+
     private ConsentCli() {}
 
     public static void main(String[] args) {
@@ -34,21 +43,28 @@ public final class ConsentCli {
         if (args.length < 2) {
             return usage(err);
         }
+        String command = args[0] + " " + args[1];
+        Set<String> known = OPTIONS.get(command);
+        if (known == null) {
+            err.println("error: unknown command " + command);
+            return usage(err);
+        }
         Map<String, String> opts = new HashMap<>();
         for (int i = 2; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+            if (!known.contains(args[i])) {
+                err.println("error: unknown option " + args[i] + " for " + command);
+                return usage(err);
+            }
+            if (i + 1 >= args.length) {
+                err.println("error: " + args[i] + " needs a value");
                 return usage(err);
             }
             opts.put(args[i].substring(2), args[++i]);
         }
         try {
-            String command = args[0] + " " + args[1];
             switch (command) {
                 case "keys rotate" -> {
-                    int days = Integer.parseInt(opts.getOrDefault("overlap-days", String.valueOf(DEFAULT_OVERLAP_DAYS)));
-                    if (days < 0) {
-                        throw new IllegalArgumentException("--overlap-days must be 0 or more");
-                    }
+                    int days = overlapDays(opts.getOrDefault("overlap-days", String.valueOf(DEFAULT_OVERLAP_DAYS)));
                     Pseudonymiser p = Pseudonymiser.open(dir(opts, "keys-dir"), Duration.ofDays(days), clock, Map.of());
                     int epoch = p.rotate();
                     out.println("started pseudonym epoch " + epoch + "; the previous one stays resolvable for "
@@ -62,7 +78,15 @@ public final class ConsentCli {
                     return 0;
                 }
                 case "audit verify" -> {
-                    AuditResult r = AuditVerifier.verify(dir(opts, "data-dir"), dir(opts, "keys-dir"));
+                    Path data = dir(opts, "data-dir");
+                    // The gateway creates the log on its first start: without one, this is not a
+                    // gateway's data dir, and "ok: 0 entries" would be a false pass.
+                    if (!Files.isRegularFile(ConsentLog.fileOf(data))) {
+                        err.println("error: no consent log at " + ConsentLog.fileOf(data)
+                                + " (is " + data + " the data dir of a gateway that has run?)");
+                        return 2;
+                    }
+                    AuditResult r = AuditVerifier.verify(data, dir(opts, "keys-dir"));
                     if (r.ok()) {
                         out.println("ok: " + r.entries() + " entries");
                         return 0;
@@ -70,14 +94,25 @@ public final class ConsentCli {
                     out.println("broken at line " + r.firstBrokenLine() + ": " + r.reason());
                     return 1;
                 }
-                default -> {
-                    return usage(err);
-                }
+                    default -> throw new IllegalStateException("no handler for " + command);
             }
         } catch (RuntimeException e) {
             err.println("error: " + e.getMessage());
             return 2;
         }
+    }
+
+    private static int overlapDays(String text) {
+        int days;
+        try {
+            days = Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--overlap-days must be a whole number of days, not \"" + text + "\"");
+        }
+        if (days < 0) {
+            throw new IllegalArgumentException("--overlap-days must be 0 or more");
+        }
+        return days;
     }
 
     private static Path dir(Map<String, String> opts, String name) {
@@ -89,9 +124,9 @@ public final class ConsentCli {
     }
 
     private static int usage(PrintStream err) {
-        err.println("usage: keys rotate --keys-dir DIR [--overlap-days N]");
-        err.println("       keys destroy-expired --keys-dir DIR");
-        err.println("       audit verify --data-dir DIR --keys-dir DIR");
+        err.println("usage: precis keys rotate --keys-dir DIR [--overlap-days N]");
+        err.println("       precis keys destroy-expired --keys-dir DIR");
+        err.println("       precis audit verify --data-dir DIR --keys-dir DIR");
         return 2;
     }
 }

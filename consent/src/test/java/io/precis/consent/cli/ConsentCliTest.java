@@ -89,4 +89,33 @@ class ConsentCliTest {
         assertEquals(2, run("keys", "rotate"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--keys-dir"));
     }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8).strip();
+    }
+
+    @Test
+    void overlapDaysThatIsNotANumberIsAClearUsageError(@TempDir Path keys) {
+        assertEquals(2, run("keys", "rotate", "--keys-dir", keys.toString(), "--overlap-days", "abc"));
+        assertEquals("error: --overlap-days must be a whole number of days, not \"abc\"", err());
+        assertFalse(Files.exists(keys.resolve("pseudonym/epoch-2.key")), "nothing rotated");
+    }
+
+    @Test
+    void unknownOptionsAndCommandsAreNamed(@TempDir Path keys) {
+        assertEquals(2, run("keys", "rotate", "--keys-dir", keys.toString(), "--overlap", "3"));
+        assertTrue(err().startsWith("error: unknown option --overlap for keys rotate\nusage: precis keys rotate"), err());
+        assertEquals(2, run("keys", "spin", "--keys-dir", keys.toString()));
+        assertTrue(err().startsWith("error: unknown command keys spin\n"), err());
+        assertEquals(2, run("audit", "verify", "--data-dir"));
+        assertTrue(err().startsWith("error: --data-dir needs a value\n"), err());
+    }
+
+    @Test
+    void auditVerifyOfADirWithoutAConsentLogFailsInsteadOfPassing(@TempDir Path tmp) {
+        Path none = tmp.resolve("no/such/dir");
+        assertEquals(2, run("audit", "verify", "--data-dir", none.toString(), "--keys-dir", none.resolve("keys").toString()));
+        assertEquals("", out(), "no ok line");
+        assertTrue(err().startsWith("error: no consent log at " + none.resolve("consent/consent.log")), err());
+    }
 }
