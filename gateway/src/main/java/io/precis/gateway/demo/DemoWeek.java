@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * demo data ({@link DemoData}) and is sent a week of readers through real HTTP: ad requests on
  * pages about the demo campaigns' subjects, impression pixels, clicks from a browser (after the
  * minimum click delay), a few from a robot and a few too fast (counted as invalid), and
- * conversions of some clicks. Everything goes through the same routes, measurement rules and
+ * conversions of some clicks (a sixth, worth 9 to 58 each). Everything goes through the same routes, measurement rules and
  * storage as real traffic; seeded, so every first start shows the same week.
  */
 public final class DemoWeek {
@@ -117,14 +117,14 @@ public final class DemoWeek {
             }
             HttpResponse<String> click = get(served.path("clickUrl").asText(), robot ? ROBOT : BROWSER);
             String location = click == null ? null : click.headers().firstValue("Location").orElse(null);
-            if (location == null || robot || tooFast || random.nextInt(4) != 0) {
-                return; // a quarter of the valid clicks convert
+            if (location == null || robot || tooFast || random.nextInt(6) != 0) {
+                return; // a sixth of the valid clicks convert
             }
             String clickId = location.substring(location.indexOf("precis_click=") + "precis_click=".length());
             send(HttpRequest.newBuilder(URI.create(base + "/v1/t/conversion"))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"click\": \"" + clickId + "\", \"event\": \"purchase\","
-                            + " \"value\": " + (99 + random.nextInt(400)) + "}")));
+                            + " \"value\": " + (9 + random.nextInt(50)) + "}")));
         }
 
         private HttpResponse<String> get(String path, String userAgent) {
