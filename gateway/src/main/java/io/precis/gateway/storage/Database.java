@@ -35,7 +35,9 @@ public final class Database implements AutoCloseable {
         try {
             Path dir = dataDir.resolve("db").toAbsolutePath();
             Files.createDirectories(dir);
-            String url = "jdbc:h2:file:" + dir.resolve("precis") + ";WRITE_DELAY=0";
+            // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook would close the database while the
+            // gateway's hook is still draining the event and behaviour writers; close() shuts it down.
+            String url = "jdbc:h2:file:" + dir.resolve("precis") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
             JdbcConnectionPool pool = JdbcConnectionPool.create(url, "precis", "");
             // Worker threads, the event writer and report queries may all hold one at a time.
             pool.setMaxConnections(32);
