@@ -46,6 +46,22 @@ public final class ReportRoutes {
                     })
                     .onFailure(ctx::fail);
         });
+        // Why clicks were judged invalid, per campaign and reason, over the same from/to as reports.
+        routes.on(HttpMethod.GET, "/v1/reports/invalid-clicks", ctx -> {
+            Account a = auth.require(ctx, AccountType.ADVERTISER);
+            ReportQuery q = ReportQuery.parse(a.id(), ctx.request()::getParam, clock);
+            vertx.executeBlocking(() -> events.invalidClickReasons(a.id(), q.from(), q.to()), false)
+                    .onSuccess(rows -> {
+                        var out = JsonBodies.MAPPER.createObjectNode()
+                                .put("from", q.from().toString()).put("to", q.to().toString());
+                        var list = out.putArray("rows");
+                        rows.forEach(r -> list.addObject().put("campaign", r.campaignId()).put("reason", r.reason())
+                                .put("clicks", r.clicks()));
+                        ctx.response().putHeader("Cache-Control", "no-store");
+                        JsonBodies.send(ctx, 200, out);
+                    })
+                    .onFailure(ctx::fail);
+        });
     }
 
     /** {@code ?format=csv|json} (any case) decides; without it, the Accept header. */

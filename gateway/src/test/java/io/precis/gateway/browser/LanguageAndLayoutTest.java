@@ -67,6 +67,9 @@ class LanguageAndLayoutTest {
                 if (i == 0) {
                     ads.click(ad);
                 }
+                if (i == 1) { // a robot's click: invalid, with its reason on the dashboard
+                    gw.send(gw.builder(ad.get("clickUrl").textValue(), null).setHeader("User-Agent", "curl/8.5.0").GET().build());
+                }
             }
             acceptLanguage(browser, "zh-CN,zh;q=0.9");
             browser.call("Emulation.setDeviceMetricsOverride", TestGateway.JSON.createObjectNode()
@@ -83,6 +86,8 @@ class LanguageAndLayoutTest {
                     + "').dataset.value").asText(), "the exact figure stays with the cell");
             assertEquals("—", text(browser, "#campaigns td[data-key=\"" + coffee + "\"][data-metric=\"cpa\"]"),
                     "no conversions: no CPA");
+            assertEquals("机器人 1", browser.evalValue("document.querySelector('#campaigns td[data-key=\"" + coffee
+                    + "\"][data-metric=\"invalidClicks\"]').dataset.reasons").asText(), "why the click was invalid");
             JsonNode regions = gw.get("/v1/reports?groupBy=region", key).json().get("rows");
             boolean other = false;
             for (JsonNode row : regions) {

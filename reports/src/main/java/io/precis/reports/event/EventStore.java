@@ -54,6 +54,13 @@ public interface EventStore extends AutoCloseable {
      */
     java.util.List<DeliveryTotals> hourlyDelivery(java.time.Instant since);
 
+    /**
+     * Why the advertiser's clicks on UTC days {@code from..to} were judged invalid, per campaign
+     * and reason. Blocking.
+     */
+    java.util.List<InvalidClickReasons.Row> invalidClickReasons(String advertiserId, java.time.LocalDate from,
+                                                                java.time.LocalDate to);
+
     /** Makes every accepted event durable, then stops; later records fail. */
     @Override
     void close();

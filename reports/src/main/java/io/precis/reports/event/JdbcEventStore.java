@@ -132,6 +132,12 @@ public final class JdbcEventStore implements EventStore {
     }
 
     @Override
+    public List<InvalidClickReasons.Row> invalidClickReasons(String advertiserId, java.time.LocalDate from,
+                                                             java.time.LocalDate to) {
+        return InvalidClickReasons.read(ds, advertiserId, from, to);
+    }
+
+    @Override
     public List<DeliveryTotals> deliveryTotals() {
         return DeliverySql.totals(ds);
     }
