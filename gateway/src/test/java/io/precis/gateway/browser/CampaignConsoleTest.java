@@ -71,7 +71,8 @@ class CampaignConsoleTest {
                     "document.querySelector('#previewResult tr[data-keyword=\"手冲咖啡\"]').dataset.found").asText());
             assertTrue(browser.evalValue("document.getElementById('pageWords').textContent").asText().contains("咖啡"));
 
-            browser.evalValue(set("bidAmount", "0.8") + " true");
+            browser.evalValue(set("bidAmount", "0.8") + set("sitesAllow", "news.example, blog.example")
+                    + set("excludeSegments", "lifecycle:churned") + set("end", "2099-12-31T23:00") + " true");
             save(browser);
             String id = browser.evalValue("document.body.dataset.saved").asText();
             assertTrue(!id.equals("error"), browser.evalValue("document.getElementById('formMessage').textContent").asText());
@@ -79,6 +80,9 @@ class CampaignConsoleTest {
             assertEquals("[\"手冲咖啡\",\"咖啡豆\"]", created.get("targeting").get("keywords").toString());
             assertEquals("[\"CN-11-0105\"]", created.get("targeting").get("regions").toString());
             assertEquals(0.8, created.get("bid").get("amount").asDouble());
+            assertEquals("[\"news.example\",\"blog.example\"]", created.get("targeting").get("sites").get("allow").toString());
+            assertEquals("[\"lifecycle:churned\"]", created.get("targeting").get("excludeSegments").toString());
+            assertTrue(created.get("schedule").get("end").asText().startsWith("2099-12-31"), created.get("schedule").toString());
 
             TestGateway.Resp served = ad(gw);
             assertEquals(200, served.status(), "the campaign made in the page serves: " + served.body());
