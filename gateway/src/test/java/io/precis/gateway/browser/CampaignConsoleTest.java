@@ -89,6 +89,14 @@ class CampaignConsoleTest {
             assertEquals(id, served.json().get("ads").get(0).get("campaignId").textValue());
             assertTrue(served.json().get("ads").get(0).get("matchedBy").toString().contains("demographic"));
 
+            // A second creative added through the API survives an edit in the page (which shows the first).
+            JsonNode withTwo = created.deepCopy();
+            ((com.fasterxml.jackson.databind.node.ArrayNode) withTwo.get("creatives")).addObject()
+                    .put("id", "c2").put("format", "banner-300x250").put("title", "第二张图")
+                    .put("landingUrl", "https://shop.example/coffee2");
+            assertEquals(200, gw.put("/v1/campaigns/" + id, withTwo.toString(), key).status());
+            browser.evalValue("document.getElementById('load').click(); true");
+            browser.waitFor("document.body.dataset.loaded === 'true'");
             browser.waitFor("!!document.querySelector('#manage tr[data-id=\"" + id + "\"]')");
             browser.evalValue("document.querySelector('#manage button[data-action=\"edit\"][data-id=\"" + id
                     + "\"]').click(); " + set("title", "新豆上市 · 第二批") + " true");
@@ -96,6 +104,8 @@ class CampaignConsoleTest {
             assertEquals(id, browser.evalValue("document.body.dataset.saved").asText());
             assertEquals("新豆上市 · 第二批", gw.get("/v1/campaigns/" + id, key).json()
                     .get("creatives").get(0).get("title").textValue());
+            assertEquals("第二张图", gw.get("/v1/campaigns/" + id, key).json().get("creatives").get(1).get("title")
+                    .textValue(), "the creative the form does not show is kept");
 
             browser.evalValue("document.querySelector('#manage button[data-action=\"toggle\"][data-id=\"" + id
                     + "\"]').click(); true");
