@@ -14,7 +14,7 @@ import java.io.UncheckedIOException;
  * ({@code /dashboard}) and the admin's accounts page ({@code /admin}). Each is one self-contained file (no external assets, no build step),
  * served with a strict Content-Security-Policy: nothing loads from anywhere but this origin.
  *
- * <p>Both speak Chinese and English. The page carries both; which one it starts in comes from
+ * <p>All speak Chinese and English. The page carries both; which one it starts in comes from
  * the browser's {@code Accept-Language} (Chinese when the browser prefers it to English, else
  * English), written into {@code <html lang>}, and the page's own switch remembers a choice in
  * the browser. Text is rendered by the browser's fonts: the server needs none.
@@ -25,7 +25,7 @@ public final class WebPages {
 
     private final Localised privacy = Localised.of(load("/web/privacy.html"));
     private final Localised dashboard = Localised.of(load("/web/dashboard.html"));
-    private final Buffer admin = load("/web/admin.html");
+    private final Localised admin = Localised.of(load("/web/admin.html"));
     private final UserCookie cookie;
     private final OneTimeLogins logins;
 
@@ -42,7 +42,7 @@ public final class WebPages {
         });
         routes.on(HttpMethod.GET, "/dashboard", ctx -> send(ctx, dashboard.in(chinese(ctx))));
         // The page holds no secret: the admin token is pasted into it and sent only to /v1/admin.
-        routes.on(HttpMethod.GET, "/admin", ctx -> send(ctx, admin));
+        routes.on(HttpMethod.GET, "/admin", ctx -> send(ctx, admin.in(chinese(ctx))));
         // The dashboard trades a one-time login code (from the link ./precis run prints) for its key.
         routes.on(HttpMethod.POST, "/v1/dashboard/login", ctx -> {
             String code = io.precis.gateway.http.Fields.text(io.precis.gateway.http.JsonBodies.object(ctx), "code", "code", 64);

@@ -42,7 +42,9 @@ class AdminPageTest {
             String createdId = created.split("\\.")[1];
             browser.waitFor("!!document.querySelector('" + row(createdId) + "')");
             assertEquals("新闻 Daily", text(row(createdId) + " td[data-field=name]", browser));
-            assertEquals("publisher", text(row(createdId) + " td[data-field=type]", browser));
+            assertEquals("Publisher", text(row(createdId) + " td[data-field=type]", browser), "shown in the page's language");
+            assertEquals("publisher", browser.evalValue("document.querySelector('" + row(createdId).replace("'", "\\'")
+                    + " td[data-field=type]').dataset.value").asText());
             assertNotEquals(401, gw.post("/v1/behaviour", "{}", created).status());
 
             // Revoke: the account's key is refused at once.

@@ -105,4 +105,23 @@ class LanguageAndLayoutTest {
             assertTrue(Files.size(shot) > 1000);
         }
     }
+
+    @Test
+    void theAdminPageSpeaksChineseToAChineseBrowser() throws Exception {
+        try (TestGateway gw = TestGateway.start(dir); HeadlessChromium browser = HeadlessChromium.launch()) {
+            String account = gw.account("publisher", "新闻网");
+            acceptLanguage(browser, "zh-CN,zh;q=0.9");
+            browser.navigate(gw.base + "/admin");
+            assertEquals("Precis · 账户", text(browser, "h1"));
+            browser.evalValue("document.getElementById('token').value = "
+                    + TestGateway.JSON.writeValueAsString(TestGateway.ADMIN_TOKEN)
+                    + "; document.getElementById('load').click(); true");
+            browser.waitFor("document.body.dataset.loaded === 'true'");
+            assertTrue(browser.evalValue("[...document.querySelectorAll('#accounts button')].some(b => b.textContent === '吊销密钥')")
+                    .asBoolean(), "the account's buttons speak Chinese");
+            assertEquals("媒体", browser.evalValue("document.querySelector('#accounts td[data-field=\"type\"]').textContent")
+                    .asText());
+            assertTrue(account != null);
+        }
+    }
 }
