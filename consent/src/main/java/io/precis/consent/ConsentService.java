@@ -144,6 +144,10 @@ public final class ConsentService implements AutoCloseable {
             throw new IllegalArgumentException("at least one pseudonym is needed");
         }
         Pseudonym p = aliases.get(0);
+        // One of 4,096 striped locks, held until the receipt is durable: the next change of the
+        // same person must chain (prev) on a receipt that is in the log, and a failed batch must
+        // not leave a receipt in memory that the log lacks. Other people's changes share the
+        // group commit meanwhile; only those on the same stripe (1 in 4,096) wait for it.
         ReentrantLock lock = locks[Math.floorMod(p.hashCode(), LOCK_STRIPES)];
         lock.lock();
         try {

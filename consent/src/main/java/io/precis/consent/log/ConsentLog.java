@@ -1,5 +1,7 @@
 package io.precis.consent.log;
 
+import io.precis.consent.crypto.KeyFiles;
+
 import io.precis.consent.Json;
 import io.precis.consent.crypto.Base64Url;
 import io.precis.consent.crypto.Digests;
@@ -91,7 +93,7 @@ public final class ConsentLog implements AutoCloseable {
             FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             if (created) {
-                fsyncDirectory(dir);
+                KeyFiles.fsyncDirectory(dir);
             }
             String prev = null;
             long count = 0;
@@ -235,16 +237,5 @@ public final class ConsentLog implements AutoCloseable {
 
     static String hashOf(String text) {
         return Base64Url.encode(Digests.sha256(text.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static void fsyncDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (UnsupportedOperationException e) {
-            // This platform cannot open a directory: the file's own fsync is the best left.
-        } catch (IOException e) {
-            // The entry itself is synced; only the directory entry of a new file may not be.
-            LOG.log(System.Logger.Level.WARNING, "cannot fsync the directory " + dir + ": " + e.getClass().getSimpleName());
-        }
     }
 }

@@ -59,7 +59,7 @@ public final class UserVault {
     private static final byte FORMAT = 1;
     private static final int SALT_BYTES = 32;
     /** Lock stripes: enough to keep unrelated users from waiting on each other. */
-    private static final int STRIPES = 64;
+    private static final int STRIPES = 4096;
     private static final byte[] USER_INFO = "precis/vault/user/v1/".getBytes(StandardCharsets.UTF_8);
     private static final byte[] NAMES_INFO = "precis/vault/names/v1".getBytes(StandardCharsets.UTF_8);
     private static final byte[] KIND_AAD = "precis/vault/kind/v1".getBytes(StandardCharsets.UTF_8);
@@ -108,9 +108,9 @@ public final class UserVault {
                 boolean fresh = !Files.isDirectory(dir);
                 Files.createDirectories(dir);
                 if (fresh) {
-                    fsyncDirectory(dataRoot);
+                    KeyFiles.fsyncDirectory(dataRoot);
                 }
-                writeAtomically(dir.resolve(kindName(p, kind) + SUFFIX), out.array());
+                KeyFiles.writeOwnerOnly(dir.resolve(kindName(p, kind) + SUFFIX), out.array());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write to the user vault", e);
             }
@@ -189,7 +189,7 @@ public final class UserVault {
             try {
                 Path dir = dataRoot.resolve(user);
                 if (Files.deleteIfExists(dir.resolve(kindName(p, kind) + SUFFIX))) {
-                    fsyncDirectory(dir);
+                    KeyFiles.fsyncDirectory(dir);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot delete from the user vault", e);
@@ -275,7 +275,7 @@ public final class UserVault {
                 if (Files.exists(salt)) {
                     Files.write(salt, new byte[SALT_BYTES], StandardOpenOption.WRITE, StandardOpenOption.SYNC);
                     Files.delete(salt);
-                    fsyncDirectory(saltRoot);
+                    KeyFiles.fsyncDirectory(saltRoot);
                 }
                 Path dir = dataRoot.resolve(user);
                 if (Files.isDirectory(dir)) {
@@ -285,7 +285,7 @@ public final class UserVault {
                         }
                     }
                     Files.delete(dir);
-                    fsyncDirectory(dataRoot);
+                    KeyFiles.fsyncDirectory(dataRoot);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot erase from the user vault", e);
@@ -362,38 +362,6 @@ public final class UserVault {
     private static void requireKind(String kind) {
         if (kind == null || kind.isEmpty() || kind.length() > 64) {
             throw new IllegalArgumentException("kind must be 1 to 64 characters");
-        }
-    }
-
-    private static void writeAtomically(Path file, byte[] content) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        try {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            // No POSIX permissions on this file system: the directory's own access rules apply.
-            LOG.log(System.Logger.Level.WARNING, "cannot restrict " + tmp + " to its owner on this file system");
-            Files.createFile(tmp);
-        }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ByteBuffer buf = ByteBuffer.wrap(content);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        fsyncDirectory(file.getParent());
-    }
-
-    private static void fsyncDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (UnsupportedOperationException e) {
-            // This platform cannot open a directory: the file's own fsync is the best left.
-        } catch (IOException e) {
-            // The record itself is synced; only the directory entry of its rename may not be.
-            LOG.log(System.Logger.Level.WARNING, "cannot fsync the directory " + dir + ": " + e.getClass().getSimpleName());
         }
     }
 
