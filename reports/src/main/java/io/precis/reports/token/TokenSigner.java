@@ -58,6 +58,11 @@ public final class TokenSigner {
     private final Clock clock;
     private final Duration impressionTtl;
     private final Duration clickTtl;
+    /** Sealers by hour of issue (hours since the epoch), for the hours a valid token can have. */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, Sealer> sealers =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Hours a token issued then can still be verified in: the longest lifetime plus two. */
+    private final int keptHours;
 
     /**
      * @param key the token key, at least 16 bytes (copied): the HMAC key of click ids, and the
@@ -69,6 +74,7 @@ public final class TokenSigner {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.impressionTtl = positive(impressionTtl, "impressionTtl");
         this.clickTtl = positive(clickTtl, "clickTtl");
+        this.keptHours = (int) Math.min(10_000, Math.max(this.impressionTtl.toHours(), this.clickTtl.toHours()) + 2);
     }
 
     /** A signer with the default lifetimes (impression 1 h, click 24 h). */
@@ -132,11 +138,30 @@ public final class TokenSigner {
         return B64.encodeToString(Arrays.copyOf(mac, CLICK_ID_BYTES));
     }
 
-    /** The sealer of the hour whose 4 bytes are {@code hour}: a key of its own (HKDF, info = label ‖ hour). */
+    /**
+     * The sealer of the hour whose 4 bytes are {@code hour}: a key of its own (HKDF, info = label
+     * ‖ hour). Derived once per hour and kept while tokens of that hour can still be valid (the
+     * longest lifetime, plus one hour of clock skew), so issuing and verifying a token costs one
+     * GCM operation, not an HKDF derivation as well.
+     */
     private Sealer sealerOf(byte[] hour) {
+        int h = ByteBuffer.wrap(hour).getInt();
+        Sealer known = sealers.get(h);
+        if (known != null) {
+            return known;
+        }
         byte[] info = Arrays.copyOf(TOKEN_LABEL, TOKEN_LABEL.length + HOUR_BYTES);
         System.arraycopy(hour, 0, info, TOKEN_LABEL.length, HOUR_BYTES);
-        return new Sealer(Hkdf.derive(sealingRoot, null, info, Sealer.KEY_LENGTH));
+        Sealer sealer = new Sealer(Hkdf.derive(sealingRoot, null, info, Sealer.KEY_LENGTH));
+        if (sealers.size() >= keptHours) {
+            // Forged tokens may name any hour: keep only the hours a valid token can have.
+            int now = (int) (clock.instant().getEpochSecond() / 3600);
+            sealers.keySet().removeIf(k -> k < now - keptHours || k > now + 1);
+        }
+        if (sealers.size() < keptHours) {
+            sealers.putIfAbsent(h, sealer);
+        }
+        return sealer;
     }
 
     private static byte[] bytes(String s) {
