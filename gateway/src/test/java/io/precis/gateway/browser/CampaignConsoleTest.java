@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An advertiser runs a campaign from the dashboard alone, in real headless Chromium: creates one
- * through the form (Chinese keywords, a Beijing district), sees it serve, edits it, pauses it,
- * and sees the API's own message next to a field it got wrong.
+ * An advertiser runs a campaign from the dashboard alone, in real headless Chromium, in Chinese:
+ * creates one through the form (Chinese keywords, a Beijing district picked by name, two
+ * creatives), sees it serve, edits it, pauses it, and sees what is wrong with a field next to it,
+ * in Chinese.
  */
 class CampaignConsoleTest {
     private static final String PAGE = "手冲咖啡入门：从咖啡豆到滤杯";
@@ -46,20 +47,44 @@ class CampaignConsoleTest {
     void anAdvertiserCreatesEditsAndPausesACampaignInTheDashboard() throws Exception {
         try (TestGateway gw = TestGateway.start(dir); HeadlessChromium browser = HeadlessChromium.launch()) {
             String key = gw.advertiser("咖啡 Co");
+            browser.call("Network.enable", TestGateway.JSON.createObjectNode());
+            browser.call("Network.setUserAgentOverride", TestGateway.JSON.createObjectNode()
+                    .put("userAgent", TestGateway.BROWSER_UA).put("acceptLanguage", "zh-CN,zh;q=0.9"));
             browser.navigate(gw.base + "/dashboard");
             browser.evalValue("document.getElementById('key').value = " + TestGateway.JSON.writeValueAsString(key)
                     + "; document.getElementById('load').click(); true");
             browser.waitFor("document.body.dataset.loaded === 'true'");
 
+            // The district is picked by name: 北京市, then 朝阳区 (GB/T 2260 110105, CN-11-0105).
+            browser.waitFor("Number(document.body.dataset.regions) >= 31");
+            browser.evalValue("const pr = document.getElementById('province'); pr.value = '11';"
+                    + " pr.dispatchEvent(new Event('change')); document.getElementById('district').value = '0105';"
+                    + " document.getElementById('addRegion').click(); true");
+            assertEquals("CN-11-0105", browser.evalValue(
+                    "document.getElementById('campaignForm').elements.regions.value").asText());
+            assertTrue(browser.evalValue("document.getElementById('regionNames').textContent").asText().contains("朝阳区"));
+
             browser.evalValue(set("name", "精品咖啡 北京朝阳") + set("bidModel", "CPC") + set("bidAmount", "-1")
-                    + set("keywords", "手冲咖啡、咖啡豆") + set("regions", "CN-11-0105") + set("title", "新豆上市")
+                    + set("keywords", "手冲咖啡、咖啡豆") + set("title", "新豆上市")
                     + set("landingUrl", "https://shop.example/coffee") + set("budgetDaily", "50") + " true");
+            // A second creative, in the form too; its landing page is wrong at first.
+            browser.evalValue("document.getElementById('addCreative').click();"
+                    + " const row = document.querySelector('#moreCreatives fieldset');"
+                    + " row.querySelector('input[data-k=\"title\"]').value = '第二张图';"
+                    + " row.querySelector('input[data-k=\"landingUrl\"]').value = 'shop.example/coffee2'; true");
             save(browser);
             assertEquals("error", browser.evalValue("document.body.dataset.saved").asText());
             String fieldError = browser.evalValue(
                     "document.querySelector('label[data-field=\"bid.amount\"] .err').textContent").asText();
-            assertFalse(fieldError.isBlank(), "the API's message for bid.amount is shown next to the field");
+            assertEquals("必须大于 0", fieldError, "the API's message for bid.amount, in Chinese, next to the field");
             assertEquals(0, gw.get("/v1/campaigns", key).json().get("campaigns").size(), "nothing was created");
+            browser.evalValue(set("bidAmount", "0.8") + " true");
+            save(browser);
+            assertEquals("必须是以 http:// 或 https:// 开头的完整网址", browser.evalValue(
+                    "document.querySelector('label[data-field=\"creatives[1].landingUrl\"] .err').textContent").asText(),
+                    "the second creative's error is next to its own field");
+            browser.evalValue("document.querySelector('#moreCreatives input[data-k=\"landingUrl\"]').value ="
+                    + " 'https://shop.example/coffee2'; true");
 
             // Before saving: would it match the page? The analyser's words for 手冲咖啡 are on it.
             browser.evalValue("const p = document.getElementById('previewForm').elements; p.text.value = "
@@ -83,29 +108,35 @@ class CampaignConsoleTest {
             assertEquals("[\"news.example\",\"blog.example\"]", created.get("targeting").get("sites").get("allow").toString());
             assertEquals("[\"lifecycle:churned\"]", created.get("targeting").get("excludeSegments").toString());
             assertTrue(created.get("schedule").get("end").asText().startsWith("2099-12-31"), created.get("schedule").toString());
+            assertEquals(2, created.get("creatives").size(), created.get("creatives").toString());
+            assertEquals("第二张图", created.get("creatives").get(1).get("title").textValue());
 
             TestGateway.Resp served = ad(gw);
             assertEquals(200, served.status(), "the campaign made in the page serves: " + served.body());
             assertEquals(id, served.json().get("ads").get(0).get("campaignId").textValue());
             assertTrue(served.json().get("ads").get(0).get("matchedBy").toString().contains("demographic"));
 
-            // A second creative added through the API survives an edit in the page (which shows the first).
-            JsonNode withTwo = created.deepCopy();
-            ((com.fasterxml.jackson.databind.node.ArrayNode) withTwo.get("creatives")).addObject()
-                    .put("id", "c2").put("format", "banner-300x250").put("title", "第二张图")
-                    .put("landingUrl", "https://shop.example/coffee2");
-            assertEquals(200, gw.put("/v1/campaigns/" + id, withTwo.toString(), key).status());
+            // A third creative added through the API: the form shows all three and edits any of them.
+            JsonNode withThree = created.deepCopy();
+            ((com.fasterxml.jackson.databind.node.ArrayNode) withThree.get("creatives")).addObject()
+                    .put("id", "api-3").put("format", "banner-300x250").put("title", "第三张图")
+                    .put("landingUrl", "https://shop.example/coffee3");
+            assertEquals(200, gw.put("/v1/campaigns/" + id, withThree.toString(), key).status());
             browser.evalValue("document.getElementById('load').click(); true");
             browser.waitFor("document.body.dataset.loaded === 'true'");
             browser.waitFor("!!document.querySelector('#manage tr[data-id=\"" + id + "\"]')");
             browser.evalValue("document.querySelector('#manage button[data-action=\"edit\"][data-id=\"" + id
-                    + "\"]').click(); " + set("title", "新豆上市 · 第二批") + " true");
+                    + "\"]').click(); " + set("title", "新豆上市 · 第二批")
+                    + " document.querySelectorAll('#moreCreatives input[data-k=\"title\"]')[1].value = '第三张图 · 新'; true");
+            assertEquals("CN-11-0105 北京市 朝阳区",
+                    browser.evalValue("document.getElementById('regionNames').textContent").asText());
             save(browser);
             assertEquals(id, browser.evalValue("document.body.dataset.saved").asText());
-            assertEquals("新豆上市 · 第二批", gw.get("/v1/campaigns/" + id, key).json()
-                    .get("creatives").get(0).get("title").textValue());
-            assertEquals("第二张图", gw.get("/v1/campaigns/" + id, key).json().get("creatives").get(1).get("title")
-                    .textValue(), "the creative the form does not show is kept");
+            JsonNode edited = gw.get("/v1/campaigns/" + id, key).json().get("creatives");
+            assertEquals("新豆上市 · 第二批", edited.get(0).get("title").textValue());
+            assertEquals("第二张图", edited.get(1).get("title").textValue());
+            assertEquals("api-3", edited.get(2).get("id").textValue(), "creative ids are kept");
+            assertEquals("第三张图 · 新", edited.get(2).get("title").textValue());
 
             browser.evalValue("document.querySelector('#manage button[data-action=\"toggle\"][data-id=\"" + id
                     + "\"]').click(); true");
@@ -116,6 +147,46 @@ class CampaignConsoleTest {
             Path shot = Path.of("target", "screenshots", "dashboard-console.png");
             browser.screenshot(shot);
             assertTrue(Files.size(shot) > 1000);
+        }
+    }
+
+    /**
+     * Every problem the campaign API can name (each literal "must …" of the campaign model's
+     * validation and of the shared field readers, with 5 for a number it adds) reads in Chinese
+     * on the Chinese page: a new message without a translation fails here.
+     */
+    @Test
+    void everyCampaignValidationMessageHasAChineseText() throws Exception {
+        java.util.Set<String> problems = new java.util.TreeSet<>();
+        java.util.regex.Pattern literal = java.util.regex.Pattern.compile(
+                "\"\\s?((?:must|is required|duplicates)[^\"]*)\"(?:\\s*\\+\\s*[\\w.()]+\\s*\\+\\s*\"([^\"]*)\")?");
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        for (Path dir : new Path[] {root.resolve("matcher/src/main/java/io/precis/matcher/campaign"),
+                root.resolve("gateway/src/main/java/io/precis/gateway/http")}) {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.filter(x -> x.toString().endsWith(".java")).toList()) {
+                    var m = literal.matcher(Files.readString(f));
+                    while (m.find()) {
+                        String text = m.group(2) != null ? m.group(1) + "5" + m.group(2) : m.group(1);
+                        problems.add(text.endsWith(" ") ? text + "5" : text);
+                    }
+                }
+            }
+        }
+        assertTrue(problems.size() > 30, "the scan found the messages: " + problems);
+        try (TestGateway gw = TestGateway.start(dir); HeadlessChromium browser = HeadlessChromium.launch()) {
+            browser.navigate(gw.base + "/dashboard");
+            browser.evalValue("const s = document.getElementById('lang'); s.value = 'zh'; s.dispatchEvent(new Event('change')); true");
+            java.util.List<String> untranslated = new java.util.ArrayList<>();
+            for (String problem : problems) {
+                String message = "targeting.keywords: " + problem;
+                String zh = browser.evalValue("problemText(" + TestGateway.JSON.writeValueAsString(message)
+                        + ", 'targeting.keywords')").asText();
+                if (zh.equals(message) || zh.matches(".*[A-Za-z]{4,}.*") && !zh.matches(".*[\\u4e00-\\u9fff].*")) {
+                    untranslated.add(problem);
+                }
+            }
+            assertEquals(java.util.List.of(), untranslated, "messages without a Chinese text in dashboard.html's PROBLEMS_ZH");
         }
     }
 }
