@@ -78,7 +78,9 @@ final class EventSql {
         if (rows.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+        boolean shared = SqlDialect.of(c) == SqlDialect.POSTGRES;
+        // Shared by several writers: a duplicate one of them stored first is skipped, not fatal.
+        try (PreparedStatement ps = c.prepareStatement(shared ? INSERT + " ON CONFLICT DO NOTHING" : INSERT)) {
             for (StoredEvent e : rows) {
                 int i = 0;
                 ps.setString(++i, e.kind());
@@ -109,7 +111,11 @@ final class EventSql {
                 ps.setString(++i, e.region());
                 ps.addBatch();
             }
-            ps.executeBatch();
+            for (int n : ps.executeBatch()) {
+                if (n == 0) {
+                    throw new SqlDialect.Conflict("another writer stored one of this batch's events first");
+                }
+            }
         }
     }
 

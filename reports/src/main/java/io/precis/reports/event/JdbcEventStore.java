@@ -214,32 +214,52 @@ public final class JdbcEventStore implements EventStore {
         return -1;
     }
 
+    /** Attempts at a batch that meets concurrent writers (other gateways on the same PostgreSQL). */
+    private static final int MAX_ATTEMPTS = 5;
+
     @SuppressWarnings("unchecked")
     private void writeBatch(List<PendingEvent> batch) {
         BatchWriter.Written written = null;
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                BatchWriter.Written w = rules.write(c, batch);
-                c.commit();
-                written = w;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+        Throwable failure = null;
+        for (int attempt = 1; written == null && attempt <= MAX_ATTEMPTS; attempt++) {
+            try (Connection c = ds.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    BatchWriter.Written w = rules.write(c, batch);
+                    c.commit();
+                    written = w;
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                }
+            } catch (Throwable e) {
+                if (written != null) {
+                    // Committed, so durable and charged: only closing the connection failed.
+                    LOG.log(System.Logger.Level.WARNING, "closing the connection of a committed event batch failed", e);
+                    break;
+                }
+                failure = e;
+                if (!concurrent(e)) {
+                    break;
+                }
+                // Another gateway stored one of these events first, or the two deadlocked: the
+                // batch was rolled back whole, and its look-up now sees the other's rows.
             }
-        } catch (Throwable e) {
-            if (written == null) {
-                LOG.log(System.Logger.Level.ERROR, "event batch of " + batch.size() + " failed", e);
-                batch.forEach(p -> p.done().completeExceptionally(e));
-                return;
-            }
-            // Committed, so durable and charged: only closing the connection failed.
-            LOG.log(System.Logger.Level.WARNING, "closing the connection of a committed event batch failed", e);
+        }
+        if (written == null) {
+            LOG.log(System.Logger.Level.ERROR, "event batch of " + batch.size() + " failed", failure);
+            Throwable cause = failure;
+            batch.forEach(p -> p.done().completeExceptionally(cause));
+            return;
         }
         reportCharges(written.charges());
         for (int i = 0; i < batch.size(); i++) {
             ((CompletableFuture<Object>) batch.get(i).done()).complete(written.outcomes().get(i));
         }
+    }
+
+    private static boolean concurrent(Throwable e) {
+        return e instanceof SqlDialect.Conflict || e instanceof SQLException s && SqlDialect.retryable(s);
     }
 
     /**

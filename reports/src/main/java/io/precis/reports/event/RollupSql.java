@@ -15,33 +15,14 @@ import java.util.Map;
  * transaction as the events it sums, so a report never sees an event its roll-ups miss and
  * an acknowledged event is in both or neither.
  *
- * <p>Read-modify-write (the user sketch merges in Java): safe because one writer thread owns
- * the table. Several gateways sharing PostgreSQL would need {@code SELECT ... FOR UPDATE} here.
+ * <p>On H2, read-modify-write (the user sketch merges in Java): safe because one writer thread
+ * owns the table. On PostgreSQL, shared by several gateways, the counts add in the database
+ * ({@code INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n}, cells in key order so two
+ * writers lock them in the same order), and the user sketches merge under the row locks the
+ * upsert took, held to the commit.
  */
 final class RollupSql {
     static final String TABLE = "precis_rollups";
-    static final String[] DDL = {
-        """
-        CREATE TABLE IF NOT EXISTS precis_rollups (
-          cell_key VARCHAR(44) PRIMARY KEY,
-          grain VARCHAR(2) NOT NULL,
-          advertiser_id VARCHAR(128) NOT NULL,
-          campaign_id VARCHAR(128) NOT NULL,
-          creative_id VARCHAR(128) NOT NULL,
-          period_ms BIGINT NOT NULL,
-          targeting VARCHAR(2200) NOT NULL,
-          region VARCHAR(16) NOT NULL,
-          site VARCHAR(256) NOT NULL,
-          impressions BIGINT NOT NULL,
-          clicks BIGINT NOT NULL,
-          invalid_clicks BIGINT NOT NULL,
-          conversions BIGINT NOT NULL,
-          cost_nanos BIGINT NOT NULL,
-          value_micros BIGINT NOT NULL,
-          users BYTEA
-        )""",
-        "CREATE INDEX IF NOT EXISTS precis_rollups_report ON precis_rollups (advertiser_id, grain, period_ms)",
-    };
     static final String COUNTS = "impressions, clicks, invalid_clicks, conversions, cost_nanos, value_micros, users";
     /** Keeps an IN list well under every driver's parameter limit. */
     private static final int CHUNK = 500;
@@ -54,9 +35,22 @@ final class RollupSql {
     private RollupSql() {
     }
 
+    private static final String UPSERT = INSERT + " ON CONFLICT (cell_key) DO UPDATE SET "
+            + "impressions = " + TABLE + ".impressions + EXCLUDED.impressions, "
+            + "clicks = " + TABLE + ".clicks + EXCLUDED.clicks, "
+            + "invalid_clicks = " + TABLE + ".invalid_clicks + EXCLUDED.invalid_clicks, "
+            + "conversions = " + TABLE + ".conversions + EXCLUDED.conversions, "
+            + "cost_nanos = " + TABLE + ".cost_nanos + EXCLUDED.cost_nanos, "
+            + "value_micros = " + TABLE + ".value_micros + EXCLUDED.value_micros";
+    private static final String SET_USERS = "UPDATE " + TABLE + " SET users = ? WHERE cell_key = ?";
+
     /** Adds {@code deltas} to their cells, creating the cells that do not exist yet. */
     static void apply(Connection c, Map<RollupCell, Tally> deltas) throws SQLException {
         if (deltas.isEmpty()) {
+            return;
+        }
+        if (SqlDialect.of(c) == SqlDialect.POSTGRES) {
+            applyShared(c, deltas);
             return;
         }
         Map<String, RollupCell> byKey = new HashMap<>();
@@ -87,12 +81,34 @@ final class RollupSql {
         insert(c, inserts);
     }
 
+    /** Several writers at once: counts add in the database, sketches merge under the rows' locks. */
+    private static void applyShared(Connection c, Map<RollupCell, Tally> deltas) throws SQLException {
+        Map<RollupCell, Tally> sorted = new java.util.TreeMap<>(java.util.Comparator.comparing(RollupCell::key));
+        sorted.putAll(deltas);
+        write(c, sorted, UPSERT);
+        Map<String, Tally> stored = read(c, sorted.keySet().stream().map(RollupCell::key).toList());
+        try (PreparedStatement ps = c.prepareStatement(SET_USERS)) {
+            for (Map.Entry<RollupCell, Tally> e : sorted.entrySet()) {
+                Tally now = stored.get(e.getKey().key());
+                UserSketch merged = now == null ? e.getValue().users : now.users.merge(e.getValue().users);
+                ps.setBytes(1, merged.toBytes());
+                ps.setString(2, e.getKey().key());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
     /** Inserts new cells (none may exist yet): the writer's new cells and the bulk loader's. */
     static void insert(Connection c, Map<RollupCell, Tally> cells) throws SQLException {
+        write(c, cells, INSERT);
+    }
+
+    private static void write(Connection c, Map<RollupCell, Tally> cells, String sql) throws SQLException {
         if (cells.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             int n = 0;
             for (Map.Entry<RollupCell, Tally> e : cells.entrySet()) {
                 RollupCell cell = e.getKey();

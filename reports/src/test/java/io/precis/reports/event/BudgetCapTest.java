@@ -200,7 +200,7 @@ class BudgetCapTest {
         budgets.budget("c1", 10 * UNIT_NANOS);
         AtomicBoolean failCommits = new AtomicBoolean();
         f.store.close();
-        f.store = new JdbcEventStore(failingCommits(f.pool, failCommits), f.clock, f.attribution, f.clicks,
+        f.store = new JdbcEventStore(failingCommits(f.ds, failCommits), f.clock, f.attribution, f.clicks,
                 f.reports, budgets, new Random(7));
         AdServed a = shown("c1", "CPC", UNIT_MICROS, 1).get(0);
 

@@ -20,9 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportNumbersTest {
     StoreFixture f;
 
+    /** The store under test; {@link PostgresReportNumbersTest} checks the same numbers on PostgreSQL. */
+    StoreFixture fixture(Path dir) {
+        return new StoreFixture(dir);
+    }
+
     @BeforeAll
     void recordKnownSequence(@TempDir Path dir) {
-        f = new StoreFixture(dir);
+        f = fixture(dir);
         // Day 1 (2026-11-03): c1 is CPM 12.5, three impressions over two creatives, one click, one sale.
         AdServed c1a = ad("adv", "c1", "cr1", "CPM", 12_500_000);
         AdServed c1b = ad("adv", "c1", "cr1", "CPM", 12_500_000);

@@ -47,7 +47,7 @@ class SimulatedWeekTest {
     private static final String[] REGIONS = {"CN-11", "CN-31", "CN-44", null};
     private static final String[] SITES = {"news.example.cn", "video.example.cn", "shop.example.cn", null};
     /** Low user cap so the generator's bursts trip it; the IP cap is out of reach. */
-    private static final InvalidClickPolicy CLICKS = new InvalidClickPolicy(Duration.ofSeconds(1), 3, 10_000);
+    static final InvalidClickPolicy CLICKS = new InvalidClickPolicy(Duration.ofSeconds(1), 3, 10_000);
 
     /** What one logged event must count as in reports. */
     record Logged(String kind, boolean valid, String reason, AdServed ad, Instant at, long costNanos, long value) {
@@ -72,9 +72,14 @@ class SimulatedWeekTest {
     /** Every impression per pseudonym, for the expected view-through credit. */
     final Map<String, List<Logged>> impressionsOf = new HashMap<>();
 
+    /** The store under test; {@link PostgresSimulatedWeekTest} runs the same week on PostgreSQL. */
+    StoreFixture fixture(Path dir) {
+        return new StoreFixture(dir, AttributionPolicy.DEFAULTS, CLICKS, ReportPolicy.DEFAULTS);
+    }
+
     @BeforeAll
     void simulate(@TempDir Path dir) {
-        f = new StoreFixture(dir, AttributionPolicy.DEFAULTS, CLICKS, ReportPolicy.DEFAULTS);
+        f = fixture(dir);
         Random r = new Random(20261103);
         Set<String> orderIds = new HashSet<>();
         for (int day = 0; day < 7; day++) {

@@ -19,9 +19,13 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
 
-/** An H2 file database in a temp dir, a JdbcEventStore over it, and helpers to feed it events. */
+/**
+ * A database (an H2 file in a temp dir, or with {@link #onPostgres} a fresh database on a private
+ * PostgreSQL server), a JdbcEventStore over it, and helpers to feed it events.
+ */
 final class StoreFixture implements AutoCloseable {
     static final Instant T0 = Instant.parse("2026-11-03T10:00:00Z");
     static final LocalDate DAY0 = LocalDate.parse("2026-11-03");
@@ -33,7 +37,10 @@ final class StoreFixture implements AutoCloseable {
     final InvalidClickPolicy clicks;
     final ReportPolicy reports;
     final SpendLimits limits;
-    JdbcConnectionPool pool;
+    /** Opens the database again after a close; null for the embedded H2 file. */
+    private final java.util.function.Supplier<DataSource> engine;
+    DataSource ds;
+    private JdbcConnectionPool pool;
     JdbcEventStore store;
 
     StoreFixture(Path dir) {
@@ -51,6 +58,12 @@ final class StoreFixture implements AutoCloseable {
 
     StoreFixture(Path dir, AttributionPolicy attribution, InvalidClickPolicy clicks, ReportPolicy reports,
                  SpendLimits limits) {
+        this(dir, attribution, clicks, reports, limits, null);
+    }
+
+    private StoreFixture(Path dir, AttributionPolicy attribution, InvalidClickPolicy clicks, ReportPolicy reports,
+                         SpendLimits limits, java.util.function.Supplier<DataSource> engine) {
+        this.engine = engine;
         this.dir = dir;
         this.limits = limits;
         this.clock = new MutableClock(T0);
@@ -61,9 +74,30 @@ final class StoreFixture implements AutoCloseable {
         open();
     }
 
+    /** Every default, on a new database of the tests' private PostgreSQL server. */
+    static StoreFixture onPostgres(Path dir) {
+        return onPostgres(dir, AttributionPolicy.DEFAULTS, InvalidClickPolicy.DEFAULTS, ReportPolicy.DEFAULTS,
+                SpendLimits.NONE);
+    }
+
+    static StoreFixture onPostgres(Path dir, AttributionPolicy attribution, InvalidClickPolicy clicks,
+                                   ReportPolicy reports, SpendLimits limits) {
+        DataSource db = TestPostgres.newDatabase();
+        return new StoreFixture(dir, attribution, clicks, reports, limits, () -> db);
+    }
+
     void open() {
-        pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("precis"), "sa", "");
-        store = new JdbcEventStore(pool, clock, attribution, clicks, reports, limits, new Random(7));
+        if (engine == null) {
+            pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("precis"), "sa", "");
+            ds = pool;
+        } else {
+            ds = engine.get();
+        }
+        store = new JdbcEventStore(ds, clock, attribution, clicks, reports, limits, new Random(7));
+    }
+
+    boolean onPostgres() {
+        return engine != null;
     }
 
     /** An ad with a user link (or none), a region, a site and targeting kinds. */
@@ -142,6 +176,9 @@ final class StoreFixture implements AutoCloseable {
     @Override
     public void close() {
         store.close();
-        pool.dispose();
+        if (pool != null) {
+            pool.dispose();
+            pool = null;
+        }
     }
 }
