@@ -102,6 +102,27 @@ public final class LocalPostgres implements AutoCloseable {
         throw last;
     }
 
+    private static LocalPostgres shared;
+    private static final java.util.concurrent.atomic.AtomicInteger DATABASES = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** One server for the whole test JVM, started on first use and stopped when the JVM ends. */
+    public static synchronized LocalPostgres shared() {
+        if (shared == null) {
+            LocalPostgres pg = start("shared");
+            Runtime.getRuntime().addShutdownHook(new Thread(pg::close, "stop-local-postgres"));
+            shared = pg;
+        }
+        return shared;
+    }
+
+    /** A new, empty database on this server; its JDBC URL. */
+    public String createDatabase() {
+        String name = "db" + DATABASES.incrementAndGet();
+        Processes.run(60, List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1",
+                "-p", String.valueOf(port), "-U", USER, name));
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + name + "?user=" + USER;
+    }
+
     /** Starts the server (again) on its port, waiting until it accepts connections. */
     public synchronized void start() {
         if (running) {

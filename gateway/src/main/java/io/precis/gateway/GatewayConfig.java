@@ -33,20 +33,92 @@ import io.precis.reports.privacy.ReportPolicy;
  * @param trustProxy take the client address from {@code Forwarded}/{@code X-Forwarded-For}
  *     ({@code PRECIS_TRUST_PROXY=1}); only behind a load balancer that sets them, else off
  * @param connections timeouts and the cap on open client connections (see {@link ConnectionLimits})
+ * @param store where accounts, campaigns, events and the other tables live (see {@link Store})
  */
 public record GatewayConfig(String host, int port, Path dataDir, boolean demo, String adminToken,
                             long bodyLimit, Duration impressionTtl, Duration clickTtl, Duration clickWindow,
                             Path keysDir, Purposes defaultPurposes, Duration pseudonymOverlap,
                             InvalidClickPolicy clickPolicy, ReportPolicy reportPolicy, boolean trustProxy,
-                            ConnectionLimits connections) {
+                            ConnectionLimits connections, Store store) {
 
-    public static final String USAGE = "usage: precis run [--port N] [--data-dir DIR] [--keys-dir DIR] [--no-demo]";
+    public static final String USAGE = "usage: precis run [--port N] [--data-dir DIR] [--keys-dir DIR] [--no-demo]"
+            + " [--store embedded|postgres] [--pg-url URL]";
 
     /** Defaults: the values in this record's documentation. */
     public static GatewayConfig defaults() {
         return new GatewayConfig("0.0.0.0", 8080, Path.of("data"), true, null, 64 * 1024,
                 Duration.ofHours(1), Duration.ofHours(24), Duration.ofDays(7), null, Purposes.NONE, Duration.ofDays(30),
-                InvalidClickPolicy.DEFAULTS, ReportPolicy.DEFAULTS, false, ConnectionLimits.defaults());
+                InvalidClickPolicy.DEFAULTS, ReportPolicy.DEFAULTS, false, ConnectionLimits.defaults(), Store.EMBEDDED);
+    }
+
+    /**
+     * The SQL store: the embedded H2 file under the data dir ({@code --store embedded}, the
+     * default), or a PostgreSQL server ({@code --store postgres} with {@code --pg-url} or
+     * {@code PRECIS_PG_URL}: {@code postgresql://user:password@host:port/db} or
+     * {@code jdbc:postgresql://...}). The consent log and the keys stay in the data and keys dirs.
+     *
+     * @param jdbcUrl the PostgreSQL JDBC URL, null for the embedded store
+     */
+    public record Store(String jdbcUrl) {
+        public static final Store EMBEDDED = new Store(null);
+
+        public boolean postgres() {
+            return jdbcUrl != null;
+        }
+
+        /** Where, for the start-up log: host, port and database, never the user or password. */
+        public String describe() {
+            if (jdbcUrl == null) {
+                return "embedded H2 in the data dir";
+            }
+            java.net.URI u = java.net.URI.create(jdbcUrl.substring("jdbc:".length()));
+            return "PostgreSQL at " + u.getHost() + ":" + (u.getPort() < 0 ? 5432 : u.getPort()) + u.getPath();
+        }
+
+        static Store parse(String kind, String url) {
+            if (kind == null || kind.equals("embedded")) {
+                if (url != null && kind != null) {
+                    throw new IllegalArgumentException("--pg-url needs --store postgres");
+                }
+                return url == null ? EMBEDDED : new Store(jdbcUrl(url));
+            }
+            if (!kind.equals("postgres")) {
+                throw new IllegalArgumentException("--store must be embedded or postgres\n" + USAGE);
+            }
+            if (url == null || url.isBlank()) {
+                throw new IllegalArgumentException("--store postgres needs --pg-url URL or PRECIS_PG_URL");
+            }
+            return new Store(jdbcUrl(url));
+        }
+
+        /** {@code postgresql://user:password@host:port/db} as the JDBC driver wants it; a JDBC URL as it is. */
+        static String jdbcUrl(String url) {
+            if (url.startsWith("jdbc:postgresql://")) {
+                return url;
+            }
+            if (!url.startsWith("postgresql://") && !url.startsWith("postgres://")) {
+                throw new IllegalArgumentException("the PostgreSQL URL must look like postgresql://user@host:port/db");
+            }
+            java.net.URI u;
+            try {
+                u = new java.net.URI(url);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("the PostgreSQL URL must look like postgresql://user@host:port/db");
+            }
+            if (u.getHost() == null || u.getPath() == null || u.getPath().length() < 2) {
+                throw new IllegalArgumentException("the PostgreSQL URL needs a host and a database: postgresql://user@host:port/db");
+            }
+            StringBuilder q = new StringBuilder(u.getRawQuery() == null ? "" : u.getRawQuery());
+            if (u.getRawUserInfo() != null) {
+                String[] userPass = u.getRawUserInfo().split(":", 2);
+                q.append(q.isEmpty() ? "" : "&").append("user=").append(userPass[0]);
+                if (userPass.length == 2) {
+                    q.append("&password=").append(userPass[1]);
+                }
+            }
+            return "jdbc:postgresql://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort()) + u.getRawPath()
+                    + (q.isEmpty() ? "" : "?" + q);
+        }
     }
 
     /**
@@ -117,12 +189,16 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
         Path keysDir = env.containsKey("PRECIS_KEYS_DIR") ? Path.of(env.get("PRECIS_KEYS_DIR")) : null;
         long bodyLimit = env.containsKey("PRECIS_BODY_LIMIT")
                 ? parsePositive("PRECIS_BODY_LIMIT", env.get("PRECIS_BODY_LIMIT")) : c.bodyLimit;
+        String storeKind = env.get("PRECIS_STORE");
+        String pgUrl = env.get("PRECIS_PG_URL");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = (int) parseRange("--port", value(args, ++i), 0, 65535);
                 case "--data-dir" -> dataDir = Path.of(value(args, ++i));
                 case "--keys-dir" -> keysDir = Path.of(value(args, ++i));
                 case "--no-demo" -> demo = false;
+                case "--store" -> storeKind = value(args, ++i);
+                case "--pg-url" -> pgUrl = value(args, ++i);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "\n" + USAGE);
             }
         }
@@ -134,7 +210,8 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
                 ? parsePurposes(env.get("PRECIS_DEFAULT_PURPOSES")) : Purposes.NONE;
         return new GatewayConfig(host, port, dataDir, demo, token, bodyLimit,
                 c.impressionTtl, c.clickTtl, c.clickWindow, keysDir, defaults, c.pseudonymOverlap, clickPolicy(env),
-                reportPolicy(env), "1".equals(env.get("PRECIS_TRUST_PROXY")), ConnectionLimits.parse(env));
+                reportPolicy(env), "1".equals(env.get("PRECIS_TRUST_PROXY")), ConnectionLimits.parse(env),
+                Store.parse(storeKind != null ? storeKind : pgUrl != null ? "postgres" : null, pgUrl));
     }
 
     private static InvalidClickPolicy clickPolicy(Map<String, String> env) {
@@ -208,13 +285,17 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
         return edit(b -> b.connections = limits);
     }
 
+    public GatewayConfig withStore(Store s) {
+        return edit(b -> b.store = s);
+    }
+
     /** A copy with {@code change} applied: the one place that lists every component. */
     private GatewayConfig edit(java.util.function.Consumer<Editable> change) {
         Editable e = new Editable(this);
         change.accept(e);
         return new GatewayConfig(e.host, e.port, e.dataDir, e.demo, e.adminToken, bodyLimit, impressionTtl, clickTtl,
                 clickWindow, keysDir, defaultPurposes, pseudonymOverlap, e.clickPolicy, e.reportPolicy, trustProxy,
-                e.connections);
+                e.connections, e.store);
     }
 
     /** The components that tests and tools change; the rest are copied as they are. */
@@ -227,6 +308,7 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
         InvalidClickPolicy clickPolicy;
         ReportPolicy reportPolicy;
         ConnectionLimits connections;
+        Store store;
 
         Editable(GatewayConfig c) {
             host = c.host;
@@ -237,6 +319,7 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
             clickPolicy = c.clickPolicy;
             reportPolicy = c.reportPolicy;
             connections = c.connections;
+            store = c.store;
         }
     }
 

@@ -113,7 +113,12 @@ public final class PrecisGateway implements AutoCloseable {
         Path dataDir = config.dataDir();
         dirLock = io.precis.gateway.storage.DataDirLock.acquire(dataDir);
         String adminToken = config.adminToken() != null ? config.adminToken() : adminTokenFile(dataDir);
-        db = Database.open(dataDir);
+        try {
+            db = openStore(config);
+        } catch (RuntimeException e) {
+            dirLock.close();
+            throw e;
+        }
         metrics.databaseCompactionFailures(db::compactionFailures);
         JdbcAccountStore accountStore = new JdbcAccountStore(db);
         index = new CampaignIndex();
@@ -183,6 +188,19 @@ public final class PrecisGateway implements AutoCloseable {
         router.route().failureHandler(errors);
         for (int status : new int[] {400, 404, 405, 413, 500}) {
             router.errorHandler(status, errors);
+        }
+    }
+
+    /** The SQL store the configuration names; a PostgreSQL that cannot be reached is a clear start-up error. */
+    private static Database openStore(GatewayConfig config) {
+        if (!config.store().postgres()) {
+            return Database.open(config.dataDir());
+        }
+        try {
+            return Database.connect(config.store().jdbcUrl(), 32);
+        } catch (RuntimeException e) {
+            throw new StartupException("cannot use " + config.store().describe() + ": "
+                    + e.getClass().getSimpleName() + " (is it running, and may the user connect?)");
         }
     }
 

@@ -38,6 +38,7 @@ final class StartupSummary {
                 + " idleTimeoutS=" + c.connections().idle().toSeconds()
                 + " headerTimeoutS=" + c.connections().header().toSeconds()
                 + " maxConnections=" + c.connections().max()
+                + " store=\"" + c.store().describe() + "\""
                 + " pseudonymKey=" + (System.getenv("PRECIS_PSEUDONYM_KEY") != null ? "environment" : "key files");
     }
 }

@@ -49,4 +49,22 @@ class GatewayConfigTest {
         assertThrows(IllegalArgumentException.class,
                 () -> GatewayConfig.parse(new String[0], Map.of("PRECIS_ADMIN_TOKEN", "short")));
     }
+
+    @Test
+    void theStoreIsEmbeddedUnlessAPostgresUrlIsGivenAndNeverShowsItsPassword() {
+        java.util.Map<String, String> none = java.util.Map.of();
+        assertEquals(GatewayConfig.Store.EMBEDDED, GatewayConfig.parse(new String[0], none).store());
+        GatewayConfig pg = GatewayConfig.parse(new String[] {"--store", "postgres", "--pg-url",
+                "postgresql://precis:s3cret@db.example:5433/ads"}, none);
+        assertEquals("jdbc:postgresql://db.example:5433/ads?user=precis&password=s3cret", pg.store().jdbcUrl());
+        assertEquals("PostgreSQL at db.example:5433/ads", pg.store().describe());
+        assertEquals(pg.store(), GatewayConfig.parse(new String[0],
+                java.util.Map.of("PRECIS_PG_URL", "postgresql://precis:s3cret@db.example:5433/ads")).store());
+        assertEquals("--store postgres needs --pg-url URL or PRECIS_PG_URL", assertThrows(IllegalArgumentException.class,
+                () -> GatewayConfig.parse(new String[] {"--store", "postgres"}, none)).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> GatewayConfig.parse(new String[] {"--store", "mysql"}, none)).getMessage().startsWith("--store must be"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> GatewayConfig.parse(
+                new String[] {"--pg-url", "mysql://x/y"}, none)).getMessage().contains("postgresql://user@host:port/db"));
+    }
 }

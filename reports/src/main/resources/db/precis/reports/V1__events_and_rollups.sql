@@ -1,4 +1,7 @@
 -- Measurement events and their roll-ups. One SQL for H2 2.x and PostgreSQL 10+.
+-- Version 1 is idempotent (IF NOT EXISTS throughout) because it also runs over data dirs made
+-- before migrations, whose tables were created at every start; SchemaMigrations baselines those
+-- at version 0.
 -- About the user only the measurement pseudonym (set only with measurement consent) and the
 -- coarse region; never an IP or user agent. cost_nanos is in 10^-9 currency units, so a CPM
 -- impression's cost (price / 1000) is stored without rounding.
@@ -32,6 +35,9 @@ CREATE UNIQUE INDEX IF NOT EXISTS precis_events_dedupe ON precis_events (dedupe_
 CREATE INDEX IF NOT EXISTS precis_events_click ON precis_events (click_id);
 CREATE INDEX IF NOT EXISTS precis_events_order ON precis_events (order_id);
 CREATE INDEX IF NOT EXISTS precis_events_report ON precis_events (advertiser_id, utc_day);
+-- Added with measurement consent (issue 5): present already in tables made since.
+ALTER TABLE precis_events ADD COLUMN IF NOT EXISTS pseudonym VARCHAR(128);
+ALTER TABLE precis_events ADD COLUMN IF NOT EXISTS region VARCHAR(16);
 -- View-through: a pseudonym's latest impressions.
 CREATE INDEX IF NOT EXISTS precis_events_user ON precis_events (pseudonym, at_ms);
 

@@ -33,13 +33,6 @@ final class BehaviourLog implements AutoCloseable {
     /** Some seconds of peak load; beyond it callers get a fast rejection (503), not a memory blow-up. */
     static final int MAX_QUEUE = 16_384;
 
-    static final String[] DDL = {
-        "CREATE TABLE IF NOT EXISTS behaviour_records (id BIGINT AUTO_INCREMENT PRIMARY KEY,"
-                + " user_name VARCHAR(64) NOT NULL, utc_day INT NOT NULL, sealed VARBINARY(1000000000) NOT NULL)",
-        "CREATE INDEX IF NOT EXISTS behaviour_records_user ON behaviour_records(user_name, id)",
-        "CREATE INDEX IF NOT EXISTS behaviour_records_day ON behaviour_records(utc_day)",
-    };
-
     private static final System.Logger LOG = System.getLogger(BehaviourLog.class.getName());
 
     /** One row to insert. */
@@ -72,7 +65,6 @@ final class BehaviourLog implements AutoCloseable {
 
     BehaviourLog(Database db) {
         this.db = db;
-        db.migrate(DDL);
         writer = new Thread(this::runWriter, "precis-behaviour-writer");
         writer.setDaemon(true); // close() is the orderly way out
         writer.start();

@@ -17,18 +17,17 @@ import javax.sql.DataSource;
 /** The admin's keyword segment definitions, kept so they survive a restart. */
 public final class SegmentRuleStore {
     private final DataSource ds;
+    /** The dialect's insert-or-replace (Database.upsert). */
+    private final String save;
 
     public SegmentRuleStore(Database db) {
         this.ds = db.dataSource();
-        db.migrate("""
-                CREATE TABLE IF NOT EXISTS segment_rules (
-                  id VARCHAR(128) PRIMARY KEY,
-                  body CLOB NOT NULL)""");
+        this.save = db.upsert("segment_rules", List.of("id"), List.of("id", "body"));
     }
 
     public void save(SegmentRule rule) {
         try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("MERGE INTO segment_rules (id, body) KEY (id) VALUES (?, ?)")) {
+             PreparedStatement ps = c.prepareStatement(save)) {
             ps.setString(1, rule.id());
             ps.setString(2, JsonBodies.MAPPER.writeValueAsString(toJson(rule)));
             ps.executeUpdate();

@@ -53,13 +53,6 @@ public final class CapHistoryStore implements AutoCloseable {
         this.ds = db.dataSource();
         this.clock = clock;
         this.history = history;
-        db.migrate("""
-                CREATE TABLE IF NOT EXISTS frequency_cap_impressions (
-                  pseudonym VARCHAR(128) NOT NULL,
-                  campaign_id VARCHAR(128) NOT NULL,
-                  at_ms BIGINT NOT NULL)""",
-                "CREATE INDEX IF NOT EXISTS frequency_cap_impressions_at ON frequency_cap_impressions (at_ms)",
-                "CREATE INDEX IF NOT EXISTS frequency_cap_impressions_user ON frequency_cap_impressions (pseudonym)");
         writer = new Thread(this::run, "precis-cap-history-writer");
         writer.setDaemon(true);
         writer.start();

@@ -18,19 +18,18 @@ import javax.sql.DataSource;
  */
 public final class ErasureStore {
     private final DataSource ds;
+    /** The dialect's insert-or-replace (Database.upsert). */
+    private final String record;
 
     public ErasureStore(Database db) {
         this.ds = db.dataSource();
-        db.migrate("""
-                CREATE TABLE IF NOT EXISTS erasures (
-                  pseudonym VARCHAR(128) PRIMARY KEY,
-                  erased_at BIGINT NOT NULL)""");
+        this.record = db.upsert("erasures", List.of("pseudonym"), List.of("pseudonym", "erased_at"));
     }
 
     public void record(Pseudonym p, Instant at) {
         try (Connection c = ds.getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "MERGE INTO erasures (pseudonym, erased_at) KEY (pseudonym) VALUES (?, ?)")) {
+                     record)) {
             ps.setString(1, p.value());
             ps.setLong(2, at.toEpochMilli());
             ps.executeUpdate();

@@ -18,19 +18,6 @@ public final class JdbcAccountStore implements AccountStore {
 
     public JdbcAccountStore(Database db) {
         this.ds = db.dataSource();
-        db.migrate("""
-                CREATE TABLE IF NOT EXISTS accounts (
-                  id VARCHAR(64) PRIMARY KEY,
-                  type VARCHAR(16) NOT NULL,
-                  name VARCHAR(200) NOT NULL,
-                  key_hash VARBINARY(32) NOT NULL,
-                  created_at BIGINT NOT NULL)""",
-                // Keys can be reissued and revoked (issue 11): a revoked key leaves no hash.
-                // Accounts made before then got their only key when they were created.
-                "ALTER TABLE accounts ADD COLUMN IF NOT EXISTS key_issued_at BIGINT",
-                "ALTER TABLE accounts ADD COLUMN IF NOT EXISTS key_revoked_at BIGINT",
-                "ALTER TABLE accounts ALTER COLUMN key_hash DROP NOT NULL",
-                "UPDATE accounts SET key_issued_at = created_at WHERE key_issued_at IS NULL");
     }
 
     @Override

@@ -19,24 +19,19 @@ import javax.sql.DataSource;
 public final class JdbcCampaignStore implements CampaignStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final DataSource ds;
+    /** The dialect's insert-or-replace (Database.upsert). */
+    private final String save;
 
     public JdbcCampaignStore(Database db) {
         this.ds = db.dataSource();
-        db.migrate("""
-                CREATE TABLE IF NOT EXISTS campaigns (
-                  id VARCHAR(64) PRIMARY KEY,
-                  advertiser_id VARCHAR(64) NOT NULL,
-                  status VARCHAR(16) NOT NULL,
-                  body CLOB NOT NULL,
-                  updated_at BIGINT NOT NULL)""",
-                "CREATE INDEX IF NOT EXISTS campaigns_by_advertiser ON campaigns (advertiser_id)");
+        this.save = db.upsert("campaigns", List.of("id"), List.of("id", "advertiser_id", "status", "body", "updated_at"));
     }
 
     @Override
     public void save(Campaign campaign) {
         try (Connection c = ds.getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "MERGE INTO campaigns (id, advertiser_id, status, body, updated_at) KEY (id) VALUES (?, ?, ?, ?, ?)")) {
+                     save)) {
             ps.setString(1, campaign.id());
             ps.setString(2, campaign.advertiserId());
             ps.setString(3, campaign.status().name());

@@ -30,6 +30,8 @@ class MoneyRestartTest {
 
     @TempDir
     Path dir;
+    /** The store the gateways run on: the embedded one here, PostgreSQL in {@link PostgresMoneyRestartTest}. */
+    java.util.function.UnaryOperator<io.precis.gateway.GatewayConfig> store = c -> c;
 
     private static String campaign(String zone, String budget) {
         return """
@@ -66,7 +68,7 @@ class MoneyRestartTest {
         assertTrue(!utcDay.equals(LocalDate.ofInstant(now, ZoneId.of(zone))), "the test needs another UTC day");
         String key;
         String id;
-        try (TestGateway gw = TestGateway.start(dir, c -> c, clock)) {
+        try (TestGateway gw = TestGateway.start(dir, store, clock)) {
             key = gw.advertiser("Shoes Co");
             id = gw.campaign(key, campaign(zone, "{\"daily\": 0.03}"));
             Ads ads = new Ads(gw);
@@ -84,7 +86,7 @@ class MoneyRestartTest {
             assertEquals(null, serve(gw), "a spent campaign is not served");
         }
         clock.advance(Duration.ofMinutes(5));
-        try (TestGateway gw = TestGateway.start(dir, c -> c, clock)) {
+        try (TestGateway gw = TestGateway.start(dir, store, clock)) {
             Ads ads = new Ads(gw);
             for (int i = 0; i < 5; i++) {
                 JsonNode ad = serve(gw);
@@ -117,7 +119,7 @@ class MoneyRestartTest {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-01T04:00:00Z"));
         String key;
         String id;
-        try (TestGateway gw = TestGateway.start(dir, c -> c, clock)) {
+        try (TestGateway gw = TestGateway.start(dir, store, clock)) {
             key = gw.advertiser("Shoes Co");
             id = gw.campaign(key, campaign("Asia/Shanghai", "{\"total\": 1000}"));
             Ads ads = new Ads(gw);
@@ -137,7 +139,7 @@ class MoneyRestartTest {
         }
         List<long[]> seen = new ArrayList<>();
         for (int restart = 0; restart < 5; restart++) {
-            try (TestGateway gw = TestGateway.start(dir, c -> c, clock)) {
+            try (TestGateway gw = TestGateway.start(dir, store, clock)) {
                 CampaignStats stats = gw.gateway().campaignStats();
                 long[] s = {stats.impressions(id), stats.clicks(id), stats.conversions(id)};
                 seen.add(s);
@@ -159,7 +161,7 @@ class MoneyRestartTest {
         String id;
         long before;
         LocalDate localDay = LocalDate.of(2026, 11, 3);
-        try (TestGateway gw = TestGateway.start(dir, c -> c, clock)) {
+        try (TestGateway gw = TestGateway.start(dir, store, clock)) {
             String key = gw.advertiser("Shoes Co");
             id = gw.campaign(key, campaign("Asia/Shanghai", "{\"daily\": 1}"));
             Ads ads = new Ads(gw);
@@ -172,7 +174,7 @@ class MoneyRestartTest {
             assertEquals(50_000, before, "five clicks at 0.01");
         }
         for (int restart = 0; restart < 3; restart++) {
-            try (TestGateway gw = TestGateway.start(dir, c -> c, clock)) {
+            try (TestGateway gw = TestGateway.start(dir, store, clock)) {
                 assertEquals(before, gw.gateway().deliveryLedger().spentMicrosOn(id, localDay),
                         "today's spend in the campaign's own day after restart " + restart);
                 assertEquals(0, gw.gateway().deliveryLedger().spentMicrosOn(id, localDay.minusDays(1)),

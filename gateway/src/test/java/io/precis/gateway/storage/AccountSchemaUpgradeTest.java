@@ -24,16 +24,18 @@ class AccountSchemaUpgradeTest {
     void accountsStoredBeforeKeyRevocationKeepTheirKeyAndCanLoseIt() throws Exception {
         byte[] hash = new byte[32];
         hash[0] = 7;
-        try (Database db = Database.open(dir)) {
-            db.migrate("""
+        // The database as the first round left it: its own accounts table, no migration history.
+        java.nio.file.Files.createDirectories(dir.resolve("db"));
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("db").resolve("precis")
+                .toAbsolutePath(), "precis", "")) {
+            c.createStatement().execute("""
                     CREATE TABLE accounts (
                       id VARCHAR(64) PRIMARY KEY,
                       type VARCHAR(16) NOT NULL,
                       name VARCHAR(200) NOT NULL,
                       key_hash VARBINARY(32) NOT NULL,
                       created_at BIGINT NOT NULL)""");
-            try (Connection c = db.dataSource().getConnection();
-                 PreparedStatement ps = c.prepareStatement("INSERT INTO accounts VALUES ('old1', 'advertiser', 'Old', ?, 1000)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO accounts VALUES ('old1', 'advertiser', 'Old', ?, 1000)")) {
                 ps.setBytes(1, hash);
                 ps.executeUpdate();
             }

@@ -24,7 +24,7 @@ class FileCompactionTest {
     void manySmallCommitsLeaveAFileNearItsLiveSizeAfterCompaction() throws Exception {
         Path file = dir.resolve("db").resolve("precis.mv.db");
         try (Database db = Database.open(dir)) {
-            db.migrate("CREATE TABLE IF NOT EXISTS counter (id INT PRIMARY KEY, n BIGINT NOT NULL, pad VARCHAR(2000))");
+            db.execute("CREATE TABLE IF NOT EXISTS counter (id INT PRIMARY KEY, n BIGINT NOT NULL, pad VARCHAR(2000))");
             try (Connection c = db.dataSource().getConnection()) {
                 c.createStatement().execute("INSERT INTO counter VALUES (1, 0, REPEAT('x', 2000))");
                 try (PreparedStatement ps = c.prepareStatement("UPDATE counter SET n = ? WHERE id = 1")) {

@@ -20,7 +20,7 @@ final class EventSchema {
 
     static void create(DataSource ds) {
         // Versioned migrations (db/precis/reports/V*.sql), the same for H2 and PostgreSQL.
-        io.precis.reports.sql.SchemaMigrations.apply(ds, "reports", TABLE);
+        io.precis.reports.sql.SchemaMigrations.apply(ds, "reports");
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             if ("H2".equals(c.getMetaData().getDatabaseProductName())) {
                 // H2 otherwise writes commits to its file up to 500 ms later; a write

@@ -1,0 +1,86 @@
+package io.precis.gateway.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.precis.devservices.LocalPostgres;
+import io.precis.gateway.Ads;
+import io.precis.gateway.Campaigns;
+import io.precis.gateway.GatewayConfig;
+import io.precis.gateway.TestGateway;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A gateway on PostgreSQL ({@code --store postgres}): accounts, campaigns, segment rules,
+ * erasures and events live in the server, not in the data dir, and are all there after a
+ * restart; the schema is Flyway's, versioned per module.
+ */
+class PostgresStoreTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everythingTheGatewayStoresInSqlIsInPostgresAndSurvivesARestart() throws Exception {
+        String url = LocalPostgres.shared().createDatabase();
+        GatewayConfig.Store pg = new GatewayConfig.Store(url);
+        String key;
+        String id;
+        try (TestGateway gw = TestGateway.start(dir, c -> c.withStore(pg))) {
+            key = gw.advertiser("Shoes Co");
+            id = gw.campaign(key, Campaigns.keywords("Shoes", "[\"running shoes\"]", "CPC", 0.5));
+            TestGateway.Resp r = gw.ad(Campaigns.adRequest("news.example", "the best running shoes for a marathon"));
+            assertEquals(200, r.status(), r.body());
+            JsonNode ad = r.json().get("ads").get(0);
+            Ads ads = new Ads(gw);
+            assertEquals(204, ads.impression(ad));
+            ads.click(ad);
+        }
+        assertFalse(Files.exists(dir.resolve("db")), "no embedded database beside PostgreSQL");
+        try (Connection c = DriverManager.getConnection(url);
+             ResultSet rs = c.createStatement().executeQuery(
+                     "SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM campaigns),"
+                             + " (SELECT count(*) FROM precis_events),"
+                             + " (SELECT max(version) FROM precis_schema_gateway), (SELECT max(version) FROM precis_schema_reports)")) {
+            assertTrue(rs.next());
+            assertEquals(1, rs.getLong(1));
+            assertEquals(1, rs.getLong(2));
+            assertEquals(2, rs.getLong(3), "the impression and the click");
+            assertEquals("1", rs.getString(4));
+            assertEquals("1", rs.getString(5));
+        }
+        try (TestGateway gw = TestGateway.start(dir, c -> c.withStore(pg))) {
+            JsonNode totals = gw.get("/v1/reports?from=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1)
+                    + "&to=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1) + "&groupBy=campaign", key)
+                    .json().get("totals");
+            assertEquals(1, totals.get("impressions").asLong());
+            assertEquals(1, totals.get("clicks").asLong());
+            double spend = totals.get("spend").asDouble(); // a second price: at most the bid
+            assertTrue(spend > 0 && spend <= 0.5, "spend " + spend);
+            assertEquals(200, gw.get("/v1/campaigns/" + id, key).status(), "the campaign is read back from PostgreSQL");
+            assertEquals(200, gw.ad(Campaigns.adRequest("news.example", "running shoes")).status());
+        }
+    }
+
+    @Test
+    void aPostgresThatIsNotThereIsAClearStartUpErrorAndFreesTheDataDir() {
+        int port = LocalPostgres.shared().port();
+        GatewayConfig.Store nowhere = new GatewayConfig.Store("jdbc:postgresql://127.0.0.1:1/precis?user=precis");
+        io.precis.gateway.StartupException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.precis.gateway.StartupException.class, () -> TestGateway.start(dir, c -> c.withStore(nowhere)));
+        assertTrue(e.getMessage().startsWith("cannot use PostgreSQL at 127.0.0.1:1/precis"), e.getMessage());
+        assertFalse(e.getMessage().contains("user=precis"));
+        // The data dir is free again: a gateway on a reachable server starts on it.
+        GatewayConfig.Store pg = new GatewayConfig.Store(LocalPostgres.shared().createDatabase());
+        try (TestGateway gw = TestGateway.start(dir, c -> c.withStore(pg))) {
+            assertTrue(port > 0 && gw.get("/health", null).status() == 200);
+        }
+    }
+}
