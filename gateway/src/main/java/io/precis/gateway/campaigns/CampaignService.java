@@ -101,6 +101,17 @@ public final class CampaignService {
                 .orElse(c.creatives().get(0)).landingUrl());
     }
 
+    /**
+     * Reads campaign {@code id} back from the store after another gateway changed it (the
+     * change feed), and serves it, or stops serving it, as this gateway would its own change.
+     */
+    public synchronized void reload(String id) {
+        store.find(id).ifPresent(c -> {
+            byId.put(c.id(), c);
+            index.upsert(c);
+        });
+    }
+
     private synchronized Campaign save(Campaign c) {
         store.save(c);
         byId.put(c.id(), c);

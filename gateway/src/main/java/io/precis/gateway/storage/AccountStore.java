@@ -9,6 +9,11 @@ public interface AccountStore {
 
     List<Account> all();
 
+    /** The account {@code id} (another gateway's change is read back with it). */
+    default java.util.Optional<Account> find(String id) {
+        return all().stream().filter(a -> a.id().equals(id)).findFirst();
+    }
+
     /** Stores {@code account}'s key hash and key times; false when no account has its id. */
     boolean updateKey(Account account);
 }

@@ -9,4 +9,9 @@ public interface CampaignStore {
     void save(Campaign campaign);
 
     List<Campaign> all();
+
+    /** The campaign {@code id}, archived or not (another gateway's change is read back with it). */
+    default java.util.Optional<Campaign> find(String id) {
+        return all().stream().filter(c -> c.id().equals(id)).findFirst();
+    }
 }

@@ -44,6 +44,20 @@ public final class JdbcCampaignStore implements CampaignStore {
     }
 
     @Override
+    public java.util.Optional<Campaign> find(String id) {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT body FROM campaigns WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? java.util.Optional.of(CampaignJson.fromStored(JSON.readTree(rs.getString(1))))
+                        : java.util.Optional.empty();
+            }
+        } catch (SQLException | IOException e) {
+            throw new StorageException("cannot read a campaign", e);
+        }
+    }
+
+    @Override
     public List<Campaign> all() {
         List<Campaign> out = new ArrayList<>();
         try (Connection c = ds.getConnection();
