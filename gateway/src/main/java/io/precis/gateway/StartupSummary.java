@@ -38,6 +38,11 @@ final class StartupSummary {
                 + " idleTimeoutS=" + c.connections().idle().toSeconds()
                 + " headerTimeoutS=" + c.connections().header().toSeconds()
                 + " maxConnections=" + c.connections().max()
+                + " eventLoops=" + c.capacity().eventLoops()
+                + " matchThreads=" + c.capacity().matchThreads()
+                + " storageThreads=" + c.capacity().storageThreads()
+                + " workQueue=" + c.capacity().workQueue()
+                + " rateLimit=" + (c.rateLimit().off() ? "off" : c.rateLimit().perSecond() + "/s burst " + c.rateLimit().burst())
                 + " pseudonymKey=" + (System.getenv("PRECIS_PSEUDONYM_KEY") != null ? "environment" : "key files");
     }
 }
