@@ -164,6 +164,11 @@ public final class PrecisGateway implements AutoCloseable {
         router.route().handler(connections::watch);
         router.route().handler(BodyHandler.create(false).setBodyLimit(config.bodyLimit()));
         routes = new Routes(router);
+        if (!config.rateLimit().off()) {
+            router.route().handler(new io.precis.gateway.http.RateLimiter(config.rateLimit(), routes, java.util.Set.of(
+                    "/v1/ad", "/v1/t/imp", "/v1/t/click", "/v1/t/conversion", "/v1/consent", "/v1/consent/history",
+                    "/v1/consent/key", "/v1/me"), config.trustProxy()));
+        }
         routes.on(HttpMethod.GET, "/health", health::handle);
         routes.on(HttpMethod.GET, "/metrics", ctx -> vertx.executeBlocking(metrics::scrape, false)
                 .onSuccess(text -> ctx.response().putHeader("Content-Type", metrics.contentType()).end(text))
