@@ -66,17 +66,20 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
      *     mostly wait on fsyncs and the database, as Vert.x's own worker pool of 20 does)
      * @param workQueue tasks waiting for each pool's threads at most ({@code PRECIS_WORK_QUEUE};
      *     default 256: at a few thousand ad requests a second, tens of milliseconds of work)
+     * @param eventQueue tracking events waiting for the event writer at most ({@code PRECIS_EVENT_QUEUE};
+     *     default {@link io.precis.reports.event.JdbcEventStore#MAX_QUEUE}, about two seconds of peak load)
      */
-    public record Capacity(int eventLoops, int matchThreads, int storageThreads, int workQueue) {
+    public record Capacity(int eventLoops, int matchThreads, int storageThreads, int workQueue, int eventQueue) {
         public Capacity {
-            if (eventLoops < 1 || matchThreads < 1 || storageThreads < 1 || workQueue < 0) {
-                throw new IllegalArgumentException("event loops and threads must be positive, the queue not negative");
+            if (eventLoops < 1 || matchThreads < 1 || storageThreads < 1 || workQueue < 0 || eventQueue < 1) {
+                throw new IllegalArgumentException("event loops, threads and the event queue must be positive,"
+                        + " the work queue not negative");
             }
         }
 
         public static Capacity defaults() {
             int cores = Runtime.getRuntime().availableProcessors();
-            return new Capacity(cores, cores, 16, 256);
+            return new Capacity(cores, cores, 16, 256, io.precis.reports.event.JdbcEventStore.MAX_QUEUE);
         }
 
         static Capacity parse(Map<String, String> env, Integer eventLoopsFlag) {
@@ -84,7 +87,8 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
             int loops = eventLoopsFlag != null ? eventLoopsFlag : intOr(env, "PRECIS_EVENT_LOOPS", 1, 1024, d.eventLoops);
             return new Capacity(loops, intOr(env, "PRECIS_MATCH_THREADS", 1, 1024, d.matchThreads),
                     intOr(env, "PRECIS_STORAGE_THREADS", 1, 1024, d.storageThreads),
-                    intOr(env, "PRECIS_WORK_QUEUE", 0, 1_000_000, d.workQueue));
+                    intOr(env, "PRECIS_WORK_QUEUE", 0, 1_000_000, d.workQueue),
+                    intOr(env, "PRECIS_EVENT_QUEUE", 1, 10_000_000, d.eventQueue));
         }
     }
 

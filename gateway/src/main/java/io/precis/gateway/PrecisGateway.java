@@ -134,7 +134,7 @@ public final class PrecisGateway implements AutoCloseable {
                 AttributionPolicy.withClickWindow(config.clickWindow()).withEveryConversionCounted(id -> campaigns
                         .find(id).map(c -> c.conversionCounting() == ConversionCounting.EVERY).orElse(false)),
                 config.clickPolicy(),
-                config.reportPolicy(), new CampaignBudgets(ledger, campaigns));
+                config.reportPolicy(), new CampaignBudgets(ledger, campaigns), config.capacity().eventQueue());
         Authenticator auth = new Authenticator(adminToken, accountStore.all());
         privacy = PrivacyCore.open(config, clock);
         // Cookies carry a MAC under their own key, next to the token key (API.md: issued cookies only).

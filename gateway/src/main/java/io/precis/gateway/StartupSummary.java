@@ -42,6 +42,7 @@ final class StartupSummary {
                 + " matchThreads=" + c.capacity().matchThreads()
                 + " storageThreads=" + c.capacity().storageThreads()
                 + " workQueue=" + c.capacity().workQueue()
+                + " eventQueue=" + c.capacity().eventQueue()
                 + " rateLimit=" + (c.rateLimit().off() ? "off" : c.rateLimit().perSecond() + "/s burst " + c.rateLimit().burst())
                 + " pseudonymKey=" + (System.getenv("PRECIS_PSEUDONYM_KEY") != null ? "environment" : "key files");
     }

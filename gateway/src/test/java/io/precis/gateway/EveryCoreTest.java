@@ -27,7 +27,7 @@ class EveryCoreTest {
 
     private static GatewayConfig.Capacity capacity(int loops, int storageThreads, int queue) {
         int cores = Runtime.getRuntime().availableProcessors();
-        return new GatewayConfig.Capacity(loops, cores, storageThreads, queue);
+        return new GatewayConfig.Capacity(loops, cores, storageThreads, queue, 65_536);
     }
 
     @Test

@@ -39,8 +39,9 @@ class OverloadTest {
 
     @Test
     void beyondCapacityTheGatewayShedsWith503AndRecoversWithoutLosingAcknowledgedEvents() throws Exception {
-        // One matching thread and one waiting slot: 32 clients are far beyond that.
-        GatewayConfig.Capacity small = new GatewayConfig.Capacity(2, 1, 2, 1);
+        // One matching thread and one waiting slot, two events waiting for the writer at most:
+        // 32 clients are far beyond that.
+        GatewayConfig.Capacity small = new GatewayConfig.Capacity(2, 1, 2, 1, 2);
         try (LogCapture logs = new LogCapture();
              TestGateway gw = TestGateway.start(dir, c -> c.withCapacity(small).withReportPolicy(new ReportPolicy(1, 0)))) {
             String key = gw.advertiser("Overload");
@@ -83,7 +84,9 @@ class OverloadTest {
             clients.shutdown();
             assertTrue(wrong.isEmpty(), "answers other than 2xx or 503 with Retry-After: " + wrong);
             assertTrue(statuses.getOrDefault("ad 503", new AtomicInteger()).get() > 0,
-                    "the load never went beyond capacity: " + statuses);
+                    "the load never went beyond the matching capacity: " + statuses);
+            assertTrue(statuses.getOrDefault("impression 503", new AtomicInteger()).get() > 0,
+                    "the load never went beyond the event writer's queue: " + statuses);
             // Load dropped: an ad request is served again.
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             int status = 0;
