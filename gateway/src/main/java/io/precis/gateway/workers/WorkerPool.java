@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.LongAdder;
  * executors queue without a bound, hence the count kept here.
  *
  * <p>Thread-safe: tasks are submitted from every event loop. Results are delivered on the
- * submitting context, as with {@code Vertx.executeBlocking}.
+ * submitting context, as with {@code Vertx.executeBlocking}. The threads end with Vert.x.
  */
-public final class WorkerPool implements AutoCloseable {
+public final class WorkerPool {
     /**
      * A task running longer than this is reported by Vert.x's blocked-thread checker: a report
      * over a year of events may take seconds, nothing should take a minute (Vert.x's default).
@@ -89,10 +89,5 @@ public final class WorkerPool implements AutoCloseable {
     /** Tasks refused because the pool was full, since start. */
     public long rejected() {
         return rejected.sum();
-    }
-
-    @Override
-    public void close() {
-        executor.close();
     }
 }
