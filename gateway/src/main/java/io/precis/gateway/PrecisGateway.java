@@ -247,11 +247,6 @@ public final class PrecisGateway implements AutoCloseable {
         return port;
     }
 
-    /** The worker pool matching ad requests (tests saturate it). */
-    public io.precis.gateway.workers.WorkerPool matchPool() {
-        return matchPool;
-    }
-
     /** The worker pool of blocking storage and crypto batches (tests saturate it). */
     public io.precis.gateway.workers.WorkerPool storagePool() {
         return storagePool;
