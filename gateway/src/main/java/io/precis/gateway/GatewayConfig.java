@@ -33,22 +33,26 @@ import io.precis.reports.privacy.ReportPolicy;
  * @param trustProxy take the client address from {@code Forwarded}/{@code X-Forwarded-For}
  *     ({@code PRECIS_TRUST_PROXY=1}); only behind a load balancer that sets them, else off
  * @param connections timeouts and the cap on open client connections (see {@link ConnectionLimits})
+ * @param capacity event loops, worker pools and their queues (see {@link Capacity})
+ * @param rateLimit requests per client network on the public endpoints (see {@link RateLimit})
  * @param store where accounts, campaigns, events and the other tables live (see {@link Store})
  */
 public record GatewayConfig(String host, int port, Path dataDir, boolean demo, String adminToken,
                             long bodyLimit, Duration impressionTtl, Duration clickTtl, Duration clickWindow,
                             Path keysDir, Purposes defaultPurposes, Duration pseudonymOverlap,
                             InvalidClickPolicy clickPolicy, ReportPolicy reportPolicy, boolean trustProxy,
-                            ConnectionLimits connections, Store store) {
+                            ConnectionLimits connections, Capacity capacity, RateLimit rateLimit, Store store) {
 
-    public static final String USAGE = "usage: precis run [--port N] [--data-dir DIR] [--keys-dir DIR] [--no-demo]"
+    public static final String USAGE =
+            "usage: precis run [--port N] [--data-dir DIR] [--keys-dir DIR] [--no-demo] [--event-loops N]"
             + " [--store embedded|postgres] [--pg-url URL]";
 
     /** Defaults: the values in this record's documentation. */
     public static GatewayConfig defaults() {
         return new GatewayConfig("0.0.0.0", 8080, Path.of("data"), true, null, 64 * 1024,
                 Duration.ofHours(1), Duration.ofHours(24), Duration.ofDays(7), null, Purposes.NONE, Duration.ofDays(30),
-                InvalidClickPolicy.DEFAULTS, ReportPolicy.DEFAULTS, false, ConnectionLimits.defaults(), Store.EMBEDDED);
+                InvalidClickPolicy.DEFAULTS, ReportPolicy.DEFAULTS, false, ConnectionLimits.defaults(),
+                Capacity.defaults(), RateLimit.DEFAULTS, Store.EMBEDDED);
     }
 
     /**
@@ -122,6 +126,79 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
     }
 
     /**
+     * How much work the gateway takes on at once; beyond it a request gets 503 {@code unavailable}
+     * with {@code Retry-After} at once instead of waiting in an unbounded queue.
+     *
+     * @param eventLoops HTTP server instances, one per event loop ({@code --event-loops N} or
+     *     {@code PRECIS_EVENT_LOOPS}; default the number of cores, as Vert.x services run)
+     * @param matchThreads threads matching ad requests ({@code PRECIS_MATCH_THREADS}; default the
+     *     number of cores: matching is CPU work, more threads than cores only queue in the OS)
+     * @param storageThreads threads for blocking storage and crypto batches: consent, behaviour,
+     *     reports, accounts, campaigns ({@code PRECIS_STORAGE_THREADS}; default 16, since they
+     *     mostly wait on fsyncs and the database, as Vert.x's own worker pool of 20 does)
+     * @param workQueue tasks waiting for each pool's threads at most ({@code PRECIS_WORK_QUEUE};
+     *     default 256: at a few thousand ad requests a second, tens of milliseconds of work)
+     * @param eventQueue tracking events waiting for the event writer at most ({@code PRECIS_EVENT_QUEUE};
+     *     default {@link io.precis.reports.event.JdbcEventStore#MAX_QUEUE}, about two seconds of peak load)
+     */
+    public record Capacity(int eventLoops, int matchThreads, int storageThreads, int workQueue, int eventQueue) {
+        public Capacity {
+            if (eventLoops < 1 || matchThreads < 1 || storageThreads < 1 || workQueue < 0 || eventQueue < 1) {
+                throw new IllegalArgumentException("event loops, threads and the event queue must be positive,"
+                        + " the work queue not negative");
+            }
+        }
+
+        public static Capacity defaults() {
+            int cores = Runtime.getRuntime().availableProcessors();
+            return new Capacity(cores, cores, 16, 256, io.precis.reports.event.JdbcEventStore.MAX_QUEUE);
+        }
+
+        static Capacity parse(Map<String, String> env, Integer eventLoopsFlag) {
+            Capacity d = defaults();
+            int loops = eventLoopsFlag != null ? eventLoopsFlag : intOr(env, "PRECIS_EVENT_LOOPS", 1, 1024, d.eventLoops);
+            return new Capacity(loops, intOr(env, "PRECIS_MATCH_THREADS", 1, 1024, d.matchThreads),
+                    intOr(env, "PRECIS_STORAGE_THREADS", 1, 1024, d.storageThreads),
+                    intOr(env, "PRECIS_WORK_QUEUE", 0, 1_000_000, d.workQueue),
+                    intOr(env, "PRECIS_EVENT_QUEUE", 1, 10_000_000, d.eventQueue));
+        }
+    }
+
+    /**
+     * Per-source rate limit of the public endpoints ({@code /v1/ad}, {@code /v1/t/*},
+     * {@code /v1/consent*}, {@code /v1/me}): a token bucket per client network (IPv4 /24, IPv6 /48),
+     * refilled at {@code perSecond} and holding {@code burst} requests at most.
+     *
+     * @param perSecond requests a second per network ({@code PRECIS_RATE_LIMIT}; 0 turns the limit
+     *     off; default 200, above what one office or carrier NAT sends to one ad server)
+     * @param burst requests a network may send at once after a quiet spell ({@code PRECIS_RATE_BURST};
+     *     default 1000, a page-load spike of a big NAT)
+     */
+    public record RateLimit(int perSecond, int burst) {
+        public static final RateLimit DEFAULTS = new RateLimit(200, 1000);
+        public static final RateLimit OFF = new RateLimit(0, 0);
+
+        public RateLimit {
+            if (perSecond < 0 || burst < 0 || (perSecond > 0 && burst < 1)) {
+                throw new IllegalArgumentException("the rate limit and its burst must not be negative");
+            }
+        }
+
+        public boolean off() {
+            return perSecond == 0;
+        }
+
+        static RateLimit parse(Map<String, String> env) {
+            int rate = intOr(env, "PRECIS_RATE_LIMIT", 0, 1_000_000, DEFAULTS.perSecond);
+            return rate == 0 ? OFF : new RateLimit(rate, intOr(env, "PRECIS_RATE_BURST", 1, 10_000_000, DEFAULTS.burst));
+        }
+    }
+
+    private static int intOr(Map<String, String> env, String name, int min, int max, int otherwise) {
+        return env.containsKey(name) ? (int) parseRange(name, env.get(name), min, max) : otherwise;
+    }
+
+    /**
      * How long a client may keep a connection without using it, and how many it may hold.
      *
      * @param idle a connection with no bytes either way for this long is closed
@@ -186,6 +263,7 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
         int port = c.port;
         Path dataDir = c.dataDir;
         boolean demo = true;
+        Integer eventLoops = null;
         Path keysDir = env.containsKey("PRECIS_KEYS_DIR") ? Path.of(env.get("PRECIS_KEYS_DIR")) : null;
         long bodyLimit = env.containsKey("PRECIS_BODY_LIMIT")
                 ? parsePositive("PRECIS_BODY_LIMIT", env.get("PRECIS_BODY_LIMIT")) : c.bodyLimit;
@@ -199,6 +277,7 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
                 case "--no-demo" -> demo = false;
                 case "--store" -> storeKind = value(args, ++i);
                 case "--pg-url" -> pgUrl = value(args, ++i);
+                case "--event-loops" -> eventLoops = (int) parseRange("--event-loops", value(args, ++i), 1, 1024);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "\n" + USAGE);
             }
         }
@@ -211,6 +290,7 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
         return new GatewayConfig(host, port, dataDir, demo, token, bodyLimit,
                 c.impressionTtl, c.clickTtl, c.clickWindow, keysDir, defaults, c.pseudonymOverlap, clickPolicy(env),
                 reportPolicy(env), "1".equals(env.get("PRECIS_TRUST_PROXY")), ConnectionLimits.parse(env),
+                Capacity.parse(env, eventLoops), RateLimit.parse(env),
                 Store.parse(storeKind != null ? storeKind : pgUrl != null ? "postgres" : null, pgUrl));
     }
 
@@ -289,13 +369,25 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
         return edit(b -> b.store = s);
     }
 
+    public GatewayConfig withCapacity(Capacity c) {
+        return edit(b -> b.capacity = c);
+    }
+
+    public GatewayConfig withRateLimit(RateLimit limit) {
+        return edit(b -> b.rateLimit = limit);
+    }
+
+    public GatewayConfig withTrustProxy(boolean on) {
+        return edit(b -> b.trustProxy = on);
+    }
+
     /** A copy with {@code change} applied: the one place that lists every component. */
     private GatewayConfig edit(java.util.function.Consumer<Editable> change) {
         Editable e = new Editable(this);
         change.accept(e);
         return new GatewayConfig(e.host, e.port, e.dataDir, e.demo, e.adminToken, bodyLimit, impressionTtl, clickTtl,
-                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, e.clickPolicy, e.reportPolicy, trustProxy,
-                e.connections, e.store);
+                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, e.clickPolicy, e.reportPolicy, e.trustProxy,
+                e.connections, e.capacity, e.rateLimit, e.store);
     }
 
     /** The components that tests and tools change; the rest are copied as they are. */
@@ -309,6 +401,9 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
         ReportPolicy reportPolicy;
         ConnectionLimits connections;
         Store store;
+        boolean trustProxy;
+        Capacity capacity;
+        RateLimit rateLimit;
 
         Editable(GatewayConfig c) {
             host = c.host;
@@ -320,6 +415,9 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
             reportPolicy = c.reportPolicy;
             connections = c.connections;
             store = c.store;
+            trustProxy = c.trustProxy;
+            capacity = c.capacity;
+            rateLimit = c.rateLimit;
         }
     }
 

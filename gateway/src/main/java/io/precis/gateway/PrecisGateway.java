@@ -47,7 +47,6 @@ import io.precis.reports.event.JdbcEventStore;
 import io.precis.reports.token.TokenSigner;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -104,7 +103,10 @@ public final class PrecisGateway implements AutoCloseable {
     private final InMemoryDeliveryLedger ledger;
     private final Routes routes;
     private final ConnectionGuard connections;
-    private HttpServer server;
+    private final io.precis.gateway.workers.WorkerPool matchPool;
+    private final io.precis.gateway.workers.WorkerPool storagePool;
+    private String deployment;
+    private int port;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private PrecisGateway(GatewayConfig config, Clock clock) {
@@ -137,18 +139,27 @@ public final class PrecisGateway implements AutoCloseable {
                 AttributionPolicy.withClickWindow(config.clickWindow()).withEveryConversionCounted(id -> campaigns
                         .find(id).map(c -> c.conversionCounting() == ConversionCounting.EVERY).orElse(false)),
                 config.clickPolicy(),
-                config.reportPolicy(), new CampaignBudgets(ledger, campaigns));
+                config.reportPolicy(), new CampaignBudgets(ledger, campaigns), config.capacity().eventQueue());
         Authenticator auth = new Authenticator(adminToken, accountStore.all());
         privacy = PrivacyCore.open(config, clock);
         // Cookies carry a MAC under their own key, next to the token key (API.md: issued cookies only).
         UserCookie cookie = UserCookie.open(config.keysDirOrDefault());
 
-        vertx = Vertx.vertx();
+        GatewayConfig.Capacity capacity = config.capacity();
+        vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(
+                Math.max(io.vertx.core.VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, capacity.eventLoops())));
+        // Matching (CPU) and blocking storage have pools of their own, so an ad request never
+        // waits behind a consent fsync or a report query; both refuse work beyond their queue.
+        matchPool = new io.precis.gateway.workers.WorkerPool(vertx, "precis-match", capacity.matchThreads(),
+                capacity.workQueue());
+        storagePool = new io.precis.gateway.workers.WorkerPool(vertx, "precis-storage", capacity.storageThreads(),
+                capacity.workQueue());
+        metrics.workerPools(List.of(matchPool, storagePool));
         // Exceptions nothing caught are logged by class and frames: Vert.x's default prints their
         // messages, and Netty's decoders quote the URI (with ?user= ids) in theirs.
         vertx.exceptionHandler(ErrorHandler::logSafely);
         connections = new ConnectionGuard(vertx, config.connections().header(), config.connections().max());
-        accounts = new AccountRoutes(vertx, accountStore, auth, clock);
+        accounts = new AccountRoutes(storagePool, accountStore, auth, clock);
         router = Router.router(vertx);
         if (config.trustProxy()) {
             // Behind a load balancer every connection comes from it; the client is in the headers.
@@ -158,12 +169,17 @@ public final class PrecisGateway implements AutoCloseable {
         router.route().handler(connections::watch);
         router.route().handler(BodyHandler.create(false).setBodyLimit(config.bodyLimit()));
         routes = new Routes(router);
+        if (!config.rateLimit().off()) {
+            router.route().handler(new io.precis.gateway.http.RateLimiter(config.rateLimit(), routes, java.util.Set.of(
+                    "/v1/ad", "/v1/t/imp", "/v1/t/click", "/v1/t/conversion", "/v1/consent", "/v1/consent/history",
+                    "/v1/consent/key", "/v1/me"), config.trustProxy()));
+        }
         routes.on(HttpMethod.GET, "/health", health::handle);
         routes.on(HttpMethod.GET, "/metrics", ctx -> vertx.executeBlocking(metrics::scrape, false)
                 .onSuccess(text -> ctx.response().putHeader("Content-Type", metrics.contentType()).end(text))
                 .onFailure(ctx::fail));
         accounts.register(routes);
-        new CampaignRoutes(vertx, campaigns, auth).register(routes);
+        new CampaignRoutes(storagePool, campaigns, auth).register(routes);
         DeliveryFeedback delivery = new DeliveryFeedback(ledger, stats, campaigns, clock, capHistory);
         delivery.restoreCaps();
         // Before the server listens, so before the writer books any charge of its own.
@@ -171,15 +187,15 @@ public final class PrecisGateway implements AutoCloseable {
         behaviour = new VaultBehaviourStore(privacy.vault(), db, clock);
         metrics.behaviourSweepFailures(behaviour::sweepFailures);
         SegmentService segments = new SegmentService(behaviour, clock, index.analysis());
-        new AdRoutes(vertx, new CampaignMatcher(index, ledger, stats, null, config.impressionTtl()), signer, metrics,
+        new AdRoutes(matchPool, new CampaignMatcher(index, ledger, stats, null, config.impressionTtl()), signer, metrics,
                 privacy, segments, cookie, clock).register(routes);
-        new BehaviourRoutes(vertx, auth, privacy, segments, new SegmentRuleStore(db), clock).register(routes);
-        new TrackingRoutes(signer, events, campaigns, metrics, privacy, cookie, delivery).register(routes);
-        new ReportRoutes(vertx, events, auth, clock).register(routes);
+        new BehaviourRoutes(storagePool, auth, privacy, segments, new SegmentRuleStore(db), clock).register(routes);
+        new TrackingRoutes(storagePool, signer, events, campaigns, metrics, privacy, cookie, delivery).register(routes);
+        new ReportRoutes(storagePool, events, auth, clock).register(routes);
         new WebPages(cookie, logins).register(routes);
         List<PersonalData> personal = List.of(BehaviourData.segments(segments),
                 BehaviourData.events(behaviour, segments), MeasurementData.of(events), delivery.personalData());
-        new ConsentRoutes(vertx, privacy, new UserRef(auth, cookie), new ErasureStore(db), personal, clock)
+        new ConsentRoutes(storagePool, privacy, new UserRef(auth, cookie), new ErasureStore(db), personal, clock)
                 .register(routes);
         // Pick up key rotations made with ./precis keys rotate, and destroy expired epochs.
         keyRefresh = new KeyRefresh(privacy.pseudonyms(), metrics, health);
@@ -213,21 +229,26 @@ public final class PrecisGateway implements AutoCloseable {
     public static PrecisGateway start(GatewayConfig config, Clock clock) {
         PrecisGateway gw = new PrecisGateway(config, clock);
         try {
-            gw.server = gw.vertx.createHttpServer(new HttpServerOptions()
-                            .setHost(config.host()).setPort(config.port())
-                            .setCompressionSupported(true)
-                            // HTTP/1.1 only (TLS and h2 end at the proxy; browsers never speak h2c):
-                            // with h2c on, Vert.x makes no connection until the first bytes
-                            // arrive, so a silent client would escape the ConnectionGuard.
-                            .setHttp2ClearTextEnabled(false)
-                            .setIdleTimeout((int) config.connections().idle().toMillis())
-                            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
-                    .connectionHandler(gw.connections)
-                    .invalidRequestHandler(ErrorHandler::invalidRequest)
-                    .exceptionHandler(ErrorHandler::connectionError)
-                    .requestHandler(new RequestGate(gw.router, gw.routes, gw.connections))
-                    .listen()
+            HttpServerOptions options = new HttpServerOptions()
+                    // Port 0 as -1: one random port shared by every instance (0 gives each its own).
+                    .setHost(config.host()).setPort(config.port() == 0 ? -1 : config.port())
+                    .setCompressionSupported(true)
+                    // HTTP/1.1 only (TLS and h2 end at the proxy; browsers never speak h2c):
+                    // with h2c on, Vert.x makes no connection until the first bytes
+                    // arrive, so a silent client would escape the ConnectionGuard.
+                    .setHttp2ClearTextEnabled(false)
+                    .setIdleTimeout((int) config.connections().idle().toMillis())
+                    .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+            RequestGate gate = new RequestGate(gw.router, gw.routes, gw.connections);
+            List<io.precis.gateway.http.HttpVerticle> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+            // A verticle per event loop, each with its own server on the shared port.
+            gw.deployment = gw.vertx.deployVerticle(() -> {
+                        var server = new io.precis.gateway.http.HttpVerticle(options, gw.connections, gate);
+                        servers.add(server);
+                        return server;
+                    }, new io.vertx.core.DeploymentOptions().setInstances(config.capacity().eventLoops()))
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            gw.port = servers.getFirst().actualPort();
         } catch (Exception e) {
             gw.close();
             for (Throwable t = e; t != null; t = t.getCause()) {
@@ -241,7 +262,12 @@ public final class PrecisGateway implements AutoCloseable {
     }
 
     public int port() {
-        return server.actualPort();
+        return port;
+    }
+
+    /** The worker pool of blocking storage and crypto batches (tests saturate it). */
+    public io.precis.gateway.workers.WorkerPool storagePool() {
+        return storagePool;
     }
 
     public GatewayConfig config() {
@@ -311,8 +337,8 @@ public final class PrecisGateway implements AutoCloseable {
             return;
         }
         try {
-            if (server != null) {
-                server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            if (deployment != null) {
+                vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             }
         } catch (Exception e) {
             LOG.warning("HTTP server did not close cleanly: " + e.getClass().getSimpleName());

@@ -39,6 +39,12 @@ final class StartupSummary {
                 + " headerTimeoutS=" + c.connections().header().toSeconds()
                 + " maxConnections=" + c.connections().max()
                 + " store=\"" + c.store().describe() + "\""
+                + " eventLoops=" + c.capacity().eventLoops()
+                + " matchThreads=" + c.capacity().matchThreads()
+                + " storageThreads=" + c.capacity().storageThreads()
+                + " workQueue=" + c.capacity().workQueue()
+                + " eventQueue=" + c.capacity().eventQueue()
+                + " rateLimit=" + (c.rateLimit().off() ? "off" : c.rateLimit().perSecond() + "/s burst " + c.rateLimit().burst())
                 + " pseudonymKey=" + (System.getenv("PRECIS_PSEUDONYM_KEY") != null ? "environment" : "key files");
     }
 }

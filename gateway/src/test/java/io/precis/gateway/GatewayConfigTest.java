@@ -67,4 +67,25 @@ class GatewayConfigTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> GatewayConfig.parse(
                 new String[] {"--pg-url", "mysql://x/y"}, none)).getMessage().contains("postgresql://user@host:port/db"));
     }
+
+    @Test
+    void eventLoopsWorkerPoolsAndRateLimitsComeFromFlagsAndEnvironment() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        GatewayConfig d = GatewayConfig.parse(new String[0], Map.of());
+        assertEquals(new GatewayConfig.Capacity(cores, cores, 16, 256, 65_536), d.capacity());
+        assertEquals(GatewayConfig.RateLimit.DEFAULTS, d.rateLimit());
+        GatewayConfig c = GatewayConfig.parse(new String[] {"--event-loops", "3"}, Map.of("PRECIS_EVENT_LOOPS", "5",
+                "PRECIS_MATCH_THREADS", "4", "PRECIS_STORAGE_THREADS", "8", "PRECIS_WORK_QUEUE", "0",
+                "PRECIS_RATE_LIMIT", "50", "PRECIS_RATE_BURST", "70", "PRECIS_EVENT_QUEUE", "100"));
+        assertEquals(new GatewayConfig.Capacity(3, 4, 8, 0, 100), c.capacity()); // the flag wins over the environment
+        assertEquals(new GatewayConfig.RateLimit(50, 70), c.rateLimit());
+        assertEquals(5, GatewayConfig.parse(new String[0], Map.of("PRECIS_EVENT_LOOPS", "5")).capacity().eventLoops());
+        assertTrue(GatewayConfig.parse(new String[0], Map.of("PRECIS_RATE_LIMIT", "0")).rateLimit().off());
+        assertThrows(IllegalArgumentException.class,
+                () -> GatewayConfig.parse(new String[] {"--event-loops", "0"}, Map.of()));
+        assertThrows(IllegalArgumentException.class,
+                () -> GatewayConfig.parse(new String[0], Map.of("PRECIS_MATCH_THREADS", "many")));
+        assertThrows(IllegalArgumentException.class,
+                () -> GatewayConfig.parse(new String[0], Map.of("PRECIS_RATE_LIMIT", "-1")));
+    }
 }

@@ -1,6 +1,7 @@
 package io.precis.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -147,6 +148,60 @@ class SlowClientTest {
             }
             assertTrue(answered, "/health answers on a fresh connection once the held ones closed");
         }
+    }
+
+    @Test
+    void twoThousandHalfOpenConnectionsDoNotStopHealthOrAds() throws Exception {
+        var os = (com.sun.management.UnixOperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        // Each held connection is two descriptors in this JVM (the client's and the gateway's end);
+        // the test raises no limit, so it holds what the limit leaves, 2,000 where it allows.
+        long spare = os.getMaxFileDescriptorCount() - os.getOpenFileDescriptorCount() - 1024;
+        int n = (int) Math.max(100, Math.min(2000, spare / 2));
+        try (TestGateway gw = TestGateway.start(dir, c -> c.withConnectionLimits(
+                new GatewayConfig.ConnectionLimits(Duration.ofSeconds(120), Duration.ofSeconds(120), 4 * n)))) {
+            String key = gw.advertiser("Slowloris");
+            gw.campaign(key, Campaigns.keywords("Coffee", "[\"咖啡\"]", "CPM", 5));
+            int port = portOf(gw);
+            List<Socket> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < n; i++) {
+                    Socket s = open(port);
+                    // Half a request line, half a head, or a head promising a body that never comes.
+                    send(s, switch (i % 3) {
+                        case 0 -> "GET /hea";
+                        case 1 -> "POST /v1/ad HTTP/1.1\r\nHost: x\r\nContent-Le";
+                        default -> "POST /v1/ad HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n{\"slot\"";
+                    });
+                    held.add(s);
+                }
+                assertTrue(answers(port, "GET", "/health", null, 200), "/health did not answer beside " + n
+                        + " half-open connections");
+                assertTrue(answers(port, "POST", "/v1/ad", Campaigns.adRequest("news.example", "咖啡"), 200),
+                        "/v1/ad did not answer beside " + n + " half-open connections");
+                // They were held throughout (a sample: each look waits 50 ms for a close).
+                for (int i = 0; i < n; i += n / 20) {
+                    assertFalse(closedByServer(held.get(i)), "half-open connection " + i + " was closed early");
+                }
+            } finally {
+                for (Socket s : held) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    /** True once {@code method path} on a fresh connection answers {@code status}, polled until a deadline. */
+    private static boolean answers(int port, String method, String path, String body, int status) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (System.nanoTime() < deadline) {
+            RawHttp.Answer a = RawHttp.exchange(port, method, path, body, Duration.ofSeconds(5),
+                    "Content-Type: application/json");
+            if (a != null && a.status() == status) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

@@ -10,7 +10,7 @@ import io.precis.gateway.http.ApiError;
 import io.precis.gateway.http.JsonBodies;
 import io.precis.gateway.http.Routes;
 import io.precis.gateway.storage.AccountStore;
-import io.vertx.core.Vertx;
+import io.precis.gateway.workers.WorkerPool;
 import io.vertx.core.http.HttpMethod;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,12 +21,12 @@ import java.time.Instant;
  * No answer ever carries a key's hash; a plain key appears only in the answer that issued it.
  */
 public final class AccountRoutes {
-    private final Vertx vertx;
+    private final WorkerPool pool;
     private final AccountService accounts;
     private final Authenticator auth;
 
-    public AccountRoutes(Vertx vertx, AccountStore store, Authenticator auth, Clock clock) {
-        this.vertx = vertx;
+    public AccountRoutes(WorkerPool pool, AccountStore store, Authenticator auth, Clock clock) {
+        this.pool = pool;
         this.accounts = new AccountService(store, auth, clock);
         this.auth = auth;
     }
@@ -35,13 +35,13 @@ public final class AccountRoutes {
         routes.on(HttpMethod.POST, "/v1/admin/accounts", ctx -> {
             auth.requireAdmin(ctx);
             NewAccount req = NewAccount.parse(JsonBodies.object(ctx));
-            vertx.executeBlocking(() -> create(req.type(), req.name()), false)
+            pool.submit(() -> create(req.type(), req.name()))
                     .onSuccess(created -> JsonBodies.send(ctx, 201, created))
                     .onFailure(ctx::fail);
         });
         routes.on(HttpMethod.GET, "/v1/admin/accounts", ctx -> {
             auth.requireAdmin(ctx);
-            vertx.executeBlocking(accounts::all, false)
+            pool.submit(accounts::all)
                     .onSuccess(all -> {
                         ArrayNode list = JsonBodies.MAPPER.createArrayNode();
                         all.forEach(a -> list.add(view(a)));
@@ -54,14 +54,14 @@ public final class AccountRoutes {
         routes.on(HttpMethod.POST, "/v1/admin/accounts/:id/key", ctx -> {
             auth.requireAdmin(ctx);
             String id = ctx.pathParam("id");
-            vertx.executeBlocking(() -> accounts.reissue(id).orElseThrow(() -> ApiError.notFound("account")), false)
+            pool.submit(() -> accounts.reissue(id).orElseThrow(() -> ApiError.notFound("account")))
                     .onSuccess(issued -> JsonBodies.send(ctx, 200, withKey(issued)))
                     .onFailure(ctx::fail);
         });
         routes.on(HttpMethod.DELETE, "/v1/admin/accounts/:id/key", ctx -> {
             auth.requireAdmin(ctx);
             String id = ctx.pathParam("id");
-            vertx.executeBlocking(() -> accounts.revoke(id).orElseThrow(() -> ApiError.notFound("account")), false)
+            pool.submit(() -> accounts.revoke(id).orElseThrow(() -> ApiError.notFound("account")))
                     .onSuccess(a -> JsonBodies.send(ctx, 200, view(a)))
                     .onFailure(ctx::fail);
         });

@@ -19,7 +19,7 @@ import io.precis.matcher.segment.SegmentService;
 import io.precis.reports.token.AdServed;
 import io.precis.reports.token.TokenKind;
 import io.precis.reports.token.TokenSigner;
-import io.vertx.core.Vertx;
+import io.precis.gateway.workers.WorkerPool;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
@@ -35,7 +35,7 @@ import java.util.Set;
  * matching and signing run on a worker so the event loop only parses and writes.
  */
 public final class AdRoutes {
-    private final Vertx vertx;
+    private final WorkerPool pool;
     private final CampaignMatcher matcher;
     private final TokenSigner signer;
     private final GatewayMetrics metrics;
@@ -44,10 +44,10 @@ public final class AdRoutes {
     private final UserCookie cookie;
     private final Clock clock;
 
-    public AdRoutes(Vertx vertx, CampaignMatcher matcher, TokenSigner signer, GatewayMetrics metrics,
+    public AdRoutes(WorkerPool pool, CampaignMatcher matcher, TokenSigner signer, GatewayMetrics metrics,
                     PrivacyCore privacy, SegmentService segments, UserCookie cookie,
                     Clock clock) {
-        this.vertx = vertx;
+        this.pool = pool;
         this.matcher = matcher;
         this.signer = signer;
         this.metrics = metrics;
@@ -63,7 +63,7 @@ public final class AdRoutes {
             Signals signals = new Signals("1".equals(ctx.request().getHeader("Sec-GPC")),
                     "1".equals(ctx.request().getHeader("DNT")));
             RawUserId uid = user(ctx, parsed, signals);
-            vertx.executeBlocking(() -> serve(parsed, uid, signals), false)
+            pool.submit(() -> serve(parsed, uid, signals))
                     .onSuccess(body -> respond(ctx, body))
                     .onFailure(ctx::fail);
         });

@@ -15,7 +15,7 @@ import io.precis.gateway.privacy.UserKeys;
 import io.precis.matcher.segment.BehaviourEvent;
 import io.precis.matcher.segment.SegmentRule;
 import io.precis.matcher.segment.SegmentService;
-import io.vertx.core.Vertx;
+import io.precis.gateway.workers.WorkerPool;
 import io.vertx.core.http.HttpMethod;
 import java.time.Clock;
 import java.util.List;
@@ -25,16 +25,16 @@ import java.util.List;
  * {@code POST /v1/segments} (admin) defines keyword-driven interest segments.
  */
 public final class BehaviourRoutes {
-    private final Vertx vertx;
+    private final WorkerPool pool;
     private final Authenticator auth;
     private final PrivacyCore privacy;
     private final SegmentService segments;
     private final SegmentRuleStore rules;
     private final Clock clock;
 
-    public BehaviourRoutes(Vertx vertx, Authenticator auth, PrivacyCore privacy, SegmentService segments,
+    public BehaviourRoutes(WorkerPool pool, Authenticator auth, PrivacyCore privacy, SegmentService segments,
                            SegmentRuleStore rules, Clock clock) {
-        this.vertx = vertx;
+        this.pool = pool;
         this.auth = auth;
         this.privacy = privacy;
         this.segments = segments;
@@ -56,7 +56,7 @@ public final class BehaviourRoutes {
             RawUserId id = RawUserId.ofNullable(user.textValue());
             boolean gpc = "1".equals(ctx.request().getHeader("Sec-GPC"));
             boolean dnt = "1".equals(ctx.request().getHeader("DNT"));
-            vertx.executeBlocking(() -> {
+            pool.submit(() -> {
                         UserKeys keys = privacy.keysOf(id);
                         Purposes purposes = privacy.effective(keys, null, gpc, dnt);
                         // Without profiling consent, behaviour is dropped before it is stored anywhere.
@@ -67,18 +67,18 @@ public final class BehaviourRoutes {
                         batch.rejected().forEach(r -> rejected.addObject()
                                 .put("index", r.index()).put("field", r.field()).put("message", r.message()));
                         return out;
-                    }, false)
+                    })
                     .onSuccess(out -> JsonBodies.send(ctx, 202, out))
                     .onFailure(ctx::fail);
         });
         routes.on(HttpMethod.POST, "/v1/segments", ctx -> {
             auth.requireAdmin(ctx);
             SegmentRule rule = SegmentRule.parse(JsonBodies.object(ctx));
-            vertx.executeBlocking(() -> {
+            pool.submit(() -> {
                         rules.save(rule);
                         segments.define(rule);
                         return SegmentRuleStore.toJson(rule);
-                    }, false)
+                    })
                     .onSuccess(out -> JsonBodies.send(ctx, 201, out))
                     .onFailure(ctx::fail);
         });

@@ -14,17 +14,17 @@ import io.precis.matcher.campaign.CampaignJson;
 import io.precis.matcher.campaign.Targeting;
 import io.precis.matcher.match.ContextualPreview;
 import io.precis.matcher.match.PageContext;
-import io.vertx.core.Vertx;
+import io.precis.gateway.workers.WorkerPool;
 import io.vertx.core.http.HttpMethod;
 
 /** {@code /v1/campaigns[/{id}]}: an advertiser manages its own campaigns, and only those. */
 public final class CampaignRoutes {
-    private final Vertx vertx;
+    private final WorkerPool pool;
     private final CampaignService campaigns;
     private final Authenticator auth;
 
-    public CampaignRoutes(Vertx vertx, CampaignService campaigns, Authenticator auth) {
-        this.vertx = vertx;
+    public CampaignRoutes(WorkerPool pool, CampaignService campaigns, Authenticator auth) {
+        this.pool = pool;
         this.campaigns = campaigns;
         this.auth = auth;
     }
@@ -33,7 +33,7 @@ public final class CampaignRoutes {
         routes.on(HttpMethod.POST, "/v1/campaigns", ctx -> {
             Account a = auth.require(ctx, AccountType.ADVERTISER);
             ObjectNode body = JsonBodies.object(ctx);
-            vertx.executeBlocking(() -> campaigns.create(a.id(), body), false)
+            pool.submit(() -> campaigns.create(a.id(), body))
                     .onSuccess(c -> JsonBodies.send(ctx, 201, CampaignJson.toJson(c)))
                     .onFailure(ctx::fail);
         });
@@ -45,7 +45,7 @@ public final class CampaignRoutes {
             String id = Fields.text(body, "campaign", "campaign", 128);
             Targeting targeting = id != null ? campaigns.owned(a.id(), id).targeting() : CampaignJson.targetingOf(body);
             PageContext page = AdRequestParser.page(Fields.object(body, "page", "page"));
-            vertx.executeBlocking(() -> ContextualPreview.of(targeting, page, campaigns.analysis()), false)
+            pool.submit(() -> ContextualPreview.of(targeting, page, campaigns.analysis()))
                     .onSuccess(p -> JsonBodies.send(ctx, 200, JsonBodies.MAPPER.valueToTree(p)))
                     .onFailure(ctx::fail);
         });
@@ -67,14 +67,14 @@ public final class CampaignRoutes {
             String id = ctx.pathParam("id");
             campaigns.owned(a.id(), id);
             ObjectNode body = JsonBodies.object(ctx);
-            vertx.executeBlocking(() -> campaigns.replace(a.id(), id, body), false)
+            pool.submit(() -> campaigns.replace(a.id(), id, body))
                     .onSuccess(c -> JsonBodies.send(ctx, 200, CampaignJson.toJson(c)))
                     .onFailure(ctx::fail);
         });
         routes.on(HttpMethod.DELETE, "/v1/campaigns/:id", ctx -> {
             Account a = auth.require(ctx, AccountType.ADVERTISER);
             String id = ctx.pathParam("id");
-            vertx.executeBlocking(() -> campaigns.archive(a.id(), id), false)
+            pool.submit(() -> campaigns.archive(a.id(), id))
                     .onSuccess(c -> JsonBodies.send(ctx, 200, CampaignJson.toJson(c)))
                     .onFailure(ctx::fail);
         });

@@ -34,7 +34,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
             return;
         }
         ApiError error = toApiError(ctx.failure(), ctx.statusCode());
-        if (error.status() >= 500) {
+        if (error.status() >= 500 && !"unavailable".equals(error.code())) {
             logSafely(ctx.failure());
         } else {
             String route = ctx.get(Routes.ROUTE_KEY);
@@ -84,6 +84,9 @@ public final class ErrorHandler implements Handler<RoutingContext> {
         if (error.field() != null) {
             body.put("field", error.field());
         }
+        if (error.retryAfterSeconds() > 0) {
+            response.putHeader("Retry-After", Long.toString(error.retryAfterSeconds()));
+        }
         return response
                 .setStatusCode(error.status())
                 .putHeader("Content-Type", "application/json; charset=utf-8")
@@ -97,7 +100,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
         }
         if (failure instanceof java.util.concurrent.RejectedExecutionException) {
             // The event writer's queue is full: back-pressure, not a bug. The client may retry.
-            return new ApiError(503, "unavailable", "too many events in flight, retry shortly", null);
+            return ApiError.unavailable("too many events in flight, retry shortly");
         }
         if (failure instanceof ApiError e) {
             return e;
@@ -118,7 +121,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
             case 414 -> new ApiError(414, "too_large", "request line too long", null);
             case 431 -> new ApiError(431, "too_large", "request headers too large", null);
             case 415 -> new ApiError(415, "bad_request", "unsupported media type", null);
-            case 503 -> new ApiError(503, "unavailable", "service unavailable", null);
+            case 503 -> ApiError.unavailable("service unavailable");
             default -> status >= 400 && status < 500
                     ? new ApiError(status, "bad_request", "bad request", null)
                     : new ApiError(500, "internal", "internal error", null);

@@ -7,6 +7,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -20,17 +21,17 @@ public final class Routes {
     public static final String ROUTE_KEY = "precis.route";
 
     private final Router router;
-    /** The templates as patterns over raw paths: {@code :id} stands for one segment. */
-    private final List<Pattern> known = new CopyOnWriteArrayList<>();
+    /** The templates, each with its pattern over raw paths: {@code :id} stands for one segment. */
+    private final List<Map.Entry<String, Pattern>> known = new CopyOnWriteArrayList<>();
 
     public Routes(Router router) {
         this.router = router;
     }
 
     public Route on(HttpMethod method, String path, Handler<RoutingContext> handler) {
-        known.add(Pattern.compile(Arrays.stream(path.split("/", -1))
+        known.add(Map.entry(path, Pattern.compile(Arrays.stream(path.split("/", -1))
                 .map(s -> s.startsWith(":") ? "[^/]+" : Pattern.quote(s))
-                .collect(Collectors.joining("/"))));
+                .collect(Collectors.joining("/")))));
         return router.route(method, path)
                 .handler(ctx -> {
                     ctx.put(ROUTE_KEY, path);
@@ -41,6 +42,19 @@ public final class Routes {
 
     /** Whether {@code rawPath} (as sent, not decoded) has a route, whatever its method. */
     public boolean knows(String rawPath) {
-        return rawPath != null && known.stream().anyMatch(p -> p.matcher(rawPath).matches());
+        return template(rawPath) != null;
+    }
+
+    /** The route template {@code rawPath} (as sent, not decoded) falls under, or null. */
+    public String template(String rawPath) {
+        if (rawPath == null) {
+            return null;
+        }
+        for (Map.Entry<String, Pattern> e : known) {
+            if (e.getValue().matcher(rawPath).matches()) {
+                return e.getKey();
+            }
+        }
+        return null;
     }
 }

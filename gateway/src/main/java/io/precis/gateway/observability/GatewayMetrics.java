@@ -25,6 +25,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private static final AttributeKey<String> KIND = AttributeKey.stringKey("kind");
     private static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
     private static final AttributeKey<String> LEVEL = AttributeKey.stringKey("level");
+    private static final AttributeKey<String> POOL = AttributeKey.stringKey("pool");
 
     private final PrometheusMetricReader reader = PrometheusMetricReader.builder()
             .setOtelScopeLabelsEnabled(false)
@@ -121,6 +122,20 @@ public final class GatewayMetrics implements AutoCloseable {
         provider.get("io.precis.gateway").counterBuilder("precis.db.compaction_failures")
                 .setDescription("compactions of the embedded database file that failed (retried every 10 s)")
                 .buildWithCallback(m -> m.record(failures.getAsLong()));
+    }
+
+    /** Reports each pool's waiting tasks, busy threads and refused tasks (read at each scrape), by name. */
+    public void workerPools(java.util.List<io.precis.gateway.workers.WorkerPool> pools) {
+        Meter meter = provider.get("io.precis.gateway");
+        meter.gaugeBuilder("precis.worker.queued").ofLongs()
+                .setDescription("tasks waiting for a worker thread, by pool")
+                .buildWithCallback(m -> pools.forEach(p -> m.record(p.queued(), Attributes.of(POOL, p.name()))));
+        meter.gaugeBuilder("precis.worker.active").ofLongs()
+                .setDescription("worker threads running a task, by pool")
+                .buildWithCallback(m -> pools.forEach(p -> m.record(p.active(), Attributes.of(POOL, p.name()))));
+        meter.counterBuilder("precis.worker.rejected")
+                .setDescription("tasks refused with 503 because the pool's threads and queue were full, by pool")
+                .buildWithCallback(m -> pools.forEach(p -> m.record(p.rejected(), Attributes.of(POOL, p.name()))));
     }
 
     /** Everything recorded so far, in the Prometheus text exposition format 0.0.4. */

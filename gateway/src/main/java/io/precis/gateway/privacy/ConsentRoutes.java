@@ -9,7 +9,7 @@ import io.precis.consent.identity.RawUserId;
 import io.precis.gateway.http.ApiError;
 import io.precis.gateway.http.JsonBodies;
 import io.precis.gateway.http.Routes;
-import io.vertx.core.Vertx;
+import io.precis.gateway.workers.WorkerPool;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
@@ -26,16 +26,16 @@ import java.util.concurrent.Callable;
  * {@code /v1/me} (export, erasure). Consent and data stores block, so every call runs on a worker.
  */
 public final class ConsentRoutes {
-    private final Vertx vertx;
+    private final WorkerPool pool;
     private final PrivacyCore privacy;
     private final UserRef users;
     private final ErasureStore erasures;
     private final List<PersonalData> data;
     private final Clock clock;
 
-    public ConsentRoutes(Vertx vertx, PrivacyCore privacy, UserRef users, ErasureStore erasures,
+    public ConsentRoutes(WorkerPool pool, PrivacyCore privacy, UserRef users, ErasureStore erasures,
                          List<PersonalData> data, Clock clock) {
-        this.vertx = vertx;
+        this.pool = pool;
         this.privacy = privacy;
         this.users = users;
         this.erasures = erasures;
@@ -65,17 +65,17 @@ public final class ConsentRoutes {
         });
         routes.on(HttpMethod.DELETE, "/v1/me", ctx -> {
             RawUserId id = users.of(ctx);
-            vertx.executeBlocking(() -> {
+            pool.submit(() -> {
                         erase(privacy.keysOf(id));
                         return true;
-                    }, false)
+                    })
                     .onSuccess(v -> ctx.response().setStatusCode(204).end())
                     .onFailure(ctx::fail);
         });
     }
 
     private void blocking(RoutingContext ctx, int status, Callable<JsonNode> work) {
-        vertx.executeBlocking(work, false)
+        pool.submit(work)
                 .onSuccess(body -> {
                     ctx.response().putHeader("Cache-Control", "no-store");
                     JsonBodies.send(ctx, status, body);

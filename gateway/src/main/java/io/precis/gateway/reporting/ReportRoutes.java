@@ -10,20 +10,20 @@ import io.precis.reports.event.ReportCsv;
 import io.precis.reports.event.ReportJson;
 import io.precis.reports.event.EventStore;
 import io.precis.reports.event.ReportQuery;
-import io.vertx.core.Vertx;
+import io.precis.gateway.workers.WorkerPool;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 
 /** {@code GET /v1/reports}: an advertiser's own ROI report, as JSON or CSV. */
 public final class ReportRoutes {
-    private final Vertx vertx;
+    private final WorkerPool pool;
     private final EventStore events;
     private final Authenticator auth;
     private final Clock clock;
 
-    public ReportRoutes(Vertx vertx, EventStore events, Authenticator auth, Clock clock) {
-        this.vertx = vertx;
+    public ReportRoutes(WorkerPool pool, EventStore events, Authenticator auth, Clock clock) {
+        this.pool = pool;
         this.events = events;
         this.auth = auth;
         this.clock = clock;
@@ -34,7 +34,7 @@ public final class ReportRoutes {
             Account a = auth.require(ctx, AccountType.ADVERTISER);
             ReportQuery q = ReportQuery.parse(a.id(), ctx.request()::getParam, clock);
             boolean csv = wantsCsv(ctx);
-            vertx.executeBlocking(() -> events.report(q), false)
+            pool.submit(() -> events.report(q))
                     .onSuccess(report -> {
                         ctx.response().putHeader("Cache-Control", "no-store");
                         if (csv) {
@@ -50,7 +50,7 @@ public final class ReportRoutes {
         routes.on(HttpMethod.GET, "/v1/reports/invalid-clicks", ctx -> {
             Account a = auth.require(ctx, AccountType.ADVERTISER);
             ReportQuery q = ReportQuery.parse(a.id(), ctx.request()::getParam, clock);
-            vertx.executeBlocking(() -> events.invalidClickReasons(a.id(), q.from(), q.to()), false)
+            pool.submit(() -> events.invalidClickReasons(a.id(), q.from(), q.to()))
                     .onSuccess(rows -> {
                         var out = JsonBodies.MAPPER.createObjectNode()
                                 .put("from", q.from().toString()).put("to", q.to().toString());

@@ -14,6 +14,7 @@ import io.precis.gateway.http.ApiError;
 import io.precis.gateway.http.JsonBodies;
 import io.precis.gateway.http.Routes;
 import io.precis.gateway.observability.GatewayMetrics;
+import io.precis.gateway.workers.WorkerPool;
 import io.precis.reports.event.ConversionRequest;
 import io.precis.reports.event.EventStore;
 import io.precis.reports.token.InvalidTokenException;
@@ -37,6 +38,7 @@ public final class TrackingRoutes {
     private static final byte[] PIXEL = Base64.getDecoder()
             .decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
 
+    private final WorkerPool pool;
     private final TokenSigner signer;
     private final EventStore events;
     private final CampaignService campaigns;
@@ -47,9 +49,11 @@ public final class TrackingRoutes {
 
     private final DeliveryFeedback delivery;
 
-    public TrackingRoutes(TokenSigner signer, EventStore events, CampaignService campaigns, GatewayMetrics metrics,
+    /** @param pool where a conversion's pseudonym is looked up (a consent read) */
+    public TrackingRoutes(WorkerPool pool, TokenSigner signer, EventStore events, CampaignService campaigns, GatewayMetrics metrics,
                           PrivacyCore privacy, UserCookie cookie, DeliveryFeedback delivery) {
         this.delivery = delivery;
+        this.pool = pool;
         this.signer = signer;
         this.events = events;
         this.campaigns = campaigns;
@@ -105,7 +109,7 @@ public final class TrackingRoutes {
         routes.on(HttpMethod.POST, "/v1/t/conversion", ctx -> {
             var body = JsonBodies.object(ctx);
             RawUserId user = cookie.existing(ctx);
-            ctx.vertx().executeBlocking(() -> ConversionRequest.parse(body, measurementPseudonym(user)), false)
+            pool.submit(() -> ConversionRequest.parse(body, measurementPseudonym(user)))
                     .compose(req -> Future.fromCompletionStage(events.recordConversion(req),
                             ctx.vertx().getOrCreateContext()))
                     .onSuccess(outcome -> {

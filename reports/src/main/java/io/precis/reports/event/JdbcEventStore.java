@@ -43,7 +43,7 @@ public final class JdbcEventStore implements EventStore {
     /** Large enough to amortise a commit over many events, small enough for a short transaction. */
     static final int MAX_BATCH = 512;
     /** About two seconds of peak load; beyond it callers get a fast rejection, not a memory blow-up. */
-    static final int MAX_QUEUE = 65_536;
+    public static final int MAX_QUEUE = 65_536;
 
     private static final System.Logger LOG = System.getLogger(JdbcEventStore.class.getName());
 
@@ -53,7 +53,7 @@ public final class JdbcEventStore implements EventStore {
     private final SpendLimits limits;
     private final ReportPolicy reportPolicy;
     private final Random noiseRandom;
-    private final BlockingQueue<PendingEvent> queue = new ArrayBlockingQueue<>(MAX_QUEUE);
+    private final BlockingQueue<PendingEvent> queue;
     private final Thread writer;
     private final Object lifecycle = new Object();
     private boolean closed; // guarded by lifecycle
@@ -78,12 +78,28 @@ public final class JdbcEventStore implements EventStore {
      */
     public JdbcEventStore(DataSource ds, Clock clock, AttributionPolicy attribution, InvalidClickPolicy clicks,
                           ReportPolicy reports, SpendLimits limits) {
-        this(ds, clock, attribution, clicks, reports, limits, new SecureRandom());
+        this(ds, clock, attribution, clicks, reports, limits, MAX_QUEUE);
+    }
+
+    /**
+     * As {@link #JdbcEventStore(DataSource, Clock, AttributionPolicy, InvalidClickPolicy, ReportPolicy, SpendLimits)},
+     * holding at most {@code maxQueue} events waiting for the writer; beyond that a record fails
+     * at once with {@link RejectedExecutionException}.
+     */
+    public JdbcEventStore(DataSource ds, Clock clock, AttributionPolicy attribution, InvalidClickPolicy clicks,
+                          ReportPolicy reports, SpendLimits limits, int maxQueue) {
+        this(ds, clock, attribution, clicks, reports, limits, new SecureRandom(), maxQueue);
     }
 
     /** As the public constructors, with the noise drawn from {@code noiseRandom} (tests seed it). */
     JdbcEventStore(DataSource ds, Clock clock, AttributionPolicy attribution, InvalidClickPolicy clicks,
                    ReportPolicy reports, SpendLimits limits, Random noiseRandom) {
+        this(ds, clock, attribution, clicks, reports, limits, noiseRandom, MAX_QUEUE);
+    }
+
+    private JdbcEventStore(DataSource ds, Clock clock, AttributionPolicy attribution, InvalidClickPolicy clicks,
+                           ReportPolicy reports, SpendLimits limits, Random noiseRandom, int maxQueue) {
+        this.queue = new ArrayBlockingQueue<>(maxQueue); // close() waits for room for its Stop marker
         this.ds = Objects.requireNonNull(ds, "ds");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.limits = Objects.requireNonNull(limits, "limits");
