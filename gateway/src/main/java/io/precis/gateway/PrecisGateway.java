@@ -11,7 +11,10 @@ import io.precis.gateway.http.ConnectionGuard;
 import io.precis.gateway.http.ErrorHandler;
 import io.precis.gateway.http.RequestGate;
 import io.precis.gateway.http.Routes;
+import io.precis.gateway.observability.AccessLog;
+import io.precis.gateway.observability.AuditLog;
 import io.precis.gateway.observability.GatewayMetrics;
+import io.precis.gateway.observability.Tracing;
 import io.precis.gateway.observability.Health;
 import io.precis.gateway.observability.ProblemCounter;
 import io.precis.gateway.behaviour.BehaviourData;
@@ -104,20 +107,29 @@ public final class PrecisGateway implements AutoCloseable {
     private final InMemoryDeliveryLedger ledger;
     private final Routes routes;
     private final ConnectionGuard connections;
+    private final Tracing tracing;
+    private final AccessLog accessLog;
+    private final AuditLog audit;
     private HttpServer server;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private PrecisGateway(GatewayConfig config, Clock clock) {
+    private PrecisGateway(GatewayConfig config, Clock clock, Tracing tracing) {
         this.config = config;
         this.clock = clock;
+        this.tracing = tracing;
         Path dataDir = config.dataDir();
         dirLock = io.precis.gateway.storage.DataDirLock.acquire(dataDir);
+        // Beside precis.log; written off the event loop, never personal data.
+        accessLog = AccessLog.open(dataDir.resolve("logs"));
+        audit = AuditLog.open(dataDir.resolve("logs"));
+        metrics.logDropped(accessLog::dropped, audit::dropped);
         String adminToken = config.adminToken() != null ? config.adminToken() : adminTokenFile(dataDir);
         db = Database.open(dataDir);
         metrics.databaseCompactionFailures(db::compactionFailures);
         JdbcAccountStore accountStore = new JdbcAccountStore(db);
         index = new CampaignIndex();
         campaigns = new CampaignService(new JdbcCampaignStore(db), index, clock);
+        metrics.index(index::campaignCount, campaigns::indexRefreshLagSeconds);
         // The token key sits with the other keys, readable by the owner alone.
         byte[] tokenKey = KeyFiles.loadOrCreate(config.keysDirOrDefault().resolve("token.key"), 32);
         TokenSigner signer = new TokenSigner(tokenKey, clock, config.impressionTtl(), config.clickTtl());
@@ -138,7 +150,7 @@ public final class PrecisGateway implements AutoCloseable {
         // Cookies carry a MAC under their own key, next to the token key (API.md: issued cookies only).
         UserCookie cookie = UserCookie.open(config.keysDirOrDefault());
 
-        vertx = Vertx.vertx();
+        vertx = tracing.newVertx();
         // Exceptions nothing caught are logged by class and frames: Vert.x's default prints their
         // messages, and Netty's decoders quote the URI (with ?user= ids) in theirs.
         vertx.exceptionHandler(ErrorHandler::logSafely);
@@ -167,9 +179,10 @@ public final class PrecisGateway implements AutoCloseable {
         metrics.behaviourSweepFailures(behaviour::sweepFailures);
         SegmentService segments = new SegmentService(behaviour, clock, index.analysis());
         new AdRoutes(vertx, new CampaignMatcher(index, ledger, stats, null, config.impressionTtl()), signer, metrics,
-                privacy, segments, cookie, clock).register(routes);
+                privacy, segments, cookie, clock, tracing.tracer()).register(routes);
         new BehaviourRoutes(vertx, auth, privacy, segments, new SegmentRuleStore(db), clock).register(routes);
-        new TrackingRoutes(signer, events, campaigns, metrics, privacy, cookie, delivery).register(routes);
+        new TrackingRoutes(signer, events, campaigns, metrics, privacy, cookie, delivery, tracing.tracer())
+                .register(routes);
         new ReportRoutes(vertx, events, auth, clock).register(routes);
         new WebPages(cookie, logins).register(routes);
         List<PersonalData> personal = List.of(BehaviourData.segments(segments),
@@ -177,7 +190,7 @@ public final class PrecisGateway implements AutoCloseable {
         new ConsentRoutes(vertx, privacy, new UserRef(auth, cookie), new ErasureStore(db), personal, clock)
                 .register(routes);
         // Pick up key rotations made with ./precis keys rotate, and destroy expired epochs.
-        keyRefresh = new KeyRefresh(privacy.pseudonyms(), metrics, health);
+        keyRefresh = new KeyRefresh(privacy.pseudonyms(), metrics, health, audit);
         vertx.setPeriodic(KEY_REFRESH_MS, id -> vertx.executeBlocking(keyRefresh::refresh, false));
         ErrorHandler errors = new ErrorHandler();
         router.route().failureHandler(errors);
@@ -193,7 +206,12 @@ public final class PrecisGateway implements AutoCloseable {
 
     /** As {@link #start(GatewayConfig)}, telling time by {@code clock} (tests simulate days with it). */
     public static PrecisGateway start(GatewayConfig config, Clock clock) {
-        PrecisGateway gw = new PrecisGateway(config, clock);
+        return start(config, clock, Tracing.fromEnvironment(System.getenv()));
+    }
+
+    /** As {@link #start(GatewayConfig, Clock)}, tracing with {@code tracing} (closed with the gateway). */
+    public static PrecisGateway start(GatewayConfig config, Clock clock, Tracing tracing) {
+        PrecisGateway gw = new PrecisGateway(config, clock, tracing);
         try {
             gw.server = gw.vertx.createHttpServer(new HttpServerOptions()
                             .setHost(config.host()).setPort(config.port())
@@ -258,13 +276,23 @@ public final class PrecisGateway implements AutoCloseable {
         return keyRefresh;
     }
 
-    /** Records route, method, status and latency of every request once it ends. */
+    /**
+     * Records route, method, status and latency of every request once it ends: metrics, the
+     * access log (with the request id, answered as {@code X-Request-Id}) and any administrative act.
+     */
     private void observe(RoutingContext ctx) {
         long start = System.nanoTime();
+        String requestId = AccessLog.requestId(ctx.request().getHeader(AccessLog.REQUEST_ID));
+        ctx.response().putHeader(AccessLog.REQUEST_ID, requestId);
         ctx.addEndHandler(v -> {
             String route = ctx.get(Routes.ROUTE_KEY);
-            metrics.request(route == null ? "unmatched" : route, ctx.request().method().name(),
-                    ctx.response().getStatusCode(), (System.nanoTime() - start) / 1e9);
+            String template = route == null ? "unmatched" : route;
+            String method = ctx.request().method().name();
+            int status = ctx.response().getStatusCode();
+            long nanos = System.nanoTime() - start;
+            metrics.request(template, method, status, nanos / 1e9);
+            accessLog.record(method, template, status, nanos / 1e6, requestId);
+            audit.request(method, template, status, ctx.get(AuditLog.ACTOR), ctx.pathParam("id"), ctx.get(AuditLog.CREATED));
         });
         ctx.next();
     }
@@ -317,6 +345,9 @@ public final class PrecisGateway implements AutoCloseable {
             LOG.warning("index did not close cleanly");
         }
         metrics.close();
+        tracing.close();
+        accessLog.close();
+        audit.close();
         problems.close();
         privacy.close();
         db.close();
