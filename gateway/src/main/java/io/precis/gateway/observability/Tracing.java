@@ -62,10 +62,16 @@ public final class Tracing implements AutoCloseable {
             return off();
         }
         String base = endpoint.strip().replaceAll("/+$", "");
-        SpanExporter otlp = "grpc".equals(env.get(PROTOCOL))
-                ? OtlpGrpcSpanExporter.builder().setEndpoint(base).build()
-                // The HTTP exporter takes the full signal URL; the variable names the base (spec).
-                : OtlpHttpSpanExporter.builder().setEndpoint(base + "/v1/traces").build();
+        SpanExporter otlp;
+        try {
+            otlp = "grpc".equals(env.get(PROTOCOL))
+                    ? OtlpGrpcSpanExporter.builder().setEndpoint(base).build()
+                    // The HTTP exporter takes the full signal URL; the variable names the base (spec).
+                    : OtlpHttpSpanExporter.builder().setEndpoint(base + "/v1/traces").build();
+        } catch (IllegalArgumentException e) {
+            throw new io.precis.gateway.StartupException(ENDPOINT + " must be an http(s) URL such as"
+                    + " http://localhost:4318, not " + base);
+        }
         return on(BatchSpanProcessor.builder(new PrivacySpanExporter(otlp)).build());
     }
 

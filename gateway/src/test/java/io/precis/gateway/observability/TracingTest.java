@@ -119,6 +119,9 @@ class TracingTest {
         try (Tracing on = Tracing.fromEnvironment(Map.of(Tracing.ENDPOINT, "http://127.0.0.1:4318"))) {
             assertTrue(on.enabled());
         }
+        var bad = org.junit.jupiter.api.Assertions.assertThrows(io.precis.gateway.StartupException.class,
+                () -> Tracing.fromEnvironment(Map.of(Tracing.ENDPOINT, "collector:4318")));
+        assertTrue(bad.getMessage().contains(Tracing.ENDPOINT), bad.getMessage());
     }
 
     /** The first finished span that {@code which} accepts, polled for until {@link #WITHIN}. */
