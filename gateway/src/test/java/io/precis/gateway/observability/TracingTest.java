@@ -65,6 +65,14 @@ class TracingTest {
             assertFalse(children.get("sign").getStartEpochNanos() < children.get("rank").getEndEpochNanos());
             assertEquals(1L, children.get("rank").getAttributes().get(AttributeKey.longKey("precis.ads")));
 
+            // A caller's W3C traceparent is continued.
+            String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+            assertEquals(200, gw.send(gw.builder("/health", null)
+                    .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01").GET().build()).status());
+            SpanData health = await(spans, s -> s.getName().equals("GET /health"));
+            assertEquals(traceId, health.getTraceId());
+            assertEquals("00f067aa0ba902b7", health.getParentSpanId());
+
             assertEquals(204, ads.impression(ad));
             String clickId = ads.click(ad);
             assertEquals(202, ads.convert(clickId, 5, "order-1"));
