@@ -2,13 +2,13 @@ package io.precis.gateway.observability;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
@@ -21,6 +21,8 @@ import java.util.logging.Logger;
 final class AsyncLines implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AsyncLines.class.getName());
     private static final Supplier<String> STOP = () -> null;
+    /** Lines written with one flush at most: bounds the memory of a batch, not the rate. */
+    private static final int BATCH = 512;
 
     final LogFile file; // package-private: a test holds its lock to stall the writer
     private final BlockingQueue<Supplier<String>> queue;
@@ -48,23 +50,36 @@ final class AsyncLines implements AutoCloseable {
         return dropped.get();
     }
 
+    /** Takes what is queued, up to {@link #BATCH} lines at a time, and writes it with one flush. */
     private void drain() {
+        List<Supplier<String>> batch = new ArrayList<>(BATCH);
+        List<String> lines = new ArrayList<>(BATCH);
         while (true) {
-            Supplier<String> next;
             try {
-                next = queue.take();
+                batch.add(queue.take());
             } catch (InterruptedException e) {
                 return;
             }
-            if (next == STOP) {
-                return;
+            queue.drainTo(batch, BATCH - 1);
+            boolean stop = false;
+            for (Supplier<String> next : batch) {
+                if (next == STOP) {
+                    stop = true;
+                    break;
+                }
+                try {
+                    lines.add(next.get());
+                } catch (RuntimeException e) {
+                    // A line that cannot be made is skipped; its content is never logged.
+                    dropped.incrementAndGet();
+                    LOG.warning("a line of " + writer.getName() + " could not be made: " + e.getClass().getSimpleName());
+                }
             }
-            try {
-                file.publish(new LogRecord(Level.INFO, next.get()));
-            } catch (RuntimeException e) {
-                // A line that cannot be made is skipped; its content is never logged.
-                dropped.incrementAndGet();
-                LOG.warning("a line of " + writer.getName() + " could not be written: " + e.getClass().getSimpleName());
+            file.publishAll(lines);
+            batch.clear();
+            lines.clear();
+            if (stop) {
+                return;
             }
         }
     }

@@ -93,6 +93,20 @@ public final class LogFile extends StreamHandler {
         }
     }
 
+    /**
+     * Writes {@code lines} (messages of {@link #lines} files) and flushes once, not once a line:
+     * a busy access log then costs a write per batch. Rotates after the batch when due.
+     */
+    synchronized void publishAll(java.util.List<String> lines) {
+        for (String line : lines) {
+            super.publish(new LogRecord(java.util.logging.Level.INFO, line));
+        }
+        flush();
+        if (written >= LIMIT) {
+            rotate();
+        }
+    }
+
     private void rotate() {
         try {
             super.close();

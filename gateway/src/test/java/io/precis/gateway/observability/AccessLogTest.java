@@ -81,8 +81,8 @@ class AccessLogTest {
                 accepted += lines.offer(() -> "line " + n) ? 1 : 0;
             }
         }
-        // At most the one the writer holds plus the two queued got in; the rest were counted.
-        assertTrue(accepted <= 3, "accepted " + accepted);
+        // At most the batch the writer holds (what was queued when it woke) and a full queue got in.
+        assertTrue(accepted <= 5, "accepted " + accepted);
         assertEquals(10 - accepted, lines.dropped());
         lines.close();
         assertEquals(accepted, Files.readAllLines(dir.resolve("t.log")).size());
