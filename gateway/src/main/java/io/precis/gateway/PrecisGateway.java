@@ -11,7 +11,10 @@ import io.precis.gateway.http.ConnectionGuard;
 import io.precis.gateway.http.ErrorHandler;
 import io.precis.gateway.http.RequestGate;
 import io.precis.gateway.http.Routes;
+import io.precis.gateway.observability.AccessLog;
+import io.precis.gateway.observability.AuditLog;
 import io.precis.gateway.observability.GatewayMetrics;
+import io.precis.gateway.observability.Tracing;
 import io.precis.gateway.observability.Health;
 import io.precis.gateway.observability.ProblemCounter;
 import io.precis.gateway.behaviour.BehaviourData;
@@ -107,13 +110,21 @@ public final class PrecisGateway implements AutoCloseable {
     private final io.precis.gateway.workers.WorkerPool storagePool;
     private String deployment;
     private int port;
+    private final Tracing tracing;
+    private final AccessLog accessLog;
+    private final AuditLog audit;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private PrecisGateway(GatewayConfig config, Clock clock) {
+    private PrecisGateway(GatewayConfig config, Clock clock, Tracing tracing) {
         this.config = config;
         this.clock = clock;
+        this.tracing = tracing;
         Path dataDir = config.dataDir();
         dirLock = io.precis.gateway.storage.DataDirLock.acquire(dataDir);
+        // Beside precis.log; written off the event loop, never personal data.
+        accessLog = AccessLog.open(dataDir.resolve("logs"));
+        audit = AuditLog.open(dataDir.resolve("logs"));
+        metrics.logDropped(accessLog::dropped, audit::dropped);
         String adminToken = config.adminToken() != null ? config.adminToken() : adminTokenFile(dataDir);
         try {
             db = openStore(config);
@@ -125,6 +136,7 @@ public final class PrecisGateway implements AutoCloseable {
         JdbcAccountStore accountStore = new JdbcAccountStore(db);
         index = new CampaignIndex();
         campaigns = new CampaignService(new JdbcCampaignStore(db), index, clock);
+        metrics.index(index::campaignCount, campaigns::indexRefreshLagSeconds);
         // The token key sits with the other keys, readable by the owner alone.
         byte[] tokenKey = KeyFiles.loadOrCreate(config.keysDirOrDefault().resolve("token.key"), 32);
         TokenSigner signer = new TokenSigner(tokenKey, clock, config.impressionTtl(), config.clickTtl());
@@ -146,7 +158,7 @@ public final class PrecisGateway implements AutoCloseable {
         UserCookie cookie = UserCookie.open(config.keysDirOrDefault());
 
         GatewayConfig.Capacity capacity = config.capacity();
-        vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(
+        vertx = tracing.newVertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(
                 Math.max(io.vertx.core.VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, capacity.eventLoops())));
         // Matching (CPU) and blocking storage have pools of their own, so an ad request never
         // waits behind a consent fsync or a report query; both refuse work beyond their queue.
@@ -188,9 +200,10 @@ public final class PrecisGateway implements AutoCloseable {
         metrics.behaviourSweepFailures(behaviour::sweepFailures);
         SegmentService segments = new SegmentService(behaviour, clock, index.analysis());
         new AdRoutes(matchPool, new CampaignMatcher(index, ledger, stats, null, config.impressionTtl()), signer, metrics,
-                privacy, segments, cookie, clock).register(routes);
+                privacy, segments, cookie, clock, tracing.tracer()).register(routes);
         new BehaviourRoutes(storagePool, auth, privacy, segments, new SegmentRuleStore(db), clock).register(routes);
-        new TrackingRoutes(storagePool, signer, events, campaigns, metrics, privacy, cookie, delivery).register(routes);
+        new TrackingRoutes(storagePool, signer, events, campaigns, metrics, privacy, cookie, delivery, tracing.tracer())
+                .register(routes);
         new ReportRoutes(storagePool, events, auth, clock).register(routes);
         new WebPages(cookie, logins).register(routes);
         List<PersonalData> personal = List.of(BehaviourData.segments(segments),
@@ -198,7 +211,7 @@ public final class PrecisGateway implements AutoCloseable {
         new ConsentRoutes(storagePool, privacy, new UserRef(auth, cookie), new ErasureStore(db), personal, clock)
                 .register(routes);
         // Pick up key rotations made with ./precis keys rotate, and destroy expired epochs.
-        keyRefresh = new KeyRefresh(privacy.pseudonyms(), metrics, health);
+        keyRefresh = new KeyRefresh(privacy.pseudonyms(), metrics, health, audit);
         vertx.setPeriodic(KEY_REFRESH_MS, id -> vertx.executeBlocking(keyRefresh::refresh, false));
         ErrorHandler errors = new ErrorHandler();
         router.route().failureHandler(errors);
@@ -227,7 +240,12 @@ public final class PrecisGateway implements AutoCloseable {
 
     /** As {@link #start(GatewayConfig)}, telling time by {@code clock} (tests simulate days with it). */
     public static PrecisGateway start(GatewayConfig config, Clock clock) {
-        PrecisGateway gw = new PrecisGateway(config, clock);
+        return start(config, clock, Tracing.fromEnvironment(System.getenv()));
+    }
+
+    /** As {@link #start(GatewayConfig, Clock)}, tracing with {@code tracing} (closed with the gateway). */
+    public static PrecisGateway start(GatewayConfig config, Clock clock, Tracing tracing) {
+        PrecisGateway gw = new PrecisGateway(config, clock, tracing);
         try {
             HttpServerOptions options = new HttpServerOptions()
                     // Port 0 as -1: one random port shared by every instance (0 gives each its own).
@@ -302,13 +320,23 @@ public final class PrecisGateway implements AutoCloseable {
         return keyRefresh;
     }
 
-    /** Records route, method, status and latency of every request once it ends. */
+    /**
+     * Records route, method, status and latency of every request once it ends: metrics, the
+     * access log (with the request id, answered as {@code X-Request-Id}) and any administrative act.
+     */
     private void observe(RoutingContext ctx) {
         long start = System.nanoTime();
+        String requestId = AccessLog.requestId(ctx.request().getHeader(AccessLog.REQUEST_ID));
+        ctx.response().putHeader(AccessLog.REQUEST_ID, requestId);
         ctx.addEndHandler(v -> {
             String route = ctx.get(Routes.ROUTE_KEY);
-            metrics.request(route == null ? "unmatched" : route, ctx.request().method().name(),
-                    ctx.response().getStatusCode(), (System.nanoTime() - start) / 1e9);
+            String template = route == null ? "unmatched" : route;
+            String method = ctx.request().method().name();
+            int status = ctx.response().getStatusCode();
+            long nanos = System.nanoTime() - start;
+            metrics.request(template, method, status, nanos / 1e9);
+            accessLog.record(method, template, status, nanos / 1e6, requestId);
+            audit.request(method, template, status, ctx.get(AuditLog.ACTOR), ctx.pathParam("id"), ctx.get(AuditLog.CREATED));
         });
         ctx.next();
     }
@@ -361,6 +389,9 @@ public final class PrecisGateway implements AutoCloseable {
             LOG.warning("index did not close cleanly");
         }
         metrics.close();
+        tracing.close();
+        accessLog.close();
+        audit.close();
         problems.close();
         privacy.close();
         db.close();

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The error paths keep personal data out of every log: malformed requests that carry a raw user
  * id (bad escapes, bad JSON, oversize bodies and heads, bad tokens) are sent, and everything
  * logged meanwhile (java.util.logging at every level, a console handler, System.out and err)
- * is scanned for the id after checking that the capture saw those requests being handled.
+ * is scanned for the id after checking that the capture saw those requests being handled; so are
+ * the trace spans they made, as exported, and the access and audit logs.
  */
 class ErrorPathLeakTest {
     private static final String RAW_ID = "errpath-user-4b1d93e7";
@@ -43,7 +44,8 @@ class ErrorPathLeakTest {
         consoleHandler.setLevel(Level.ALL);
         Logger.getLogger("").addHandler(consoleHandler);
         List<String> answers = new ArrayList<>();
-        try (LogCapture logs = new LogCapture(); TestGateway gw = TestGateway.start(dir)) {
+        SpanCollector spans = new SpanCollector();
+        try (LogCapture logs = new LogCapture(); TestGateway gw = TestGateway.traced(dir, c -> c, spans)) {
             String publisher = gw.account("publisher", "Error Paths");
             int port = Integer.parseInt(gw.base.substring(gw.base.lastIndexOf(':') + 1));
             String form = "Content-Type: application/x-www-form-urlencoded";
@@ -95,6 +97,20 @@ class ErrorPathLeakTest {
             }
             if (printed.contains(RAW_ID)) {
                 findings.add("console output");
+            }
+            // Every request made a span (Vert.x records the full URL on it, before the exporter scrubs it).
+            assertTrue(spans.spans().size() >= requests.length, "traced: " + spans.spans().size());
+            for (var s : spans.spans()) {
+                if (SpanCollector.text(s).contains(RAW_ID)) {
+                    findings.add("span " + s.getName());
+                }
+            }
+            for (String log : List.of("access.log", "audit.log")) {
+                java.nio.file.Path file = dir.resolve("logs").resolve(log);
+                assertTrue(java.nio.file.Files.exists(file), log);
+                if (java.nio.file.Files.readString(file).contains(RAW_ID)) {
+                    findings.add(log);
+                }
             }
             assertTrue(findings.isEmpty(), "raw id logged by " + findings + " for " + answers);
             assertFalse(answers.stream().anyMatch(a -> a.endsWith("no answer")), "every request answered: " + answers);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.iabtcf.decoder.TCString;
 import io.precis.consent.Purposes;
 import io.precis.consent.signals.TcfSignal;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Traffic with known raw user ids, IPs, locations and TCF strings, then a scan of every file under
- * the data dir, every log line and every response for them, raw and in common encodings.
+ * the data dir (access and audit logs included), every log line, every exported trace span and
+ * every response for them, raw and in common encodings.
  *
  * <p>The scan proves something only if the data really travelled: the consented half runs with a
  * TCF string that decodes to full consent and no GPC or DNT, and the test checks that its ads were
@@ -63,7 +65,8 @@ class PrivacyLeakTest {
     void noRawIdIpLocationOrTcfStringReachesDiskLogsOrResponses() throws IOException {
         List<String> responses = new ArrayList<>();
         List<String> secrets = new ArrayList<>(List.of(USER_ID, FORGED_COOKIE, IP, IPV6, LAT, LON, TCF));
-        try (LogCapture logs = new LogCapture(); TestGateway gw = TestGateway.start(dir)) {
+        SpanCollector spans = new SpanCollector();
+        try (LogCapture logs = new LogCapture(); TestGateway gw = TestGateway.traced(dir, c -> c, spans)) {
             String key = gw.advertiser("Privacy");
             String publisher = gw.account("publisher", "Leaky Publisher");
             // A browser's issued cookie is a raw id too: its value must not leak, nor its id part.
@@ -178,6 +181,13 @@ class PrivacyLeakTest {
                 // Name the logger, not the line: the line holds the very data we must not print.
                 scan("log line from " + line.substring(0, line.indexOf(']') + 1), line.getBytes(StandardCharsets.UTF_8),
                         secrets, findings);
+            }
+            // Spans as an OTLP collector receives them: the requests with ?user= were traced.
+            List<SpanData> exported = spans.spans();
+            assertTrue(exported.stream().anyMatch(s -> s.getName().equals("GET /v1/me")), "the /v1/me?user= reads were traced: " + exported.stream().map(SpanData::getName).distinct().toList());
+            assertTrue(exported.stream().anyMatch(s -> s.getName().equals("consent")), "ad requests were traced");
+            for (SpanData s : exported) {
+                scan("span " + s.getName(), SpanCollector.text(s).getBytes(StandardCharsets.UTF_8), secrets, findings);
             }
             try (Stream<Path> files = Files.walk(dir)) {
                 for (Path f : files.filter(Files::isRegularFile).toList()) {

@@ -32,12 +32,17 @@ public final class TestGateway implements AutoCloseable {
     public final String base;
 
     private TestGateway(Path dataDir, java.util.function.UnaryOperator<GatewayConfig> tweak, java.time.Clock clock) {
+        this(dataDir, tweak, clock, io.precis.gateway.observability.Tracing.off());
+    }
+
+    private TestGateway(Path dataDir, java.util.function.UnaryOperator<GatewayConfig> tweak, java.time.Clock clock,
+                        io.precis.gateway.observability.Tracing tracing) {
         this.dataDir = dataDir;
         GatewayConfig config = GatewayConfig.defaults()
                 .withHost("127.0.0.1").withPort(0).withDataDir(dataDir).withDemo(false).withAdminToken(ADMIN_TOKEN)
                 // Tests click right after the impression; the too-fast rule has its own test.
                 .withClickPolicy(new InvalidClickPolicy(Duration.ZERO, 10, 50));
-        this.gateway = PrecisGateway.start(tweak.apply(config), clock);
+        this.gateway = PrecisGateway.start(tweak.apply(config), clock, tracing);
         this.base = "http://127.0.0.1:" + gateway.port();
         OPEN.add(this);
     }
@@ -81,6 +86,13 @@ public final class TestGateway implements AutoCloseable {
     /** A gateway whose configuration {@code tweak} changes from the test defaults. */
     public static TestGateway start(Path dataDir, java.util.function.UnaryOperator<GatewayConfig> tweak) {
         return new TestGateway(dataDir, tweak, java.time.Clock.systemUTC());
+    }
+
+    /** A gateway whose spans go, scrubbed as for OTLP, to {@code spans} (an in-memory exporter). */
+    public static TestGateway traced(Path dataDir, java.util.function.UnaryOperator<GatewayConfig> tweak,
+                                     io.opentelemetry.sdk.trace.export.SpanExporter spans) {
+        return new TestGateway(dataDir, tweak, java.time.Clock.systemUTC(),
+                io.precis.gateway.observability.Tracing.exportingTo(spans));
     }
 
     /** A gateway that tells time by {@code clock}. */

@@ -36,7 +36,10 @@ public final class AccountRoutes {
             auth.requireAdmin(ctx);
             NewAccount req = NewAccount.parse(JsonBodies.object(ctx));
             pool.submit(() -> create(req.type(), req.name()))
-                    .onSuccess(created -> JsonBodies.send(ctx, 201, created))
+                    .onSuccess(created -> {
+                        ctx.put(io.precis.gateway.observability.AuditLog.CREATED, created.get("id").textValue());
+                        JsonBodies.send(ctx, 201, created);
+                    })
                     .onFailure(ctx::fail);
         });
         routes.on(HttpMethod.GET, "/v1/admin/accounts", ctx -> {

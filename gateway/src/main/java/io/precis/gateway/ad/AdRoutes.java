@@ -20,6 +20,9 @@ import io.precis.reports.token.AdServed;
 import io.precis.reports.token.TokenKind;
 import io.precis.reports.token.TokenSigner;
 import io.precis.gateway.workers.WorkerPool;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
@@ -32,7 +35,9 @@ import java.util.Set;
 /**
  * {@code POST /v1/ad}: parse, resolve consent and pseudonymise, match, sign one impression and
  * one click token per ad, answer. The raw user id, IP and location stop at the privacy step;
- * matching and signing run on a worker so the event loop only parses and writes.
+ * matching and signing run on a worker so the event loop only parses and writes. Traced as
+ * child spans {@code consent}, {@code match}, {@code rank} and {@code sign} of the request's span
+ * (no-ops when tracing is off).
  */
 public final class AdRoutes {
     private final WorkerPool pool;
@@ -43,11 +48,13 @@ public final class AdRoutes {
     private final SegmentService segments;
     private final UserCookie cookie;
     private final Clock clock;
+    private final Tracer tracer;
 
     public AdRoutes(WorkerPool pool, CampaignMatcher matcher, TokenSigner signer, GatewayMetrics metrics,
                     PrivacyCore privacy, SegmentService segments, UserCookie cookie,
-                    Clock clock) {
+                    Clock clock, Tracer tracer) {
         this.pool = pool;
+        this.tracer = tracer;
         this.matcher = matcher;
         this.signer = signer;
         this.metrics = metrics;
@@ -63,7 +70,8 @@ public final class AdRoutes {
             Signals signals = new Signals("1".equals(ctx.request().getHeader("Sec-GPC")),
                     "1".equals(ctx.request().getHeader("DNT")));
             RawUserId uid = user(ctx, parsed, signals);
-            pool.submit(() -> serve(parsed, uid, signals))
+            Context span = Context.current(); // the request's span, taken on its own context
+            pool.submit(() -> serve(parsed, uid, signals, span))
                     .onSuccess(body -> respond(ctx, body))
                     .onFailure(ctx::fail);
         });
@@ -105,17 +113,41 @@ public final class AdRoutes {
         JsonBodies.send(ctx, 200, body);
     }
 
-    /** The response body, or null when nothing is eligible. */
-    ObjectNode serve(AdRequest req, RawUserId uid, Signals signals) {
-        UserKeys keys = uid == null ? null : privacy.keysOf(uid);
-        Purposes purposes = privacy.effective(keys, req.tcf(), signals.gpc(), signals.dnt());
-        UserContext user = userContext(req.user(), keys, purposes);
+    /** The response body, or null when nothing is eligible; its spans are children of {@code parent}. */
+    ObjectNode serve(AdRequest req, RawUserId uid, Signals signals, Context parent) {
+        Span consent = tracer.spanBuilder("consent").setParent(parent).startSpan();
+        UserKeys keys;
+        Purposes purposes;
+        UserContext user;
+        try {
+            keys = uid == null ? null : privacy.keysOf(uid);
+            purposes = privacy.effective(keys, req.tcf(), signals.gpc(), signals.dnt());
+            user = userContext(req.user(), keys, purposes);
+        } finally {
+            consent.end();
+        }
         AdQuery query = new AdQuery(req.slot().format(), req.slot().site(), req.page(), clock.instant(),
                 req.count(), purposes, user);
-        List<MatchedAd> ads = matcher.match(query);
+        MatchSpans stages = new MatchSpans(tracer, parent);
+        List<MatchedAd> ads = List.of();
+        try {
+            ads = matcher.match(query, stages);
+        } finally {
+            stages.end(ads.size());
+        }
         if (ads.isEmpty()) {
             return null;
         }
+        Span sign = tracer.spanBuilder("sign").setParent(parent).startSpan();
+        try {
+            return body(req, keys, purposes, ads);
+        } finally {
+            sign.end();
+        }
+    }
+
+    /** The answer: each ad with its signed impression and click tokens. */
+    private ObjectNode body(AdRequest req, UserKeys keys, Purposes purposes, List<MatchedAd> ads) {
         String measurement = keys != null && purposes.measurement() ? keys.currentMeasurement().value() : null;
         String region = coarseRegion(req.user().region());
         ObjectNode out = JsonBodies.MAPPER.createObjectNode();

@@ -28,6 +28,7 @@ public final class Authenticator {
         if (!ApiKeys.sameToken(bearer(ctx), adminToken)) {
             throw ApiError.unauthorized();
         }
+        ctx.put(io.precis.gateway.observability.AuditLog.ACTOR, "admin");
     }
 
     /** The account behind the request's key, of {@code type}; 401 for a bad key, 403 for the wrong type. */
@@ -41,6 +42,7 @@ public final class Authenticator {
         if (account.type() != type) {
             throw ApiError.forbidden("this endpoint needs an " + type.jsonName() + " key");
         }
+        ctx.put(io.precis.gateway.observability.AuditLog.ACTOR, account.id());
         return account;
     }
 

@@ -79,7 +79,10 @@ public final class BehaviourRoutes {
                         segments.define(rule);
                         return SegmentRuleStore.toJson(rule);
                     })
-                    .onSuccess(out -> JsonBodies.send(ctx, 201, out))
+                    .onSuccess(out -> {
+                        ctx.put(io.precis.gateway.observability.AuditLog.CREATED, rule.id());
+                        JsonBodies.send(ctx, 201, out);
+                    })
                     .onFailure(ctx::fail);
         });
     }

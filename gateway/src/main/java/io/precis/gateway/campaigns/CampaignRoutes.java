@@ -34,7 +34,10 @@ public final class CampaignRoutes {
             Account a = auth.require(ctx, AccountType.ADVERTISER);
             ObjectNode body = JsonBodies.object(ctx);
             pool.submit(() -> campaigns.create(a.id(), body))
-                    .onSuccess(c -> JsonBodies.send(ctx, 201, CampaignJson.toJson(c)))
+                    .onSuccess(c -> {
+                        ctx.put(io.precis.gateway.observability.AuditLog.CREATED, c.id());
+                        JsonBodies.send(ctx, 201, CampaignJson.toJson(c));
+                    })
                     .onFailure(ctx::fail);
         });
         // Would this targeting match this page? The advertiser's saved campaign ({"campaign": id})

@@ -26,6 +26,8 @@ public final class CampaignService {
     private final CampaignIndex index;
     private final Clock clock;
     private final Map<String, Campaign> byId = new ConcurrentHashMap<>();
+    /** Nanoseconds the last change took to reach the index (its refresh lag), for metrics. */
+    private volatile long lastIndexNanos;
 
     public CampaignService(CampaignStore store, CampaignIndex index, Clock clock) {
         this.store = store;
@@ -115,7 +117,14 @@ public final class CampaignService {
     private synchronized Campaign save(Campaign c) {
         store.save(c);
         byId.put(c.id(), c);
+        long stored = System.nanoTime();
         index.upsert(c);
+        lastIndexNanos = System.nanoTime() - stored;
         return c;
+    }
+
+    /** Seconds the last campaign change took from stored to matchable (0 before any change). */
+    public double indexRefreshLagSeconds() {
+        return lastIndexNanos / 1e9;
     }
 }

@@ -35,6 +35,7 @@ public final class Routes {
         return router.route(method, path)
                 .handler(ctx -> {
                     ctx.put(ROUTE_KEY, path);
+                    io.precis.gateway.observability.Tracing.route(method.name(), path);
                     ctx.next();
                 })
                 .handler(handler);

@@ -26,6 +26,8 @@ public final class GatewayMetrics implements AutoCloseable {
     private static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
     private static final AttributeKey<String> LEVEL = AttributeKey.stringKey("level");
     private static final AttributeKey<String> POOL = AttributeKey.stringKey("pool");
+    private static final AttributeKey<String> RULE = AttributeKey.stringKey("rule");
+    private static final AttributeKey<String> DETAIL = AttributeKey.stringKey("detail");
 
     private final PrometheusMetricReader reader = PrometheusMetricReader.builder()
             .setOtelScopeLabelsEnabled(false)
@@ -38,6 +40,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final LongCounter rejected;
     private final LongCounter overBudget;
     private final LongCounter keyRefreshFailures;
+    private final LongCounter invalidClicks;
 
     public GatewayMetrics() {
         Meter meter = provider.get("io.precis.gateway");
@@ -59,6 +62,32 @@ public final class GatewayMetrics implements AutoCloseable {
                         + " their campaign's budget was spent, by kind").build();
         keyRefreshFailures = meter.counterBuilder("precis.key_refresh.failures")
                 .setDescription("pseudonym key refreshes that failed (broken rotation or key file)").build();
+        invalidClicks = meter.counterBuilder("precis.clicks.invalid")
+                .setDescription("clicks judged invalid (kept, never billed), by the rule that judged them").build();
+        JvmMetrics.register(meter);
+    }
+
+    /** A click judged invalid by {@code rule} (a rule's reason, e.g. {@code robot}). */
+    public void invalidClick(String rule) {
+        invalidClicks.add(1, Attributes.of(RULE, rule == null ? "unknown" : rule));
+    }
+
+    /** A tracking token that did not verify: {@code invalid_token}, with the token's {@code detail}. */
+    public void rejectedToken(String detail) {
+        rejected.add(1, Attributes.of(REASON, "invalid_token", DETAIL, detail));
+    }
+
+    /**
+     * Reports the campaign index (read at each scrape): how many campaigns serve, and how long
+     * the last campaign change took from stored to matchable (the index's refresh lag).
+     */
+    public void index(java.util.function.IntSupplier campaigns, java.util.function.DoubleSupplier refreshLagSeconds) {
+        Meter meter = provider.get("io.precis.gateway");
+        meter.upDownCounterBuilder("precis.index.campaigns").setDescription("serving (active) campaigns in the index")
+                .buildWithCallback(m -> m.record(campaigns.getAsInt()));
+        meter.gaugeBuilder("precis.index.refresh_lag").setUnit("s")
+                .setDescription("how long the last campaign change took from stored to matchable")
+                .buildWithCallback(m -> m.record(refreshLagSeconds.getAsDouble()));
     }
 
     /** A key refresh failed (exported as {@code precis_key_refresh_failures_total}). */
@@ -136,6 +165,17 @@ public final class GatewayMetrics implements AutoCloseable {
         meter.counterBuilder("precis.worker.rejected")
                 .setDescription("tasks refused with 503 because the pool's threads and queue were full, by pool")
                 .buildWithCallback(m -> pools.forEach(p -> m.record(p.rejected(), Attributes.of(POOL, p.name()))));
+    }
+
+    /** Reports the access and audit log lines dropped because their writer fell behind (read at each scrape). */
+    public void logDropped(java.util.function.LongSupplier access, java.util.function.LongSupplier audit) {
+        AttributeKey<String> log = AttributeKey.stringKey("log");
+        provider.get("io.precis.gateway").counterBuilder("precis.log.dropped")
+                .setDescription("access and audit log lines dropped because the writer's queue was full")
+                .buildWithCallback(m -> {
+                    m.record(access.getAsLong(), Attributes.of(log, "access"));
+                    m.record(audit.getAsLong(), Attributes.of(log, "audit"));
+                });
     }
 
     /** Everything recorded so far, in the Prometheus text exposition format 0.0.4. */

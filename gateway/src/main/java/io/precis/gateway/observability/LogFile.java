@@ -27,16 +27,30 @@ public final class LogFile extends StreamHandler {
     private final Path file;
     private long written;
 
-    private LogFile(Path file) throws IOException {
+    private LogFile(Path file, java.util.logging.Formatter formatter) throws IOException {
         this.file = file;
-        setFormatter(new SimpleFormatter());
+        setFormatter(formatter);
         open();
     }
 
     /** Opens (appending) {@code dir/precis.log}, creating {@code dir}. */
     public static Handler open(Path dir) throws IOException {
         Files.createDirectories(dir);
-        return new LogFile(dir.resolve("precis.log"));
+        return new LogFile(dir.resolve("precis.log"), new SimpleFormatter());
+    }
+
+    /**
+     * Opens (appending) {@code dir/name}, creating {@code dir}, rotated as {@code precis.log} is;
+     * each record is written as its message alone on a line ({@code access.log}, {@code audit.log}).
+     */
+    static LogFile lines(Path dir, String name) throws IOException {
+        Files.createDirectories(dir);
+        return new LogFile(dir.resolve(name), new java.util.logging.Formatter() {
+            @Override
+            public String format(LogRecord record) {
+                return record.getMessage() + "\n";
+            }
+        });
     }
 
     private void open() throws IOException {
@@ -73,6 +87,20 @@ public final class LogFile extends StreamHandler {
             return;
         }
         super.publish(record);
+        flush();
+        if (written >= LIMIT) {
+            rotate();
+        }
+    }
+
+    /**
+     * Writes {@code lines} (messages of {@link #lines} files) and flushes once, not once a line:
+     * a busy access log then costs a write per batch. Rotates after the batch when due.
+     */
+    synchronized void publishAll(java.util.List<String> lines) {
+        for (String line : lines) {
+            super.publish(new LogRecord(java.util.logging.Level.INFO, line));
+        }
         flush();
         if (written >= LIMIT) {
             rotate();

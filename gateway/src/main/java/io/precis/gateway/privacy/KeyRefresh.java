@@ -22,8 +22,16 @@ public final class KeyRefresh {
     private final Pseudonymiser pseudonyms;
     private final GatewayMetrics metrics;
     private final Health health;
+    private final io.precis.gateway.observability.AuditLog audit;
 
     public KeyRefresh(Pseudonymiser pseudonyms, GatewayMetrics metrics, Health health) {
+        this(pseudonyms, metrics, health, null);
+    }
+
+    /** As above, recording each rotation it picks up in {@code audit} ({@code keys.rotated}, by admin). */
+    public KeyRefresh(Pseudonymiser pseudonyms, GatewayMetrics metrics, Health health,
+                      io.precis.gateway.observability.AuditLog audit) {
+        this.audit = audit;
         this.pseudonyms = Objects.requireNonNull(pseudonyms, "pseudonyms");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.health = Objects.requireNonNull(health, "health");
@@ -35,7 +43,12 @@ public final class KeyRefresh {
             return true; // one fixed epoch given by the environment: nothing to reload or destroy
         }
         try {
+            int before = pseudonyms.currentEpoch();
             pseudonyms.reload();
+            int now = pseudonyms.currentEpoch();
+            if (now != before && audit != null) {
+                audit.record("admin", io.precis.gateway.observability.AuditLog.KEYS_ROTATED, "epoch " + now);
+            }
             pseudonyms.destroyExpired();
             health.ok(CHECK);
             return true;

@@ -21,6 +21,10 @@ import io.precis.reports.token.InvalidTokenException;
 import io.precis.reports.token.TokenKind;
 import io.precis.reports.token.TokenSigner;
 import io.precis.reports.token.TrackingToken;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -31,7 +35,9 @@ import java.util.Base64;
 
 /**
  * Measurement endpoints: impression pixel, click redirect, conversion. The signed token is the
- * only authority; the 2xx is sent after the event store has made the event durable.
+ * only authority; the 2xx is sent after the event store has made the event durable. Each event
+ * is a span ({@code impression}, {@code click}, {@code conversion}) under the request's span,
+ * with its outcome and never its token, ids or source.
  */
 public final class TrackingRoutes {
     /** The classic transparent 1×1 GIF89a, 43 bytes. */
@@ -48,10 +54,12 @@ public final class TrackingRoutes {
     private final UserCookie cookie;
 
     private final DeliveryFeedback delivery;
+    private final Tracer tracer;
 
     /** @param pool where a conversion's pseudonym is looked up (a consent read) */
     public TrackingRoutes(WorkerPool pool, TokenSigner signer, EventStore events, CampaignService campaigns, GatewayMetrics metrics,
-                          PrivacyCore privacy, UserCookie cookie, DeliveryFeedback delivery) {
+                          PrivacyCore privacy, UserCookie cookie, DeliveryFeedback delivery, Tracer tracer) {
+        this.tracer = tracer;
         this.delivery = delivery;
         this.pool = pool;
         this.signer = signer;
@@ -65,7 +73,9 @@ public final class TrackingRoutes {
     public void register(Routes routes) {
         routes.on(HttpMethod.GET, "/v1/t/imp", ctx -> {
             TrackingToken t = verify(ctx, TokenKind.IMPRESSION);
+            Span span = tracer.spanBuilder("impression").startSpan();
             Future.fromCompletionStage(events.recordImpression(t), ctx.vertx().getOrCreateContext())
+                    .andThen(r -> end(span, r, r.succeeded() && r.result().counted(), null))
                     .onSuccess(outcome -> {
                         metrics.event("impression", outcome.counted());
                         if (outcome.counted()) {
@@ -87,12 +97,21 @@ public final class TrackingRoutes {
         routes.on(HttpMethod.GET, "/v1/t/click", ctx -> {
             TrackingToken t = verify(ctx, TokenKind.CLICK);
             String landing = campaigns.landingUrl(t.ad().campaignId(), t.ad().creativeId())
-                    .orElseThrow(() -> ApiError.notFound("campaign"));
+                    .orElseThrow(() -> {
+                        metrics.rejected("unknown_campaign");
+                        return ApiError.notFound("campaign");
+                    });
             String clickId = signer.clickId(t.ad());
+            Span span = tracer.spanBuilder("click").startSpan();
             Future.fromCompletionStage(events.recordClick(t, clickId, clickContext(ctx)),
                             ctx.vertx().getOrCreateContext())
+                    .andThen(r -> end(span, r, r.succeeded() && r.result().counted(),
+                            r.succeeded() ? r.result().invalidReason() : null))
                     .onSuccess(outcome -> {
                         metrics.event(outcome.valid() ? "click" : "invalid_click", outcome.counted());
+                        if (outcome.counted() && !outcome.valid()) {
+                            metrics.invalidClick(outcome.invalidReason());
+                        }
                         if (outcome.counted() && outcome.valid()) {
                             delivery.validClick(t.ad());
                         }
@@ -109,9 +128,16 @@ public final class TrackingRoutes {
         routes.on(HttpMethod.POST, "/v1/t/conversion", ctx -> {
             var body = JsonBodies.object(ctx);
             RawUserId user = cookie.existing(ctx);
+            Span span = tracer.spanBuilder("conversion").startSpan();
             pool.submit(() -> ConversionRequest.parse(body, measurementPseudonym(user)))
+                    .onFailure(e -> {
+                        if (e instanceof io.precis.reports.InvalidRequestException || e instanceof ApiError) {
+                            metrics.rejected("bad_conversion");
+                        }
+                    })
                     .compose(req -> Future.fromCompletionStage(events.recordConversion(req),
                             ctx.vertx().getOrCreateContext()))
+                    .andThen(r -> end(span, r, r.succeeded() && r.result().counted(), null))
                     .onSuccess(outcome -> {
                         metrics.event(outcome.attributed() ? "conversion" : "unattributed_conversion", outcome.counted());
                         if (outcome.counted() && outcome.attributed()) {
@@ -139,7 +165,7 @@ public final class TrackingRoutes {
         try {
             return signer.verify(token, kind);
         } catch (InvalidTokenException e) {
-            metrics.rejected("invalid_token");
+            metrics.rejectedToken(e.reason());
             throw ApiError.badField("t", "invalid tracking token: " + e.reason());
         }
     }
@@ -162,6 +188,19 @@ public final class TrackingRoutes {
         }
         UserKeys keys = privacy.keysOf(user);
         return privacy.stored(keys).purposes().measurement() ? keys.currentMeasurement() : null;
+    }
+
+    /** Ends an event's span with whether it counted (false for a repeat) and any invalid-click rule. */
+    private static void end(Span span, AsyncResult<?> result, boolean counted, String invalidRule) {
+        if (result.failed()) {
+            span.setStatus(StatusCode.ERROR); // no message: it may quote the request
+        } else {
+            span.setAttribute("precis.result", counted ? "counted" : "repeat");
+            if (invalidRule != null) {
+                span.setAttribute("precis.invalid_rule", invalidRule);
+            }
+        }
+        span.end();
     }
 
     private static void noStore(RoutingContext ctx) {

@@ -72,8 +72,9 @@ class GatewayProcessTest {
         }
         Path logs = data.resolve("logs");
         try (Stream<Path> files = Files.list(logs)) {
-            assertEquals(List.of("precis.log"), files.map(p -> p.getFileName().toString()).sorted().toList(),
-                    "the README's file name, no .0 suffix and no lock file");
+            assertEquals(List.of("access.log", "audit.log", "precis.log"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "the README's file names, no .0 suffix and no lock file");
         }
         String log = Files.readString(logs.resolve("precis.log"));
         assertTrue(log.contains("INFO io.precis.gateway.Main: started host=127.0.0.1 port=" + port

@@ -91,12 +91,21 @@ public final class CampaignMatcher {
 
     /** Up to {@code q.count()} ads, best score first, at most one per campaign. */
     public List<MatchedAd> match(AdQuery q) {
+        return match(q, () -> {});
+    }
+
+    /**
+     * As {@link #match(AdQuery)}, calling {@code ranking} once the candidates are found and
+     * checked, as the auction starts (the gateway's traces time the two stages apart).
+     */
+    public List<MatchedAd> match(AdQuery q, Runnable ranking) {
         if (q.count() <= 0) {
             return List.of();
         }
         Request r = Request.of(q, index.analysis());
         List<Scored> scored = new ArrayList<>();
         forEachFit(r, (ic, fit) -> scored.add(scored(ic, fit)));
+        ranking.run();
         return auction(q, r, scored);
     }
 
