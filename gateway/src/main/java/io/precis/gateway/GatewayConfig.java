@@ -365,6 +365,10 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
         return edit(b -> b.connections = limits);
     }
 
+    public GatewayConfig withKeysDir(Path dir) {
+        return edit(b -> b.keysDir = dir);
+    }
+
     public GatewayConfig withStore(Store s) {
         return edit(b -> b.store = s);
     }
@@ -386,7 +390,7 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
         Editable e = new Editable(this);
         change.accept(e);
         return new GatewayConfig(e.host, e.port, e.dataDir, e.demo, e.adminToken, bodyLimit, impressionTtl, clickTtl,
-                clickWindow, keysDir, defaultPurposes, pseudonymOverlap, e.clickPolicy, e.reportPolicy, e.trustProxy,
+                clickWindow, e.keysDir, defaultPurposes, pseudonymOverlap, e.clickPolicy, e.reportPolicy, e.trustProxy,
                 e.connections, e.capacity, e.rateLimit, e.store);
     }
 
@@ -404,6 +408,7 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
         boolean trustProxy;
         Capacity capacity;
         RateLimit rateLimit;
+        Path keysDir;
 
         Editable(GatewayConfig c) {
             host = c.host;
@@ -415,6 +420,7 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
             reportPolicy = c.reportPolicy;
             connections = c.connections;
             store = c.store;
+            keysDir = c.keysDir;
             trustProxy = c.trustProxy;
             capacity = c.capacity;
             rateLimit = c.rateLimit;

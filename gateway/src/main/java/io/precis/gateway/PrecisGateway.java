@@ -111,6 +111,7 @@ public final class PrecisGateway implements AutoCloseable {
     private String deployment;
     private int port;
     private final Tracing tracing;
+    private final io.precis.gateway.storage.ChangeFeed changes;
     private final AccessLog accessLog;
     private final AuditLog audit;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -133,9 +134,11 @@ public final class PrecisGateway implements AutoCloseable {
             throw e;
         }
         metrics.databaseCompactionFailures(db::compactionFailures);
-        JdbcAccountStore accountStore = new JdbcAccountStore(db);
+        // Before anything is loaded: a change another gateway makes meanwhile is applied again.
+        changes = new io.precis.gateway.storage.ChangeFeed(db, clock);
+        io.precis.gateway.storage.AccountStore accountStore = changes.publishing(new JdbcAccountStore(db));
         index = new CampaignIndex();
-        campaigns = new CampaignService(new JdbcCampaignStore(db), index, clock);
+        campaigns = new CampaignService(changes.publishing(new JdbcCampaignStore(db)), index, clock);
         metrics.index(index::campaignCount, campaigns::indexRefreshLagSeconds);
         // The token key sits with the other keys, readable by the owner alone.
         byte[] tokenKey = KeyFiles.loadOrCreate(config.keysDirOrDefault().resolve("token.key"), 32);
@@ -211,6 +214,10 @@ public final class PrecisGateway implements AutoCloseable {
         new ConsentRoutes(storagePool, privacy, new UserRef(auth, cookie), new ErasureStore(db), personal, clock)
                 .register(routes);
         // Pick up key rotations made with ./precis keys rotate, and destroy expired epochs.
+        // Campaigns and accounts changed through other gateways on the same PostgreSQL.
+        changes.on(io.precis.gateway.storage.ChangeFeed.CAMPAIGN, campaigns::reload)
+                .on(io.precis.gateway.storage.ChangeFeed.ACCOUNT, id -> accountStore.find(id).ifPresent(auth::add))
+                .start();
         keyRefresh = new KeyRefresh(privacy.pseudonyms(), metrics, health, audit);
         vertx.setPeriodic(KEY_REFRESH_MS, id -> vertx.executeBlocking(keyRefresh::refresh, false));
         ErrorHandler errors = new ErrorHandler();
@@ -388,6 +395,7 @@ public final class PrecisGateway implements AutoCloseable {
         } catch (IOException e) {
             LOG.warning("index did not close cleanly");
         }
+        changes.close();
         metrics.close();
         tracing.close();
         accessLog.close();

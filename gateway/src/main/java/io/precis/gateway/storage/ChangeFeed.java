@@ -37,6 +37,8 @@ public final class ChangeFeed implements AutoCloseable {
     static final int LOOK_BACK = 64;
     private static final long KEEP_MS = 24 * 3600_000L;
     private static final System.Logger LOG = System.getLogger(ChangeFeed.class.getName());
+    public static final String CAMPAIGN = "campaign";
+    public static final String ACCOUNT = "account";
 
     private final DataSource ds;
     private final boolean shared;
@@ -58,10 +60,18 @@ public final class ChangeFeed implements AutoCloseable {
         this.shared = db.postgres();
         this.clock = clock;
         if (shared) {
-            try (Connection c = ds.getConnection(); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM precis_changes")) {
-                rs.next();
-                highest = rs.getLong(1);
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                try (ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM precis_changes")) {
+                    rs.next();
+                    highest = rs.getLong(1);
+                }
+                // What is loaded now includes these: the look-back must not apply them again.
+                try (ResultSet rs = s.executeQuery("SELECT seq FROM precis_changes WHERE seq > "
+                        + (highest - LOOK_BACK) + " ORDER BY seq")) {
+                    while (rs.next()) {
+                        remember(rs.getLong(1));
+                    }
+                }
             } catch (SQLException e) {
                 throw new StorageException("cannot read the change feed", e);
             }
@@ -105,9 +115,57 @@ public final class ChangeFeed implements AutoCloseable {
                 throw e;
             }
         } catch (SQLException e) {
-            // The change itself is stored; other gateways see it at their next start.
-            throw new StorageException("cannot publish a change to the other gateways", e);
+            // The change itself is stored (a database that is away failed its save first); only
+            // the other gateways miss it, until their next start. Ids here are campaigns' and
+            // accounts', never a person's.
+            LOG.log(System.Logger.Level.ERROR, "cannot tell the other gateways that " + kind + " " + id + " changed", e);
         }
+    }
+
+    /** {@code store}, telling the other gateways of every campaign saved. */
+    public CampaignStore publishing(CampaignStore store) {
+        return new CampaignStore() {
+            @Override
+            public void save(io.precis.matcher.campaign.Campaign campaign) {
+                store.save(campaign);
+                publish(CAMPAIGN, campaign.id());
+            }
+
+            @Override
+            public java.util.List<io.precis.matcher.campaign.Campaign> all() {
+                return store.all();
+            }
+
+            @Override
+            public java.util.Optional<io.precis.matcher.campaign.Campaign> find(String id) {
+                return store.find(id);
+            }
+        };
+    }
+
+    /** {@code store}, telling the other gateways of every account created and key changed. */
+    public AccountStore publishing(AccountStore store) {
+        return new AccountStore() {
+            @Override
+            public void insert(io.precis.gateway.auth.Account account) {
+                store.insert(account);
+                publish(ACCOUNT, account.id());
+            }
+
+            @Override
+            public java.util.List<io.precis.gateway.auth.Account> all() {
+                return store.all();
+            }
+
+            @Override
+            public boolean updateKey(io.precis.gateway.auth.Account account) {
+                boolean found = store.updateKey(account);
+                if (found) {
+                    publish(ACCOUNT, account.id());
+                }
+                return found;
+            }
+        };
     }
 
     private void listen() {

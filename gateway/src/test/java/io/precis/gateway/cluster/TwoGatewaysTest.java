@@ -1,0 +1,92 @@
+package io.precis.gateway.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.precis.devservices.LocalPostgres;
+import io.precis.gateway.Ads;
+import io.precis.gateway.Campaigns;
+import io.precis.gateway.GatewayConfig;
+import io.precis.gateway.TestGateway;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two gateways behind one load balancer: each its own data dir, both on one PostgreSQL and one
+ * keys dir (the operator gives every instance the same keys). What one is told, the other
+ * serves: an account made on A works on B, a campaign made on A serves from B, a pause on B
+ * stops A, a key revoked on A is refused by B; an ad served by B is seen and clicked through A
+ * and both report the same numbers.
+ */
+class TwoGatewaysTest {
+    private static final String PAGE = "the best running shoes for a marathon";
+
+    @TempDir
+    Path a;
+    @TempDir
+    Path b;
+    @TempDir
+    Path keys;
+
+    /** Polls {@code done} for at most {@code seconds}; how long it took, in milliseconds. */
+    private static long within(int seconds, String what, BooleanSupplier done) {
+        long start = System.nanoTime();
+        long deadline = start + seconds * 1_000_000_000L;
+        while (!done.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, what + " within " + seconds + " s");
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    @Test
+    void whatOneGatewayIsToldTheOtherServes() {
+        GatewayConfig.Store pg = new GatewayConfig.Store(LocalPostgres.shared().createDatabase());
+        UnaryOperator<GatewayConfig> shared = c -> c.withStore(pg).withKeysDir(keys);
+        try (TestGateway gwA = TestGateway.start(a, shared); TestGateway gwB = TestGateway.start(b, shared)) {
+            String key = gwA.advertiser("Shoes Co");
+            long accountMs = within(10, "an account made on A works on B",
+                    () -> gwB.get("/v1/campaigns", key).status() == 200);
+
+            String id = gwA.campaign(key, Campaigns.keywords("Shoes", "[\"running shoes\"]", "CPC", 0.5));
+            long campaignMs = within(10, "a campaign made on A serves from B",
+                    () -> gwB.ad(Campaigns.adRequest("news.example", PAGE)).status() == 200);
+            System.out.printf("account reached B after %d ms, campaign after %d ms%n", accountMs, campaignMs);
+
+            TestGateway.Resp served = gwB.ad(Campaigns.adRequest("news.example", PAGE));
+            JsonNode ad = served.json().get("ads").get(0);
+            assertEquals(id, ad.get("campaignId").textValue());
+            // B's tokens are A's tokens: the pixel and the click go through A.
+            Ads throughA = new Ads(gwA);
+            assertEquals(204, throughA.impression(ad));
+            throughA.click(ad);
+            String today = "from=" + LocalDate.now(ZoneOffset.UTC).minusDays(1) + "&to="
+                    + LocalDate.now(ZoneOffset.UTC).plusDays(1) + "&groupBy=campaign";
+            for (TestGateway gw : new TestGateway[] {gwA, gwB}) {
+                JsonNode totals = gw.get("/v1/reports?" + today, key).json().get("totals");
+                assertEquals(1, totals.get("impressions").asLong(), "one store, one report, from either gateway");
+                assertEquals(1, totals.get("clicks").asLong());
+            }
+
+            JsonNode paused = gwB.get("/v1/campaigns/" + id, key).json().deepCopy();
+            ((com.fasterxml.jackson.databind.node.ObjectNode) paused).put("status", "paused");
+            assertEquals(200, gwB.put("/v1/campaigns/" + id, paused.toString(), key).status());
+            within(10, "a pause on B stops A", () -> gwA.ad(Campaigns.adRequest("news.example", PAGE)).status() == 204);
+
+            String accountId = key.split("\\.")[1];
+            assertEquals(200, gwA.delete("/v1/admin/accounts/" + accountId + "/key", TestGateway.ADMIN_TOKEN).status());
+            within(10, "a key revoked on A is refused by B", () -> gwB.get("/v1/campaigns", key).status() == 401);
+        }
+    }
+}
