@@ -204,7 +204,8 @@ public final class PrecisGateway implements AutoCloseable {
         SegmentService segments = new SegmentService(behaviour, clock, index.analysis());
         new AdRoutes(matchPool, new CampaignMatcher(index, ledger, stats, null, config.impressionTtl()), signer, metrics,
                 privacy, segments, cookie, clock, tracing.tracer()).register(routes);
-        new BehaviourRoutes(storagePool, auth, privacy, segments, new SegmentRuleStore(db), clock).register(routes);
+        SegmentRuleStore segmentRules = new SegmentRuleStore(db, changes);
+        new BehaviourRoutes(storagePool, auth, privacy, segments, segmentRules, clock).register(routes);
         new TrackingRoutes(storagePool, signer, events, campaigns, metrics, privacy, cookie, delivery, tracing.tracer())
                 .register(routes);
         new ReportRoutes(storagePool, events, auth, clock).register(routes);
@@ -217,6 +218,7 @@ public final class PrecisGateway implements AutoCloseable {
         // Campaigns and accounts changed through other gateways on the same PostgreSQL.
         changes.on(io.precis.gateway.storage.ChangeFeed.CAMPAIGN, campaigns::reload)
                 .on(io.precis.gateway.storage.ChangeFeed.ACCOUNT, id -> accountStore.find(id).ifPresent(auth::add))
+                .on(io.precis.gateway.storage.ChangeFeed.SEGMENT_RULE, id -> segmentRules.find(id).ifPresent(segments::define))
                 .start();
         keyRefresh = new KeyRefresh(privacy.pseudonyms(), metrics, health, audit);
         vertx.setPeriodic(KEY_REFRESH_MS, id -> vertx.executeBlocking(keyRefresh::refresh, false));

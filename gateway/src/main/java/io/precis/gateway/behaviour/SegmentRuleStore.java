@@ -19,10 +19,13 @@ public final class SegmentRuleStore {
     private final DataSource ds;
     /** The dialect's insert-or-replace (Database.upsert). */
     private final String save;
+    private final io.precis.gateway.storage.ChangeFeed changes;
 
-    public SegmentRuleStore(Database db) {
+    /** A store whose saves {@code changes} tells the other gateways of (they reload with {@link #find}). */
+    public SegmentRuleStore(Database db, io.precis.gateway.storage.ChangeFeed changes) {
         this.ds = db.dataSource();
         this.save = db.upsert("segment_rules", List.of("id"), List.of("id", "body"));
+        this.changes = changes;
     }
 
     public void save(SegmentRule rule) {
@@ -34,6 +37,12 @@ public final class SegmentRuleStore {
         } catch (SQLException | IOException e) {
             throw new StorageException("cannot store segment rule", e);
         }
+        changes.publish(io.precis.gateway.storage.ChangeFeed.SEGMENT_RULE, rule.id());
+    }
+
+    /** The rule {@code id}, as stored (another gateway's change is read back with it). */
+    public java.util.Optional<SegmentRule> find(String id) {
+        return all().stream().filter(r -> r.id().equals(id)).findFirst();
     }
 
     public List<SegmentRule> all() {

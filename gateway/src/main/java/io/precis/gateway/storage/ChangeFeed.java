@@ -39,6 +39,7 @@ public final class ChangeFeed implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ChangeFeed.class.getName());
     public static final String CAMPAIGN = "campaign";
     public static final String ACCOUNT = "account";
+    public static final String SEGMENT_RULE = "segment_rule";
 
     private final DataSource ds;
     private final boolean shared;

@@ -52,4 +52,24 @@ class ChangeFeedTest {
             }
         }
     }
+
+    @Test
+    void aSegmentRuleDefinedThroughOneGatewayIsReadBackByAnother() throws Exception {
+        try (Database db = Database.connect(LocalPostgres.shared().createDatabase(), 4);
+             ChangeFeed feedA = new ChangeFeed(db, Clock.systemUTC());
+             ChangeFeed feedB = new ChangeFeed(db, Clock.systemUTC())) {
+            io.precis.gateway.behaviour.SegmentRuleStore onA = new io.precis.gateway.behaviour.SegmentRuleStore(db, feedA);
+            io.precis.gateway.behaviour.SegmentRuleStore onB = new io.precis.gateway.behaviour.SegmentRuleStore(db, feedB);
+            List<io.precis.matcher.segment.SegmentRule> defined = new CopyOnWriteArrayList<>();
+            feedB.on(ChangeFeed.SEGMENT_RULE, id -> onB.find(id).ifPresent(defined::add)).start();
+            onA.save(new io.precis.matcher.segment.SegmentRule("interest:running", List.of("running shoes"), 2, 30));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (defined.isEmpty()) {
+                assertTrue(System.nanoTime() < deadline, "the rule reached gateway B");
+                Thread.sleep(10);
+            }
+            assertEquals("interest:running", defined.getFirst().id());
+            assertEquals(List.of("running shoes"), defined.getFirst().keywords());
+        }
+    }
 }
