@@ -166,7 +166,8 @@ public final class PrecisGateway implements AutoCloseable {
         behaviour = new VaultBehaviourStore(privacy.vault(), db, clock);
         metrics.behaviourSweepFailures(behaviour::sweepFailures);
         SegmentService segments = new SegmentService(behaviour, clock, index.analysis());
-        new AdRoutes(vertx, new CampaignMatcher(index, ledger, stats, null, config.impressionTtl()), signer, metrics,
+        new AdRoutes(vertx, new CampaignMatcher(index, ledger, stats, null, config.impressionTtl(),
+                GatewayConfig.pageCache(System.getenv())), signer, metrics,
                 privacy, segments, cookie, clock).register(routes);
         new BehaviourRoutes(vertx, auth, privacy, segments, new SegmentRuleStore(db), clock).register(routes);
         new TrackingRoutes(signer, events, campaigns, metrics, privacy, cookie, delivery).register(routes);

@@ -12,6 +12,7 @@ import io.precis.gateway.privacy.UserKeys;
 import io.precis.gateway.users.UserCookie;
 import io.precis.matcher.match.AdQuery;
 import io.precis.matcher.match.CampaignMatcher;
+import io.precis.matcher.match.MatchResult;
 import io.precis.matcher.match.MatchedAd;
 import io.precis.matcher.match.TargetingKind;
 import io.precis.matcher.match.UserContext;
@@ -112,7 +113,9 @@ public final class AdRoutes {
         UserContext user = userContext(req.user(), keys, purposes);
         AdQuery query = new AdQuery(req.slot().format(), req.slot().site(), req.page(), clock.instant(),
                 req.count(), purposes, user);
-        List<MatchedAd> ads = matcher.match(query);
+        MatchResult match = matcher.matchResult(query);
+        metrics.matchCandidates(match.candidates(), match.evaluated());
+        List<MatchedAd> ads = match.ads();
         if (ads.isEmpty()) {
             return null;
         }
