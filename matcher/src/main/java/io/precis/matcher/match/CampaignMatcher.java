@@ -45,6 +45,8 @@ public final class CampaignMatcher {
     private final RandomGenerator random;
     private final Duration pendingTtl;
     private final PageCache pages;
+    /** Each thread's candidate arrays, reused from request to request. */
+    private final ThreadLocal<RankedCandidates> candidateArrays = ThreadLocal.withInitial(RankedCandidates::new);
 
     /**
      * A matcher over {@code index} with nothing delivered yet (no caps reached, budgets unspent)
@@ -107,17 +109,25 @@ public final class CampaignMatcher {
             return MatchResult.NONE;
         }
         Request r = request(q);
-        RankedCandidates candidates = new RankedCandidates(r);
+        RankedCandidates candidates = candidateArrays.get().start(r, stats);
+        // Read once: a campaign's rates change as events come, the bounds only rise, and a
+        // rate raised during this request is one it could as well have had just after it.
+        double ctrBound = stats.ctrBound();
+        double cvrBound = stats.cvrBound();
         // With a format, one document per campaign can match; without, one per format (the
         // same campaign with the same facts, so the first is as good as any).
         Set<String> seen = r.format() == null ? new HashSet<>() : null;
-        index.visitCandidates(CandidateQuery.of(r), CandidateQuery.mask(r), (ic, facts) -> {
-            if (seen == null || seen.add(ic.id())) {
-                candidates.add(ic, facts, Ranking.valuePerImpression(ic, stats));
-            }
-        });
-        List<MatchedAd> ads = auction(q, r, candidates::next);
-        return new MatchResult(ads, candidates.size(), candidates.evaluated());
+        try {
+            index.visitCandidates(CandidateQuery.of(r), CandidateQuery.mask(r), (ic, facts) -> {
+                if (seen == null || seen.add(ic.id())) {
+                    candidates.add(ic, facts, Ranking.valueBound(ic, ctrBound, cvrBound));
+                }
+            });
+            List<MatchedAd> ads = auction(q, r, candidates::next);
+            return new MatchResult(ads, candidates.size(), candidates.evaluated());
+        } finally {
+            candidates.finish();
+        }
     }
 
     /**

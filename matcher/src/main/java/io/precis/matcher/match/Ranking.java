@@ -50,8 +50,25 @@ final class Ranking {
         double amount = ic.bidAmount();
         return switch (ic.bidModel()) {
             case CPM -> amount / IMPRESSIONS_PER_CPM;
-            case CPC -> amount * ExpectedRates.ctr(stats, ic.id());
-            case CPA -> amount * ExpectedRates.ctr(stats, ic.id()) * ExpectedRates.cvr(stats, ic.id());
+            case CPC -> amount * ExpectedRates.ctr(stats.counts(ic.id()));
+            case CPA -> {
+                CampaignStats.Counts counts = stats.counts(ic.id()); // one look-up for both rates
+                yield amount * ExpectedRates.ctr(counts) * ExpectedRates.cvr(counts);
+            }
+        };
+    }
+
+    /**
+     * An upper bound of {@link #valuePerImpression} without looking up {@code ic}'s history:
+     * exact for CPM, the bid × the highest CTR (and CVR) any campaign has for CPC (and CPA).
+     * Computed the same way as the value, so rounding keeps it above.
+     */
+    static double valueBound(IndexedCampaign ic, double ctrBound, double cvrBound) {
+        double amount = ic.bidAmount();
+        return switch (ic.bidModel()) {
+            case CPM -> amount / IMPRESSIONS_PER_CPM;
+            case CPC -> amount * ctrBound;
+            case CPA -> amount * ctrBound * cvrBound;
         };
     }
 
