@@ -254,18 +254,18 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
     }
 
     /**
-     * The cache of analysed pages the matcher reuses by URL and content hash:
-     * {@code PRECIS_PAGE_CACHE_PAGES} pages (default {@link PageCache#DEFAULT_PAGES}; 0 turns it
-     * off), each for {@code PRECIS_PAGE_CACHE_TTL_S} seconds (default 60).
+     * The cache of analysed pages the matcher reuses by URL and content hash: pages of
+     * {@code PRECIS_PAGE_CACHE_CHARS} characters in all (default {@link PageCache#DEFAULT_CHARS};
+     * 0 turns it off), each for {@code PRECIS_PAGE_CACHE_TTL_S} seconds (default 60).
      */
     public static PageCache pageCache(Map<String, String> env) {
-        long pages = env.containsKey("PRECIS_PAGE_CACHE_PAGES")
-                ? parseRange("PRECIS_PAGE_CACHE_PAGES", env.get("PRECIS_PAGE_CACHE_PAGES"), 0, 10_000_000)
-                : PageCache.DEFAULT_PAGES;
+        long chars = env.containsKey("PRECIS_PAGE_CACHE_CHARS")
+                ? parseRange("PRECIS_PAGE_CACHE_CHARS", env.get("PRECIS_PAGE_CACHE_CHARS"), 0, 1_000_000_000)
+                : PageCache.DEFAULT_CHARS;
         Duration ttl = env.containsKey("PRECIS_PAGE_CACHE_TTL_S")
                 ? Duration.ofSeconds(parseRange("PRECIS_PAGE_CACHE_TTL_S", env.get("PRECIS_PAGE_CACHE_TTL_S"), 1, 3600))
                 : PageCache.DEFAULT_TTL;
-        return new PageCache(pages, ttl);
+        return new PageCache(chars, ttl);
     }
 
     private static long parseRange(String name, String v, long min, long max) {

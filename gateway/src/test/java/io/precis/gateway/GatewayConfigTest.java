@@ -41,11 +41,11 @@ class GatewayConfigTest {
 
     @Test
     void pageCacheSizeAndTimeComeFromTheEnvironmentAndBadValuesStopTheStart() {
-        assertEquals(0, GatewayConfig.pageCache(Map.of("PRECIS_PAGE_CACHE_PAGES", "0")).size());
-        GatewayConfig.pageCache(Map.of("PRECIS_PAGE_CACHE_PAGES", "500", "PRECIS_PAGE_CACHE_TTL_S", "5"));
+        assertEquals(0, GatewayConfig.pageCache(Map.of("PRECIS_PAGE_CACHE_CHARS", "0")).size());
+        GatewayConfig.pageCache(Map.of("PRECIS_PAGE_CACHE_CHARS", "100000", "PRECIS_PAGE_CACHE_TTL_S", "5"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> GatewayConfig.parse(new String[0], Map.of("PRECIS_PAGE_CACHE_PAGES", "-1")));
-        assertTrue(e.getMessage().contains("PRECIS_PAGE_CACHE_PAGES"), e.getMessage());
+                () -> GatewayConfig.parse(new String[0], Map.of("PRECIS_PAGE_CACHE_CHARS", "-1")));
+        assertTrue(e.getMessage().contains("PRECIS_PAGE_CACHE_CHARS"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> GatewayConfig.parse(new String[0], Map.of("PRECIS_PAGE_CACHE_TTL_S", "forever")));
         assertTrue(e.getMessage().contains("PRECIS_PAGE_CACHE_TTL_S"), e.getMessage());

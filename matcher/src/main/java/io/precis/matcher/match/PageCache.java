@@ -16,35 +16,41 @@ import java.util.List;
  * segmentation) is the costliest step of a match. The key is the page's URL and a SHA-256 of
  * everything else the analysis reads (title, text, keywords, categories), so a changed page is
  * analysed again and a request cannot plant its text under another page's analysis. Only the
- * page is in the key, never anything of the user. Bounded (least recently and frequently used
- * pages go first) and each entry expires {@code ttl} after it was made. Pages without a URL
- * are analysed every time. Thread-safe.
+ * page is in the key, never anything of the user. Bounded by the characters of the pages
+ * kept, not their number, since anyone may send long pages under new URLs (least recently and
+ * frequently used pages go first), and each entry expires {@code ttl} after it was made. Pages
+ * without a URL are analysed every time. Thread-safe.
  */
 public final class PageCache {
-    /** Pages kept by default: a large site's popular pages; each entry is one page's terms. */
-    public static final int DEFAULT_PAGES = 10_000;
+    /**
+     * Characters of page (URL, title, text, keywords, categories) kept by default: about 1,000
+     * article pages of 2,000 characters; an analysed page takes some tens of bytes per
+     * character, so tens of megabytes.
+     */
+    public static final long DEFAULT_CHARS = 2_000_000;
     /** How long an analysis is reused by default: a page's popularity lasts minutes. */
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(1);
 
-    private final Cache<Key, PageText> cache;
+    private final Cache<Key, Analysed> cache;
 
-    /** At most {@code maxPages} pages (0: no caching), each for {@code ttl}. */
-    public PageCache(long maxPages, Duration ttl) {
-        this(maxPages, ttl, Ticker.systemTicker());
+    /** Pages of at most {@code maxChars} characters in all (0: no caching), each for {@code ttl}. */
+    public PageCache(long maxChars, Duration ttl) {
+        this(maxChars, ttl, Ticker.systemTicker());
     }
 
     /** As above, reading the time from {@code ticker} (for tests). */
-    PageCache(long maxPages, Duration ttl, Ticker ticker) {
-        if (maxPages < 0 || ttl.isNegative()) {
-            throw new IllegalArgumentException("maxPages and ttl must not be negative");
+    PageCache(long maxChars, Duration ttl, Ticker ticker) {
+        if (maxChars < 0 || ttl.isNegative()) {
+            throw new IllegalArgumentException("maxChars and ttl must not be negative");
         }
-        cache = maxPages == 0 ? null : Caffeine.newBuilder().maximumSize(maxPages)
-                .expireAfterWrite(ttl).ticker(ticker).executor(Runnable::run).build();
+        cache = maxChars == 0 ? null : Caffeine.newBuilder().maximumWeight(maxChars)
+                .weigher((Key k, Analysed a) -> a.chars()).expireAfterWrite(ttl).ticker(ticker)
+                .executor(Runnable::run).build();
     }
 
-    /** {@link #DEFAULT_PAGES} for {@link #DEFAULT_TTL}. */
+    /** {@link #DEFAULT_CHARS} for {@link #DEFAULT_TTL}. */
     public static PageCache defaults() {
-        return new PageCache(DEFAULT_PAGES, DEFAULT_TTL);
+        return new PageCache(DEFAULT_CHARS, DEFAULT_TTL);
     }
 
     /** Pages cached now (approximate), for tests and diagnostics. */
@@ -57,17 +63,33 @@ public final class PageCache {
         if (cache == null || page.url() == null) {
             return PageText.of(page, analysis);
         }
-        return cache.get(new Key(page.url(), contentHash(page)), k -> PageText.of(page, analysis));
+        StringBuilder content = content(page);
+        Key key = new Key(page.url(), hash(content));
+        Analysed hit = cache.getIfPresent(key);
+        if (hit != null) {
+            return hit.text();
+        }
+        // Analysed outside the cache's lock: two requests of a new page may both analyse it,
+        // but no request waits behind another page's analysis.
+        PageText text = PageText.of(page, analysis);
+        cache.put(key, new Analysed(text, (int) Math.min(Integer.MAX_VALUE,
+                (long) page.url().length() + content.length())));
+        return text;
     }
 
-    /** 128 bits of SHA-256 over the page's fields, each length-prefixed so none can run into the next. */
-    private static Content contentHash(PageContext page) {
+    /** The page's fields but the URL, each length-prefixed so none can run into the next. */
+    private static StringBuilder content(PageContext page) {
         StringBuilder b = new StringBuilder();
         field(b, page.title());
         field(b, page.text());
         list(b, page.keywords());
         list(b, page.categories());
-        ByteBuffer d = ByteBuffer.wrap(Digests.sha256(b.toString().getBytes(StandardCharsets.UTF_8)));
+        return b;
+    }
+
+    /** 128 bits of SHA-256 of {@code content}. */
+    private static Content hash(StringBuilder content) {
+        ByteBuffer d = ByteBuffer.wrap(Digests.sha256(content.toString().getBytes(StandardCharsets.UTF_8)));
         return new Content(d.getLong(), d.getLong());
     }
 
@@ -88,5 +110,9 @@ public final class PageCache {
     }
 
     private record Key(String url, Content content) {
+    }
+
+    /** An analysed page and its size in characters (its weight in the cache). */
+    private record Analysed(PageText text, int chars) {
     }
 }

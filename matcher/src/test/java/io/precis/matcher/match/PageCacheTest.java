@@ -22,7 +22,7 @@ class PageCacheTest {
     private static final Instant NOW = Instant.parse("2026-11-03T04:00:00Z");
     private static final TextAnalysis ANALYSIS = TextAnalysis.shared();
     private final AtomicLong nanos = new AtomicLong();
-    private final PageCache cache = new PageCache(100, Duration.ofSeconds(60), nanos::get);
+    private final PageCache cache = new PageCache(10_000, Duration.ofSeconds(60), nanos::get);
 
     private static PageContext page(String url, String text) {
         return new PageContext(url, "今日新闻", List.of("生活"), List.of("food"), text, null);
@@ -68,6 +68,18 @@ class PageCacheTest {
         PageCache off = new PageCache(0, Duration.ofSeconds(60));
         PageContext p = page("https://news.example/a/4", "咖啡");
         assertNotSame(off.of(p, ANALYSIS), off.of(p, ANALYSIS));
+    }
+
+    @Test
+    void theBoundIsInCharactersSoOneLongPageCannotTakeTheRoomOfMany() {
+        PageCache small = new PageCache(1_000, Duration.ofSeconds(60), nanos::get);
+        PageContext shortPage = page("https://news.example/a/5", "咖啡");
+        PageText first = small.of(shortPage, ANALYSIS);
+        assertSame(first, small.of(shortPage, ANALYSIS));
+        PageContext longPage = page("https://news.example/a/6", "咖啡新品上市".repeat(200));
+        PageText analysed = small.of(longPage, ANALYSIS);
+        assertNotSame(analysed, small.of(longPage, ANALYSIS), "1,200 characters are over the bound");
+        assertTrue(small.size() <= 1, "size " + small.size());
     }
 
     @Test
