@@ -83,6 +83,23 @@ class PageCacheTest {
     }
 
     @Test
+    void aCachedPageBuildsItsCandidateQueryOnceForASlotFormat() {
+        PageContext page = page("https://news.example/a/7", "咖啡新品上市");
+        Request banner = Request.of(query(page, "banner-300x250"), cache, ANALYSIS);
+        Request again = Request.of(query(page, "banner-300x250"), cache, ANALYSIS);
+        Request video = Request.of(query(page, "video"), cache, ANALYSIS);
+        org.apache.lucene.search.Query first = CandidateQuery.of(banner);
+        assertSame(first, CandidateQuery.of(again));
+        org.apache.lucene.search.Query other = CandidateQuery.of(video);
+        assertNotSame(first, other);
+        assertTrue(other.toString().contains("video") && !other.toString().contains("banner"), other.toString());
+    }
+
+    private static AdQuery query(PageContext page, String format) {
+        return new AdQuery(format, "news.example", page, NOW, 1, Purposes.NONE);
+    }
+
+    @Test
     void aPageChangedUnderTheSameUrlIsMatchedByItsNewText() throws Exception {
         try (CampaignIndex index = new CampaignIndex()) {
             index.upsert(withKeywords("coffee", 10, "咖啡"));
