@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import io.precis.consent.PurposeKeys;
 import io.precis.consent.Purposes;
+import io.precis.matcher.match.PageCache;
 import io.precis.reports.invalid.InvalidClickPolicy;
 import io.precis.reports.privacy.ReportPolicy;
 
@@ -287,6 +288,7 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
         }
         Purposes defaults = env.containsKey("PRECIS_DEFAULT_PURPOSES")
                 ? parsePurposes(env.get("PRECIS_DEFAULT_PURPOSES")) : Purposes.NONE;
+        pageCache(env); // a malformed setting stops the start here, named, as the others do
         return new GatewayConfig(host, port, dataDir, demo, token, bodyLimit,
                 c.impressionTtl, c.clickTtl, c.clickWindow, keysDir, defaults, c.pseudonymOverlap, clickPolicy(env),
                 reportPolicy(env), "1".equals(env.get("PRECIS_TRUST_PROXY")), ConnectionLimits.parse(env),
@@ -436,6 +438,21 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
 
     private static long parsePositive(String name, String v) {
         return parseRange(name, v, 1, Long.MAX_VALUE);
+    }
+
+    /**
+     * The cache of analysed pages the matcher reuses by URL and content hash: pages of
+     * {@code PRECIS_PAGE_CACHE_CHARS} characters in all (default {@link PageCache#DEFAULT_CHARS};
+     * 0 turns it off), each for {@code PRECIS_PAGE_CACHE_TTL_S} seconds (default 60).
+     */
+    public static PageCache pageCache(Map<String, String> env) {
+        long chars = env.containsKey("PRECIS_PAGE_CACHE_CHARS")
+                ? parseRange("PRECIS_PAGE_CACHE_CHARS", env.get("PRECIS_PAGE_CACHE_CHARS"), 0, 1_000_000_000)
+                : PageCache.DEFAULT_CHARS;
+        Duration ttl = env.containsKey("PRECIS_PAGE_CACHE_TTL_S")
+                ? Duration.ofSeconds(parseRange("PRECIS_PAGE_CACHE_TTL_S", env.get("PRECIS_PAGE_CACHE_TTL_S"), 1, 3600))
+                : PageCache.DEFAULT_TTL;
+        return new PageCache(chars, ttl);
     }
 
     private static long parseRange(String name, String v, long min, long max) {

@@ -202,7 +202,8 @@ public final class PrecisGateway implements AutoCloseable {
         behaviour = new VaultBehaviourStore(privacy.vault(), db, clock);
         metrics.behaviourSweepFailures(behaviour::sweepFailures);
         SegmentService segments = new SegmentService(behaviour, clock, index.analysis());
-        new AdRoutes(matchPool, new CampaignMatcher(index, ledger, stats, null, config.impressionTtl()), signer, metrics,
+        new AdRoutes(matchPool, new CampaignMatcher(index, ledger, stats, null, config.impressionTtl(),
+                GatewayConfig.pageCache(System.getenv())), signer, metrics,
                 privacy, segments, cookie, clock, tracing.tracer()).register(routes);
         SegmentRuleStore segmentRules = new SegmentRuleStore(db, changes);
         new BehaviourRoutes(storagePool, auth, privacy, segments, segmentRules, clock).register(routes);

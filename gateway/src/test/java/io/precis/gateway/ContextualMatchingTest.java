@@ -1,10 +1,13 @@
 package io.precis.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,6 +50,22 @@ class ContextualMatchingTest {
         }
         assertEquals(200, r.status(), r.body());
         return r.json().get("ads").get(0).get("campaignId").textValue();
+    }
+
+    @Test
+    void everyAdRequestCountsItsCandidatesFoundAndFullyCheckedInTheMetrics() {
+        assertEquals(chineseAc, winner("news.example", "本店提供专业空调清洗服务，上门快捷"));
+        String metrics = gw.get("/metrics", null).body();
+        double found = candidates(metrics, "found");
+        double checked = candidates(metrics, "checked");
+        assertTrue(found >= 1 && checked >= 1 && checked <= found, metrics);
+    }
+
+    private static double candidates(String metrics, String stage) {
+        Matcher m = Pattern.compile("precis_match_candidates_sum\\{stage=\"" + stage + "\"\\} (\\S+)")
+                .matcher(metrics);
+        assertTrue(m.find(), metrics);
+        return Double.parseDouble(m.group(1));
     }
 
     @Test

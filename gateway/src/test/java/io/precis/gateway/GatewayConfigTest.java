@@ -40,6 +40,18 @@ class GatewayConfigTest {
     }
 
     @Test
+    void pageCacheSizeAndTimeComeFromTheEnvironmentAndBadValuesStopTheStart() {
+        assertEquals(0, GatewayConfig.pageCache(Map.of("PRECIS_PAGE_CACHE_CHARS", "0")).size());
+        GatewayConfig.pageCache(Map.of("PRECIS_PAGE_CACHE_CHARS", "100000", "PRECIS_PAGE_CACHE_TTL_S", "5"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GatewayConfig.parse(new String[0], Map.of("PRECIS_PAGE_CACHE_CHARS", "-1")));
+        assertTrue(e.getMessage().contains("PRECIS_PAGE_CACHE_CHARS"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> GatewayConfig.parse(new String[0], Map.of("PRECIS_PAGE_CACHE_TTL_S", "forever")));
+        assertTrue(e.getMessage().contains("PRECIS_PAGE_CACHE_TTL_S"), e.getMessage());
+    }
+
+    @Test
     void badFlagsAndValuesAreRejectedWithAMessage() {
         assertThrows(IllegalArgumentException.class, () -> GatewayConfig.parse(new String[] {"--port", "x"}, Map.of()));
         assertThrows(IllegalArgumentException.class, () -> GatewayConfig.parse(new String[] {"--port"}, Map.of()));

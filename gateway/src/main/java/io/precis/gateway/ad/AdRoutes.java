@@ -12,6 +12,7 @@ import io.precis.gateway.privacy.UserKeys;
 import io.precis.gateway.users.UserCookie;
 import io.precis.matcher.match.AdQuery;
 import io.precis.matcher.match.CampaignMatcher;
+import io.precis.matcher.match.MatchResult;
 import io.precis.matcher.match.MatchedAd;
 import io.precis.matcher.match.TargetingKind;
 import io.precis.matcher.match.UserContext;
@@ -131,7 +132,9 @@ public final class AdRoutes {
         MatchSpans stages = new MatchSpans(tracer, parent);
         List<MatchedAd> ads = List.of();
         try {
-            ads = matcher.match(query, stages);
+            MatchResult match = matcher.matchResult(query, stages);
+            metrics.matchCandidates(match.candidates(), match.evaluated());
+            ads = match.ads();
         } finally {
             stages.end(ads.size());
         }

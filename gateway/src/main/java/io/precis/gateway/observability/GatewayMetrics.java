@@ -4,6 +4,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -28,6 +29,8 @@ public final class GatewayMetrics implements AutoCloseable {
     private static final AttributeKey<String> POOL = AttributeKey.stringKey("pool");
     private static final AttributeKey<String> RULE = AttributeKey.stringKey("rule");
     private static final AttributeKey<String> DETAIL = AttributeKey.stringKey("detail");
+    private static final Attributes FOUND = Attributes.of(AttributeKey.stringKey("stage"), "found");
+    private static final Attributes CHECKED = Attributes.of(AttributeKey.stringKey("stage"), "checked");
 
     private final PrometheusMetricReader reader = PrometheusMetricReader.builder()
             .setOtelScopeLabelsEnabled(false)
@@ -41,6 +44,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final LongCounter overBudget;
     private final LongCounter keyRefreshFailures;
     private final LongCounter invalidClicks;
+    private final LongHistogram candidates;
 
     public GatewayMetrics() {
         Meter meter = provider.get("io.precis.gateway");
@@ -64,6 +68,13 @@ public final class GatewayMetrics implements AutoCloseable {
                 .setDescription("pseudonym key refreshes that failed (broken rotation or key file)").build();
         invalidClicks = meter.counterBuilder("precis.clicks.invalid")
                 .setDescription("clicks judged invalid (kept, never billed), by the rule that judged them").build();
+        // Buckets around what issue 12 measured: ~330 found per request of 10k campaigns.
+        candidates = meter.histogramBuilder("precis.match.candidates").ofLongs()
+                .setDescription("campaigns per ad request found by the contextual index query and pre-check"
+                        + " (stage=found) and fully checked for the auction (stage=checked)")
+                .setExplicitBucketBoundariesAdvice(java.util.List.of(0L, 1L, 5L, 10L, 25L, 50L, 100L, 250L, 500L,
+                        1000L, 2500L, 5000L, 10000L))
+                .build();
         JvmMetrics.register(meter);
     }
 
@@ -88,6 +99,12 @@ public final class GatewayMetrics implements AutoCloseable {
         meter.gaugeBuilder("precis.index.refresh_lag").setUnit("s")
                 .setDescription("how long the last campaign change took from stored to matchable")
                 .buildWithCallback(m -> m.record(refreshLagSeconds.getAsDouble()));
+    }
+
+    /** One ad request's candidates: {@code found} by the index, {@code checked} fully of those. */
+    public void matchCandidates(int found, int checked) {
+        candidates.record(found, FOUND);
+        candidates.record(checked, CHECKED);
     }
 
     /** A key refresh failed (exported as {@code precis_key_refresh_failures_total}). */

@@ -24,14 +24,22 @@ public final class ExpectedRates {
 
     /** Smoothed clicks per impression of {@code campaignId}. */
     public static double ctr(CampaignStats stats, String campaignId) {
-        return smooth(stats.clicks(campaignId), stats.impressions(campaignId), PRIOR_CTR,
-                PRIOR_IMPRESSIONS);
+        return ctr(stats.counts(campaignId));
     }
 
     /** Smoothed conversions per click of {@code campaignId}. */
     public static double cvr(CampaignStats stats, String campaignId) {
-        return smooth(stats.conversions(campaignId), stats.clicks(campaignId), PRIOR_CVR,
-                PRIOR_CLICKS);
+        return cvr(stats.counts(campaignId));
+    }
+
+    /** Smoothed clicks per impression of a campaign with these counts. */
+    public static double ctr(CampaignStats.Counts c) {
+        return smooth(c.clicks(), c.impressions(), PRIOR_CTR, PRIOR_IMPRESSIONS);
+    }
+
+    /** Smoothed conversions per click of a campaign with these counts. */
+    public static double cvr(CampaignStats.Counts c) {
+        return smooth(c.conversions(), c.clicks(), PRIOR_CVR, PRIOR_CLICKS);
     }
 
     static double smooth(long events, long trials, double prior, double weight) {

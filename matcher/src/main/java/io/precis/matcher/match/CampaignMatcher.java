@@ -11,7 +11,6 @@ import io.precis.matcher.index.IndexedCampaign;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,23 +19,23 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
- * Chooses the ads for a request: candidates from the {@link CampaignIndex} in one query, exact
- * targeting checks by {@link Eligibility}, scores by {@link Ranking}, then an auction: best
- * score first, skipping campaigns whose frequency cap or budget is used up or that pacing holds
- * back, until {@code count} winners and one runner-up are found; each winner pays the second
- * price ({@link SecondPrice}) against the ad ranked below it. One ad per campaign. Each winner
+ * Chooses the ads for a request: candidates from the {@link CampaignIndex} in one query, then
+ * an auction: best score first ({@link Ranking}), skipping campaigns whose frequency cap or
+ * budget is used up or that pacing holds back, until {@code count} winners and one runner-up
+ * are found; each winner pays the second price ({@link SecondPrice}) against the ad ranked
+ * below it. The exact targeting checks ({@link Eligibility}) run lazily, in descending order
+ * of an upper bound of each candidate's score ({@link RankedCandidates}), so the candidates
+ * that could not reach the winners or the runner-up are never checked; the outcome is the one
+ * checking every candidate gives. One ad per campaign. Each winner
  * gets a fresh random ad id, and a winner of a frequency-capped campaign takes its slot of the
  * user's cap in the same atomic step that checks it ({@link DeliveryLedger#reserve}).
  * Thread-safe when its ledger, stats and random generator are.
  */
 public final class CampaignMatcher {
-    /** Best first: higher score, then campaign id for a stable order between equal scores. */
-    private static final Comparator<Scored> BEST = Comparator.comparingDouble(Scored::score)
-            .reversed().thenComparing(s -> s.campaign().campaign().id());
-
     /** The gateway's default impression-token lifetime. */
     private static final Duration DEFAULT_PENDING_TTL = Duration.ofHours(1);
 
@@ -45,6 +44,9 @@ public final class CampaignMatcher {
     private final Delivery delivery;
     private final RandomGenerator random;
     private final Duration pendingTtl;
+    private final PageCache pages;
+    /** Each thread's candidate arrays, reused from request to request. */
+    private final ThreadLocal<RankedCandidates> candidateArrays = ThreadLocal.withInitial(RankedCandidates::new);
 
     /**
      * A matcher over {@code index} with nothing delivered yet (no caps reached, budgets unspent)
@@ -82,7 +84,14 @@ public final class CampaignMatcher {
      */
     public CampaignMatcher(CampaignIndex index, DeliveryLedger ledger, CampaignStats stats,
                            RandomGenerator random, Duration pendingTtl) {
+        this(index, ledger, stats, random, pendingTtl, PageCache.defaults());
+    }
+
+    /** As above, reusing the analysis of a page asked for again from {@code pages}. */
+    public CampaignMatcher(CampaignIndex index, DeliveryLedger ledger, CampaignStats stats,
+                           RandomGenerator random, Duration pendingTtl, PageCache pages) {
         this.index = index;
+        this.pages = pages;
         this.stats = stats;
         this.delivery = new Delivery(ledger, random);
         this.random = random;
@@ -91,22 +100,44 @@ public final class CampaignMatcher {
 
     /** Up to {@code q.count()} ads, best score first, at most one per campaign. */
     public List<MatchedAd> match(AdQuery q) {
-        return match(q, () -> {});
+        return matchResult(q).ads();
+    }
+
+    /** {@link #match}, with how many candidates were found and how many fully checked. */
+    public MatchResult matchResult(AdQuery q) {
+        return matchResult(q, () -> {});
     }
 
     /**
-     * As {@link #match(AdQuery)}, calling {@code ranking} once the candidates are found and
-     * checked, as the auction starts (the gateway's traces time the two stages apart).
+     * As {@link #matchResult(AdQuery)}, calling {@code ranking} once the candidates are found,
+     * as the auction (which checks them in order of their score bound) starts: the gateway's
+     * traces time the two stages apart.
      */
-    public List<MatchedAd> match(AdQuery q, Runnable ranking) {
+    public MatchResult matchResult(AdQuery q, Runnable ranking) {
         if (q.count() <= 0) {
-            return List.of();
+            return MatchResult.NONE;
         }
-        Request r = Request.of(q, index.analysis());
-        List<Scored> scored = new ArrayList<>();
-        forEachFit(r, (ic, fit) -> scored.add(scored(ic, fit)));
-        ranking.run();
-        return auction(q, r, scored);
+        Request r = request(q);
+        RankedCandidates candidates = candidateArrays.get().start(r, stats);
+        // Read once: a campaign's rates change as events come, the bounds only rise, and a
+        // rate raised during this request is one it could as well have had just after it.
+        double ctrBound = stats.ctrBound();
+        double cvrBound = stats.cvrBound();
+        // With a format, one document per campaign can match; without, one per format (the
+        // same campaign with the same facts, so the first is as good as any).
+        Set<String> seen = r.format() == null ? new HashSet<>() : null;
+        try {
+            index.visitCandidates(CandidateQuery.of(r), CandidateQuery.mask(r), (ic, facts) -> {
+                if (seen == null || seen.add(ic.id())) {
+                    candidates.add(ic, facts, Ranking.valueBound(ic, ctrBound, cvrBound));
+                }
+            });
+            ranking.run();
+            List<MatchedAd> ads = auction(q, r, candidates::next);
+            return new MatchResult(ads, candidates.size(), candidates.evaluated());
+        } finally {
+            candidates.finish();
+        }
     }
 
     /**
@@ -115,7 +146,7 @@ public final class CampaignMatcher {
      * regardless of {@code count}. For oracle tests and diagnostics.
      */
     public Map<String, List<TargetingKind>> eligible(AdQuery q) {
-        Request r = Request.of(q, index.analysis());
+        Request r = request(q);
         Map<String, List<TargetingKind>> out = new TreeMap<>();
         forEachFit(r, (ic, fit) -> {
             if (delivery.allows(ic.campaign(), r.pseudonym(), r.now())) {
@@ -130,15 +161,19 @@ public final class CampaignMatcher {
         if (q.count() <= 0) {
             return List.of();
         }
-        Request r = Request.of(q, index.analysis());
-        List<Scored> scored = new ArrayList<>();
+        Request r = request(q);
+        PriorityQueue<Scored> scored = new PriorityQueue<>(Scored.BEST);
         for (IndexedCampaign ic : List.copyOf(index.campaigns())) {
             Fit fit = Eligibility.fit(ic, r);
             if (fit != null) {
-                scored.add(scored(ic, fit));
+                scored.add(Scored.of(ic, fit, Ranking.valuePerImpression(ic, stats)));
             }
         }
-        return auction(q, r, scored);
+        return auction(q, r, scored::poll);
+    }
+
+    private Request request(AdQuery q) {
+        return Request.of(q, pages, index.analysis());
     }
 
     /**
@@ -158,23 +193,20 @@ public final class CampaignMatcher {
         });
     }
 
-    private Scored scored(IndexedCampaign ic, Fit fit) {
-        double relevance = Ranking.relevance(fit, ic.goal());
-        return new Scored(ic, fit, relevance, Ranking.valuePerImpression(ic, stats) * relevance);
-    }
-
     /**
-     * Pops the best-scored campaigns (a heap: only the few popped are ordered) until count
+     * Takes the best-scored campaigns from {@code best} (null when none is left) until count
      * winners and a runner-up pass the delivery limits, then prices each winner against the
-     * next one.
+     * next one. Only the campaigns taken are ever checked against the delivery limits, so the
+     * caps reserved and budgets held are those of the winners alone.
      */
-    private List<MatchedAd> auction(AdQuery q, Request r, List<Scored> scored) {
-        PriorityQueue<Scored> heap = new PriorityQueue<>(Math.max(1, scored.size()), BEST);
-        heap.addAll(scored);
+    private List<MatchedAd> auction(AdQuery q, Request r, Supplier<Scored> best) {
         List<Scored> ranked = new ArrayList<>(q.count() + 1);
         List<String> adIds = new ArrayList<>(q.count());
-        while (ranked.size() <= q.count() && !heap.isEmpty()) {
-            Scored s = heap.poll();
+        while (ranked.size() <= q.count()) {
+            Scored s = best.get();
+            if (s == null) {
+                break;
+            }
             Campaign c = s.campaign().campaign();
             if (!delivery.allows(c, r.pseudonym(), r.now()) || !delivery.paced(c, r.now())) {
                 continue;
@@ -213,8 +245,5 @@ public final class CampaignMatcher {
                 : c.creatives().stream().filter(cr -> cr.format().equals(format)).toList();
         RandomGenerator rnd = random == null ? ThreadLocalRandom.current() : random;
         return fitting.get(rnd.nextInt(fitting.size()));
-    }
-
-    private record Scored(IndexedCampaign campaign, Fit fit, double relevance, double score) {
     }
 }

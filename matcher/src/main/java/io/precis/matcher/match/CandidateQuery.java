@@ -27,9 +27,12 @@ final class CandidateQuery {
     private CandidateQuery() {
     }
 
+    /** The request's query; the same object for the next request of the same page and format. */
     static Query of(Request r) {
-        PageText page = r.page();
-        String format = r.format();
+        return r.page().candidateQuery(r.format(), format -> of(r.page(), format));
+    }
+
+    private static Query of(PageText page, String format) {
         List<BytesRef> terms = new ArrayList<>(page.text().terms().size()
                 + page.categories().size() + 1);
         for (String t : page.text().terms()) {

@@ -8,17 +8,58 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.apache.lucene.search.Query;
 
 /**
  * A page as contextual targeting sees it: its segments (each page keyword, the title, each
  * paragraph of the text, the URL's words, each category) analysed with position gaps between
- * them, so a keyword phrase never matches across two segments, and its categories.
+ * them, so a keyword phrase never matches across two segments, and its categories. Immutable
+ * but for a memo of its last candidate query ({@link #candidateQuery}); thread-safe.
  */
-record PageText(AnalysedText text, Set<String> categories) {
+final class PageText {
     private static final Pattern PARAGRAPHS = Pattern.compile("\\R");
     private static final Pattern NON_WORD = Pattern.compile("[^\\p{L}\\p{N}]+");
+
+    private final AnalysedText text;
+    private final Set<String> categories;
+    /**
+     * The candidate query last built for this page, with its format: a page reused from the
+     * {@link PageCache} is asked for by one slot format after another, and building the query
+     * (a term per page term, sorted and prefix-coded) was a tenth of a match. Lucene queries
+     * are immutable, so one may serve concurrent searches.
+     */
+    private volatile QueryOfFormat lastQuery;
+
+    PageText(AnalysedText text, Set<String> categories) {
+        this.text = text;
+        this.categories = categories;
+    }
+
+    AnalysedText text() {
+        return text;
+    }
+
+    Set<String> categories() {
+        return categories;
+    }
+
+    /** {@code build}'s query of this page for {@code format} (null: any), built once per format in a row. */
+    Query candidateQuery(String format, Function<String, Query> build) {
+        QueryOfFormat last = lastQuery;
+        if (last != null && Objects.equals(last.format(), format)) {
+            return last.query();
+        }
+        Query q = build.apply(format);
+        lastQuery = new QueryOfFormat(format, q);
+        return q;
+    }
+
+    private record QueryOfFormat(String format, Query query) {
+    }
 
     static PageText of(PageContext page, TextAnalysis analysis) {
         List<String> segments = new ArrayList<>(page.keywords());

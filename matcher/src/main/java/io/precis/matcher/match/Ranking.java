@@ -4,6 +4,7 @@ import io.precis.matcher.auction.CampaignStats;
 import io.precis.matcher.auction.ExpectedRates;
 import io.precis.matcher.campaign.Goal;
 import io.precis.matcher.index.IndexedCampaign;
+import io.precis.matcher.index.TargetingMask;
 
 /**
  * What ads are ranked by: expected value of one impression × relevance, where relevance weighs
@@ -49,8 +50,25 @@ final class Ranking {
         double amount = ic.bidAmount();
         return switch (ic.bidModel()) {
             case CPM -> amount / IMPRESSIONS_PER_CPM;
-            case CPC -> amount * ExpectedRates.ctr(stats, ic.id());
-            case CPA -> amount * ExpectedRates.ctr(stats, ic.id()) * ExpectedRates.cvr(stats, ic.id());
+            case CPC -> amount * ExpectedRates.ctr(stats.counts(ic.id()));
+            case CPA -> {
+                CampaignStats.Counts counts = stats.counts(ic.id()); // one look-up for both rates
+                yield amount * ExpectedRates.ctr(counts) * ExpectedRates.cvr(counts);
+            }
+        };
+    }
+
+    /**
+     * An upper bound of {@link #valuePerImpression} without looking up {@code ic}'s history:
+     * exact for CPM, the bid × the highest CTR (and CVR) any campaign has for CPC (and CPA).
+     * Computed the same way as the value, so rounding keeps it above.
+     */
+    static double valueBound(IndexedCampaign ic, double ctrBound, double cvrBound) {
+        double amount = ic.bidAmount();
+        return switch (ic.bidModel()) {
+            case CPM -> amount / IMPRESSIONS_PER_CPM;
+            case CPC -> amount * ctrBound;
+            case CPA -> amount * ctrBound * cvrBound;
         };
     }
 
@@ -63,9 +81,41 @@ final class Ranking {
      * conversion favours behavioural fit (½, ½, 1).
      */
     static double relevance(Fit fit, Goal goal) {
-        double contextual = logFit(fit.contextualHits());
-        double demographic = 1 + DEMOGRAPHIC_STEP * (fit.demographicHits() + (fit.geo() ? 1 : 0));
-        double behavioural = logFit(fit.segmentHits());
+        return relevance(fit.contextualHits(), fit.demographicHits() + (fit.geo() ? 1 : 0),
+                fit.segmentHits(), goal);
+    }
+
+    /**
+     * An upper bound of {@link #relevance} of {@code ic} for a request whose
+     * {@link TargetingMask} pre-check gave {@code facts}: every keyword and category hit, every
+     * targeted demographic dimension (exact from known facts) and its geofence, every segment
+     * (exact from known facts). Computed the same way as the relevance itself, and each factor
+     * only grows with its hits (rounding is monotone too), so no fit can exceed it.
+     */
+    static double maxRelevance(IndexedCampaign ic, int facts) {
+        int contextual = ic.keywords().size() + ic.categories().size();
+        int demographic;
+        int segments;
+        boolean geo;
+        if (facts == TargetingMask.UNKNOWN) {
+            demographic = (ic.ageBands().isEmpty() ? 0 : 1) + (ic.genders().isEmpty() ? 0 : 1)
+                    + (ic.regions().isEmpty() ? 0 : 1);
+            segments = ic.segments().size();
+            geo = ic.campaign().targeting().geo() != null;
+        } else {
+            demographic = TargetingMask.demographicHits(facts);
+            segments = TargetingMask.segmentHits(facts);
+            // Simple facts say there is no geofence without reading the campaign.
+            geo = !TargetingMask.simple(facts) && ic.campaign().targeting().geo() != null;
+        }
+        return relevance(contextual, demographic + (geo ? 1 : 0), segments, ic.goal());
+    }
+
+    /** The relevance of these hits ({@code demographic} counts a geofence hit as one more). */
+    private static double relevance(int contextualHits, int demographicHits, int segmentHits, Goal goal) {
+        double contextual = logFit(contextualHits);
+        double demographic = 1 + DEMOGRAPHIC_STEP * demographicHits;
+        double behavioural = logFit(segmentHits);
         return weighted(contextual, goal, Goal.AWARENESS)
                 * weighted(demographic, goal, Goal.REACH)
                 * weighted(behavioural, goal, Goal.CONVERSION);

@@ -30,7 +30,8 @@ record Request(String format, List<String> sites, PageText page, Instant now, In
                String gender, Set<String> regions, Set<String> segments, boolean personalised,
                GeoPoint geo, Pseudonym pseudonym, LocalHours hours) {
 
-    static Request of(AdQuery q, TextAnalysis analysis) {
+    /** {@code q} with its page analysed (or its recent analysis reused) by {@code pages}. */
+    static Request of(AdQuery q, PageCache pages, TextAnalysis analysis) {
         String format = q.slotFormat() == null || q.slotFormat().isBlank() ? null
                 : q.slotFormat().strip().toLowerCase(Locale.ROOT);
         UserContext u = q.user();
@@ -49,7 +50,7 @@ record Request(String format, List<String> sites, PageText page, Instant now, In
         GeoPoint geo = q.purposes().preciseGeo() && u.geo() != null && u.geo().precise()
                 ? u.geo() : null;
         return new Request(format, SiteNames.withParents(SiteNames.normalise(q.site())),
-                PageText.of(q.page(), analysis), q.now(), age, gender, regions, segments,
+                pages.of(q.page(), analysis), q.now(), age, gender, regions, segments,
                 personalised, geo, u.pseudonym(), new LocalHours(q.now()));
     }
 }

@@ -1,0 +1,155 @@
+package io.precis.matcher.match;
+
+import io.precis.matcher.auction.CampaignStats;
+import io.precis.matcher.index.IndexedCampaign;
+import io.precis.matcher.index.TargetingMask;
+import java.util.Arrays;
+import java.util.PriorityQueue;
+
+/**
+ * A request's candidates handed to the auction best score first, most of them never fully
+ * checked: top-k pruning as Lucene's scorers do it (block-max WAND,
+ * {@code Scorer.setMinCompetitiveScore}). Each candidate gets, when collected, an upper bound
+ * of its score: an upper bound of its expected value per impression
+ * ({@link Ranking#valueBound}: its bid × the highest rates any campaign has, so no history is
+ * looked up) × the relevance it would have if every targeted keyword, category, demographic
+ * dimension and segment hit ({@link Ranking#maxRelevance}). Its history is read, and its exact
+ * value computed, only when it is checked.
+ * Candidates are checked ({@link Eligibility#fit}) in descending bound, and the best checked
+ * one is handed out only once its score beats every unchecked bound, so the auction sees
+ * exactly the order a full evaluation gives ({@link Scored#BEST}); it stops asking once it has
+ * its winners and runner-up, and the candidates below are never checked. Ties between a score
+ * and a bound are checked, never guessed.
+ *
+ * <p>One request at a time, on one thread: a matcher keeps one per thread and reuses its arrays
+ * ({@link #start}, {@link #finish}), as allocating and growing them per request showed in the
+ * profile. Not thread-safe.
+ */
+final class RankedCandidates {
+    private Request request;
+    private IndexedCampaign[] campaigns;
+    private int[] facts;
+    private double[] bounds;
+    private CampaignStats stats;
+    private int size;
+    /** Unchecked candidates: indexes into the arrays, a max-heap by bound once {@link #heaped}. */
+    private int[] heap;
+    private int unchecked;
+    private boolean heaped;
+    private final PriorityQueue<Scored> checked = new PriorityQueue<>(Scored.BEST);
+    private int evaluated;
+
+    RankedCandidates() {
+        int n = 256; // grows to the largest request the thread has seen
+        campaigns = new IndexedCampaign[n];
+        facts = new int[n];
+        bounds = new double[n];
+        heap = new int[n];
+    }
+
+    /** Empties this for the candidates of {@code r}, valued with {@code stats}. */
+    RankedCandidates start(Request r, CampaignStats stats) {
+        request = r;
+        this.stats = stats;
+        size = 0;
+        unchecked = 0;
+        heaped = false;
+        evaluated = 0;
+        checked.clear();
+        return this;
+    }
+
+    /** Lets go of the request and its campaigns (a removed campaign is not kept alive here). */
+    void finish() {
+        Arrays.fill(campaigns, 0, size, null);
+        checked.clear();
+        request = null;
+        stats = null;
+    }
+
+    /**
+     * Adds a candidate found by the index with the {@link TargetingMask} pre-check's
+     * {@code facts}, and {@code valueBound}, an upper bound of its expected value of one
+     * impression ({@link Ranking#valueBound}). Before the first {@link #next} only.
+     */
+    void add(IndexedCampaign ic, int facts, double valueBound) {
+        if (size == campaigns.length) {
+            int n = size * 2;
+            campaigns = Arrays.copyOf(campaigns, n);
+            this.facts = Arrays.copyOf(this.facts, n);
+            bounds = Arrays.copyOf(bounds, n);
+        }
+        campaigns[size] = ic;
+        this.facts[size] = facts;
+        bounds[size] = valueBound * Ranking.maxRelevance(ic, facts);
+        size++;
+    }
+
+    /** The best-scored fitting candidate not handed out yet, or null when none is left. */
+    Scored next() {
+        if (!heaped) {
+            heapify();
+        }
+        while (true) {
+            Scored best = checked.peek();
+            if (unchecked == 0 || (best != null && best.score() > bounds[heap[0]])) {
+                return checked.poll();
+            }
+            int i = pop();
+            evaluated++;
+            Fit fit = Eligibility.fit(campaigns[i], request, facts[i]);
+            if (fit != null) {
+                checked.add(Scored.of(campaigns[i], fit, Ranking.valuePerImpression(campaigns[i], stats)));
+            }
+        }
+    }
+
+    /** Candidates added. */
+    int size() {
+        return size;
+    }
+
+    /** Candidates fully checked so far. */
+    int evaluated() {
+        return evaluated;
+    }
+
+    private void heapify() {
+        heaped = true;
+        if (heap.length < size) {
+            heap = new int[campaigns.length];
+        }
+        for (int i = 0; i < size; i++) {
+            heap[i] = i;
+        }
+        unchecked = size;
+        for (int i = size / 2 - 1; i >= 0; i--) {
+            siftDown(i);
+        }
+    }
+
+    private int pop() {
+        int top = heap[0];
+        heap[0] = heap[--unchecked];
+        siftDown(0);
+        return top;
+    }
+
+    private void siftDown(int at) {
+        int item = heap[at];
+        double bound = bounds[item];
+        int half = unchecked >>> 1;
+        while (at < half) {
+            int child = 2 * at + 1;
+            if (child + 1 < unchecked && bounds[heap[child + 1]] > bounds[heap[child]]) {
+                child++;
+            }
+            if (bounds[heap[child]] <= bound) {
+                break;
+            }
+            heap[at] = heap[child];
+            at = child;
+        }
+        heap[at] = item;
+    }
+}

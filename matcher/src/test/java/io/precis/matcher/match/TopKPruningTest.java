@@ -1,0 +1,145 @@
+package io.precis.matcher.match;
+
+import static io.precis.matcher.TestCampaigns.withKeywords;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.precis.consent.Purposes;
+import io.precis.consent.identity.Pseudonym;
+import io.precis.matcher.auction.InMemoryCampaignStats;
+import io.precis.matcher.campaign.Campaign;
+import io.precis.matcher.delivery.InMemoryDeliveryLedger;
+import io.precis.matcher.index.CampaignIndex;
+import io.precis.matcher.oracle.RandomWorld;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Top-k pruning: the matcher checks candidates in descending bound of their score and stops
+ * once none left can reach the winners or the runner-up. The winners, their order, scores and
+ * second prices must be exactly those of checking every campaign, with caps, budgets and
+ * pacing consulted for the same campaigns in the same order.
+ */
+class TopKPruningTest {
+    private static final Instant NOW = Instant.parse("2026-11-03T04:00:00Z");
+    private static final String BANNER = "banner-300x250";
+
+    /** Campaign ids, scores and prices: what must not change, in order (ad ids are random). */
+    private static List<String> outcome(List<MatchedAd> ads) {
+        return ads.stream().map(a -> a.campaign().id() + " " + a.score() + " " + a.price()
+                + " " + a.matchedBy()).toList();
+    }
+
+    @Test
+    void oneHundredCampaignsOnOneKeywordOnlyTheWinnerAndRunnerUpAreChecked() throws Exception {
+        try (CampaignIndex index = new CampaignIndex()) {
+            List<Campaign> campaigns = new ArrayList<>();
+            for (int i = 1; i <= 100; i++) {
+                campaigns.add(withKeywords("c" + i, i, "咖啡"));
+            }
+            index.replaceAll(campaigns);
+            CampaignMatcher matcher = new CampaignMatcher(index);
+            AdQuery q = new AdQuery(BANNER, "news.example",
+                    new PageContext("https://news.example/coffee", "今日咖啡", null, null, "咖啡新品", null),
+                    NOW, 1, Purposes.NONE);
+            MatchResult result = matcher.matchResult(q);
+            assertEquals(100, result.candidates());
+            assertEquals(2, result.evaluated(), "the winner and its runner-up only");
+            assertEquals(List.of("c100"), result.ads().stream().map(a -> a.campaign().id()).toList());
+            assertEquals(outcome(matcher.matchByBruteForce(q)), outcome(result.ads()));
+        }
+    }
+
+    @Test
+    void cappedTopBiddersAreSkippedAndTheNextOnesCheckedUntilWinnersAndRunnerUp() throws Exception {
+        try (CampaignIndex index = new CampaignIndex()) {
+            List<Campaign> campaigns = new ArrayList<>();
+            for (int i = 1; i <= 50; i++) {
+                campaigns.add(io.precis.matcher.TestCampaigns.campaign("c" + i, i, i > 45
+                        ? "\"targeting\": {\"keywords\": [\"coffee\"]}, \"frequencyCap\": {\"impressions\": 1, \"perHours\": 24}"
+                        : "\"targeting\": {\"keywords\": [\"coffee\"]}"));
+            }
+            index.replaceAll(campaigns);
+            Pseudonym user = new Pseudonym("p1");
+            List<List<String>> outcomes = new ArrayList<>();
+            List<MatchResult> results = new ArrayList<>();
+            for (boolean pruned : new boolean[] {true, false}) {
+                InMemoryDeliveryLedger ledger = new InMemoryDeliveryLedger();
+                for (int i = 46; i <= 50; i++) {
+                    ledger.recordImpression(user, "c" + i, NOW.minusSeconds(60)); // caps reached
+                }
+                CampaignMatcher matcher = new CampaignMatcher(index, ledger, new SplittableRandom(3));
+                AdQuery q = new AdQuery(BANNER, "news.example",
+                        new PageContext(null, "Coffee news", null, null, "fresh coffee beans", null), NOW, 3,
+                        Purposes.ALL, new UserContext(user, null, null, null, null, null));
+                if (pruned) {
+                    MatchResult r = matcher.matchResult(q);
+                    results.add(r);
+                    outcomes.add(outcome(r.ads()));
+                } else {
+                    outcomes.add(outcome(matcher.matchByBruteForce(q)));
+                }
+            }
+            assertEquals(outcomes.get(1), outcomes.get(0));
+            assertEquals(List.of("c45", "c44", "c43"), results.get(0).ads().stream()
+                    .map(a -> a.campaign().id()).toList());
+            // The five capped, three winners, the runner-up: c41 and below are never checked.
+            assertEquals(9, results.get(0).evaluated());
+            assertEquals(50, results.get(0).candidates());
+        }
+    }
+
+    @Test
+    void prunedMatchingPicksTheWinnersAndPricesOfCheckingEveryCampaign() throws Exception {
+        // Two identical worlds: each matcher consumes its own ledger (caps reserved, budgets
+        // held), so both must see the same history and make the same reservations.
+        RandomWorld world = new RandomWorld(20261130);
+        RandomWorld twin = new RandomWorld(20261130);
+        List<Campaign> campaigns = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            campaigns.add(world.campaign(i));
+            twin.campaign(i);
+        }
+        InMemoryDeliveryLedger ledger = new InMemoryDeliveryLedger();
+        InMemoryDeliveryLedger twinLedger = new InMemoryDeliveryLedger();
+        world.history(campaigns, ledger);
+        twin.history(campaigns, twinLedger);
+        // Rates that differ per campaign, so CPC and CPA values are not the priors.
+        InMemoryCampaignStats stats = new InMemoryCampaignStats();
+        Random random = new Random(5);
+        for (Campaign c : campaigns) {
+            long impressions = random.nextInt(50_000);
+            long clicks = (long) (impressions * 0.03 * random.nextDouble());
+            stats.seed(c.id(), impressions, clicks, (long) (clicks * 0.2 * random.nextDouble()));
+        }
+        try (CampaignIndex index = new CampaignIndex()) {
+            index.replaceAll(campaigns);
+            CampaignMatcher pruned = new CampaignMatcher(index, ledger, stats, new SplittableRandom(9),
+                    Duration.ofHours(1));
+            CampaignMatcher full = new CampaignMatcher(index, twinLedger, stats, new SplittableRandom(9),
+                    Duration.ofHours(1));
+            long candidates = 0;
+            long evaluated = 0;
+            int served = 0;
+            int skipped = 0;
+            for (int n = 0; n < 2000; n++) {
+                AdQuery q = world.query();
+                MatchResult r = pruned.matchResult(q);
+                assertEquals(outcome(full.matchByBruteForce(q)), outcome(r.ads()), () -> "request " + q);
+                assertTrue(r.evaluated() <= r.candidates());
+                candidates += r.candidates();
+                evaluated += r.evaluated();
+                served += r.ads().size();
+                skipped += r.evaluated() < r.candidates() ? 1 : 0;
+            }
+            assertTrue(served > 1000, "too few ads served to compare: " + served);
+            assertTrue(skipped > 1000, "pruning skipped candidates in only " + skipped + " requests");
+            assertTrue(evaluated * 2 < candidates, evaluated + " of " + candidates + " candidates checked");
+        }
+    }
+}
