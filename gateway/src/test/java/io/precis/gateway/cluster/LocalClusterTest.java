@@ -1,0 +1,74 @@
+package io.precis.gateway.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.precis.devservices.LocalCluster;
+import io.precis.gateway.Campaigns;
+import io.precis.gateway.TestGateway;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What {@code ./precis cluster} starts works as one gateway from outside: through HAProxy
+ * (round robin over two gateway processes on one PostgreSQL) an account is made, a campaign is
+ * created, and every ad request, whichever gateway answers it, serves that campaign.
+ */
+class LocalClusterTest {
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private HttpResponse<String> send(String url, String method, String body, String key) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void twoGatewaysBehindHaproxyAnswerAsOne() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> gateway = List.of(java, "-cp", System.getProperty("java.class.path"), "io.precis.gateway.Main");
+        try (LocalCluster cluster = LocalCluster.start(2, 0, gateway)) {
+            String lb = cluster.url();
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (send(lb + "/health", "GET", null, null).statusCode() != 200) {
+                assertTrue(System.nanoTime() < deadline, "the balancer reaches a healthy gateway");
+                Thread.sleep(100);
+            }
+            JsonNode account = TestGateway.JSON.readTree(send(lb + "/v1/admin/accounts", "POST",
+                    "{\"type\":\"advertiser\",\"name\":\"Cluster\"}", cluster.adminToken()).body());
+            String key = account.get("apiKey").textValue();
+            HttpResponse<String> created = send(lb + "/v1/campaigns", "POST",
+                    Campaigns.keywords("Shoes", "[\"running shoes\"]", "CPC", 0.5), key);
+            assertEquals(201, created.statusCode(), created.body());
+            String id = TestGateway.JSON.readTree(created.body()).get("id").textValue();
+            // Round robin: consecutive requests go to either gateway; each serves the campaign
+            // once the change has reached it (a second at most).
+            int served = 0;
+            while (served < 6) {
+                HttpResponse<String> ad = send(lb + "/v1/ad", "POST",
+                        Campaigns.adRequest("news.example", "the best running shoes for a marathon"), null);
+                if (ad.statusCode() == 200) {
+                    assertEquals(id, TestGateway.JSON.readTree(ad.body()).get("ads").get(0).get("campaignId").textValue());
+                    served++;
+                } else {
+                    assertEquals(204, ad.statusCode(), ad.body());
+                    served = 0; // not yet on that gateway: all six must come after it propagated
+                    assertTrue(System.nanoTime() < deadline, "the campaign serves from every gateway");
+                    Thread.sleep(50);
+                }
+            }
+            assertEquals(200, send(lb + "/v1/campaigns/" + id, "GET", null, key).statusCode());
+        }
+    }
+}
