@@ -1,0 +1,184 @@
+package io.precis.perf.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.precis.gateway.GatewayConfig;
+import io.precis.gateway.PrecisGateway;
+import io.precis.gateway.auth.AccountType;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A gateway for benchmarks: its own data dir, a free port on 127.0.0.1, no demo, and
+ * {@link BenchWorkload}'s campaigns seeded through {@code CampaignService} (as {@code POST
+ * /v1/campaigns} stores them) under one advertiser, plus a publisher key. Nothing of this is in
+ * the {@code ./precis run} path.
+ *
+ * <p>As a program ({@code ./precis bench} runs it):
+ * <ul>
+ *   <li>{@code serve N READY_FILE [DATA_DIR]}: seed N campaigns, write the target (URL and keys)
+ *       to READY_FILE as JSON, serve until killed;
+ *   <li>{@code seed N DATA_DIR}: seed N campaigns, print the time it took, stop;
+ *   <li>{@code restart DATA_DIR}: start on a seeded data dir, print the time to the first
+ *       answered ad request and the heap in use after a full GC, stop.
+ * </ul>
+ */
+public final class BenchGateway implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PrecisGateway gateway;
+    private final Target target;
+    private final long seedMillis;
+
+    /**
+     * What a load test needs: where the gateway is and its keys.
+     *
+     * @param campaignIds the ids of up to 1,000 seeded campaigns (for campaign updates)
+     */
+    public record Target(String baseUrl, String advertiserKey, String publisherKey, String adminToken,
+                         List<String> campaignIds) {
+        public void write(Path file) throws IOException {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.write(tmp, JSON.writeValueAsBytes(this));
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+
+        public static Target read(Path file) throws IOException {
+            return JSON.readValue(file.toFile(), Target.class);
+        }
+    }
+
+    private BenchGateway(PrecisGateway gateway, Target target, long seedMillis) {
+        this.gateway = gateway;
+        this.target = target;
+        this.seedMillis = seedMillis;
+    }
+
+    /**
+     * Starts a gateway on {@code dataDir} and seeds {@code campaigns} campaigns (none when the
+     * data dir was seeded before: then the target has no keys).
+     */
+    public static BenchGateway start(Path dataDir, int campaigns) {
+        String adminToken = "bench-" + UUID.randomUUID();
+        PrecisGateway gw = PrecisGateway.start(config(dataDir, adminToken));
+        long t0 = System.nanoTime();
+        ObjectNode advertiser = gw.accounts().create(AccountType.ADVERTISER, "Bench Advertiser");
+        ObjectNode publisher = gw.accounts().create(AccountType.PUBLISHER, "Bench Publisher");
+        String advertiserId = advertiser.get("id").textValue();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < campaigns; i++) {
+            String id = gw.campaigns().create(advertiserId, BenchWorkload.campaign(i)).id();
+            if (ids.size() < 1000) {
+                ids.add(id);
+            }
+        }
+        long seedMillis = (System.nanoTime() - t0) / 1_000_000;
+        Target target = new Target("http://127.0.0.1:" + gw.port(), advertiser.get("apiKey").textValue(),
+                publisher.get("apiKey").textValue(), adminToken, List.copyOf(ids));
+        return new BenchGateway(gw, target, seedMillis);
+    }
+
+    /**
+     * The configuration: port 0 on loopback, no demo, client addresses from
+     * {@code X-Forwarded-For} (load tests give each virtual user its own, so the per-network
+     * click rule sees many networks, not one). When rate limits become configurable, turn them
+     * off here: one load generator is one source.
+     */
+    static GatewayConfig config(Path dataDir, String adminToken) {
+        Map<String, String> env = new HashMap<>();
+        env.put("PRECIS_HOST", "127.0.0.1");
+        env.put("PRECIS_ADMIN_TOKEN", adminToken);
+        env.put("PRECIS_TRUST_PROXY", "1");
+        return GatewayConfig.parse(new String[] {"--port", "0", "--data-dir", dataDir.toString(), "--no-demo"}, env);
+    }
+
+    public Target target() {
+        return target;
+    }
+
+    public long seedMillis() {
+        return seedMillis;
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("java.util.logging.config.file", "/dev/null");
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        String mode = args.length > 0 ? args[0] : "";
+        switch (mode) {
+            case "serve" -> {
+                Path dir = args.length > 3 ? Path.of(args[3]) : Files.createTempDirectory("precis-bench");
+                BenchGateway gw = start(dir, Integer.parseInt(args[1]));
+                Runtime.getRuntime().addShutdownHook(new Thread(gw::close));
+                gw.target().write(Path.of(args[2]));
+                System.out.printf("bench gateway: %s, %d campaigns seeded in %.1f s%n",
+                        gw.target().baseUrl(), Integer.parseInt(args[1]), gw.seedMillis() / 1000.0);
+                Thread.currentThread().join();
+            }
+            case "seed" -> {
+                try (BenchGateway gw = start(Path.of(args[2]), Integer.parseInt(args[1]))) {
+                    System.out.printf("seeded %s campaigns in %.1f s%n", args[1], gw.seedMillis() / 1000.0);
+                }
+            }
+            case "restart" -> restart(Path.of(args[1]));
+            default -> {
+                System.err.println("usage: BenchGateway serve N READY_FILE [DATA_DIR] | seed N DATA_DIR | restart DATA_DIR");
+                System.exit(2);
+            }
+        }
+    }
+
+    /** Start-up to the first answered ad request, then the heap in use after a full GC. */
+    private static void restart(Path dataDir) throws Exception {
+        System.gc();
+        long heapBefore = usedHeap();
+        long t0 = System.nanoTime();
+        try (PrecisGateway gw = PrecisGateway.start(config(dataDir, "bench-" + UUID.randomUUID()))) {
+            long listening = System.nanoTime();
+            HttpClient client = HttpClient.newHttpClient();
+            String body = BenchWorkload.adRequests(1, 7).get(0);
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gw.port() + "/v1/ad"))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            long served = System.nanoTime();
+            if (r.statusCode() != 200 && r.statusCode() != 204) {
+                throw new IllegalStateException("the first ad request answered " + r.statusCode());
+            }
+            for (int i = 0; i < 3; i++) {
+                System.gc();
+            }
+            long heap = usedHeap() - heapBefore;
+            int campaigns = gw.campaigns().all().size();
+            System.out.printf("restart with %d campaigns: listening after %.2f s, first ad answered after %.2f s,"
+                            + " heap in use after GC %d MB%n", campaigns, (listening - t0) / 1e9, (served - t0) / 1e9,
+                    heap / (1024 * 1024));
+        }
+    }
+
+    private static long usedHeap() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** Reads one JSON document (tests and simulations parse ad responses with it). */
+    public static JsonNode parse(String json) throws IOException {
+        return JSON.readTree(json);
+    }
+}
