@@ -8,5 +8,10 @@ public interface CampaignStore {
     /** Inserts or replaces the campaign with {@code campaign.id()}. */
     void save(Campaign campaign);
 
+    /** Saves every campaign; a store may do it in one transaction (benchmarks seed 100k this way). */
+    default void saveAll(List<Campaign> campaigns) {
+        campaigns.forEach(this::save);
+    }
+
     List<Campaign> all();
 }
