@@ -155,6 +155,7 @@ public final class BenchGateway implements AutoCloseable {
                 Path dir = args.length > 3 ? Path.of(args[3]) : Files.createTempDirectory("precis-bench");
                 BenchGateway gw = start(dir, Integer.parseInt(args[1]));
                 Runtime.getRuntime().addShutdownHook(new Thread(gw::close));
+                gw.warmUp(3000);
                 gw.target().write(Path.of(args[2]));
                 System.out.printf("bench gateway: %s, %d campaigns seeded in %.1f s%n",
                         gw.target().baseUrl(), Integer.parseInt(args[1]), gw.seedMillis() / 1000.0);
@@ -171,6 +172,25 @@ public final class BenchGateway implements AutoCloseable {
                 System.exit(2);
             }
         }
+    }
+
+    /**
+     * Sends {@code requests} ad requests of the benchmark mix, 8 at a time, so that the JIT has
+     * compiled the ad path before a measurement starts (a cold gateway is several times slower
+     * for its first thousand requests).
+     */
+    public void warmUp(int requests) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        List<String> bodies = BenchWorkload.adRequests(500, 99);
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(8);
+        for (int i = 0; i < requests; i++) {
+            inFlight.acquire();
+            client.sendAsync(HttpRequest.newBuilder(URI.create(target.baseUrl() + "/v1/ad"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i % bodies.size()))).build(),
+                    HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> inFlight.release());
+        }
+        inFlight.acquire(8);
     }
 
     /** Start-up to the first answered ad request, then the heap in use after a full GC. */

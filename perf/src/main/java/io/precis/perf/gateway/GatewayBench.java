@@ -12,8 +12,8 @@ import java.util.function.IntFunction;
  * ({@link BenchWorkload#adRequests}, 500 cycled) over 64 connections:
  * <ol>
  *   <li>peak throughput, closed model (64 requests in flight);
- *   <li>the highest open-model rate whose p99 stays at or under 10 ms (doubling from 200/s,
- *       then bisecting), steps of {@code STEP_SECONDS};
+ *   <li>the highest open-model rate whose p99 stays at or under 10 ms (doubling from 200/s, or
+ *       halving when 200/s misses, then bisecting), steps of {@code STEP_SECONDS};
  *   <li>the gateway's p99 at half its own peak throughput.
  * </ol>
  * Prints both servers' figures and the gateway's share of the bare server's.
@@ -82,21 +82,27 @@ public final class GatewayBench {
         LoadGen.Result atGood = null;
         double rate = 200;
         double bad = Double.NaN;
-        while (Double.isNaN(bad)) {
+        // Up by doubling while p99 holds; when 200/s already misses, down by halving to 12.5/s.
+        while (true) {
             LoadGen.Result r = load.open(rate, STEP_SECONDS, ads);
             System.out.printf("%s %s%n", name, r);
             if (r.under(P99_MICROS)) {
                 good = rate;
                 atGood = r;
-                rate *= 2;
-                if (rate > peak.answered() * 2) {
-                    bad = rate;
+                if (!Double.isNaN(bad) || rate * 2 > peak.answered() * 2) {
+                    bad = Double.isNaN(bad) ? rate * 2 : bad;
+                    break;
                 }
+                rate *= 2;
             } else {
                 bad = rate;
+                if (good > 0 || rate <= 12.5) {
+                    break;
+                }
+                rate /= 2;
             }
         }
-        for (int i = 0; i < 4 && bad - good > Math.max(50, good * 0.05); i++) {
+        for (int i = 0; i < 4 && bad - good > Math.max(5, good * 0.1); i++) {
             double mid = (good + bad) / 2;
             LoadGen.Result r = load.open(mid, STEP_SECONDS, ads);
             System.out.printf("%s %s%n", name, r);

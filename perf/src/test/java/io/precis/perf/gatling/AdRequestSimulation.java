@@ -12,7 +12,7 @@ import io.gatling.javaapi.core.Simulation;
 /**
  * (1) Ad requests: the mix of {@code BenchWorkload.adRequests} (Chinese and English pages, with and
  * without user ids, TCF strings) against the seeded campaigns, at {@code precis.rate} requests per
- * second (default 200) for {@code precis.seconds} (default 20). Passes with no failed request and
+ * second (default 50) for {@code precis.seconds} (default 20). Passes with no failed request and
  * p99 under {@code precis.p99Ms} (default 100 ms).
  */
 public class AdRequestSimulation extends Simulation {
@@ -24,7 +24,7 @@ public class AdRequestSimulation extends Simulation {
                     .check(status().in(200, 204)));
 
     {
-        setUp(ads.injectOpen(constantUsersPerSec(Bench.number("precis.rate", 200))
+        setUp(ads.injectOpen(constantUsersPerSec(Bench.number("precis.rate", 50))
                         .during((long) Bench.number("precis.seconds", 20))))
                 .protocols(Bench.protocol())
                 .assertions(Bench.assertions(100));

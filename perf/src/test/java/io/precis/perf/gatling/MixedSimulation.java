@@ -16,7 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * (3) Mixed: for every 100 ad requests of publishers' ad servers ({@code precis.rate} per second,
- * default 100), 20 readers' ads with their pixels and some clicks and conversions, 2 consent
+ * default 40), 20 readers' ads with their pixels and some clicks and conversions, 2 consent
  * changes, 5 behaviour posts, 0.5 report reads and 0.2 campaign updates, for
  * {@code precis.seconds} (default 20). No failed request, p99 under {@code precis.p99Ms} (100 ms).
  */
@@ -58,7 +58,7 @@ public class MixedSimulation extends Simulation {
                     .body(StringBody("#{campaign}")).check(status().is(200)));
 
     {
-        double rate = Bench.number("precis.rate", 100);
+        double rate = Bench.number("precis.rate", 40);
         long seconds = (long) Bench.number("precis.seconds", 20);
         setUp(ads.injectOpen(at(rate, seconds)),
                 readers.injectOpen(at(rate * 0.2, seconds)),

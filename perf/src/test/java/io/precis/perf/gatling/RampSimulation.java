@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * (4) Open-model ramp of ad requests: stairs from {@code precis.rampFrom} requests per second
- * (default 100) up by {@code precis.rampStep} (100) for {@code precis.rampLevels} levels (8) of
+ * (default 50) up by {@code precis.rampStep} (50) for {@code precis.rampLevels} levels (8) of
  * {@code precis.rampSeconds} each (5). Each request's response time is recorded with the level it
  * was sent in; at the end the simulation prints, per level, the rate and p99, and the highest
  * rate at which p99 stayed under {@code precis.rampTargetMs} (10 ms), also written to
@@ -29,8 +29,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public class RampSimulation extends Simulation {
     private static final ConcurrentLinkedQueue<long[]> SAMPLES = new ConcurrentLinkedQueue<>();
 
-    private final double from = Bench.number("precis.rampFrom", 100);
-    private final double step = Bench.number("precis.rampStep", 100);
+    private final double from = Bench.number("precis.rampFrom", 50);
+    private final double step = Bench.number("precis.rampStep", 50);
     private final int levels = (int) Bench.number("precis.rampLevels", 8);
     private final long levelSeconds = (long) Bench.number("precis.rampSeconds", 5);
     private volatile long startMillis;

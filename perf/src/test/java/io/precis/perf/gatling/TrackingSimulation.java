@@ -17,7 +17,7 @@ import java.time.Duration;
  * the minimum click delay (1.2 s; API.md "Measurement rules": 1 s), with a browser's user agent
  * and an address of its own; a third of the clickers post a conversion with the click id of the
  * landing URL. Afterwards one request checks that the advertiser has no invalid click: every
- * click of the run was a valid one. {@code precis.rate} readers per second (default 40) for
+ * click of the run was a valid one. {@code precis.rate} readers per second (default 20) for
  * {@code precis.seconds} (default 20); no failed request, p99 under {@code precis.p99Ms} (100 ms).
  */
 public class TrackingSimulation extends Simulation {
@@ -30,7 +30,7 @@ public class TrackingSimulation extends Simulation {
                     .check(status().is(200), jsonPath("$.rows[*]").count().is(0)));
 
     {
-        setUp(readers.injectOpen(constantUsersPerSec(Bench.number("precis.rate", 40))
+        setUp(readers.injectOpen(constantUsersPerSec(Bench.number("precis.rate", 20))
                         .during((long) Bench.number("precis.seconds", 20)))
                 .andThen(verify.injectOpen(atOnceUsers(1))))
                 .protocols(Bench.protocol())
