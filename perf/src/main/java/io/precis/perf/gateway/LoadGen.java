@@ -25,6 +25,8 @@ import java.util.function.IntFunction;
 public final class LoadGen implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     private final HttpClientAgent client;
+    /** What went wrong in the current run: a status code or an exception's class, and how often. */
+    private final java.util.Map<String, Integer> errorKinds = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     /** One request: method, path, headers as name/value pairs, and body (null for none). */
     public record Request(HttpMethod method, String path, List<String> headers, Buffer body) {
@@ -38,15 +40,16 @@ public final class LoadGen implements AutoCloseable {
 
     /** What a run measured; latencies in microseconds. */
     public record Result(double offered, double answered, long p50, long p99, long max, int errors, int count,
-                         double meanBytes) {
+                         double meanBytes, String errorKinds) {
         public boolean under(long p99Micros) {
             return errors == 0 && p99 <= p99Micros && answered >= offered * 0.95;
         }
 
         @Override
         public String toString() {
-            return String.format("offered %.0f/s, answered %.0f/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms, errors %d",
-                    offered, answered, p50 / 1000.0, p99 / 1000.0, max / 1000.0, errors);
+            return String.format("offered %.0f/s, answered %.0f/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms, errors %d%s",
+                    offered, answered, p50 / 1000.0, p99 / 1000.0, max / 1000.0, errors,
+                    errors == 0 ? "" : " " + errorKinds);
         }
     }
 
@@ -87,9 +90,7 @@ public final class LoadGen implements AutoCloseable {
                 long scheduled = start + (long) (i * intervalNanos);
                 send(requests.apply(i), bytes).onComplete(ar -> {
                     latency[i] = (System.nanoTime() - scheduled) / 1000;
-                    if (ar.failed() || ar.result() >= 400) {
-                        errors.incrementAndGet();
-                    }
+                    countError(ar, errors);
                     if (done.incrementAndGet() == total) {
                         finished.complete(System.nanoTime());
                     }
@@ -129,9 +130,7 @@ public final class LoadGen implements AutoCloseable {
             long t0 = System.nanoTime();
             send(r, bytes).onComplete(ar -> {
                 latency[i] = (System.nanoTime() - t0) / 1000;
-                if (ar.failed() || ar.result() >= 400) {
-                    errors.incrementAndGet();
-                }
+                countError(ar, errors);
                 loop[0].run();
             });
         };
@@ -147,12 +146,21 @@ public final class LoadGen implements AutoCloseable {
         return result(answered, answered, Arrays.copyOf(latency, count), errors.get(), bytes[0]);
     }
 
-    private static Result result(double offered, double answered, long[] latency, int errors, long bytes) {
+    private void countError(io.vertx.core.AsyncResult<Integer> ar, AtomicInteger errors) {
+        if (ar.failed() || ar.result() >= 400) {
+            errors.incrementAndGet();
+            errorKinds.merge(ar.failed() ? ar.cause().getClass().getSimpleName() : "HTTP " + ar.result(), 1, Integer::sum);
+        }
+    }
+
+    private Result result(double offered, double answered, long[] latency, int errors, long bytes) {
+        String kinds = errorKinds.toString();
+        errorKinds.clear();
         long[] sorted = latency.clone();
         Arrays.sort(sorted);
         int n = sorted.length;
         return new Result(offered, answered, n == 0 ? 0 : sorted[n / 2], n == 0 ? 0 : sorted[Math.max(0, (int) Math.ceil(n * 0.99) - 1)],
-                n == 0 ? 0 : sorted[n - 1], errors, n, n == 0 ? 0 : bytes / (double) n);
+                n == 0 ? 0 : sorted[n - 1], errors, n, n == 0 ? 0 : bytes / (double) n, kinds);
     }
 
     @Override

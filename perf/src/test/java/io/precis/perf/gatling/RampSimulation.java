@@ -23,8 +23,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * {@code precis.rampSeconds} each (5). Each request's response time is recorded with the level it
  * was sent in; at the end the simulation prints, per level, the rate and p99, and the highest
  * rate at which p99 stayed under {@code precis.rampTargetMs} (10 ms), also written to
- * {@code target/gatling/ramp-result.txt}. The run passes with no failed request and a p99 over
- * the whole ramp under {@code precis.p99Ms} (default 1,000 ms: the ramp is meant to pass the knee).
+ * {@code ramp-result.txt} in {@code precis.results} (default {@code target/gatling}). The run
+ * passes with no failed request and a p99 over the whole ramp under {@code precis.p99Ms}
+ * (default 1,000 ms: the ramp is meant to pass the knee).
  */
 public class RampSimulation extends Simulation {
     private static final ConcurrentLinkedQueue<long[]> SAMPLES = new ConcurrentLinkedQueue<>();
@@ -89,7 +90,7 @@ public class RampSimulation extends Simulation {
                 best > 0 ? String.format("%.0f requests/s", best) : "none (the first level already missed it)"));
         System.out.print(out);
         try {
-            Path dir = Path.of("target", "gatling");
+            Path dir = Path.of(Bench.setting("precis.results", "target/gatling"));
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("ramp-result.txt"), out);
         } catch (IOException e) {
