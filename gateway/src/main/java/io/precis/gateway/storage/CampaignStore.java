@@ -8,6 +8,11 @@ public interface CampaignStore {
     /** Inserts or replaces the campaign with {@code campaign.id()}. */
     void save(Campaign campaign);
 
+    /** Saves every campaign; a store may do it in one transaction (benchmarks seed 100k this way). */
+    default void saveAll(List<Campaign> campaigns) {
+        campaigns.forEach(this::save);
+    }
+
     List<Campaign> all();
 
     /** The campaign {@code id}, archived or not (another gateway's change is read back with it). */

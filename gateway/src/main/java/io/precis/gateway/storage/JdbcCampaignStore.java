@@ -29,17 +29,34 @@ public final class JdbcCampaignStore implements CampaignStore {
 
     @Override
     public void save(Campaign campaign) {
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     save)) {
-            ps.setString(1, campaign.id());
-            ps.setString(2, campaign.advertiserId());
-            ps.setString(3, campaign.status().name());
-            ps.setString(4, JSON.writeValueAsString(CampaignJson.toJson(campaign)));
-            ps.setLong(5, campaign.updatedAt().toEpochMilli());
-            ps.executeUpdate();
+        saveAll(List.of(campaign));
+    }
+
+    /** One transaction, so one commit to disk however many campaigns. */
+    @Override
+    public void saveAll(List<Campaign> campaigns) {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(
+                    save)) {
+                for (Campaign campaign : campaigns) {
+                    ps.setString(1, campaign.id());
+                    ps.setString(2, campaign.advertiserId());
+                    ps.setString(3, campaign.status().name());
+                    ps.setString(4, JSON.writeValueAsString(CampaignJson.toJson(campaign)));
+                    ps.setLong(5, campaign.updatedAt().toEpochMilli());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (SQLException | IOException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
         } catch (SQLException | IOException e) {
-            throw new StorageException("cannot store campaign", e);
+            throw new StorageException("cannot store campaigns", e);
         }
     }
 

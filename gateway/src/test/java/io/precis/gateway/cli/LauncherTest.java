@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
 class LauncherTest {
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
 
+    private static final String BENCH_USAGE = "usage: ./precis bench NAME [args...]   (load: gateway, events, consent,"
+            + " startup, gatling; JMH: matcher, reports, consent-service, behaviour)";
+
     private static Cli.Result precis(String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("bash", ROOT.resolve("precis").toString()));
         cmd.addAll(List.of(args));
@@ -31,6 +34,8 @@ class LauncherTest {
             assertEquals(0, r.exit(), form);
             assertTrue(r.out().contains("./precis run [--port N] [--data-dir DIR]"), form + ": " + r.out());
             assertTrue(r.out().contains("./precis audit verify"), form + ": " + r.out());
+            assertTrue(r.out().contains("./precis bench NAME [args...]"), form + ": " + r.out());
+            assertTrue(r.out().contains("load: gateway, events, consent, startup, gatling"), form + ": " + r.out());
             assertEquals("", r.err(), form);
         }
     }
@@ -73,11 +78,11 @@ class LauncherTest {
         assertUsage(precis("audit"), "precis: audit needs a subcommand",
                 "usage: ./precis audit verify [--data-dir DIR] [--keys-dir DIR]");
         assertUsage(precis("bench"), "precis: bench needs a benchmark name",
-                "usage: ./precis bench NAME [jmh args...]   (NAME: matcher, reports, consent, behaviour)");
+                BENCH_USAGE);
         assertUsage(precis("keys", "spin"), "precis: unknown keys subcommand spin",
                 "usage: ./precis keys rotate|destroy-expired [--data-dir DIR] [--keys-dir DIR] [--overlap-days N]");
         assertUsage(precis("bench", "nothing"), "precis: unknown benchmark nothing",
-                "usage: ./precis bench NAME [jmh args...]   (NAME: matcher, reports, consent, behaviour)");
+                BENCH_USAGE);
         assertUsage(precis("audit", "verify", "--data-dir"), "precis: --data-dir needs a value",
                 "usage: ./precis audit verify [--data-dir DIR] [--keys-dir DIR]");
     }

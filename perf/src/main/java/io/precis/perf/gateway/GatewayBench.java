@@ -1,0 +1,118 @@
+package io.precis.perf.gateway;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * {@code ./precis bench gateway}: the gateway with {@code N} seeded campaigns (default 10,000)
+ * and a bare Vert.x server answering a fixed JSON body of the gateway's mean response size, each
+ * in a JVM of its own on this machine, measured in the same run with the same requests
+ * ({@link BenchWorkload#adRequests}, 500 cycled) over 64 connections:
+ * <ol>
+ *   <li>peak throughput, closed model (64 requests in flight);
+ *   <li>the highest open-model rate whose p99 stays at or under 10 ms (doubling from 200/s, or
+ *       halving when 200/s misses, then bisecting), steps of {@code STEP_SECONDS};
+ *   <li>the gateway's p99 at half its own peak throughput.
+ * </ol>
+ * Prints both servers' figures and the gateway's share of the bare server's.
+ */
+public final class GatewayBench {
+    private static final long P99_MICROS = 10_000;
+    private static final double STEP_SECONDS = 3;
+    private static final int CONNECTIONS = 64;
+
+    private GatewayBench() {}
+
+    record Figures(LoadGen.Result peak, double bestRate, LoadGen.Result atBest) {}
+
+    public static void main(String[] args) throws Exception {
+        int campaigns = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        Path dir = Files.createTempDirectory("precis-bench-gateway");
+        List<String> bodies = BenchWorkload.adRequests(500, 12);
+        IntFunction<LoadGen.Request> ads = i -> LoadGen.Request.postJson("/v1/ad", bodies.get(i % bodies.size()));
+
+        Figures precis;
+        LoadGen.Result half;
+        double meanBytes;
+        System.out.printf("starting the gateway with %,d campaigns...%n", campaigns);
+        try (Child gw = Child.start(dir.resolve("gateway.log"), BenchGateway.class, "serve",
+                Integer.toString(campaigns), dir.resolve("target.json").toString(), dir.resolve("data").toString())) {
+            gw.awaitFile(dir.resolve("target.json"), 1800);
+            int port = Integer.parseInt(BenchGateway.Target.read(dir.resolve("target.json")).baseUrl().replaceAll(".*:", ""));
+            try (LoadGen load = new LoadGen(port, CONNECTIONS)) {
+                LoadGen.Result warm = load.closed(CONNECTIONS, 10, ads);
+                meanBytes = warm.meanBytes();
+                System.out.printf("gateway warm-up: %s, mean body %.0f bytes%n", warm, meanBytes);
+                precis = measure("gateway", load, ads);
+                half = load.open(precis.peak().answered() / 2, 5, ads);
+                System.out.printf("gateway at half its peak: %s%n", half);
+            }
+        }
+        Figures bare;
+        try (Child server = Child.start(dir.resolve("bare.log"), BareServer.class,
+                Long.toString(Math.round(meanBytes)), dir.resolve("bare.port").toString())) {
+            server.awaitFile(dir.resolve("bare.port"), 60);
+            int port = Integer.parseInt(Files.readString(dir.resolve("bare.port")).strip());
+            try (LoadGen load = new LoadGen(port, CONNECTIONS)) {
+                System.out.printf("bare server warm-up: %s%n", load.closed(CONNECTIONS, 5, ads));
+                bare = measure("bare Vert.x", load, ads);
+            }
+        }
+        System.out.println();
+        System.out.printf("%-34s %12s %12s %8s%n", "", "gateway", "bare Vert.x", "ratio");
+        row("peak throughput (requests/s)", precis.peak().answered(), bare.peak().answered());
+        row("highest rate with p99 <= 10 ms", precis.bestRate(), bare.bestRate());
+        System.out.printf("gateway p99 at half its peak (%.0f/s): %.2f ms -> %s%n", half.offered(), half.p99() / 1000.0,
+                half.under(P99_MICROS) ? "met (<= 10 ms)" : "NOT met (> 10 ms)");
+        System.out.printf("target >= 25%% of the bare server's throughput: %s%n",
+                precis.peak().answered() >= 0.25 * bare.peak().answered() ? "met" : "NOT met");
+    }
+
+    private static void row(String name, double precis, double bare) {
+        System.out.printf("%-34s %12.0f %12.0f %7.1f%%%n", name, precis, bare, bare > 0 ? 100 * precis / bare : 0);
+    }
+
+    /** Peak (closed model), then the highest open rate with p99 <= 10 ms. */
+    private static Figures measure(String name, LoadGen load, IntFunction<LoadGen.Request> ads) throws Exception {
+        LoadGen.Result peak = load.closed(CONNECTIONS, 5, ads);
+        System.out.printf("%s peak: %s%n", name, peak);
+        double good = 0;
+        LoadGen.Result atGood = null;
+        double rate = 200;
+        double bad = Double.NaN;
+        // Up by doubling while p99 holds; when 200/s already misses, down by halving to 12.5/s.
+        while (true) {
+            LoadGen.Result r = load.open(rate, STEP_SECONDS, ads);
+            System.out.printf("%s %s%n", name, r);
+            if (r.under(P99_MICROS)) {
+                good = rate;
+                atGood = r;
+                if (!Double.isNaN(bad) || rate * 2 > peak.answered() * 2) {
+                    bad = Double.isNaN(bad) ? rate * 2 : bad;
+                    break;
+                }
+                rate *= 2;
+            } else {
+                bad = rate;
+                if (good > 0 || rate <= 12.5) {
+                    break;
+                }
+                rate /= 2;
+            }
+        }
+        for (int i = 0; i < 4 && bad - good > Math.max(5, good * 0.1); i++) {
+            double mid = (good + bad) / 2;
+            LoadGen.Result r = load.open(mid, STEP_SECONDS, ads);
+            System.out.printf("%s %s%n", name, r);
+            if (r.under(P99_MICROS)) {
+                good = mid;
+                atGood = r;
+            } else {
+                bad = mid;
+            }
+        }
+        return new Figures(peak, good, atGood);
+    }
+}
