@@ -105,6 +105,10 @@ public final class ErrorHandler implements Handler<RoutingContext> {
         if (failure instanceof ApiError e) {
             return e;
         }
+        if (io.precis.gateway.storage.StoreOutage.is(failure)) {
+            // The database is away (stopped, restarting): nothing was stored, the client may retry.
+            return ApiError.unavailable("the store is unavailable, retry shortly");
+        }
         if (failure instanceof InvalidFieldException e) {
             return ApiError.badField(e.field(), e.getMessage());
         }
