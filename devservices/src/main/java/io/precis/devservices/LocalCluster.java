@@ -168,6 +168,13 @@ public final class LocalCluster implements AutoCloseable {
         return List.copyOf(ports);
     }
 
+    /** Kills gateway {@code i} (0-based) as {@code kill -9} would: no shutdown hook, no flush. */
+    public void kill(int i) throws InterruptedException {
+        Process p = gateways.get(i);
+        p.destroyForcibly();
+        p.waitFor(30, TimeUnit.SECONDS);
+    }
+
     public String adminToken() {
         return adminToken;
     }
