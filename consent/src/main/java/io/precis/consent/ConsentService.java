@@ -98,6 +98,16 @@ public final class ConsentService implements AutoCloseable {
                 cacheSize);
     }
 
+    /** The Ed25519 public key receipts are signed with (gateways sharing a keys dir share it). */
+    public byte[] receiptPublicKey() {
+        return key.publicKey();
+    }
+
+    /** A state as {@code compact}, a receipt this service's key signed; InvalidReceiptException otherwise. */
+    public ConsentState verified(String compact) {
+        return stateOf(io.precis.consent.receipt.Receipts.verify(compact, key.publicKey()));
+    }
+
     /** The stored consent of {@code p}, or the defaults (source "default", no receipt) when there is none. */
     public ConsentState current(Pseudonym p) {
         return stored(p).orElseGet(() -> new ConsentState(defaults, "default", null, null));

@@ -237,8 +237,8 @@ public final class LocalCluster implements AutoCloseable {
                 + " (HAProxy, round robin)");
         System.out.println("  PostgreSQL " + cluster.pg.uri() + "; keys, data dirs and logs under " + cluster.dir);
         System.out.println("  admin token: " + cluster.adminToken + "   (Ctrl-C stops everything)");
-        System.out.println("  shared now: campaigns, accounts, segment rules, events and reports; still per gateway:"
-                + " frequency caps, budget holds, pacing and consent (issue 13)");
+        System.out.println("  shared now: campaigns, accounts, segment rules, consent, events and reports;"
+                + " still per gateway: frequency caps, budget holds and pacing (issue 13)");
         Thread.currentThread().join();
     }
 }

@@ -157,6 +157,7 @@ public final class PrecisGateway implements AutoCloseable {
                 config.reportPolicy(), new CampaignBudgets(ledger, campaigns), config.capacity().eventQueue());
         Authenticator auth = new Authenticator(adminToken, accountStore.all());
         privacy = PrivacyCore.open(config, clock);
+        privacy.share(db);
         // Cookies carry a MAC under their own key, next to the token key (API.md: issued cookies only).
         UserCookie cookie = UserCookie.open(config.keysDirOrDefault());
 

@@ -53,7 +53,7 @@ public final class ConsentRoutes {
         routes.on(HttpMethod.PUT, "/v1/consent", ctx -> {
             RawUserId id = users.of(ctx);
             Map<String, Boolean> change = purposesOf(JsonBodies.object(ctx));
-            blocking(ctx, 200, () -> state(privacy.consent().update(privacy.keysOf(id).delivery(), change, "user")));
+            blocking(ctx, 200, () -> state(privacy.update(privacy.keysOf(id), change, "user")));
         });
         routes.on(HttpMethod.GET, "/v1/consent/history", ctx -> {
             RawUserId id = users.of(ctx);
@@ -156,7 +156,7 @@ public final class ConsentRoutes {
         // Erasure withdraws every purpose too; the signed receipt records that it happened.
         Map<String, Boolean> none = new LinkedHashMap<>();
         PurposeKeys.ALL.forEach(k -> none.put(k, false));
-        privacy.consent().update(user.delivery(), none, "user");
+        privacy.update(user, none, "user");
         erasures.record(user.current(), now);
     }
 }

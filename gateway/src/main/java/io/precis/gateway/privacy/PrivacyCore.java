@@ -29,6 +29,8 @@ public final class PrivacyCore implements AutoCloseable {
     private final ConsentService consent;
     private final UserVault vault;
     private final Purposes defaults;
+    /** Consent shared with the other gateways on the same PostgreSQL; null on the embedded store. */
+    private volatile SharedConsent shared;
 
     private PrivacyCore(Pseudonymiser pseudonyms, ConsentService consent, UserVault vault, Purposes defaults) {
         this.pseudonyms = pseudonyms;
@@ -50,9 +52,44 @@ public final class PrivacyCore implements AutoCloseable {
         return new UserKeys(pseudonyms.deliveryAliases(id), pseudonyms.measurementAliases(id));
     }
 
+    /**
+     * Shares consent with every gateway on {@code db} when it is PostgreSQL: each change is
+     * published, and each read takes the newest of this gateway's log and the shared state.
+     */
+    public void share(io.precis.gateway.storage.Database db) {
+        if (db.postgres()) {
+            shared = new SharedConsent(db, consent);
+        }
+    }
+
     /** The stored choice (or the defaults), looked up under every alias of the person. */
     public ConsentState stored(UserKeys user) {
-        return consent.current(user.delivery());
+        ConsentState local = consent.current(user.delivery());
+        SharedConsent s = shared;
+        if (s == null) {
+            return local;
+        }
+        return s.latest(user.delivery()).map(other -> SharedConsent.newer(local, other)).orElse(local);
+    }
+
+    /**
+     * Changes the person's consent: {@code change} (purpose → on/off; missing ones keep their
+     * value) applied to the current choice, which on a shared store may have been made through
+     * another gateway, then recorded durably in this gateway's log and shared.
+     */
+    public ConsentState update(UserKeys user, java.util.Map<String, Boolean> change, String source) {
+        SharedConsent s = shared;
+        if (s == null) {
+            // One gateway: the consent service applies the change to its own latest state, under its lock.
+            return consent.update(user.delivery(), change, source);
+        }
+        // Shared: the latest choice may have been made through another gateway, so the change
+        // is applied to the newest of both and recorded whole.
+        java.util.Map<String, Boolean> whole = io.precis.consent.PurposeKeys.toMap(
+                io.precis.consent.PurposeKeys.apply(stored(user).purposes(), change));
+        ConsentState state = consent.update(user.delivery(), whole, source);
+        s.publish(user.delivery().get(0), state);
+        return state;
     }
 
     /** The purposes that apply to one request: stored choice, then a TCF string, then GPC/DNT. */

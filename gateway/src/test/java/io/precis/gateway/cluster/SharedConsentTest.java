@@ -1,0 +1,74 @@
+package io.precis.gateway.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.precis.devservices.LocalPostgres;
+import io.precis.gateway.GatewayConfig;
+import io.precis.gateway.TestGateway;
+import java.nio.file.Path;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Consent on two gateways with one PostgreSQL and one keys dir: a choice made through A is
+ * honoured by the very next request to B (no waiting for a notification), a withdrawal through
+ * A stops B's personalised ads at once, and a later change through B builds on A's choice
+ * rather than on B's older log.
+ */
+class SharedConsentTest {
+    @TempDir
+    Path a;
+    @TempDir
+    Path b;
+    @TempDir
+    Path keys;
+
+    /** A Beijing reader; the only campaign is demographic (region CN-11), so it needs personalisation. */
+    private static TestGateway.Resp ad(TestGateway gw) {
+        return gw.ad("""
+                {"slot": {"id": "top", "format": "banner-300x250", "site": "news.example"},
+                 "page": {"url": "https://news.example/a", "text": "weather today"},
+                 "user": {"id": "reader-7", "region": "CN-11-0105"}}""");
+    }
+
+    private static TestGateway.Resp consent(TestGateway gw, String key, String purposes) {
+        return gw.put("/v1/consent?user=reader-7", "{\"purposes\": {" + purposes + "}}", key);
+    }
+
+    @Test
+    void aWithdrawalThroughOneGatewayStopsPersonalisedAdsFromTheOtherOnItsNextRequest() throws Exception {
+        GatewayConfig.Store pg = new GatewayConfig.Store(LocalPostgres.shared().createDatabase());
+        UnaryOperator<GatewayConfig> shared = c -> c.withStore(pg).withKeysDir(keys);
+        try (TestGateway gwA = TestGateway.start(a, shared); TestGateway gwB = TestGateway.start(b, shared)) {
+            String publisher = gwA.account("publisher", "News");
+            String advertiser = gwA.advertiser("Beijing Shop");
+            gwA.campaign(advertiser, """
+                    {"name": "Beijing", "bid": {"model": "CPC", "amount": 0.5},
+                     "targeting": {"regions": ["CN-11"], "formats": ["banner-300x250"]},
+                     "creatives": [{"id": "c1", "format": "banner-300x250", "title": "Beijing",
+                                    "landingUrl": "https://shop.example/bj"}]}""");
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (gwB.get("/v1/consent?user=reader-7", publisher).status() != 200) { // the publisher key reaches B
+                org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < deadline);
+                Thread.sleep(10);
+            }
+            assertEquals(200, consent(gwA, publisher, "\"personalisation\": true").status());
+            assertEquals(true, gwB.get("/v1/consent?user=reader-7", publisher).json().get("purposes")
+                    .get("personalisation").asBoolean(), "B sees A's choice at once");
+            while (ad(gwB).status() != 200) { // the campaign reaches B's index
+                org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < deadline, "the campaign serves from B");
+                Thread.sleep(10);
+            }
+
+            assertEquals(200, consent(gwA, publisher, "\"personalisation\": false").status());
+            assertEquals(204, ad(gwB).status(), "B's very next request honours the withdrawal made through A");
+
+            // A change through B starts from A's latest choice, not from B's own (empty) log.
+            assertEquals(200, consent(gwB, publisher, "\"measurement\": true").status());
+            var purposes = gwA.get("/v1/consent?user=reader-7", publisher).json().get("purposes");
+            assertEquals(false, purposes.get("personalisation").asBoolean());
+            assertEquals(true, purposes.get("measurement").asBoolean(), "A sees B's change at once");
+        }
+    }
+}
