@@ -214,13 +214,16 @@ public final class PrecisGateway implements AutoCloseable {
         new WebPages(cookie, logins).register(routes);
         List<PersonalData> personal = List.of(BehaviourData.segments(segments),
                 BehaviourData.events(behaviour, segments), MeasurementData.of(events), delivery.personalData());
-        new ConsentRoutes(storagePool, privacy, new UserRef(auth, cookie), new ErasureStore(db), personal, clock)
+        ErasureStore erasureStore = new ErasureStore(db, changes);
+        new ConsentRoutes(storagePool, privacy, new UserRef(auth, cookie), erasureStore, personal, clock)
                 .register(routes);
         // Pick up key rotations made with ./precis keys rotate, and destroy expired epochs.
         // Campaigns and accounts changed through other gateways on the same PostgreSQL.
         changes.on(io.precis.gateway.storage.ChangeFeed.CAMPAIGN, campaigns::reload)
                 .on(io.precis.gateway.storage.ChangeFeed.ACCOUNT, id -> accountStore.find(id).ifPresent(auth::add))
                 .on(io.precis.gateway.storage.ChangeFeed.SEGMENT_RULE, id -> segmentRules.find(id).ifPresent(segments::define))
+                .on(io.precis.gateway.storage.ChangeFeed.ERASURE, id -> erasureStore.notice(id)
+                        .ifPresent(erased -> personal.forEach(d -> d.erase(erased))))
                 .start();
         keyRefresh = new KeyRefresh(privacy.pseudonyms(), metrics, health, audit);
         vertx.setPeriodic(KEY_REFRESH_MS, id -> vertx.executeBlocking(keyRefresh::refresh, false));

@@ -158,5 +158,7 @@ public final class ConsentRoutes {
         PurposeKeys.ALL.forEach(k -> none.put(k, false));
         privacy.update(user, none, "user");
         erasures.record(user.current(), now);
+        // Other gateways on the same PostgreSQL forget what they hold of the person in memory.
+        erasures.tellOthers(user, now);
     }
 }

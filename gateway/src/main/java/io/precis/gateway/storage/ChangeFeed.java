@@ -40,6 +40,7 @@ public final class ChangeFeed implements AutoCloseable {
     public static final String CAMPAIGN = "campaign";
     public static final String ACCOUNT = "account";
     public static final String SEGMENT_RULE = "segment_rule";
+    public static final String ERASURE = "erasure";
 
     private final DataSource ds;
     private final boolean shared;

@@ -1,0 +1,66 @@
+package io.precis.gateway.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.precis.devservices.LocalPostgres;
+import io.precis.gateway.GatewayConfig;
+import io.precis.gateway.TestGateway;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An erasure through gateway A removes the person's data from gateway B as well (two gateways,
+ * one PostgreSQL, one keys dir): B had stored and read their behaviour; right after A erases, B
+ * shows none of it, the consent withdrawn and the erasure recorded.
+ */
+class ErasureEverywhereTest {
+    @TempDir
+    Path a;
+    @TempDir
+    Path b;
+    @TempDir
+    Path keys;
+
+    @Test
+    void anErasureThroughOneGatewayLeavesNothingOnTheOther() throws Exception {
+        GatewayConfig.Store pg = new GatewayConfig.Store(LocalPostgres.shared().createDatabase());
+        UnaryOperator<GatewayConfig> shared = c -> c.withStore(pg).withKeysDir(keys);
+        try (TestGateway gwA = TestGateway.start(a, shared); TestGateway gwB = TestGateway.start(b, shared)) {
+            String publisher = gwA.account("publisher", "News");
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (gwB.get("/v1/consent?user=reader-9", publisher).status() != 200) {
+                assertTrue(System.nanoTime() < deadline, "the publisher key reaches B");
+                Thread.sleep(10);
+            }
+            assertEquals(200, gwA.put("/v1/consent?user=reader-9",
+                    "{\"purposes\": {\"personalisation\": true, \"profiling\": true, \"measurement\": true}}",
+                    publisher).status());
+            for (int i = 0; i < 3; i++) {
+                assertEquals(202, gwB.post("/v1/behaviour", "{\"user\": \"reader-9\", \"events\": [{\"type\": \"search\","
+                        + " \"ts\": \"" + Instant.now() + "\", \"query\": \"running shoes " + i + "\"}]}", publisher).status());
+            }
+            JsonNode before = gwB.get("/v1/me?user=reader-9", publisher).json();
+            assertEquals(3, before.get("behaviour").size(), "B stored and reads the behaviour: " + before);
+
+            assertEquals(204, gwA.delete("/v1/me?user=reader-9", publisher).status());
+            // The data, the salt and the consent are shared, so they are gone at once; what B holds
+            // in memory (a segment state) it forgets on the erasure's notification.
+            JsonNode onA = gwA.get("/v1/me?user=reader-9", publisher).json();
+            assertEquals(true, onA.get("erased").asBoolean());
+            assertEquals(0, gwB.get("/v1/me?user=reader-9", publisher).json().path("behaviour").size());
+            JsonNode after = gwB.get("/v1/me?user=reader-9", publisher).json();
+            long forget = System.nanoTime() + 10_000_000_000L;
+            while (!after.equals(onA)) {
+                assertTrue(System.nanoTime() < forget, "B shows what A shows, nothing but the erasure: " + after
+                        + " against " + onA);
+                Thread.sleep(10);
+                after = gwB.get("/v1/me?user=reader-9", publisher).json();
+            }
+        }
+    }
+}
