@@ -2,11 +2,8 @@ package io.precis.gateway.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.precis.devservices.LocalPostgres;
-import io.precis.gateway.GatewayConfig;
 import io.precis.gateway.TestGateway;
 import java.nio.file.Path;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,11 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SharedConsentTest {
     @TempDir
-    Path a;
-    @TempDir
-    Path b;
-    @TempDir
-    Path keys;
+    Path dir;
 
     /** A Beijing reader; the only campaign is demographic (region CN-11), so it needs personalisation. */
     private static TestGateway.Resp ad(TestGateway gw) {
@@ -38,9 +31,9 @@ class SharedConsentTest {
 
     @Test
     void aWithdrawalThroughOneGatewayStopsPersonalisedAdsFromTheOtherOnItsNextRequest() throws Exception {
-        GatewayConfig.Store pg = new GatewayConfig.Store(LocalPostgres.shared().createDatabase());
-        UnaryOperator<GatewayConfig> shared = c -> c.withStore(pg).withKeysDir(keys);
-        try (TestGateway gwA = TestGateway.start(a, shared); TestGateway gwB = TestGateway.start(b, shared)) {
+        try (GatewayPair pair = GatewayPair.start(dir)) {
+            TestGateway gwA = pair.a;
+            TestGateway gwB = pair.b;
             String publisher = gwA.account("publisher", "News");
             String advertiser = gwA.advertiser("Beijing Shop");
             gwA.campaign(advertiser, """
@@ -48,18 +41,12 @@ class SharedConsentTest {
                      "targeting": {"regions": ["CN-11"], "formats": ["banner-300x250"]},
                      "creatives": [{"id": "c1", "format": "banner-300x250", "title": "Beijing",
                                     "landingUrl": "https://shop.example/bj"}]}""");
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (gwB.get("/v1/consent?user=reader-7", publisher).status() != 200) { // the publisher key reaches B
-                org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < deadline);
-                Thread.sleep(10);
-            }
+            GatewayPair.within(10, "the publisher key reaches B",
+                    () -> gwB.get("/v1/consent?user=reader-7", publisher).status() == 200);
             assertEquals(200, consent(gwA, publisher, "\"personalisation\": true").status());
             assertEquals(true, gwB.get("/v1/consent?user=reader-7", publisher).json().get("purposes")
                     .get("personalisation").asBoolean(), "B sees A's choice at once");
-            while (ad(gwB).status() != 200) { // the campaign reaches B's index
-                org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < deadline, "the campaign serves from B");
-                Thread.sleep(10);
-            }
+            GatewayPair.within(10, "the campaign serves from B", () -> ad(gwB).status() == 200);
 
             assertEquals(200, consent(gwA, publisher, "\"personalisation\": false").status());
             assertEquals(204, ad(gwB).status(), "B's very next request honours the withdrawal made through A");

@@ -1,19 +1,14 @@
 package io.precis.gateway.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.precis.devservices.LocalPostgres;
 import io.precis.gateway.Ads;
 import io.precis.gateway.Campaigns;
-import io.precis.gateway.GatewayConfig;
 import io.precis.gateway.TestGateway;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.function.BooleanSupplier;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,39 +23,19 @@ class TwoGatewaysTest {
     private static final String PAGE = "the best running shoes for a marathon";
 
     @TempDir
-    Path a;
-    @TempDir
-    Path b;
-    @TempDir
-    Path keys;
-
-    /** Polls {@code done} for at most {@code seconds}; how long it took, in milliseconds. */
-    private static long within(int seconds, String what, BooleanSupplier done) {
-        long start = System.nanoTime();
-        long deadline = start + seconds * 1_000_000_000L;
-        while (!done.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, what + " within " + seconds + " s");
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        return (System.nanoTime() - start) / 1_000_000;
-    }
+    Path dir;
 
     @Test
     void whatOneGatewayIsToldTheOtherServes() {
-        GatewayConfig.Store pg = new GatewayConfig.Store(LocalPostgres.shared().createDatabase());
-        UnaryOperator<GatewayConfig> shared = c -> c.withStore(pg).withKeysDir(keys);
-        try (TestGateway gwA = TestGateway.start(a, shared); TestGateway gwB = TestGateway.start(b, shared)) {
+        try (GatewayPair pair = GatewayPair.start(dir)) {
+            TestGateway gwA = pair.a;
+            TestGateway gwB = pair.b;
             String key = gwA.advertiser("Shoes Co");
-            long accountMs = within(10, "an account made on A works on B",
+            long accountMs = GatewayPair.within(10, "an account made on A works on B",
                     () -> gwB.get("/v1/campaigns", key).status() == 200);
 
             String id = gwA.campaign(key, Campaigns.keywords("Shoes", "[\"running shoes\"]", "CPC", 0.5));
-            long campaignMs = within(10, "a campaign made on A serves from B",
+            long campaignMs = GatewayPair.within(10, "a campaign made on A serves from B",
                     () -> gwB.ad(Campaigns.adRequest("news.example", PAGE)).status() == 200);
             System.out.printf("account reached B after %d ms, campaign after %d ms%n", accountMs, campaignMs);
 
@@ -82,11 +57,11 @@ class TwoGatewaysTest {
             JsonNode paused = gwB.get("/v1/campaigns/" + id, key).json().deepCopy();
             ((com.fasterxml.jackson.databind.node.ObjectNode) paused).put("status", "paused");
             assertEquals(200, gwB.put("/v1/campaigns/" + id, paused.toString(), key).status());
-            within(10, "a pause on B stops A", () -> gwA.ad(Campaigns.adRequest("news.example", PAGE)).status() == 204);
+            GatewayPair.within(10, "a pause on B stops A", () -> gwA.ad(Campaigns.adRequest("news.example", PAGE)).status() == 204);
 
             String accountId = key.split("\\.")[1];
             assertEquals(200, gwA.delete("/v1/admin/accounts/" + accountId + "/key", TestGateway.ADMIN_TOKEN).status());
-            within(10, "a key revoked on A is refused by B", () -> gwB.get("/v1/campaigns", key).status() == 401);
+            GatewayPair.within(10, "a key revoked on A is refused by B", () -> gwB.get("/v1/campaigns", key).status() == 401);
         }
     }
 }
