@@ -193,7 +193,7 @@ final class BehaviourLog implements AutoCloseable {
                     sync.execute("CHECKPOINT SYNC"); // the batch's one fsync
                 }
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                io.precis.reports.sql.Transactions.rollback(c, e);
                 throw e;
             }
         } catch (Throwable e) {

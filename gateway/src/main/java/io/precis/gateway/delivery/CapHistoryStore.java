@@ -171,7 +171,7 @@ public final class CapHistoryStore implements AutoCloseable {
                 insert.executeBatch();
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                io.precis.reports.sql.Transactions.rollback(c, e);
                 erased.forEach(f -> f.completeExceptionally(e));
                 throw e;
             }

@@ -113,7 +113,7 @@ public final class ChangeFeed implements AutoCloseable {
                 notify.execute("NOTIFY precis_changes");
                 c.commit();
             } catch (SQLException e) {
-                c.rollback();
+                io.precis.reports.sql.Transactions.rollback(c, e);
                 throw e;
             }
         } catch (SQLException e) {

@@ -50,10 +50,15 @@ public final class JdbcCampaignStore implements CampaignStore {
                 ps.executeBatch();
                 c.commit();
             } catch (SQLException | IOException e) {
-                c.rollback();
+                io.precis.reports.sql.Transactions.rollback(c, e);
                 throw e;
             } finally {
-                c.setAutoCommit(true);
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException dead) {
+                    // The connection died with the database: the pool drops it, and the
+                    // original failure, not this one, says what happened.
+                }
             }
         } catch (SQLException | IOException e) {
             throw new StorageException("cannot store campaigns", e);

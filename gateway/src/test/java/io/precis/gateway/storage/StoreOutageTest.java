@@ -81,4 +81,54 @@ class StoreOutageTest {
                     "every acknowledged impression, and only those, is in the report");
         }
     }
+
+    @Test
+    void postgresRestartedUnderAStreamOfPixelsGives204Or503NeverAnotherAndLosesNothingAcknowledged()
+            throws Exception {
+        LocalPostgres server = LocalPostgres.shared();
+        GatewayConfig.Store pg = new GatewayConfig.Store(server.createDatabase());
+        try (TestGateway gw = TestGateway.start(dir, c -> c.withStore(pg))) {
+            String key = gw.advertiser("Shoes Co");
+            gw.campaign(key, Campaigns.keywords("Shoes", "[\"running shoes\"]", "CPM", 2));
+            List<String> pixels = new ArrayList<>();
+            for (int i = 0; i < 120; i++) {
+                pixels.add(gw.ad(Campaigns.adRequest("news.example", PAGE)).json().get("ads").get(0)
+                        .get("impressionUrl").textValue());
+            }
+            java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(8);
+            List<java.util.concurrent.Future<Integer>> statuses = new ArrayList<>();
+            try {
+                for (int i = 0; i < pixels.size(); i++) {
+                    String url = pixels.get(i);
+                    statuses.add(senders.submit(() -> gw.get(url, null).status()));
+                    if (i == 40) {
+                        server.crash(); // mid-stream, as a power cut: no checkpoint
+                    }
+                    if (i == 80) {
+                        server.start();
+                    }
+                }
+                int acknowledged = 0;
+                for (var f : statuses) {
+                    int status = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    assertTrue(status == 204 || status == 503, "a pixel gets 204 or 503, never " + status);
+                    acknowledged += status == 204 ? 1 : 0;
+                }
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                String today = "from=" + LocalDate.now(ZoneOffset.UTC).minusDays(1) + "&to="
+                        + LocalDate.now(ZoneOffset.UTC).plusDays(1) + "&groupBy=campaign";
+                TestGateway.Resp report;
+                while ((report = gw.get("/v1/reports?" + today, key)).status() != 200) {
+                    assertTrue(System.nanoTime() < deadline, "reports come back");
+                    Thread.sleep(100);
+                }
+                int reported = report.json().get("totals").get("impressions").asInt();
+                assertTrue(acknowledged > 0 && reported >= acknowledged && reported <= pixels.size(),
+                        acknowledged + " acknowledged, " + reported + " in the report");
+            } finally {
+                senders.shutdownNow();
+                server.start();
+            }
+        }
+    }
 }

@@ -245,7 +245,7 @@ public final class JdbcEventStore implements EventStore {
                     c.commit();
                     written = w;
                 } catch (SQLException | RuntimeException e) {
-                    c.rollback();
+                    io.precis.reports.sql.Transactions.rollback(c, e);
                     throw e;
                 }
             } catch (Throwable e) {

@@ -1,0 +1,24 @@
+package io.precis.reports.sql;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/** What every JDBC transaction here does when it fails. */
+public final class Transactions {
+    private Transactions() {
+    }
+
+    /**
+     * Rolls {@code c} back after {@code failure}. When the rollback fails too (the connection
+     * died with the database, which is often why the transaction failed), that failure is added
+     * to {@code failure} as suppressed rather than thrown in its place: the original says what
+     * happened (a lost connection is a 503, not a 500).
+     */
+    public static void rollback(Connection c, Throwable failure) {
+        try {
+            c.rollback();
+        } catch (SQLException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+}
