@@ -51,7 +51,8 @@ public final class ConsentService implements AutoCloseable {
     private final LogIndex index;
     private final LogWriter writer;
     private final Cache<Pseudonym, Optional<ConsentState>> latest;
-    private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
+    private final io.precis.consent.concurrent.StripedLocks locks =
+            new io.precis.consent.concurrent.StripedLocks(LOCK_STRIPES);
 
     private ConsentService(ReceiptKey key, Purposes defaults, String policyVersion, Clock clock, Path dataDir,
                            int cacheSize) {
@@ -60,9 +61,6 @@ public final class ConsentService implements AutoCloseable {
         this.policyVersion = policyVersion;
         this.clock = clock;
         this.latest = Caffeine.newBuilder().maximumSize(cacheSize).build();
-        for (int i = 0; i < locks.length; i++) {
-            locks[i] = new ReentrantLock();
-        }
         LogIndex idx = LogIndex.open(dataDir);
         ConsentLog opened;
         try {
@@ -158,7 +156,7 @@ public final class ConsentService implements AutoCloseable {
         // same person must chain (prev) on a receipt that is in the log, and a failed batch must
         // not leave a receipt in memory that the log lacks. Other people's changes share the
         // group commit meanwhile; only those on the same stripe (1 in 4,096) wait for it.
-        ReentrantLock lock = locks[Math.floorMod(p.hashCode(), LOCK_STRIPES)];
+        ReentrantLock lock = locks.of(p);
         lock.lock();
         try {
             Purposes purposes = PurposeKeys.apply(current(aliases).purposes(), partialPurposes);

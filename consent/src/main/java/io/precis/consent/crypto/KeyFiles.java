@@ -55,7 +55,9 @@ public final class KeyFiles {
                     PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
             // No POSIX permissions on this file system: the directory's own access rules apply.
-            LOG.log(System.Logger.Level.WARNING, "cannot restrict " + tmp + " to its owner on this file system");
+            // The directory, not the file: a per-user salt's name is a keyed hash of the person.
+            LOG.log(System.Logger.Level.WARNING, "cannot restrict files in " + tmp.toAbsolutePath().getParent()
+                    + " to their owner on this file system");
             Files.createFile(tmp);
         }
         Files.write(tmp, content, StandardOpenOption.WRITE, StandardOpenOption.SYNC);

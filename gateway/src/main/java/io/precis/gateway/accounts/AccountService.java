@@ -22,6 +22,8 @@ public final class AccountService {
     private final AccountStore store;
     private final Authenticator auth;
     private final Clock clock;
+    /** A key change reads the account and writes it back: one at a time per account, never a global lock. */
+    private final io.precis.consent.concurrent.StripedLocks locks = new io.precis.consent.concurrent.StripedLocks(64);
 
     public AccountService(AccountStore store, Authenticator auth, Clock clock) {
         this.store = store;
@@ -32,7 +34,7 @@ public final class AccountService {
     /** An account and the plain API key just issued to it (shown to the caller once, never stored). */
     public record Issued(Account account, String apiKey) {}
 
-    public synchronized Issued create(AccountType type, String name) {
+    public Issued create(AccountType type, String name) {
         String id = Randoms.token(12);
         ApiKeys.Issued key = ApiKeys.issue(id);
         Account account = Account.created(id, type, name, key.hash(), clock.instant());
@@ -47,20 +49,28 @@ public final class AccountService {
     }
 
     /** Issues a new key to account {@code id}, replacing its old key; empty when there is no such account. */
-    public synchronized Optional<Issued> reissue(String id) {
-        return find(id).map(old -> {
-            ApiKeys.Issued key = ApiKeys.issue(id);
-            return new Issued(save(old.withKey(key.hash(), clock.instant())), key.key());
-        });
+    public Optional<Issued> reissue(String id) {
+        var lock = locks.of(id);
+        lock.lock();
+        try {
+            return store.find(id).map(old -> {
+                ApiKeys.Issued key = ApiKeys.issue(id);
+                return new Issued(save(old.withKey(key.hash(), clock.instant())), key.key());
+            });
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Revokes account {@code id}'s key (no-op if already revoked); empty when there is no such account. */
-    public synchronized Optional<Account> revoke(String id) {
-        return find(id).map(old -> old.hasKey() ? save(old.withoutKey(clock.instant())) : old);
-    }
-
-    private Optional<Account> find(String id) {
-        return store.all().stream().filter(a -> a.id().equals(id)).findFirst();
+    public Optional<Account> revoke(String id) {
+        var lock = locks.of(id);
+        lock.lock();
+        try {
+            return store.find(id).map(old -> old.hasKey() ? save(old.withoutKey(clock.instant())) : old);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private Account save(Account changed) {

@@ -26,6 +26,11 @@ public final class CampaignService {
     private final CampaignIndex index;
     private final Clock clock;
     private final Map<String, Campaign> byId = new ConcurrentHashMap<>();
+    /**
+     * One save at a time per campaign, so the store, the map and the index see its versions in
+     * the same order; other campaigns never wait (no global lock around the store's I/O).
+     */
+    private final io.precis.consent.concurrent.StripedLocks locks = new io.precis.consent.concurrent.StripedLocks(256);
     /** Nanoseconds the last change took to reach the index (its refresh lag), for metrics. */
     private volatile long lastIndexNanos;
 
@@ -107,20 +112,36 @@ public final class CampaignService {
      * Reads campaign {@code id} back from the store after another gateway changed it (the
      * change feed), and serves it, or stops serving it, as this gateway would its own change.
      */
-    public synchronized void reload(String id) {
+    public void reload(String id) {
         store.find(id).ifPresent(c -> {
-            byId.put(c.id(), c);
-            index.upsert(c);
+            var lock = locks.of(id);
+            lock.lock();
+            try {
+                // Read outside the lock: a save of this gateway's that came meanwhile is newer.
+                Campaign known = byId.get(id);
+                if (known == null || !c.updatedAt().isBefore(known.updatedAt())) {
+                    byId.put(c.id(), c);
+                    index.upsert(c);
+                }
+            } finally {
+                lock.unlock();
+            }
         });
     }
 
-    private synchronized Campaign save(Campaign c) {
-        store.save(c);
-        byId.put(c.id(), c);
-        long stored = System.nanoTime();
-        index.upsert(c);
-        lastIndexNanos = System.nanoTime() - stored;
-        return c;
+    private Campaign save(Campaign c) {
+        var lock = locks.of(c.id());
+        lock.lock();
+        try {
+            store.save(c);
+            byId.put(c.id(), c);
+            long stored = System.nanoTime();
+            index.upsert(c);
+            lastIndexNanos = System.nanoTime() - stored;
+            return c;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Seconds the last campaign change took from stored to matchable (0 before any change). */

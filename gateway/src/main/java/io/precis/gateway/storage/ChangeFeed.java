@@ -197,8 +197,8 @@ public final class ChangeFeed implements AutoCloseable {
         }
     }
 
-    /** Applies the rows not applied yet; visible for tests that drive the feed by hand. */
-    synchronized int catchUp(Connection c) throws SQLException {
+    /** Applies the rows not applied yet; only the feed's own thread calls it (no lock around the query). */
+    private int catchUp(Connection c) throws SQLException {
         int n = 0;
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT seq, kind, item_id FROM precis_changes WHERE seq > ? ORDER BY seq")) {

@@ -8,7 +8,6 @@ import io.precis.devservices.LocalCluster;
 import io.precis.gateway.Campaigns;
 import io.precis.gateway.TestGateway;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -28,17 +27,7 @@ import org.junit.jupiter.api.Test;
  * report, and the survivor keeps serving ads and counting pixels.
  */
 class KillOneGatewayTest {
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-    private HttpResponse<String> send(String url, String method, String body, String key) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").header("User-Agent", TestGateway.BROWSER_UA)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (key != null) {
-            b.header("Authorization", "Bearer " + key);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
+    private final ClusterHttp web = new ClusterHttp();
 
     @Test
     void everyAcknowledgedPixelSurvivesTheKillOfOneGatewayAndTheOtherKeepsServing() throws Exception {
@@ -47,14 +36,14 @@ class KillOneGatewayTest {
         try (LocalCluster cluster = LocalCluster.start(2, 0, gateway)) {
             String a = "http://127.0.0.1:" + cluster.gatewayPorts().get(0);
             String b = "http://127.0.0.1:" + cluster.gatewayPorts().get(1);
-            String key = TestGateway.JSON.readTree(send(a + "/v1/admin/accounts", "POST",
+            String key = TestGateway.JSON.readTree(web.send(a + "/v1/admin/accounts", "POST",
                     "{\"type\":\"advertiser\",\"name\":\"Kill\"}", cluster.adminToken()).body()).get("apiKey").textValue();
-            assertEquals(201, send(a + "/v1/campaigns", "POST",
+            assertEquals(201, web.send(a + "/v1/campaigns", "POST",
                     Campaigns.keywords("Shoes", "[\"running shoes\"]", "CPM", 2), key).statusCode());
             List<String> pixels = new ArrayList<>();
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (pixels.size() < 200) {
-                HttpResponse<String> ad = send(b + "/v1/ad", "POST",
+                HttpResponse<String> ad = web.send(b + "/v1/ad", "POST",
                         Campaigns.adRequest("news.example", "the best running shoes for a marathon"), null);
                 if (ad.statusCode() == 200) {
                     pixels.add(TestGateway.JSON.readTree(ad.body()).get("ads").get(0).get("impressionUrl").textValue());
@@ -67,7 +56,7 @@ class KillOneGatewayTest {
             List<CompletableFuture<Void>> inFlight = new ArrayList<>();
             for (int i = 0; i < pixels.size(); i++) {
                 String base = i % 2 == 0 ? a : b; // each pixel goes to one gateway, half to each
-                inFlight.add(http.sendAsync(HttpRequest.newBuilder(URI.create(base + pixels.get(i)))
+                inFlight.add(web.client().sendAsync(HttpRequest.newBuilder(URI.create(base + pixels.get(i)))
                                 .timeout(Duration.ofSeconds(30)).header("User-Agent", TestGateway.BROWSER_UA).GET().build(),
                         HttpResponse.BodyHandlers.discarding()).handle((r, e) -> {
                             if (e == null && r.statusCode() == 204) {
@@ -83,14 +72,14 @@ class KillOneGatewayTest {
             assertTrue(acknowledged.get() >= pixels.size() / 2, "B kept acknowledging: " + acknowledged.get());
             String today = "from=" + LocalDate.now(ZoneOffset.UTC).minusDays(1) + "&to="
                     + LocalDate.now(ZoneOffset.UTC).plusDays(1) + "&groupBy=campaign";
-            JsonNode totals = TestGateway.JSON.readTree(send(b + "/v1/reports?" + today, "GET", null, key).body())
+            JsonNode totals = TestGateway.JSON.readTree(web.send(b + "/v1/reports?" + today, "GET", null, key).body())
                     .get("totals");
             int reported = totals.get("impressions").asInt();
             // A pixel A committed just before it died may lack its 204: in the report, never lost.
             assertTrue(reported >= acknowledged.get() && reported <= pixels.size(),
                     "every acknowledged pixel is in the report: " + acknowledged.get() + " acknowledged, " + reported
                             + " reported");
-            assertEquals(200, send(b + "/v1/ad", "POST",
+            assertEquals(200, web.send(b + "/v1/ad", "POST",
                     Campaigns.adRequest("news.example", "the best running shoes for a marathon"), null).statusCode(),
                     "the survivor keeps serving");
         }

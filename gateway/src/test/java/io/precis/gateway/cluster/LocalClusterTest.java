@@ -7,12 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.precis.devservices.LocalCluster;
 import io.precis.gateway.Campaigns;
 import io.precis.gateway.TestGateway;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,17 +18,7 @@ import org.junit.jupiter.api.Test;
  * created, and every ad request, whichever gateway answers it, serves that campaign.
  */
 class LocalClusterTest {
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-    private HttpResponse<String> send(String url, String method, String body, String key) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (key != null) {
-            b.header("Authorization", "Bearer " + key);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
+    private final ClusterHttp web = new ClusterHttp();
 
     @Test
     void twoGatewaysBehindHaproxyAnswerAsOne() throws Exception {
@@ -41,14 +27,14 @@ class LocalClusterTest {
         try (LocalCluster cluster = LocalCluster.start(2, 0, gateway)) {
             String lb = cluster.url();
             long deadline = System.nanoTime() + 30_000_000_000L;
-            while (send(lb + "/health", "GET", null, null).statusCode() != 200) {
+            while (web.send(lb + "/health", "GET", null, null).statusCode() != 200) {
                 assertTrue(System.nanoTime() < deadline, "the balancer reaches a healthy gateway");
                 Thread.sleep(100);
             }
-            JsonNode account = TestGateway.JSON.readTree(send(lb + "/v1/admin/accounts", "POST",
+            JsonNode account = TestGateway.JSON.readTree(web.send(lb + "/v1/admin/accounts", "POST",
                     "{\"type\":\"advertiser\",\"name\":\"Cluster\"}", cluster.adminToken()).body());
             String key = account.get("apiKey").textValue();
-            HttpResponse<String> created = send(lb + "/v1/campaigns", "POST",
+            HttpResponse<String> created = web.send(lb + "/v1/campaigns", "POST",
                     Campaigns.keywords("Shoes", "[\"running shoes\"]", "CPC", 0.5), key);
             assertEquals(201, created.statusCode(), created.body());
             String id = TestGateway.JSON.readTree(created.body()).get("id").textValue();
@@ -56,7 +42,7 @@ class LocalClusterTest {
             // once the change has reached it (a second at most).
             int served = 0;
             while (served < 6) {
-                HttpResponse<String> ad = send(lb + "/v1/ad", "POST",
+                HttpResponse<String> ad = web.send(lb + "/v1/ad", "POST",
                         Campaigns.adRequest("news.example", "the best running shoes for a marathon"), null);
                 if (ad.statusCode() == 200) {
                     assertEquals(id, TestGateway.JSON.readTree(ad.body()).get("ads").get(0).get("campaignId").textValue());
@@ -68,7 +54,7 @@ class LocalClusterTest {
                     Thread.sleep(50);
                 }
             }
-            assertEquals(200, send(lb + "/v1/campaigns/" + id, "GET", null, key).statusCode());
+            assertEquals(200, web.send(lb + "/v1/campaigns/" + id, "GET", null, key).statusCode());
         }
     }
 }
