@@ -245,7 +245,7 @@ public final class CampaignIndex implements Closeable {
      */
     public void forEachCandidate(Query query, TargetingMask mask,
                                  Consumer<IndexedCampaign> visitor) {
-        search(query, mask, (campaign, facts) -> visitor.accept(campaign), false);
+        search(query, mask, (campaign, facts, bidAmount, rankKey) -> visitor.accept(campaign), false);
     }
 
     /**
@@ -307,8 +307,8 @@ public final class CampaignIndex implements Closeable {
      * One segment's documents: the prepared campaign of each (null when it was not serving as
      * the segment was first read), its {@link TargetingMask} bits, and the bit assignment.
      */
-    private record SegmentCampaigns(IndexedCampaign[] byDoc, long[] masks,
-                                    TargetingMask.Dictionaries dictionaries) {
+    private record SegmentCampaigns(IndexedCampaign[] byDoc, long[] masks, double[] bidAmounts,
+                                    int[] rankKeys, TargetingMask.Dictionaries dictionaries) {
         static SegmentCampaigns of(LeafReader reader, Map<String, IndexedCampaign> live)
                 throws IOException {
             IndexedCampaign[] byDoc = new IndexedCampaign[reader.maxDoc()];
@@ -336,13 +336,19 @@ public final class CampaignIndex implements Closeable {
                 }
             }
             long[] masks = new long[reader.maxDoc() * TargetingMask.SLOTS];
+            double[] bidAmounts = new double[reader.maxDoc()];
+            int[] rankKeys = new int[reader.maxDoc()];
             for (int doc = 0; doc < byDoc.length; doc++) {
+                if (byDoc[doc] != null) {
+                    bidAmounts[doc] = byDoc[doc].bidAmount();
+                    rankKeys[doc] = byDoc[doc].rankKey();
+                }
                 if (ordOfDoc[doc] >= 0) {
                     System.arraycopy(ordMasks, ordOfDoc[doc] * TargetingMask.SLOTS, masks,
                             doc * TargetingMask.SLOTS, TargetingMask.SLOTS);
                 }
             }
-            return new SegmentCampaigns(byDoc, masks, dictionaries);
+            return new SegmentCampaigns(byDoc, masks, bidAmounts, rankKeys, dictionaries);
         }
     }
 
@@ -402,6 +408,8 @@ public final class CampaignIndex implements Closeable {
         private final boolean stale;
         private IndexedCampaign[] byDoc;
         private long[] masks;
+        private double[] bidAmounts;
+        private int[] rankKeys;
         private long[] request;
 
         FactCollector(TargetingMask mask, CandidateVisitor visitor, boolean stale) {
@@ -415,6 +423,8 @@ public final class CampaignIndex implements Closeable {
             SegmentCampaigns campaigns = campaignsOf(context.reader());
             byDoc = campaigns.byDoc();
             masks = campaigns.masks();
+            bidAmounts = campaigns.bidAmounts();
+            rankKeys = campaigns.rankKeys();
             request = mask == null ? null : mask.resolve(campaigns.dictionaries());
         }
 
@@ -435,11 +445,11 @@ public final class CampaignIndex implements Closeable {
                     return;
                 }
                 if (current != ic) { // changed since
-                    ic = current;
-                    facts = TargetingMask.UNKNOWN;
+                    visitor.visit(current, TargetingMask.UNKNOWN, current.bidAmount(), current.rankKey());
+                    return;
                 }
             }
-            visitor.visit(ic, facts);
+            visitor.visit(ic, facts, bidAmounts[doc], rankKeys[doc]);
         }
 
         @Override

@@ -36,6 +36,12 @@ public final class IndexedCampaign {
     private final Set<String> regions;
     private final Set<String> segments;
     private final Set<String> excludeSegments;
+    /** Keywords plus categories: the most contextual hits it can have. */
+    private final int contextualTargets;
+    /** Targeted demographic dimensions (age, gender, region), 0 to 3. */
+    private final int demographicTargets;
+    private final boolean geofenced;
+    private final int rankKey;
 
     /**
      * @param keywords the analysed {@code targeting.keywords}
@@ -66,7 +72,49 @@ public final class IndexedCampaign {
         this.regions = Set.copyOf(regions);
         this.segments = Set.copyOf(segments);
         this.excludeSegments = Set.copyOf(excludeSegments);
+        this.contextualTargets = this.keywords.size() + this.categories.size();
+        this.demographicTargets = (this.ageBands.isEmpty() ? 0 : 1) + (this.genders.isEmpty() ? 0 : 1)
+                + (this.regions.isEmpty() ? 0 : 1);
+        this.geofenced = campaign.targeting().geo() != null;
+        this.rankKey = bidModel.ordinal() | goal.ordinal() << 2 | (geofenced ? GEOFENCED_BIT : 0)
+                | Math.min(contextualTargets, MAX_CONTEXTUAL_TARGETS) << CONTEXTUAL_SHIFT;
     }
+
+    private static final int GEOFENCED_BIT = 1 << 4;
+    private static final int CONTEXTUAL_SHIFT = 8;
+    private static final int MAX_CONTEXTUAL_TARGETS = 0xFFFF;
+
+    /**
+     * What a score bound needs of the campaign besides its bid, packed in one int: bid model,
+     * goal, {@link #geofenced} and {@link #contextualTargets} (read them back with
+     * {@link #bidModelOf}, {@link #goalOf}, {@link #geofencedOf}, {@link #contextualTargetsOf}).
+     * The index keeps it per document beside {@link #bidAmount} ({@link CandidateVisitor}), so
+     * bounding each of a request's hundreds of candidates reads two arrays in document order
+     * instead of missing the cache on each campaign object.
+     */
+    public int rankKey() {
+        return rankKey;
+    }
+
+    public static BidModel bidModelOf(int rankKey) {
+        return BID_MODELS[rankKey & 3];
+    }
+
+    public static Goal goalOf(int rankKey) {
+        return GOALS[rankKey >>> 2 & 3];
+    }
+
+    public static boolean geofencedOf(int rankKey) {
+        return (rankKey & GEOFENCED_BIT) != 0;
+    }
+
+    /** {@link #contextualTargets}, at most 65,535 (no campaign comes near). */
+    public static int contextualTargetsOf(int rankKey) {
+        return rankKey >>> CONTEXTUAL_SHIFT;
+    }
+
+    private static final BidModel[] BID_MODELS = BidModel.values();
+    private static final Goal[] GOALS = Goal.values();
 
     /** Prepares {@code c}'s targeting, analysing keywords with {@code analysis}. */
     public static IndexedCampaign of(Campaign c, TextAnalysis analysis) {
@@ -104,6 +152,26 @@ public final class IndexedCampaign {
     /** {@code campaign().bid().amount()} as a double, for ranking (prices stay exact). */
     public double bidAmount() {
         return bidAmount;
+    }
+
+    /**
+     * {@code keywords().size() + categories().size()}: with {@link #demographicTargets},
+     * {@link #geofenced} and {@code segments().size()}, what a score bound needs of the campaign,
+     * kept here so that bounding a candidate reads this object alone (each list or set is one
+     * more cache miss, and every candidate of a request is bounded).
+     */
+    public int contextualTargets() {
+        return contextualTargets;
+    }
+
+    /** How many of age bands, genders and regions it targets (0 to 3). */
+    public int demographicTargets() {
+        return demographicTargets;
+    }
+
+    /** Whether it targets a geofence ({@code targeting.geo}). */
+    public boolean geofenced() {
+        return geofenced;
     }
 
     public List<Phrase> keywords() {

@@ -127,9 +127,10 @@ public final class CampaignMatcher {
         // same campaign with the same facts, so the first is as good as any).
         Set<String> seen = r.format() == null ? new HashSet<>() : null;
         try {
-            index.visitCandidates(CandidateQuery.of(r), CandidateQuery.mask(r), (ic, facts) -> {
+            index.visitCandidates(CandidateQuery.of(r), CandidateQuery.mask(r), (ic, facts, bidAmount, rankKey) -> {
                 if (seen == null || seen.add(ic.id())) {
-                    candidates.add(ic, facts, Ranking.valueBound(ic, ctrBound, cvrBound));
+                    candidates.add(ic, facts,
+                            Ranking.scoreBound(ic, facts, bidAmount, rankKey, ctrBound, cvrBound));
                 }
             });
             ranking.run();
@@ -185,7 +186,7 @@ public final class CampaignMatcher {
     private void forEachFit(Request r, BiConsumer<IndexedCampaign, Fit> sink) {
         // With a format, one document per campaign can match; without, one per format.
         Set<String> seen = r.format() == null ? new HashSet<>() : null;
-        index.visitCandidates(CandidateQuery.of(r), CandidateQuery.mask(r), (ic, facts) -> {
+        index.visitCandidates(CandidateQuery.of(r), CandidateQuery.mask(r), (ic, facts, bidAmount, rankKey) -> {
             Fit fit = Eligibility.fit(ic, r, facts);
             if (fit != null && (seen == null || seen.add(ic.campaign().id()))) {
                 sink.accept(ic, fit);

@@ -11,9 +11,10 @@ import java.util.PriorityQueue;
  * checked: top-k pruning as Lucene's scorers do it (block-max WAND,
  * {@code Scorer.setMinCompetitiveScore}). Each candidate gets, when collected, an upper bound
  * of its score: an upper bound of its expected value per impression
- * ({@link Ranking#valueBound}: its bid × the highest rates any campaign has, so no history is
- * looked up) × the relevance it would have if every targeted keyword, category, demographic
- * dimension and segment hit ({@link Ranking#maxRelevance}). Its history is read, and its exact
+ * ({@link Ranking#scoreBound}: its bid × the highest rates any campaign has, so no history is
+ * looked up, × the relevance it would have if every targeted keyword, category, demographic
+ * dimension and segment hit, from the index's per-document arrays, so the campaign object is
+ * not touched). Its history is read, and its exact
  * value computed, only when it is checked.
  * Candidates are checked ({@link Eligibility#fit}) in descending bound, and the best checked
  * one is handed out only once its score beats every unchecked bound, so the auction sees
@@ -69,10 +70,10 @@ final class RankedCandidates {
 
     /**
      * Adds a candidate found by the index with the {@link TargetingMask} pre-check's
-     * {@code facts}, and {@code valueBound}, an upper bound of its expected value of one
-     * impression ({@link Ranking#valueBound}). Before the first {@link #next} only.
+     * {@code facts}, and {@code scoreBound}, an upper bound of its score
+     * ({@link Ranking#scoreBound}). Before the first {@link #next} only.
      */
-    void add(IndexedCampaign ic, int facts, double valueBound) {
+    void add(IndexedCampaign ic, int facts, double scoreBound) {
         if (size == campaigns.length) {
             int n = size * 2;
             campaigns = Arrays.copyOf(campaigns, n);
@@ -81,7 +82,7 @@ final class RankedCandidates {
         }
         campaigns[size] = ic;
         this.facts[size] = facts;
-        bounds[size] = valueBound * Ranking.maxRelevance(ic, facts);
+        bounds[size] = scoreBound;
         size++;
     }
 

@@ -2,6 +2,7 @@ package io.precis.matcher.match;
 
 import io.precis.matcher.auction.CampaignStats;
 import io.precis.matcher.auction.ExpectedRates;
+import io.precis.matcher.campaign.BidModel;
 import io.precis.matcher.campaign.Goal;
 import io.precis.matcher.index.IndexedCampaign;
 import io.precis.matcher.index.TargetingMask;
@@ -36,9 +37,26 @@ final class Ranking {
      */
     private static final double[] LOG_FIT = new double[64];
 
+    /**
+     * Per goal (by ordinal) and hit count below {@link #FACTOR_TABLE}: the weighted contextual,
+     * demographic and behavioural factors of {@link #relevance}, so bounding each candidate
+     * computes no square root.
+     */
+    private static final int FACTOR_TABLE = 64;
+    private static final double[][] CONTEXTUAL_FACTOR = new double[Goal.values().length][FACTOR_TABLE];
+    private static final double[][] DEMOGRAPHIC_FACTOR = new double[Goal.values().length][FACTOR_TABLE];
+    private static final double[][] BEHAVIOURAL_FACTOR = new double[Goal.values().length][FACTOR_TABLE];
+
     static {
         for (int n = 0; n < LOG_FIT.length; n++) {
             LOG_FIT[n] = 1 + Math.log1p(n);
+        }
+        for (Goal goal : Goal.values()) {
+            for (int n = 0; n < FACTOR_TABLE; n++) {
+                CONTEXTUAL_FACTOR[goal.ordinal()][n] = weighted(logFit(n), goal, Goal.AWARENESS);
+                DEMOGRAPHIC_FACTOR[goal.ordinal()][n] = weighted(1 + DEMOGRAPHIC_STEP * n, goal, Goal.REACH);
+                BEHAVIOURAL_FACTOR[goal.ordinal()][n] = weighted(logFit(n), goal, Goal.CONVERSION);
+            }
         }
     }
 
@@ -59,13 +77,40 @@ final class Ranking {
     }
 
     /**
-     * An upper bound of {@link #valuePerImpression} without looking up {@code ic}'s history:
+     * An upper bound of the score of candidate {@code ic} (bid {@code bidAmount}, the rest in
+     * {@code rankKey}: {@link IndexedCampaign#rankKey}) for a request whose
+     * {@link TargetingMask} pre-check gave {@code facts}: {@link #valueBound} ×
+     * {@link #maxRelevance}. Reads {@code ic} only when {@code facts} are unknown (a campaign
+     * changed since the index reader opened); otherwise two numbers from the index's arrays and
+     * tables of the relevance factors, computed as {@link #relevance} computes them, so the
+     * bound of a candidate that hits everything equals its score to the last bit.
+     */
+    static double scoreBound(IndexedCampaign ic, int facts, double bidAmount, int rankKey,
+                             double ctrBound, double cvrBound) {
+        double value = valueBound(bidAmount, IndexedCampaign.bidModelOf(rankKey), ctrBound, cvrBound);
+        if (facts == TargetingMask.UNKNOWN) {
+            return value * maxRelevance(ic, facts);
+        }
+        int contextual = IndexedCampaign.contextualTargetsOf(rankKey);
+        int demographic = TargetingMask.demographicHits(facts)
+                + (!TargetingMask.simple(facts) && IndexedCampaign.geofencedOf(rankKey) ? 1 : 0);
+        int segments = TargetingMask.segmentHits(facts);
+        Goal goal = IndexedCampaign.goalOf(rankKey);
+        if (contextual >= FACTOR_TABLE || demographic >= FACTOR_TABLE || segments >= FACTOR_TABLE) {
+            return value * relevance(contextual, demographic, segments, goal);
+        }
+        int g = goal.ordinal();
+        return value * (CONTEXTUAL_FACTOR[g][contextual] * DEMOGRAPHIC_FACTOR[g][demographic]
+                * BEHAVIOURAL_FACTOR[g][segments]);
+    }
+
+    /**
+     * An upper bound of {@link #valuePerImpression} without looking up the campaign's history:
      * exact for CPM, the bid × the highest CTR (and CVR) any campaign has for CPC (and CPA).
      * Computed the same way as the value, so rounding keeps it above.
      */
-    static double valueBound(IndexedCampaign ic, double ctrBound, double cvrBound) {
-        double amount = ic.bidAmount();
-        return switch (ic.bidModel()) {
+    static double valueBound(double amount, BidModel model, double ctrBound, double cvrBound) {
+        return switch (model) {
             case CPM -> amount / IMPRESSIONS_PER_CPM;
             case CPC -> amount * ctrBound;
             case CPA -> amount * ctrBound * cvrBound;
@@ -93,20 +138,19 @@ final class Ranking {
      * only grows with its hits (rounding is monotone too), so no fit can exceed it.
      */
     static double maxRelevance(IndexedCampaign ic, int facts) {
-        int contextual = ic.keywords().size() + ic.categories().size();
+        int contextual = ic.contextualTargets();
         int demographic;
         int segments;
         boolean geo;
         if (facts == TargetingMask.UNKNOWN) {
-            demographic = (ic.ageBands().isEmpty() ? 0 : 1) + (ic.genders().isEmpty() ? 0 : 1)
-                    + (ic.regions().isEmpty() ? 0 : 1);
+            demographic = ic.demographicTargets();
             segments = ic.segments().size();
-            geo = ic.campaign().targeting().geo() != null;
+            geo = ic.geofenced();
         } else {
             demographic = TargetingMask.demographicHits(facts);
             segments = TargetingMask.segmentHits(facts);
-            // Simple facts say there is no geofence without reading the campaign.
-            geo = !TargetingMask.simple(facts) && ic.campaign().targeting().geo() != null;
+            // Simple facts say there is no geofence.
+            geo = !TargetingMask.simple(facts) && ic.geofenced();
         }
         return relevance(contextual, demographic + (geo ? 1 : 0), segments, ic.goal());
     }

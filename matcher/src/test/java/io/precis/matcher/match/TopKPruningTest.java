@@ -95,6 +95,39 @@ class TopKPruningTest {
     }
 
     @Test
+    void theBoundFromTheIndexArraysIsTheBoundOfTheCampaignObjectToTheLastBit() throws Exception {
+        RandomWorld world = new RandomWorld(20261201);
+        List<Campaign> campaigns = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            campaigns.add(world.campaign(i));
+        }
+        double ctrBound = 0.037;
+        double cvrBound = 0.21;
+        try (CampaignIndex index = new CampaignIndex()) {
+            index.replaceAll(campaigns);
+            long[] compared = new long[2];
+            for (int n = 0; n < 500; n++) {
+                Request r = Request.of(world.query(), PageCache.defaults(), index.analysis());
+                index.visitCandidates(CandidateQuery.of(r), CandidateQuery.mask(r), (ic, facts, amount, key) -> {
+                    assertEquals(ic.bidAmount(), amount);
+                    assertEquals(ic.rankKey(), key);
+                    double expected = Ranking.valueBound(ic.bidAmount(), ic.bidModel(), ctrBound, cvrBound)
+                            * Ranking.maxRelevance(ic, facts);
+                    assertEquals(expected, Ranking.scoreBound(ic, facts, amount, key, ctrBound, cvrBound),
+                            0.0, () -> ic + " facts " + facts);
+                    compared[0]++;
+                    if (facts != io.precis.matcher.index.TargetingMask.UNKNOWN
+                            && io.precis.matcher.index.TargetingMask.demographicHits(facts) > 0) {
+                        compared[1]++;
+                    }
+                });
+            }
+            assertTrue(compared[0] > 10_000, "too few candidates compared: " + compared[0]);
+            assertTrue(compared[1] > 100, "too few with demographic facts: " + compared[1]);
+        }
+    }
+
+    @Test
     void prunedMatchingPicksTheWinnersAndPricesOfCheckingEveryCampaign() throws Exception {
         // Two identical worlds: each matcher consumes its own ledger (caps reserved, budgets
         // held), so both must see the same history and make the same reservations.

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# A CPU profile of the running gateway under ad-request load (issue 12): starts the bench gateway
+# (10k campaigns, BenchGateway serve), warms it for 15 s with 64 connections (LoadOnly), records
+# JFR (settings=profile) over 20 s more of the same load, then prints the shares by thread, the
+# top frames by self time and the top inclusive frames (perf/jfr-shares.py).
+#   ./precis build && perf/gateway-profile.sh OUT_DIR [CAMPAIGNS]
+# Needs java 21+ on PATH (or JAVA_HOME) and python3. The load generator runs on the same machine.
+set -euo pipefail
+out="$1"; campaigns="${2:-10000}"
+bin="${JAVA_HOME:+$JAVA_HOME/bin/}"
+mkdir -p "$out"; rm -rf "${out:?}"/*
+cp="perf/target/classes:perf/target/lib/*"
+"${bin}java" --add-modules jdk.incubator.vector -cp "$cp" io.precis.perf.gateway.BenchGateway serve \
+  "$campaigns" "$out/target.json" "$out/data" > "$out/gateway.log" 2>&1 &
+gw=$!
+trap 'kill "$gw" 2>/dev/null || true' EXIT
+until [ -f "$out/target.json" ]; do
+  kill -0 "$gw" 2>/dev/null || { tail -20 "$out/gateway.log" >&2; exit 1; }
+  sleep 1
+done
+"${bin}java" -cp "$cp" io.precis.perf.gateway.LoadOnly "$out/target.json" 15 64 2>/dev/null | sed 's/^/warm-up: /'
+"${bin}jcmd" "$gw" JFR.start name=load settings=profile filename="$out/gateway.jfr" > /dev/null
+"${bin}java" -cp "$cp" io.precis.perf.gateway.LoadOnly "$out/target.json" 20 64 2>/dev/null | sed 's/^/profiled: /'
+"${bin}jcmd" "$gw" JFR.stop name=load > /dev/null
+"${bin}jfr" print --json --events jdk.ExecutionSample "$out/gateway.jfr" > "$out/samples.json"
+python3 "$(dirname "$0")/jfr-shares.py" "$out/samples.json" 40
