@@ -34,6 +34,35 @@ class SegmentServiceTest {
     }
 
     @Test
+    void aUserSegmentsAreReadFromTheStoreOnceAndThenFromTheCache() {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        BehaviourStore counting = new BehaviourStore() {
+            @Override
+            public void append(Pseudonym p, List<BehaviourEvent> events) {
+                store.append(p, events);
+            }
+
+            @Override
+            public List<BehaviourEvent> read(Pseudonym p) {
+                reads.incrementAndGet();
+                return store.read(p);
+            }
+
+            @Override
+            public void erase(Pseudonym p) {
+                store.erase(p);
+            }
+        };
+        SegmentService cached = new SegmentService(counting, clock);
+        Pseudonym nobody = new Pseudonym("no-behaviour");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Set.of(), cached.segments(nobody));
+            assertEquals(Set.of(), cached.segments(List.of(new Pseudonym("no-behaviour"))));
+        }
+        assertEquals(1, reads.get(), "a user without behaviour is read once, then cached");
+    }
+
+    @Test
     void eventsParseWithErrorsNamingTheField() {
         List<BehaviourEvent> events = BehaviourEvent.parseEvents(json("""
                 [{"type": "purchase", "ts": "2026-11-19T10:00:00Z", "value": 12.5, "category": " home "},
