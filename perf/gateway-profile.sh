@@ -10,7 +10,7 @@ out="$1"; campaigns="${2:-10000}"
 bin="${JAVA_HOME:+$JAVA_HOME/bin/}"
 mkdir -p "$out"; rm -rf "${out:?}"/*
 cp="perf/target/classes:perf/target/lib/*"
-"${bin}java" --add-modules jdk.incubator.vector -cp "$cp" io.precis.perf.gateway.BenchGateway serve \
+"${bin}java" --add-modules jdk.incubator.vector -XX:FlightRecorderOptions:stackdepth=256 -cp "$cp" io.precis.perf.gateway.BenchGateway serve \
   "$campaigns" "$out/target.json" "$out/data" > "$out/gateway.log" 2>&1 &
 gw=$!
 trap 'kill "$gw" 2>/dev/null || true' EXIT
@@ -22,5 +22,5 @@ done
 "${bin}jcmd" "$gw" JFR.start name=load settings=profile filename="$out/gateway.jfr" > /dev/null
 "${bin}java" -cp "$cp" io.precis.perf.gateway.LoadOnly "$out/target.json" 20 64 2>/dev/null | sed 's/^/profiled: /'
 "${bin}jcmd" "$gw" JFR.stop name=load > /dev/null
-"${bin}jfr" print --json --events jdk.ExecutionSample "$out/gateway.jfr" > "$out/samples.json"
+"${bin}jfr" print --json --stack-depth 256 --events jdk.ExecutionSample "$out/gateway.jfr" > "$out/samples.json"
 python3 "$(dirname "$0")/jfr-shares.py" "$out/samples.json" 40

@@ -26,6 +26,7 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.CollectorManager;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreMode;
@@ -37,6 +38,7 @@ import org.apache.lucene.search.SortField;
 import org.apache.lucene.store.ByteBuffersDataOutput;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.SingleInstanceLockFactory;
+import org.apache.lucene.util.FixedBitSet;
 
 /**
  * The serving campaigns, in memory: a Lucene index (one document per campaign and creative
@@ -245,7 +247,7 @@ public final class CampaignIndex implements Closeable {
      */
     public void forEachCandidate(Query query, TargetingMask mask,
                                  Consumer<IndexedCampaign> visitor) {
-        search(query, mask, (campaign, facts, bidAmount, rankKey) -> visitor.accept(campaign), false);
+        search(query, mask, (campaign, facts, bidAmount, rankKey) -> visitor.accept(campaign), false, null);
     }
 
     /**
@@ -258,11 +260,51 @@ public final class CampaignIndex implements Closeable {
      * nothing was written since the searcher was opened, no campaign is looked up by id.
      */
     public void visitCandidates(Query query, TargetingMask mask, CandidateVisitor visitor) {
-        search(query, mask, visitor, true);
+        search(query, mask, visitor, true, null);
     }
 
-    /** One search over a fresh searcher; {@code checkLive} re-reads changed campaigns. */
-    private void search(Query query, TargetingMask mask, CandidateVisitor visitor, boolean checkLive) {
+    /**
+     * As {@link #visitCandidates(Query, TargetingMask, CandidateVisitor)}, reusing
+     * {@code previous} (what an earlier call returned for the same {@code query}, or null) when
+     * the index has not changed since: the documents the query matched are then replayed from
+     * it and the query is not run. Returns what to pass next time for this query. The query's
+     * term look-ups and postings were a sixth of a match under load, and a page is asked for
+     * again and again while it is popular (the matcher keeps this with the page's analysis).
+     */
+    public Matches visitCandidates(Query query, TargetingMask mask, CandidateVisitor visitor,
+                                   Matches previous) {
+        return search(query, mask, visitor, true, previous == null || previous.query != query
+                ? new Matches(query, null, null) : previous);
+    }
+
+    /**
+     * The documents one query matched in one reader of the index, per segment (by leaf order).
+     * Holds the query and a key of the reader (not the reader); nothing of a request or a user.
+     */
+    public static final class Matches {
+        private final Query query;
+        private final Object readerKey;
+        private final FixedBitSet[] docs;
+
+        private Matches(Query query, Object readerKey, FixedBitSet[] docs) {
+            this.query = query;
+            this.readerKey = readerKey;
+            this.docs = docs;
+        }
+
+        /** The query these are the matches of. */
+        public Query query() {
+            return query;
+        }
+    }
+
+    /**
+     * One search over a fresh searcher; {@code checkLive} re-reads changed campaigns. With
+     * {@code memo}, replays its documents when they are of this searcher's reader, else records
+     * them; returns the memo to keep (null without one).
+     */
+    private Matches search(Query query, TargetingMask mask, CandidateVisitor visitor, boolean checkLive,
+                           Matches memo) {
         IndexSearcher searcher;
         try {
             searcher = searchers.acquire();
@@ -271,7 +313,23 @@ public final class CampaignIndex implements Closeable {
         }
         try {
             boolean stale = checkLive && (!(searcher instanceof CountedSearcher cs) || cs.writes != writes);
-            searcher.search(query, new FactCollector(mask, visitor, stale));
+            FactCollector collector = new FactCollector(mask, visitor, stale);
+            IndexReader.CacheHelper helper = memo == null ? null : searcher.getIndexReader().getReaderCacheHelper();
+            if (helper == null) {
+                searcher.search(query, collector);
+                return null;
+            }
+            Object readerKey = helper.getKey();
+            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+            if (memo.readerKey == readerKey) {
+                for (LeafReaderContext leaf : leaves) {
+                    collector.replay(leaf, memo.docs[leaf.ord]);
+                }
+                return memo;
+            }
+            collector.record(leaves.size());
+            searcher.search(query, collector);
+            return new Matches(query, readerKey, collector.recorded);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -411,6 +469,9 @@ public final class CampaignIndex implements Closeable {
         private double[] bidAmounts;
         private int[] rankKeys;
         private long[] request;
+        /** When recording: each segment's matching documents, by leaf order. */
+        FixedBitSet[] recorded;
+        private FixedBitSet recording;
 
         FactCollector(TargetingMask mask, CandidateVisitor visitor, boolean stale) {
             this.mask = mask;
@@ -418,8 +479,34 @@ public final class CampaignIndex implements Closeable {
             this.stale = stale;
         }
 
+        /** Also keeps every matching document, for {@link #replay} on a later request. */
+        void record(int leaves) {
+            recorded = new FixedBitSet[leaves];
+        }
+
+        /** Visits {@code docs} of {@code leaf} (null: none) as if the query had matched them now. */
+        void replay(LeafReaderContext leaf, FixedBitSet docs) throws IOException {
+            if (docs == null) {
+                return;
+            }
+            setLeaf(leaf);
+            int last = docs.length() - 1;
+            for (int doc = docs.nextSetBit(0); doc != DocIdSetIterator.NO_MORE_DOCS;
+                 doc = doc < last ? docs.nextSetBit(doc + 1) : DocIdSetIterator.NO_MORE_DOCS) {
+                visit(doc);
+            }
+        }
+
         @Override
         protected void doSetNextReader(LeafReaderContext context) throws IOException {
+            setLeaf(context);
+            if (recorded != null) {
+                recording = new FixedBitSet(context.reader().maxDoc());
+                recorded[context.ord] = recording;
+            }
+        }
+
+        private void setLeaf(LeafReaderContext context) throws IOException {
             SegmentCampaigns campaigns = campaignsOf(context.reader());
             byDoc = campaigns.byDoc();
             masks = campaigns.masks();
@@ -430,6 +517,13 @@ public final class CampaignIndex implements Closeable {
 
         @Override
         public void collect(int doc) {
+            if (recording != null) {
+                recording.set(doc);
+            }
+            visit(doc);
+        }
+
+        private void visit(int doc) {
             int facts = mask == null ? TargetingMask.UNKNOWN
                     : TargetingMask.check(masks, doc * TargetingMask.SLOTS, request);
             if (facts == TargetingMask.REJECT) {

@@ -21,6 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.apache.lucene.search.Query;
 
 /**
  * Chooses the ads for a request: candidates from the {@link CampaignIndex} in one query, then
@@ -127,12 +128,13 @@ public final class CampaignMatcher {
         // same campaign with the same facts, so the first is as good as any).
         Set<String> seen = r.format() == null ? new HashSet<>() : null;
         try {
-            index.visitCandidates(CandidateQuery.of(r), CandidateQuery.mask(r), (ic, facts, bidAmount, rankKey) -> {
+            Query query = CandidateQuery.of(r);
+            r.page().keepMatches(index.visitCandidates(query, CandidateQuery.mask(r), (ic, facts, bidAmount, rankKey) -> {
                 if (seen == null || seen.add(ic.id())) {
                     candidates.add(ic, facts,
                             Ranking.scoreBound(ic, facts, bidAmount, rankKey, ctrBound, cvrBound));
                 }
-            });
+            }, r.page().matches(query)));
             ranking.run();
             List<MatchedAd> ads = auction(q, r, candidates::next);
             return new MatchResult(ads, candidates.size(), candidates.evaluated());

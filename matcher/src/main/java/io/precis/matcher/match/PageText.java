@@ -1,5 +1,6 @@
 package io.precis.matcher.match;
 
+import io.precis.matcher.index.CampaignIndex;
 import io.precis.matcher.index.IndexFields;
 import io.precis.matcher.text.AnalysedText;
 import io.precis.matcher.text.TextAnalysis;
@@ -59,6 +60,27 @@ final class PageText {
     }
 
     private record QueryOfFormat(String format, Query query) {
+    }
+
+    /**
+     * The documents the last candidate query matched, in the index reader of then: the next
+     * request for this page replays them instead of running the query, while the index has
+     * not changed ({@link CampaignIndex#visitCandidates(Query, io.precis.matcher.index.TargetingMask,
+     * io.precis.matcher.index.CandidateVisitor, CampaignIndex.Matches)}).
+     */
+    private volatile CampaignIndex.Matches lastMatches;
+
+    /** What to pass the index for {@code query}: the matches kept for it, or null. */
+    CampaignIndex.Matches matches(Query query) {
+        CampaignIndex.Matches m = lastMatches;
+        return m != null && m.query() == query ? m : null;
+    }
+
+    /** Keeps {@code matches} (null: nothing to keep) for the next request of this page. */
+    void keepMatches(CampaignIndex.Matches matches) {
+        if (matches != null && matches != lastMatches) {
+            lastMatches = matches;
+        }
     }
 
     static PageText of(PageContext page, TextAnalysis analysis) {

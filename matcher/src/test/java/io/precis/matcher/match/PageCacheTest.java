@@ -113,6 +113,34 @@ class PageCacheTest {
         }
     }
 
+    @Test
+    void aCachedPageReplaysItsMatchesUntilTheIndexChanges() throws Exception {
+        try (CampaignIndex index = new CampaignIndex()) {
+            index.upsert(withKeywords("coffee", 10, "咖啡"));
+            index.upsert(withKeywords("beans", 8, "咖啡"));
+            CampaignMatcher matcher = new CampaignMatcher(index, DeliveryLedger.none(), CampaignStats.none(),
+                    null, Duration.ofHours(1), cache);
+            PageContext page = new PageContext("https://news.example/popular", null, null, null, "咖啡新品", null);
+            Request r = Request.of(query(page, "banner-300x250"), cache, ANALYSIS);
+            org.apache.lucene.search.Query q = CandidateQuery.of(r);
+            assertEquals(null, r.page().matches(q), "nothing kept before the first request");
+            assertEquals(List.of("coffee"), ids(matcher, page));
+            CampaignIndex.Matches kept = r.page().matches(q);
+            assertTrue(kept != null, "the first request keeps its matches with the page");
+            assertEquals(List.of("coffee"), ids(matcher, page));
+            assertSame(kept, r.page().matches(q), "the second request replays them: no new search");
+            assertEquals(2, matcher.matchResult(query(page, "banner-300x250")).candidates());
+            // A change of the index is a new reader: the page's query runs again.
+            index.upsert(withKeywords("espresso", 20, "咖啡"));
+            assertEquals(List.of("espresso"), ids(matcher, page));
+            assertNotSame(kept, r.page().matches(q));
+            index.remove("espresso");
+            index.remove("coffee");
+            assertEquals(List.of("beans"), ids(matcher, page));
+            assertEquals(1, matcher.matchResult(query(page, "banner-300x250")).candidates());
+        }
+    }
+
     private static List<String> ids(CampaignMatcher matcher, PageContext page) {
         return matcher.match(new AdQuery("banner-300x250", "news.example", page, NOW, 1, Purposes.NONE)).stream()
                 .map(ad -> ad.campaign().id()).toList();
