@@ -271,7 +271,7 @@ public final class PrecisGateway implements AutoCloseable {
                     .setHttp2ClearTextEnabled(false)
                     .setIdleTimeout((int) config.connections().idle().toMillis())
                     .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-            RequestGate gate = new RequestGate(gw.router, gw.routes, gw.connections);
+            RequestGate gate = new RequestGate(gw.router, gw.routes, gw.connections, gw::answeredAtGate);
             List<io.precis.gateway.http.HttpVerticle> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
             // A verticle per event loop, each with its own server on the shared port.
             gw.deployment = gw.vertx.deployVerticle(() -> {
@@ -353,6 +353,13 @@ public final class PrecisGateway implements AutoCloseable {
             audit.request(method, template, status, ctx.get(AuditLog.ACTOR), ctx.pathParam("id"), ctx.get(AuditLog.CREATED));
         });
         ctx.next();
+    }
+
+    /** A request the {@link RequestGate} answered before the router: logged and counted as unmatched. */
+    private void answeredAtGate(io.vertx.core.http.HttpServerRequest request, int status, long nanos) {
+        String requestId = AccessLog.requestId(request.getHeader(AccessLog.REQUEST_ID));
+        metrics.request("unmatched", request.method().name(), status, nanos / 1e9);
+        accessLog.record(request.method().name(), "unmatched", status, nanos / 1e6, requestId);
     }
 
     /** The admin token from {@code <data-dir>/admin-token}, created (mode 600) on first start. */

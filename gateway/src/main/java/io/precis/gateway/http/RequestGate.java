@@ -15,15 +15,24 @@ public final class RequestGate implements Handler<HttpServerRequest> {
     private final Router router;
     private final Routes routes;
     private final ConnectionGuard connections;
+    private final Answered answered;
 
-    public RequestGate(Router router, Routes routes, ConnectionGuard connections) {
+    /** Told of each request answered here, before any router handler (access log, metrics). */
+    @FunctionalInterface
+    public interface Answered {
+        void answered(HttpServerRequest request, int status, long nanos);
+    }
+
+    public RequestGate(Router router, Routes routes, ConnectionGuard connections, Answered answered) {
         this.router = router;
         this.routes = routes;
         this.connections = connections;
+        this.answered = answered;
     }
 
     @Override
     public void handle(HttpServerRequest request) {
+        long start = System.nanoTime();
         connections.headArrived(request);
         if (!wellFormedEscapes(request.uri())) {
             ApiError error = routes.knows(request.path())
@@ -33,6 +42,7 @@ public final class RequestGate implements Handler<HttpServerRequest> {
             // The body, if any, is not read: end the connection with the answer.
             request.response().putHeader("Connection", "close");
             ErrorHandler.send(request.response(), error);
+            answered.answered(request, error.status(), System.nanoTime() - start);
             return;
         }
         router.handle(request);

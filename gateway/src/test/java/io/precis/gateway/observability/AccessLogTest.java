@@ -72,6 +72,25 @@ class AccessLogTest {
     }
 
     @Test
+    void aRequestAnsweredBeforeTheRouterHasItsLineToo() throws Exception {
+        String requestId = UUID.randomUUID().toString();
+        try (TestGateway gw = TestGateway.start(dir)) {
+            io.precis.gateway.RawHttp.Answer a = io.precis.gateway.RawHttp.exchange(gw.gateway().port(), "GET",
+                    "/v1/me?user=" + USER + "&x=%zz", null, java.time.Duration.ofSeconds(10),
+                    "X-Request-Id: " + requestId);
+            assertEquals(400, a.status(), a.body());
+            Path file = dir.resolve("logs").resolve("access.log");
+            List<JsonNode> lines = LogLines.await(file, l -> l.stream().anyMatch(j -> requestId.equals(j.path("requestId").asText())));
+            JsonNode line = lines.stream().filter(j -> requestId.equals(j.path("requestId").asText())).findFirst()
+                    .orElseThrow();
+            assertEquals("unmatched", line.get("route").asText());
+            assertEquals(400, line.get("status").asInt());
+            String text = Files.readString(file);
+            assertFalse(text.contains(USER) || text.contains("%zz"), text);
+        }
+    }
+
+    @Test
     void aFullQueueDropsAndCountsLinesInsteadOfBlocking() throws Exception {
         AsyncLines lines = new AsyncLines(dir, "t.log", 2);
         int accepted = 0;
