@@ -203,9 +203,11 @@ public final class PrecisGateway implements AutoCloseable {
         behaviour = new VaultBehaviourStore(privacy.vault(), db, clock);
         metrics.behaviourSweepFailures(behaviour::sweepFailures);
         SegmentService segments = new SegmentService(behaviour, clock, index.analysis());
-        new AdRoutes(matchPool, new CampaignMatcher(index, ledger, stats, null, config.impressionTtl(),
+        AdRoutes adRoutes = new AdRoutes(matchPool, new CampaignMatcher(index, ledger, stats, null, config.impressionTtl(),
                 GatewayConfig.pageCache(System.getenv())), signer, metrics,
-                privacy, segments, cookie, clock, tracing.tracer()).register(routes);
+                privacy, segments, cookie, clock, tracing.tracer());
+        adRoutes.register(routes);
+        new io.precis.gateway.ad.OpenRtbRoutes(adRoutes, matchPool, config.trustProxy()).register(routes);
         SegmentRuleStore segmentRules = new SegmentRuleStore(db, changes);
         new BehaviourRoutes(storagePool, auth, privacy, segments, segmentRules, clock).register(routes);
         new TrackingRoutes(storagePool, signer, events, campaigns, metrics, privacy, cookie, delivery, tracing.tracer())

@@ -127,6 +127,28 @@ public final class AdRoutes {
 
     /** The response body, or null when nothing is eligible; its spans are children of {@code parent}. */
     ObjectNode serve(AdRequest req, Reader reader, Signals signals, Context parent) {
+        List<Placed> placed = place(req, reader, signals, parent);
+        if (placed.isEmpty()) {
+            return null;
+        }
+        ObjectNode out = JsonBodies.MAPPER.createObjectNode();
+        out.put("requestId", req.requestId());
+        ArrayNode list = out.putArray("ads");
+        placed.forEach(p -> list.add(render(p)));
+        return out;
+    }
+
+    /**
+     * One ad chosen for a request, with its signed tracking URLs (relative to the gateway):
+     * what {@code /v1/ad} renders as JSON and {@code /openrtb2/bid} as a bid.
+     */
+    record Placed(MatchedAd ad, String impressionUrl, String clickUrl) {}
+
+    /**
+     * The ads chosen for {@code req} (empty when nothing is eligible), each with its caps
+     * reserved, budget held and tokens signed; its spans are children of {@code parent}.
+     */
+    List<Placed> place(AdRequest req, Reader reader, Signals signals, Context parent) {
         Span consent = tracer.spanBuilder("consent").setParent(parent).startSpan();
         UserKeys keys;
         Purposes purposes;
@@ -150,26 +172,25 @@ public final class AdRoutes {
             stages.end(ads.size());
         }
         if (ads.isEmpty()) {
-            return null;
+            return List.of();
         }
         Span sign = tracer.spanBuilder("sign").setParent(parent).startSpan();
         try {
-            return body(req, keys, purposes, ads);
+            return signed(req, keys, purposes, ads);
         } finally {
             sign.end();
         }
     }
 
-    /** The answer: each ad with its signed impression and click tokens. */
-    private ObjectNode body(AdRequest req, UserKeys keys, Purposes purposes, List<MatchedAd> ads) {
+    /** Each ad with its signed impression and click tokens. */
+    private List<Placed> signed(AdRequest req, UserKeys keys, Purposes purposes, List<MatchedAd> ads) {
         String measurement = keys != null && purposes.measurement() ? keys.currentMeasurement().value() : null;
         String region = coarseRegion(req.user().region());
-        ObjectNode out = JsonBodies.MAPPER.createObjectNode();
-        out.put("requestId", req.requestId());
-        ArrayNode list = out.putArray("ads");
+        List<Placed> out = new java.util.ArrayList<>(ads.size());
         for (MatchedAd ad : ads) {
             AdServed served = served(req, ad, measurement, region);
-            list.add(render(served, ad));
+            out.add(new Placed(ad, "/v1/t/imp?t=" + url(signer.issue(TokenKind.IMPRESSION, served)),
+                    "/v1/t/click?t=" + url(signer.issue(TokenKind.CLICK, served))));
         }
         return out;
     }
@@ -207,17 +228,18 @@ public final class AdRoutes {
                 ad.campaign().bid().model().name(), toMicros(ad.price()), measurementPseudonym, region);
     }
 
-    private ObjectNode render(AdServed served, MatchedAd ad) {
+    private static ObjectNode render(Placed placed) {
+        MatchedAd ad = placed.ad();
         ObjectNode o = JsonBodies.MAPPER.createObjectNode();
         o.put("campaignId", ad.campaign().id());
         o.put("creativeId", ad.creative().id());
         o.put("format", ad.creative().format());
         o.put("title", ad.creative().title());
         o.put("imageUrl", ad.creative().imageUrl());
-        o.put("impressionUrl", "/v1/t/imp?t=" + url(signer.issue(TokenKind.IMPRESSION, served)));
-        o.put("clickUrl", "/v1/t/click?t=" + url(signer.issue(TokenKind.CLICK, served)));
+        o.put("impressionUrl", placed.impressionUrl());
+        o.put("clickUrl", placed.clickUrl());
         ArrayNode by = o.putArray("matchedBy");
-        served.matchedBy().forEach(by::add);
+        ad.matchedBy().forEach(k -> by.add(k.jsonName()));
         return o;
     }
 
