@@ -41,6 +41,8 @@ import javax.sql.DataSource;
 public final class JdbcEventStore implements EventStore {
     /** API.md: a conversion is attributed within 7 days of its click by default. */
     public static final Duration DEFAULT_CLICK_WINDOW = AttributionPolicy.DEFAULT_CLICK_WINDOW;
+    /** API.md: raw events are kept 400 days, then deleted; roll-ups are kept. */
+    public static final Duration DEFAULT_EVENT_RETENTION = EventRetention.DEFAULT;
     /** Large enough to amortise a commit over many events, small enough for a short transaction. */
     static final int MAX_BATCH = 512;
     /** About two seconds of peak load; beyond it callers get a fast rejection, not a memory blow-up. */
