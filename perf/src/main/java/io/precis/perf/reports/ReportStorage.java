@@ -17,10 +17,11 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * Storage per event of the embedded store: loads {@link SyntheticMonth} (events table and
  * roll-ups, {@link RollupBulkLoader#withEvents}) into a fresh H2 file database, then prints
  * the on-disk size of each table and index (H2's {@code DB_OBJECT_SIZE}) and of the file, per
- * event. Usage: {@code ReportStorage EVENTS DIR} (DIR must not exist; delete it afterwards).
+ * event, after compacting the file as the gateway does. Usage: {@code ReportStorage EVENTS DIR
+ * [--rollups-only]} (DIR must not exist; delete it afterwards).
  */
 public final class ReportStorage {
-    private static final String[] TABLES = {"PRECIS_EVENTS", "PRECIS_ROLLUPS"};
+    private static final String[] TABLES = {"PRECIS_EVENTS", "PRECIS_ROLLUPS", "PRECIS_CLICK_REASONS"};
 
     private ReportStorage() {
     }
@@ -28,6 +29,7 @@ public final class ReportStorage {
     public static void main(String[] args) throws Exception {
         long events = Long.parseLong(args[0]);
         Path dir = Path.of(args[1]);
+        boolean withEvents = !(args.length > 2 && "--rollups-only".equals(args[2]));
         if (Files.exists(dir)) {
             throw new IllegalArgumentException(dir + " exists");
         }
@@ -35,36 +37,42 @@ public final class ReportStorage {
         String url = "jdbc:h2:file:" + dir.resolve("precis");
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
         long t0 = System.nanoTime();
-        RollupBulkLoader loader = RollupBulkLoader.withEvents(pool);
+        RollupBulkLoader loader = withEvents ? RollupBulkLoader.withEvents(pool) : new RollupBulkLoader();
         SyntheticMonth.generate(loader, events, 42);
         int cells = loader.cells();
         loader.writeTo(pool, 50_000);
-        System.out.printf("loaded %,d events and %,d roll-up cells in %.1f s%n", events, cells,
-                (System.nanoTime() - t0) / 1e9);
+        System.out.printf("loaded %,d events (%s) and %,d roll-up cells in %.1f s; file %,d bytes%n", events,
+                withEvents ? "events table too" : "roll-ups only", cells, (System.nanoTime() - t0) / 1e9,
+                fileBytes(dir));
+        // Live size: H2 keeps overwritten chunks until compacted (the gateway's FileCompaction does it).
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SHUTDOWN COMPACT");
+        }
+        pool.dispose();
+        long file = fileBytes(dir);
+        pool = JdbcConnectionPool.create(url, "sa", "");
         long total = 0;
         try (Connection c = pool.getConnection()) {
             for (String table : TABLES) {
                 long rows = count(c, table);
                 long bytes = size(c, "TABLE", table);
-                System.out.printf("%-32s %,14d rows %,16d bytes %8.1f B/event%n", table + " (rows)", rows, bytes,
+                System.out.printf("%-34s %,12d rows %,14d bytes %7.1f B/event%n", table, rows, bytes,
                         (double) bytes / events);
                 total += bytes;
                 for (String index : indexes(c, table)) {
                     long ib = size(c, "INDEX", index);
-                    System.out.printf("  %-30s %,36d bytes %8.1f B/event%n", index, ib, (double) ib / events);
+                    if (index.startsWith("PRIMARY_KEY") && ib == bytes) {
+                        continue; // a BIGINT primary key is the table's own row tree, counted above
+                    }
+                    System.out.printf("  index %-28s %,32d bytes %7.1f B/event%n", index, ib, (double) ib / events);
                     total += ib;
                 }
             }
         }
-        System.out.printf("%-32s %,36d bytes %8.1f B/event%n", "tables + indexes", total, (double) total / events);
-        System.out.printf("%-32s %,36d bytes %8.1f B/event%n", "H2 file, open", fileBytes(dir),
-                (double) fileBytes(dir) / events);
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-            s.execute("SHUTDOWN COMPACT");
-        }
         pool.dispose();
-        System.out.printf("%-32s %,36d bytes %8.1f B/event%n", "H2 file, after SHUTDOWN COMPACT", fileBytes(dir),
-                (double) fileBytes(dir) / events);
+        System.out.printf("%-34s %,32d bytes %7.1f B/event%n", "tables + indexes", total, (double) total / events);
+        System.out.printf("%-34s %,32d bytes %7.1f B/event%n", "H2 file after SHUTDOWN COMPACT", file,
+                (double) file / events);
     }
 
     private static long count(Connection c, String table) throws SQLException {
