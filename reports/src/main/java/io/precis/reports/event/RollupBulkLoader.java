@@ -48,7 +48,7 @@ public final class RollupBulkLoader {
     /** A click; {@code valid} false counts it as an invalid click (reason not kept). */
     public void click(AdServed ad, Instant at, boolean valid, String clickId) {
         add(StoredEvent.ofAd(StoredEvent.CLICK, at, ad, BatchWriter.clickCost(ad, valid), valid,
-                valid ? null : "rate", clickId, "c:" + ad.adId()));
+                valid ? null : "too_many_user", clickId, "c:" + ad.adId()));
     }
 
     /** An attributed conversion credited to {@code ad} (its click or, view-through, its impression). */
