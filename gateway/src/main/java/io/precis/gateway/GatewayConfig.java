@@ -7,6 +7,7 @@ import io.precis.consent.PurposeKeys;
 import io.precis.consent.Purposes;
 import io.precis.matcher.match.PageCache;
 import io.precis.reports.invalid.InvalidClickPolicy;
+import io.precis.reports.event.JdbcEventStore;
 import io.precis.reports.privacy.ReportPolicy;
 
 /**
@@ -289,6 +290,7 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
         Purposes defaults = env.containsKey("PRECIS_DEFAULT_PURPOSES")
                 ? parsePurposes(env.get("PRECIS_DEFAULT_PURPOSES")) : Purposes.NONE;
         pageCache(env); // a malformed setting stops the start here, named, as the others do
+        eventRetention(env);
         return new GatewayConfig(host, port, dataDir, demo, token, bodyLimit,
                 c.impressionTtl, c.clickTtl, c.clickWindow, keysDir, defaults, c.pseudonymOverlap, clickPolicy(env),
                 reportPolicy(env), "1".equals(env.get("PRECIS_TRUST_PROXY")), ConnectionLimits.parse(env),
@@ -445,6 +447,16 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
      * {@code PRECIS_PAGE_CACHE_CHARS} characters in all (default {@link PageCache#DEFAULT_CHARS};
      * 0 turns it off), each for {@code PRECIS_PAGE_CACHE_TTL_S} seconds (default 60).
      */
+    /**
+     * How long raw measurement events are kept ({@code PRECIS_EVENT_RETENTION_DAYS}, 1–36500;
+     * default 400); their roll-ups are kept for good. Read apart, as {@link #pageCache} is.
+     */
+    public static Duration eventRetention(Map<String, String> env) {
+        return Duration.ofDays(env.containsKey("PRECIS_EVENT_RETENTION_DAYS")
+                ? parseRange("PRECIS_EVENT_RETENTION_DAYS", env.get("PRECIS_EVENT_RETENTION_DAYS"), 1, 36_500)
+                : JdbcEventStore.DEFAULT_EVENT_RETENTION.toDays());
+    }
+
     public static PageCache pageCache(Map<String, String> env) {
         long chars = env.containsKey("PRECIS_PAGE_CACHE_CHARS")
                 ? parseRange("PRECIS_PAGE_CACHE_CHARS", env.get("PRECIS_PAGE_CACHE_CHARS"), 0, 1_000_000_000)

@@ -150,11 +150,13 @@ public final class PrecisGateway implements AutoCloseable {
         metrics.capHistoryDropped(capHistory::dropped);
         metrics.loggedProblems(problems);
         stats = new InMemoryCampaignStats();
-        events = new JdbcEventStore(db.dataSource(), clock,
+        JdbcEventStore eventStore = new JdbcEventStore(db.dataSource(), clock,
                 AttributionPolicy.withClickWindow(config.clickWindow()).withEveryConversionCounted(id -> campaigns
                         .find(id).map(c -> c.conversionCounting() == ConversionCounting.EVERY).orElse(false)),
                 config.clickPolicy(),
                 config.reportPolicy(), new CampaignBudgets(ledger, campaigns), config.capacity().eventQueue());
+        eventStore.retainEventsFor(GatewayConfig.eventRetention(System.getenv()));
+        events = eventStore;
         Authenticator auth = new Authenticator(adminToken, accountStore.all());
         privacy = PrivacyCore.open(config, clock);
         privacy.share(db);

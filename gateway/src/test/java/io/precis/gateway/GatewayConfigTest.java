@@ -40,6 +40,15 @@ class GatewayConfigTest {
     }
 
     @Test
+    void eventRetentionComesFromTheEnvironmentAndBadValuesStopTheStart() {
+        assertEquals(Duration.ofDays(400), GatewayConfig.eventRetention(Map.of()));
+        assertEquals(Duration.ofDays(30), GatewayConfig.eventRetention(Map.of("PRECIS_EVENT_RETENTION_DAYS", "30")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GatewayConfig.parse(new String[0], Map.of("PRECIS_EVENT_RETENTION_DAYS", "0")));
+        assertTrue(e.getMessage().contains("PRECIS_EVENT_RETENTION_DAYS"), e.getMessage());
+    }
+
+    @Test
     void pageCacheSizeAndTimeComeFromTheEnvironmentAndBadValuesStopTheStart() {
         assertEquals(0, GatewayConfig.pageCache(Map.of("PRECIS_PAGE_CACHE_CHARS", "0")).size());
         GatewayConfig.pageCache(Map.of("PRECIS_PAGE_CACHE_CHARS", "100000", "PRECIS_PAGE_CACHE_TTL_S", "5"));

@@ -54,7 +54,7 @@ class PostgresStoreTest {
             assertEquals(1, rs.getLong(2));
             assertEquals(2, rs.getLong(3), "the impression and the click");
             assertEquals("4", rs.getString(4), "V4, the erasure notices");
-            assertEquals("1", rs.getString(5));
+            assertEquals("2", rs.getString(5), "V2, the invalid-click sums");
         }
         try (TestGateway gw = TestGateway.start(dir, c -> c.withStore(pg))) {
             JsonNode totals = gw.get("/v1/reports?from=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1)

@@ -4,6 +4,7 @@ import io.precis.reports.event.RollupBulkLoader;
 import io.precis.reports.token.AdServed;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -18,6 +19,7 @@ final class SyntheticMonth {
     static final String ADVERTISER = "adv-bench";
     static final Instant START = Instant.parse("2026-11-01T00:00:00Z");
     static final int DAYS = 30;
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final int CAMPAIGNS = 20;
     private static final int CREATIVES = 3;
     private static final int USERS = 2_000_000;
@@ -50,19 +52,33 @@ final class SyntheticMonth {
             };
             int user = r.nextInt(USERS);
             boolean consent = user % 10 < 6;
-            AdServed ad = new AdServed("a" + i, ADVERTISER, "cmp-" + campaign, "cr-" + r.nextInt(CREATIVES),
+            AdServed ad = new AdServed(token(r), ADVERTISER, "cmp-" + campaign, "cr-" + r.nextInt(CREATIVES),
                     "slot-1", "site-" + skewed(r, 10) + ".example.cn", TARGETING.get(r.nextInt(TARGETING.size())),
-                    model, price, consent ? "u" + user : null, REGIONS[skewed(r, REGIONS.length)]);
+                    model, price, consent ? pseudonym(user) : null, REGIONS[skewed(r, REGIONS.length)]);
             Instant at = START.plusMillis(r.nextLong(spanMs));
             int kind = r.nextInt(1000);
             if (kind < 920) {
                 loader.impression(ad, at);
             } else if (kind < 980) {
-                loader.click(ad, at, r.nextInt(20) != 0);
+                loader.click(ad, at, r.nextInt(20) != 0, token(r));
             } else {
-                loader.conversion(ad, at, 50_000_000 + r.nextLong(200_000_000));
+                loader.conversion(ad, at, 50_000_000 + r.nextLong(200_000_000), token(r), "order-" + i);
             }
         }
+    }
+
+    /** 22 characters, as the gateway's ad and click ids (16 random bytes, base64url). */
+    private static String token(SplittableRandom r) {
+        byte[] b = new byte[16];
+        r.nextBytes(b);
+        return B64.encodeToString(b);
+    }
+
+    /** The shape of a measurement pseudonym: key epoch in base 36, then 16 bytes base64url. */
+    private static String pseudonym(int user) {
+        byte[] b = new byte[16];
+        new SplittableRandom(user).nextBytes(b);
+        return "1" + B64.encodeToString(b);
     }
 
     /** 0..n-1, smaller values likelier: floor(u² n), so value 0 gets ~1/√n of the draws. */

@@ -130,6 +130,7 @@ final class BatchWriter {
         Map<RollupCell, Tally> cells = new HashMap<>();
         inserts.forEach(row -> RollupCell.addTo(cells, row));
         RollupSql.apply(c, cells);
+        InvalidClickReasons.add(c, inserts);
         return new Written(outcomes, budget.charges());
     }
 

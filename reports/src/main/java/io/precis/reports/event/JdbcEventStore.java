@@ -22,6 +22,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /**
@@ -40,6 +41,8 @@ import javax.sql.DataSource;
 public final class JdbcEventStore implements EventStore {
     /** API.md: a conversion is attributed within 7 days of its click by default. */
     public static final Duration DEFAULT_CLICK_WINDOW = AttributionPolicy.DEFAULT_CLICK_WINDOW;
+    /** API.md: raw events are kept 400 days, then deleted; roll-ups are kept. */
+    public static final Duration DEFAULT_EVENT_RETENTION = EventRetention.DEFAULT;
     /** Large enough to amortise a commit over many events, small enough for a short transaction. */
     static final int MAX_BATCH = 512;
     /** About two seconds of peak load; beyond it callers get a fast rejection, not a memory blow-up. */
@@ -57,6 +60,9 @@ public final class JdbcEventStore implements EventStore {
     private final Thread writer;
     private final Object lifecycle = new Object();
     private boolean closed; // guarded by lifecycle
+    private volatile Duration retention = EventRetention.DEFAULT;
+    /** When the writer next deletes expired events ({@link System#nanoTime()}); writer thread only. */
+    private long nextPurge = System.nanoTime();
 
     /**
      * Creates the events and roll-up tables if absent and starts the writer thread.
@@ -169,6 +175,34 @@ public final class JdbcEventStore implements EventStore {
         return ReportReader.read(ds, q.withPolicy(p), p.noisy() ? new DiscreteLaplace(p.epsilon(), noiseRandom) : null);
     }
 
+    /**
+     * Keeps raw events for {@code horizon} (default 400 days, at least one day): the writer
+     * deletes older ones at start and hourly; roll-ups are kept. See {@link #purgeExpiredEvents}.
+     */
+    public void retainEventsFor(Duration horizon) {
+        if (horizon == null || horizon.compareTo(EventRetention.MIN) < 0) {
+            throw new IllegalArgumentException("event retention must be at least " + EventRetention.MIN);
+        }
+        retention = horizon;
+    }
+
+    /**
+     * Deletes every raw event recorded before now minus the retention horizon, as the writer
+     * does by itself hourly; blocking. Reports, read from the roll-ups, keep every figure; the
+     * deleted events leave the invalid-click reasons and personal exports.
+     *
+     * @return how many events were deleted
+     */
+    public long purgeExpiredEvents() {
+        long total = 0;
+        long n;
+        do {
+            n = EventRetention.purge(ds, clock.instant().minus(retention), PURGE_CHUNKS);
+            total += n;
+        } while (n >= (long) PURGE_CHUNKS * EventRetention.CHUNK);
+        return total;
+    }
+
     /** Writes everything queued so far, then stops the writer. Idempotent. */
     @Override
     public void close() {
@@ -203,7 +237,12 @@ public final class JdbcEventStore implements EventStore {
         boolean stop = false;
         while (!stop) {
             try {
-                batch.add(queue.take());
+                PendingEvent first = queue.poll(Math.max(0, nextPurge - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (first == null) {
+                    purgeIfDue();
+                    continue;
+                }
+                batch.add(first);
             } catch (InterruptedException e) {
                 continue; // only close() stops the writer, so nothing queued is dropped
             }
@@ -218,7 +257,27 @@ public final class JdbcEventStore implements EventStore {
                 writeBatch(batch);
             }
             batch.clear();
+            purgeIfDue();
         }
+    }
+
+    /** Chunks of expired events the writer deletes between two batches, so writes never wait long. */
+    private static final int PURGE_CHUNKS = 4;
+    private static final long PURGE_EVERY_NANOS = Duration.ofHours(1).toNanos();
+
+    /** On the writer thread: deletes a few chunks of expired events when due, then again soon or in an hour. */
+    private void purgeIfDue() {
+        if (System.nanoTime() - nextPurge < 0) {
+            return;
+        }
+        boolean more = false;
+        try {
+            more = EventRetention.purge(ds, clock.instant().minus(retention), PURGE_CHUNKS)
+                    >= (long) PURGE_CHUNKS * EventRetention.CHUNK;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "deleting expired events failed; retried in an hour", e);
+        }
+        nextPurge = System.nanoTime() + (more ? 0 : PURGE_EVERY_NANOS);
     }
 
     private static int indexOfStop(List<PendingEvent> batch) {

@@ -135,7 +135,8 @@ final class ReportReader {
         return d.toEpochDay() * DAY_MS;
     }
 
-    private static int compareKeys(List<String> a, List<String> b) {
+    /** Key lists in Java string order, column by column. */
+    static int compareKeys(List<String> a, List<String> b) {
         for (int i = 0; i < a.size(); i++) {
             int c = a.get(i).compareTo(b.get(i));
             if (c != 0) {

@@ -4,37 +4,61 @@ import io.precis.reports.token.AdServed;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 
 /**
  * Loads synthetic history straight into the roll-ups, for benchmarks and capacity tests only:
  * events are summed in memory into their cells with the writer's own cost and cell rules
- * ({@link RollupCell#addTo}), then inserted in batches. It skips the events table, the
- * de-duplication and the invalid-click rules, so it is not a way to record real events.
- * Load into an empty store. Not thread-safe.
+ * ({@link RollupCell#addTo}), then inserted in batches. It skips the de-duplication and the
+ * invalid-click rules, so it is not a way to record real events. With {@link #withEvents} it
+ * also writes each event's row (with the writer's own keys) into the events table as it goes,
+ * so that storage can be measured whole. Load into an empty store. Not thread-safe.
  */
 public final class RollupBulkLoader {
+    private static final int EVENT_BATCH = 10_000;
     private final Map<RollupCell, Tally> cells = new HashMap<>();
+    private final DataSource eventsTo;
+    private final List<StoredEvent> pending = new ArrayList<>();
     private long events;
 
+    /** Roll-ups only. */
+    public RollupBulkLoader() {
+        this(null);
+    }
+
+    private RollupBulkLoader(DataSource eventsTo) {
+        this.eventsTo = eventsTo;
+    }
+
+    /** Also writes every event's row into {@code ds}'s events table (tables created if absent). */
+    public static RollupBulkLoader withEvents(DataSource ds) {
+        EventSchema.create(ds);
+        return new RollupBulkLoader(ds);
+    }
+
     public void impression(AdServed ad, Instant at) {
-        add(StoredEvent.ofAd(StoredEvent.IMPRESSION, at, ad, BatchWriter.impressionCost(ad), true, null, null, null));
+        add(StoredEvent.ofAd(StoredEvent.IMPRESSION, at, ad, BatchWriter.impressionCost(ad), true, null, null,
+                BatchWriter.impressionKey(ad)));
     }
 
     /** A click; {@code valid} false counts it as an invalid click (reason not kept). */
-    public void click(AdServed ad, Instant at, boolean valid) {
-        add(StoredEvent.ofAd(StoredEvent.CLICK, at, ad, BatchWriter.clickCost(ad, valid), valid, null, null, null));
+    public void click(AdServed ad, Instant at, boolean valid, String clickId) {
+        add(StoredEvent.ofAd(StoredEvent.CLICK, at, ad, BatchWriter.clickCost(ad, valid), valid,
+                valid ? null : "too_many_user", clickId, "c:" + ad.adId()));
     }
 
     /** An attributed conversion credited to {@code ad} (its click or, view-through, its impression). */
-    public void conversion(AdServed ad, Instant at, long valueMicros) {
+    public void conversion(AdServed ad, Instant at, long valueMicros, String clickId, String orderId) {
         StoredEvent base = StoredEvent.ofAd(StoredEvent.CONVERSION, at, ad,
                 BatchWriter.conversionCost(ad.bidModel(), ad.priceMicros()), true, null, null, null);
         add(new StoredEvent(base.kind(), at, base.advertiserId(), base.campaignId(), base.creativeId(), base.slot(),
                 base.site(), base.matchedBy(), base.bidModel(), base.priceMicros(), base.costNanos(), valueMicros,
-                "CNY", "purchase", true, null, null, null, null, base.pseudonym(), base.region()));
+                "CNY", "purchase", true, null, clickId, orderId,
+                BatchWriter.orderKey(ad.campaignId(), orderId), base.pseudonym(), base.region()));
     }
 
     /** Events added so far. */
@@ -49,6 +73,7 @@ public final class RollupBulkLoader {
 
     /** Creates the tables if absent and inserts every cell, committing every {@code commitEvery} cells. */
     public void writeTo(DataSource ds, int commitEvery) {
+        flushEvents();
         EventSchema.create(ds);
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
@@ -72,5 +97,26 @@ public final class RollupBulkLoader {
     private void add(StoredEvent e) {
         events++;
         RollupCell.addTo(cells, e);
+        if (eventsTo != null) {
+            pending.add(e);
+            if (pending.size() >= EVENT_BATCH) {
+                flushEvents();
+            }
+        }
+    }
+
+    private void flushEvents() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        try (Connection c = eventsTo.getConnection()) {
+            c.setAutoCommit(false);
+            EventSql.insert(c, pending);
+            InvalidClickReasons.add(c, pending);
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException("bulk load of events failed", e);
+        }
+        pending.clear();
     }
 }

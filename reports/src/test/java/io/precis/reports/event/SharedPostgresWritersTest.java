@@ -1,12 +1,14 @@
 package io.precis.reports.event;
 
 import static io.precis.reports.event.StoreFixture.ad;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.precis.reports.budget.SpendLimits;
 import io.precis.reports.invalid.InvalidClickPolicy;
 import io.precis.reports.privacy.ReportPolicy;
+import io.precis.reports.privacy.UserSketch;
 import io.precis.reports.token.AdServed;
 import io.precis.reports.token.TokenKind;
 import java.nio.file.Path;
@@ -46,7 +48,7 @@ class SharedPostgresWritersTest {
         List<AdServed> served = new ArrayList<>();
         for (int i = 0; i < ads; i++) {
             // Four campaigns, so every writer's batches add to the same few roll-up cells.
-            served.add(ad("adv", "c" + (i % 4), "cr", "CPM", 2_000_000, "p" + (i % 50), "CN-11", "news.example",
+            served.add(ad("adv", "c" + (i % 4), "cr", "CPM", 2_000_000, "p" + i, "CN-11", "news.example",
                     List.of("contextual")));
         }
         ExecutorService pool = Executors.newFixedThreadPool(12);
@@ -82,6 +84,22 @@ class SharedPostgresWritersTest {
              ResultSet rs = s.executeQuery("SELECT sum(impressions) FROM precis_rollups WHERE grain = 'hc'")) {
             assertTrue(rs.next());
             assertEquals(ads, rs.getLong(1), "no roll-up update lost between writers");
+        }
+        // The users of each cell, one distinct user per impression: the bounded hash sets merge
+        // under the row locks, so no writer's user is lost (the cell keeps the 32 smallest hashes).
+        try (Connection c = f.ds.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT campaign_id, users FROM precis_rollups WHERE grain = 'dc'")) {
+            int cells = 0;
+            while (rs.next()) {
+                String campaign = rs.getString(1);
+                UserSketch want = UserSketch.EMPTY;
+                for (AdServed a : served) {
+                    want = a.campaignId().equals(campaign) ? want.merge(UserSketch.of(a.pseudonym())) : want;
+                }
+                assertArrayEquals(want.toBytes(), rs.getBytes(2), campaign);
+                cells++;
+            }
+            assertEquals(4, cells);
         }
         f.close();
     }

@@ -1,0 +1,116 @@
+package io.precis.perf.reports;
+
+import io.precis.reports.event.RollupBulkLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+/**
+ * Storage per event of the embedded store: loads {@link SyntheticMonth} (events table and
+ * roll-ups, {@link RollupBulkLoader#withEvents}) into a fresh H2 file database, then prints
+ * the on-disk size of each table and index (H2's {@code DB_OBJECT_SIZE}) and of the file, per
+ * event, after compacting the file as the gateway does. Usage: {@code ReportStorage EVENTS DIR
+ * [--rollups-only]} (DIR must not exist; delete it afterwards).
+ */
+public final class ReportStorage {
+    private static final String[] TABLES = {"PRECIS_EVENTS", "PRECIS_ROLLUPS", "PRECIS_CLICK_REASONS"};
+
+    private ReportStorage() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long events = Long.parseLong(args[0]);
+        Path dir = Path.of(args[1]);
+        boolean withEvents = !(args.length > 2 && "--rollups-only".equals(args[2]));
+        if (Files.exists(dir)) {
+            throw new IllegalArgumentException(dir + " exists");
+        }
+        Files.createDirectories(dir);
+        String url = "jdbc:h2:file:" + dir.resolve("precis");
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
+        long t0 = System.nanoTime();
+        RollupBulkLoader loader = withEvents ? RollupBulkLoader.withEvents(pool) : new RollupBulkLoader();
+        SyntheticMonth.generate(loader, events, 42);
+        int cells = loader.cells();
+        loader.writeTo(pool, 50_000);
+        System.out.printf("loaded %,d events (%s) and %,d roll-up cells in %.1f s; file %,d bytes%n", events,
+                withEvents ? "events table too" : "roll-ups only", cells, (System.nanoTime() - t0) / 1e9,
+                fileBytes(dir));
+        // Live size: H2 keeps overwritten chunks until compacted (the gateway's FileCompaction does it).
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SHUTDOWN COMPACT");
+        }
+        pool.dispose();
+        long file = fileBytes(dir);
+        pool = JdbcConnectionPool.create(url, "sa", "");
+        long total = 0;
+        try (Connection c = pool.getConnection()) {
+            for (String table : TABLES) {
+                long rows = count(c, table);
+                long bytes = size(c, "TABLE", table);
+                System.out.printf("%-34s %,12d rows %,14d bytes %7.1f B/event%n", table, rows, bytes,
+                        (double) bytes / events);
+                total += bytes;
+                for (String index : indexes(c, table)) {
+                    long ib = size(c, "INDEX", index);
+                    if (index.startsWith("PRIMARY_KEY") && ib == bytes) {
+                        continue; // a BIGINT primary key is the table's own row tree, counted above
+                    }
+                    System.out.printf("  index %-28s %,32d bytes %7.1f B/event%n", index, ib, (double) ib / events);
+                    total += ib;
+                }
+            }
+        }
+        pool.dispose();
+        System.out.printf("%-34s %,32d bytes %7.1f B/event%n", "tables + indexes", total, (double) total / events);
+        System.out.printf("%-34s %,32d bytes %7.1f B/event%n", "H2 file after SHUTDOWN COMPACT", file,
+                (double) file / events);
+    }
+
+    private static long count(Connection c, String table) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static long size(Connection c, String type, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT DB_OBJECT_SIZE(?, 'PUBLIC', ?)")) {
+            ps.setString(1, type);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The table's indexes, the primary key's included (H2 keeps the rows in the primary index). */
+    private static List<String> indexes(Connection c, String table) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES "
+                + "WHERE TABLE_SCHEMA = 'PUBLIC' AND TABLE_NAME = ? ORDER BY INDEX_NAME")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static long fileBytes(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+}
