@@ -118,9 +118,7 @@ public final class ConsentRoutes {
     private ObjectNode history(UserKeys user) {
         ObjectNode out = JsonBodies.MAPPER.createObjectNode();
         ArrayNode list = out.putArray("history");
-        for (var p : user.delivery().reversed()) {
-            privacy.consent().history(p).forEach(s -> list.add(state(s)));
-        }
+        privacy.history(user).forEach(s -> list.add(state(s)));
         return out;
     }
 

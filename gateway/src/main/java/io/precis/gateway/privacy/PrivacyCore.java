@@ -92,6 +92,28 @@ public final class PrivacyCore implements AutoCloseable {
         return state;
     }
 
+    /**
+     * Every recorded change of the person's consent, oldest first: this gateway's log, or on a
+     * shared store the database's chain, which holds the changes made through every gateway.
+     */
+    public java.util.List<ConsentState> history(UserKeys user) {
+        SharedConsent s = shared;
+        if (s != null) {
+            return s.history(user.delivery());
+        }
+        java.util.List<ConsentState> out = new java.util.ArrayList<>();
+        for (var p : user.delivery().reversed()) {
+            out.addAll(consent.history(p));
+        }
+        return out;
+    }
+
+    /** On a shared store: checks the database's consent chain and returns its length; -1 on the embedded store. */
+    public long verifySharedChain() {
+        SharedConsent s = shared;
+        return s == null ? -1 : s.verifyChain();
+    }
+
     /** The purposes that apply to one request: stored choice, then a TCF string, then GPC/DNT. */
     public Purposes effective(UserKeys user, String tcf, boolean gpc, boolean dnt) {
         Purposes stored = user == null ? defaults : stored(user).purposes();

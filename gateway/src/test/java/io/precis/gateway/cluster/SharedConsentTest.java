@@ -58,4 +58,59 @@ class SharedConsentTest {
             assertEquals(true, purposes.get("measurement").asBoolean(), "A sees B's change at once");
         }
     }
+
+    @Test
+    void theConsentHistoryHoldsChangesThroughEveryGatewayInOneUnforkedChain() throws Exception {
+        try (GatewayPair pair = GatewayPair.start(dir)) {
+            String publisher = pair.a.account("publisher", "News");
+            GatewayPair.within(10, "the publisher key reaches B",
+                    () -> pair.b.get("/v1/consent?user=reader-7", publisher).status() == 200);
+            // Two gateways change consent at once: reader-7 alternately through A and B, others beside.
+            int rounds = 8;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+                for (TestGateway gw : java.util.List.of(pair.a, pair.b)) {
+                    done.add(pool.submit(() -> {
+                        for (int i = 0; i < rounds; i++) {
+                            assertEquals(200, consent(gw, publisher, "\"measurement\": " + (i % 2 == 0)).status());
+                        }
+                    }));
+                    done.add(pool.submit(() -> {
+                        for (int i = 0; i < rounds; i++) {
+                            assertEquals(200, gw.put("/v1/consent?user=other-" + i, "{\"purposes\": {\"profiling\": true}}",
+                                    publisher).status());
+                        }
+                    }));
+                }
+                for (var f : done) {
+                    f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            var fromA = pair.a.get("/v1/consent/history?user=reader-7", publisher).json().get("history");
+            var fromB = pair.b.get("/v1/consent/history?user=reader-7", publisher).json().get("history");
+            assertEquals(2 * rounds, fromA.size(), "every change of reader-7, through either gateway: " + fromA);
+            assertEquals(fromA, fromB, "both gateways tell the same history");
+            // One chain in the database: every change, in sequence, each linked to the one before.
+            String url = pair.a.gateway().config().store().jdbcUrl();
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+                 java.sql.ResultSet rs = c.createStatement().executeQuery(
+                         "SELECT seq, receipt, prev_hash, hash FROM consent_receipts ORDER BY seq")) {
+                String prev = "0".repeat(64);
+                long n = 0;
+                while (rs.next()) {
+                    n++;
+                    assertEquals(n, rs.getLong(1), "no gap, no fork");
+                    assertEquals(prev, rs.getString(3), "row " + n + " links to the row before");
+                    String hash = java.util.HexFormat.of().formatHex(io.precis.consent.crypto.Digests.sha256(
+                            prev + "\n" + rs.getString(2)));
+                    assertEquals(hash, rs.getString(4), "row " + n + "'s hash");
+                    prev = hash;
+                }
+                assertEquals(4L * rounds, n, "every change of every person through both gateways");
+            }
+        }
+    }
 }

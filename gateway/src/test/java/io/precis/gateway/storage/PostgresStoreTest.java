@@ -53,7 +53,7 @@ class PostgresStoreTest {
             assertEquals(1, rs.getLong(1));
             assertEquals(1, rs.getLong(2));
             assertEquals(2, rs.getLong(3), "the impression and the click");
-            assertEquals("4", rs.getString(4), "V4, the erasure notices");
+            assertEquals("5", rs.getString(4), "V5, the shared consent chain");
             assertEquals("2", rs.getString(5), "V2, the invalid-click sums");
         }
         try (TestGateway gw = TestGateway.start(dir, c -> c.withStore(pg))) {
