@@ -1,0 +1,153 @@
+package io.precis.gateway.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.precis.devservices.LocalRedis;
+import io.precis.gateway.Ads;
+import io.precis.gateway.Campaigns;
+import io.precis.gateway.TestGateway;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three gateways on one PostgreSQL and one Redis, requests spread over them at once as a load
+ * balancer spreads them: a frequency cap and a daily budget hold across the instances as they
+ * hold on one (each instance with a ledger of its own would allow the cap and spend the budget
+ * three times).
+ */
+class SharedDeliveryTest {
+    private static final String PAGE = "the best running shoes for a marathon";
+    private static LocalRedis redis;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = LocalRedis.start("shared-delivery");
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    private static String request(String user) {
+        return """
+                {"slot": {"id": "top", "format": "banner-300x250", "site": "news.example"},
+                 "page": {"url": "https://news.example/article/1", "text": "%s"},
+                 "user": {"id": "%s"}}
+                """.formatted(PAGE, user);
+    }
+
+    /** Sends {@code requests} ad requests at once, the i-th to gateway i mod 3; the ads served. */
+    private static List<JsonNode> serveConcurrently(GatewayPair gws, List<String> requests) throws Exception {
+        List<TestGateway> all = gws.all();
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        try {
+            List<Future<TestGateway.Resp>> answers = new ArrayList<>();
+            for (int i = 0; i < requests.size(); i++) {
+                TestGateway gw = all.get(i % all.size());
+                String body = requests.get(i);
+                answers.add(pool.submit(() -> gw.ad(body)));
+            }
+            List<JsonNode> ads = new ArrayList<>();
+            for (Future<TestGateway.Resp> f : answers) {
+                TestGateway.Resp r = f.get();
+                assertTrue(r.status() == 200 || r.status() == 204, r.status() + " " + r.body());
+                if (r.status() == 200) {
+                    ads.add(r.json().get("ads").get(0));
+                }
+            }
+            return ads;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void servesEverywhere(GatewayPair gws, String body) {
+        for (TestGateway gw : gws.all()) {
+            GatewayPair.within(10, "the campaign serves from every gateway", () -> gw.ad(body).status() == 200);
+        }
+    }
+
+    @Test
+    void aFrequencyCapOfThreeHoldsAcrossThreeGatewaysUnderConcurrentRequests() throws Exception {
+        try (GatewayPair gws = GatewayPair.startThree(dir, redis.uri())) {
+            String key = gws.a.advertiser("Shoes Co");
+            gws.a.campaign(key, """
+                    {"name": "Capped", "bid": {"model": "CPM", "amount": 5},
+                     "frequencyCap": {"impressions": 3, "perHours": 24},
+                     "targeting": {"keywords": ["running shoes"], "formats": ["banner-300x250"]},
+                     "creatives": [{"id": "c1", "format": "banner-300x250", "title": "Shoes",
+                                    "landingUrl": "https://shop.example/shoes"}]}""");
+            servesEverywhere(gws, request("warm-up-reader"));
+
+            List<String> same = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                same.add(request("reader-1"));
+            }
+            List<JsonNode> served = serveConcurrently(gws, same);
+            assertEquals(3, served.size(), "a cap of 3 across three gateways: never a 4th");
+
+            Ads ads = new Ads(gws.b);
+            for (JsonNode ad : served) {
+                assertEquals(204, ads.impression(ad));
+            }
+            assertEquals(0, serveConcurrently(gws, same.subList(0, 9)).size(), "three seen: capped everywhere");
+        }
+    }
+
+    @Test
+    void aDailyBudgetIsNotOverspentByMoreThanOneBidAcrossThreeGateways() throws Exception {
+        try (GatewayPair gws = GatewayPair.startThree(dir, redis.uri())) {
+            String key = gws.a.advertiser("Shoes Co");
+            // CPM 5: one impression bids 0.005, and alone in its auction is priced far below it;
+            // each gateway serves while the budget less spend and holds still covers one bid.
+            String id = gws.a.campaign(key, Campaigns.keywords("Shoes", "[\"running shoes\"]", "CPM", 5,
+                    "{\"daily\": 0.02}"));
+            List<String> users = new ArrayList<>();
+            for (int i = 0; i < 150; i++) {
+                users.add(request("budget-reader-" + i));
+            }
+            servesEverywhere(gws, users.getFirst());
+            List<JsonNode> served = serveConcurrently(gws, users);
+            // Every pixel fires, each through another gateway than the one that served it.
+            ExecutorService pool = Executors.newFixedThreadPool(12);
+            try {
+                List<Future<Integer>> pixels = new ArrayList<>();
+                for (int i = 0; i < served.size(); i++) {
+                    Ads through = new Ads(gws.all().get((i + 1) % 3));
+                    JsonNode ad = served.get(i);
+                    pixels.add(pool.submit(() -> through.impression(ad)));
+                }
+                for (Future<Integer> p : pixels) {
+                    assertEquals(204, p.get());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            String day = LocalDate.now(ZoneOffset.UTC).toString();
+            JsonNode rows = gws.c.get("/v1/reports?from=" + day + "&to=" + day + "&groupBy=campaign&campaign=" + id,
+                    key).json().get("rows");
+            BigDecimal spend = rows.isEmpty() ? BigDecimal.ZERO : rows.get(0).get("spend").decimalValue();
+            System.out.printf("served %d ads, spend %s of a daily 0.02%n", served.size(), spend);
+            assertTrue(spend.compareTo(new BigDecimal("0.025")) <= 0,
+                    "spend " + spend + " passes the daily budget 0.02 by more than one bid (0.005)");
+            assertTrue(spend.compareTo(new BigDecimal("0.01")) >= 0, "the load reached the budget: " + spend);
+        }
+    }
+}
