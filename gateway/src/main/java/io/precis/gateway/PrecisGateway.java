@@ -106,6 +106,7 @@ public final class PrecisGateway implements AutoCloseable {
     private final io.precis.matcher.delivery.DeliveryBook ledger;
     /** The Redis shared by every instance (caps, budgets, counters), or null for none. */
     private final io.precis.gateway.redis.SharedRedis redis;
+    private long reseedTimer = -1;
     private final Routes routes;
     private final ConnectionGuard connections;
     private final io.precis.gateway.workers.WorkerPool matchPool;
@@ -157,7 +158,8 @@ public final class PrecisGateway implements AutoCloseable {
         events = new JdbcEventStore(db.dataSource(), clock,
                 AttributionPolicy.withClickWindow(config.clickWindow()).withEveryConversionCounted(id -> campaigns
                         .find(id).map(c -> c.conversionCounting() == ConversionCounting.EVERY).orElse(false)),
-                config.clickPolicy(),
+                redis == null ? config.clickPolicy() : config.clickPolicy().countedIn(new io.precis.gateway.redis.RedisClickCounters(
+                        redis, KeyFiles.loadOrCreate(config.keysDirOrDefault().resolve("click-counter.key"), 32))),
                 config.reportPolicy(), new CampaignBudgets(ledger, campaigns), config.capacity().eventQueue());
         Authenticator auth = new Authenticator(adminToken, accountStore.all());
         privacy = PrivacyCore.open(config, clock);
@@ -230,7 +232,7 @@ public final class PrecisGateway implements AutoCloseable {
                 .start();
         if (redis != null) {
             // A Redis that restarted empty is seeded again from the database by one instance.
-            vertx.setPeriodic(REDIS_RESEED_MS, id -> storagePool.submit(() -> {
+            reseedTimer = vertx.setPeriodic(REDIS_RESEED_MS, id -> storagePool.submit(() -> {
                 delivery.reseedIfEmpty(events);
                 return null;
             }));
@@ -407,6 +409,7 @@ public final class PrecisGateway implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        vertx.cancelTimer(reseedTimer);
         try {
             if (deployment != null) {
                 vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -29,7 +29,7 @@ final class GatewayPair implements AutoCloseable {
     }
 
     static GatewayPair start(Path root) {
-        return start(root, null, 2);
+        return start(root, null, 2, c -> c);
     }
 
     /**
@@ -37,12 +37,17 @@ final class GatewayPair implements AutoCloseable {
      * Redis (caps, budgets and counters shared), with rate limits and the rest as configured.
      */
     static GatewayPair startThree(Path root, String redisUrl) {
-        return start(root, redisUrl, 3);
+        return start(root, redisUrl, 3, c -> c);
     }
 
-    private static GatewayPair start(Path root, String redisUrl, int n) {
+    /** As {@link #startThree(Path, String)}, each gateway's configuration changed by {@code tweak}. */
+    static GatewayPair startThree(Path root, String redisUrl, UnaryOperator<GatewayConfig> tweak) {
+        return start(root, redisUrl, 3, tweak);
+    }
+
+    private static GatewayPair start(Path root, String redisUrl, int n, UnaryOperator<GatewayConfig> tweak) {
         GatewayConfig.Store pg = new GatewayConfig.Store(LocalPostgres.shared().createDatabase(), redisUrl);
-        UnaryOperator<GatewayConfig> shared = c -> c.withStore(pg).withKeysDir(root.resolve("keys"));
+        UnaryOperator<GatewayConfig> shared = c -> tweak.apply(c).withStore(pg).withKeysDir(root.resolve("keys"));
         List<TestGateway> started = new ArrayList<>();
         try {
             for (String name : List.of("a", "b", "c").subList(0, n)) {

@@ -10,6 +10,8 @@ import io.precis.gateway.Campaigns;
 import io.precis.gateway.TestGateway;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import io.precis.reports.invalid.InvalidClickPolicy;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -108,6 +110,34 @@ class SharedDeliveryTest {
                 assertEquals(204, ads.impression(ad));
             }
             assertEquals(0, serveConcurrently(gws, same.subList(0, 9)).size(), "three seen: capped everywhere");
+        }
+    }
+
+    @Test
+    void nClicksOfOneNetworkSpreadOverThreeGatewaysCountAsN() throws Exception {
+        // At most 6 clicks an hour from one network on one campaign; 9 clicks, 3 through each.
+        InvalidClickPolicy six = new InvalidClickPolicy(Duration.ZERO, 10, 6);
+        try (GatewayPair gws = GatewayPair.startThree(dir, redis.uri(), c -> c.withClickPolicy(six))) {
+            String key = gws.a.advertiser("Shoes Co");
+            String id = gws.a.campaign(key, Campaigns.keywords("Shoes", "[\"running shoes\"]", "CPC", 0.5));
+            String anonymous = Campaigns.adRequest("news.example", PAGE);
+            servesEverywhere(gws, anonymous);
+            for (int i = 0; i < 9; i++) {
+                TestGateway gw = gws.all().get(i % 3);
+                JsonNode ad = gw.ad(anonymous).json().get("ads").get(0);
+                Ads ads = new Ads(gw);
+                assertEquals(204, ads.impression(ad));
+                ads.click(ad);
+            }
+            String day = LocalDate.now(ZoneOffset.UTC).toString();
+            JsonNode rows = gws.b.get("/v1/reports/invalid-clicks?from=" + day + "&to=" + day, key).json().get("rows");
+            long tooMany = 0;
+            for (JsonNode r : rows) {
+                if (r.get("campaign").textValue().equals(id) && r.get("reason").textValue().equals("too_many_ip")) {
+                    tooMany = r.get("clicks").asLong();
+                }
+            }
+            assertEquals(3, tooMany, "the 7th to 9th clicks of one network in the hour: " + rows);
         }
     }
 
