@@ -194,7 +194,8 @@ public final class PrecisGateway implements AutoCloseable {
         if (!config.rateLimit().off()) {
             router.route().handler(new io.precis.gateway.http.RateLimiter(config.rateLimit(), routes, java.util.Set.of(
                     "/v1/ad", "/v1/t/imp", "/v1/t/click", "/v1/t/conversion", "/v1/consent", "/v1/consent/history",
-                    "/v1/consent/key", "/v1/me"), config.trustProxy()));
+                    "/v1/consent/key", "/v1/me"), config.trustProxy(),
+                    redis == null ? null : new io.precis.gateway.redis.RedisRateBuckets(redis, config.rateLimit())));
         }
         routes.on(HttpMethod.GET, "/health", health::handle);
         routes.on(HttpMethod.GET, "/metrics", ctx -> vertx.executeBlocking(metrics::scrape, false)

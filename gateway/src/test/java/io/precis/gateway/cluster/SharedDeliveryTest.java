@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.precis.devservices.LocalRedis;
 import io.precis.gateway.Ads;
 import io.precis.gateway.Campaigns;
+import io.precis.gateway.GatewayConfig;
 import io.precis.gateway.TestGateway;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -138,6 +139,31 @@ class SharedDeliveryTest {
                 }
             }
             assertEquals(3, tooMany, "the 7th to 9th clicks of one network in the hour: " + rows);
+        }
+    }
+
+    @Test
+    void aNetworksRateLimitIsCountedOnceAcrossThreeGateways() {
+        // 1 request a second and 6 at once per network; 15 requests, 5 through each gateway.
+        GatewayConfig.RateLimit low = new GatewayConfig.RateLimit(1, 6);
+        try (GatewayPair gws = GatewayPair.startThree(dir, redis.uri(),
+                c -> c.withTrustProxy(true).withRateLimit(low))) {
+            long start = System.nanoTime();
+            int passed = 0;
+            int limited = 0;
+            for (int i = 0; i < 15; i++) {
+                TestGateway gw = gws.all().get(i % 3);
+                int status = gw.send(gw.builder("/v1/ad", null).header("Content-Type", "application/json")
+                        .header("X-Forwarded-For", "203.0.113.7")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Campaigns.adRequest("news.example", PAGE)))
+                        .build()).status();
+                assertTrue(status == 204 || status == 429, "status " + status);
+                passed += status == 204 ? 1 : 0;
+                limited += status == 429 ? 1 : 0;
+            }
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L + 1;
+            // The burst, plus what one token a second refilled meanwhile: not 15 (5 per gateway).
+            assertTrue(passed <= 6 + seconds, passed + " passed in " + seconds + " s, " + limited + " limited");
         }
     }
 
