@@ -160,7 +160,9 @@ public final class PrecisGateway implements AutoCloseable {
                         .find(id).map(c -> c.conversionCounting() == ConversionCounting.EVERY).orElse(false)),
                 redis == null ? config.clickPolicy() : config.clickPolicy().countedIn(new io.precis.gateway.redis.RedisClickCounters(
                         redis, KeyFiles.loadOrCreate(config.keysDirOrDefault().resolve("click-counter.key"), 32))),
-                config.reportPolicy(), new CampaignBudgets(ledger, campaigns), config.capacity().eventQueue());
+                config.reportPolicy(), ledger instanceof io.precis.gateway.redis.RedisDeliveryLedger shared
+                        ? new io.precis.gateway.delivery.SharedCampaignBudgets(shared, campaigns)
+                        : new CampaignBudgets(ledger, campaigns), config.capacity().eventQueue());
         Authenticator auth = new Authenticator(adminToken, accountStore.all());
         privacy = PrivacyCore.open(config, clock);
         privacy.share(db);

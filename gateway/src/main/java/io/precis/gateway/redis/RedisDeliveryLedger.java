@@ -55,6 +55,7 @@ public final class RedisDeliveryLedger implements DeliveryBook {
     private final Script release = Script.load("release");
     private final Script seed = Script.load("seed");
     private final Script erase = Script.load("erase");
+    private final Script charge = Script.load("charge");
 
     public RedisDeliveryLedger(SharedRedis redis, Clock clock) {
         this.redis = redis;
@@ -209,6 +210,27 @@ public final class RedisDeliveryLedger implements DeliveryBook {
                 Request.cmd(Command.INCRBY).arg(PREFIX + "spent:" + campaignId).arg(nanos),
                 Request.cmd(Command.INCRBY).arg(day).arg(nanos),
                 Request.cmd(Command.EXPIRE).arg(day).arg(DAY_TTL_SECONDS)));
+    }
+
+    /**
+     * Takes up to {@code nanos} of {@code campaignId}'s budgets for an event at {@code at} (its
+     * day in {@code zone}) and books it as spend, in one step with the check against
+     * {@code totalNanos} and {@code dailyNanos} (-1: no such budget): what was taken. Blocking:
+     * the event writer's thread.
+     */
+    public long takeSpendNanos(String campaignId, Instant at, ZoneId zone, long nanos, long totalNanos, long dailyNanos) {
+        return redis.call(charge, List.of(PREFIX + "spent:" + campaignId,
+                        PREFIX + "spent:" + campaignId + ":" + at.atZone(zone).toLocalDate()),
+                List.of(Long.toString(nanos), Long.toString(totalNanos), Long.toString(dailyNanos),
+                        Long.toString(DAY_TTL_SECONDS))).toLong();
+    }
+
+    /** Takes back spend {@link #takeSpendNanos} booked for an event that was not stored. Blocking. */
+    public void returnSpendNanos(String campaignId, Instant at, ZoneId zone, long nanos) {
+        redis.callBatch(List.of(
+                Request.cmd(Command.DECRBY).arg(PREFIX + "spent:" + campaignId).arg(nanos),
+                Request.cmd(Command.DECRBY).arg(PREFIX + "spent:" + campaignId + ":" + at.atZone(zone).toLocalDate())
+                        .arg(nanos)));
     }
 
     @Override

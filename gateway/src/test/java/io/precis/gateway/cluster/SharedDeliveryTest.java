@@ -168,6 +168,55 @@ class SharedDeliveryTest {
     }
 
     @Test
+    void clicksOnThreeGatewaysAtOnceNeverChargePastATotalBudget() throws Exception {
+        try (GatewayPair gws = GatewayPair.startThree(dir, redis.uri())) {
+            String key = gws.a.advertiser("Shoes Co");
+            // Two equal campaigns: the winner's runner-up is the other, so it pays about its bid
+            // (0.5 a click); a total budget of 2 is four clicks.
+            List<String> ids = new ArrayList<>();
+            for (String name : List.of("Shoes", "Boots")) {
+                ids.add(gws.a.campaign(key, Campaigns.keywords(name, "[\"running shoes\"]", "CPC", 0.5,
+                        "{\"total\": 2}")));
+            }
+            String anonymous = Campaigns.adRequest("news.example", PAGE);
+            servesEverywhere(gws, anonymous);
+            List<String> requests = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                requests.add(anonymous);
+            }
+            List<JsonNode> served = serveConcurrently(gws, requests);
+            for (int i = 0; i < served.size(); i++) { // clicks need their impression first
+                assertEquals(204, new Ads(gws.all().get(i % 3)).impression(served.get(i)));
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(12);
+            try {
+                List<Future<String>> clicks = new ArrayList<>();
+                for (int i = 0; i < served.size(); i++) {
+                    Ads through = new Ads(gws.all().get((i + 1) % 3));
+                    JsonNode ad = served.get(i);
+                    clicks.add(pool.submit(() -> through.click(ad)));
+                }
+                for (Future<String> f : clicks) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            String day = LocalDate.now(ZoneOffset.UTC).toString();
+            BigDecimal all = BigDecimal.ZERO;
+            for (String id : ids) {
+                JsonNode rows = gws.c.get("/v1/reports?from=" + day + "&to=" + day + "&groupBy=campaign&campaign=" + id,
+                        key).json().get("rows");
+                BigDecimal spend = rows.isEmpty() ? BigDecimal.ZERO : rows.get(0).get("spend").decimalValue();
+                System.out.printf("campaign spend %s of a total budget of 2 (%d ads served)%n", spend, served.size());
+                assertTrue(spend.compareTo(new BigDecimal("2")) <= 0, "spend " + spend + " passes the budget of 2");
+                all = all.add(spend);
+            }
+            assertTrue(all.compareTo(new BigDecimal("1.5")) >= 0, "the clicks reached a budget: " + all);
+        }
+    }
+
+    @Test
     void aDailyBudgetIsNotOverspentByMoreThanOneBidAcrossThreeGateways() throws Exception {
         try (GatewayPair gws = GatewayPair.startThree(dir, redis.uri())) {
             String key = gws.a.advertiser("Shoes Co");
