@@ -249,6 +249,8 @@ public final class PrecisGateway implements AutoCloseable {
         }
     }
 
+    /** How long a start waits for Redis to answer before it gives up with a clear error. */
+    private static final int REDIS_START_SECONDS = 15;
     /** A Redis restarted empty is noticed and seeded again within this. */
     private static final long REDIS_RESEED_MS = 2_000;
 
@@ -258,7 +260,7 @@ public final class PrecisGateway implements AutoCloseable {
             return null;
         }
         io.precis.gateway.redis.SharedRedis r = io.precis.gateway.redis.SharedRedis.connect(config.store().redisUrl());
-        if (!r.ping()) {
+        if (!r.answersWithin(REDIS_START_SECONDS)) {
             r.close();
             db.close();
             dirLock.close();

@@ -120,6 +120,26 @@ public final class SharedRedis implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Whether Redis answers PING within {@code seconds}, asking again every 200 ms: at start, a
+     * loaded machine may take a few seconds to make the first connection. Blocking.
+     */
+    public boolean answersWithin(int seconds) {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (!ping()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether Redis answers PING now (health checks and tests). Blocking; not on an event loop. */
     public boolean ping() {
         try {
