@@ -35,6 +35,11 @@ class LocalClusterTest {
             JsonNode account = TestGateway.JSON.readTree(web.send(lb + "/v1/admin/accounts", "POST",
                     "{\"type\":\"advertiser\",\"name\":\"Cluster\"}", cluster.adminToken()).body());
             String key = account.get("apiKey").textValue();
+            // The account reaches the other gateway through the change feed: both must know the key.
+            for (int known = 0; known < 2; ) {
+                known = web.send(lb + "/v1/campaigns", "GET", null, key).statusCode() == 200 ? known + 1 : 0;
+                assertTrue(System.nanoTime() < deadline + 10_000_000_000L, "the new key works on every gateway");
+            }
             HttpResponse<String> created = web.send(lb + "/v1/campaigns", "POST",
                     Campaigns.keywords("Shoes", "[\"running shoes\"]", "CPC", 0.5), key);
             assertEquals(201, created.statusCode(), created.body());
