@@ -15,19 +15,20 @@ import java.util.regex.Pattern;
 
 /**
  * {@code ./precis cluster}: the distributed mode on one machine, for a developer to look at.
- * A private PostgreSQL, N gateway processes (each its own data dir, all one database and one
- * keys dir) and HAProxy in front of them, round robin with health checks, all on loopback.
- * Prints the load balancer's URL and the admin token; Ctrl-C stops everything. (Redis joins
- * when the gateways use it for caps and budgets, issue 13.)
+ * A private PostgreSQL and Redis, N gateway processes (each its own data dir, all one database,
+ * one Redis for caps, budgets and counters, and one keys dir) and HAProxy in front of them,
+ * round robin with health checks, all on loopback. Prints the load balancer's URL and the admin
+ * token; Ctrl-C stops everything.
  *
  * <p>Arguments: {@code [--gateways N] [--port P] -- <command that starts one gateway>}; the
- * gateway command gets {@code --port 0 --data-dir D --store postgres --pg-url U} appended and
+ * gateway command gets {@code --port 0 --data-dir D --store postgres --pg-url U --redis-url R} appended and
  * {@code PRECIS_KEYS_DIR} and {@code PRECIS_ADMIN_TOKEN} set.
  */
 public final class LocalCluster implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
 
     private final LocalPostgres pg;
+    private final LocalRedis redis;
     private final Path dir;
     private final List<Process> gateways = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
@@ -35,8 +36,9 @@ public final class LocalCluster implements AutoCloseable {
     private int port;
     private final String adminToken = "cluster-admin-" + Long.toHexString(System.nanoTime());
 
-    private LocalCluster(LocalPostgres pg, Path dir) {
+    private LocalCluster(LocalPostgres pg, LocalRedis redis, Path dir) {
         this.pg = pg;
+        this.redis = redis;
         this.dir = dir;
     }
 
@@ -48,7 +50,15 @@ public final class LocalCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        LocalCluster c = new LocalCluster(LocalPostgres.start("cluster"), dir);
+        LocalPostgres pg = LocalPostgres.start("cluster");
+        LocalRedis redis;
+        try {
+            redis = LocalRedis.start("cluster");
+        } catch (RuntimeException e) {
+            pg.close();
+            throw e;
+        }
+        LocalCluster c = new LocalCluster(pg, redis, dir);
         try {
             String db = c.pg.createDatabase();
             for (int i = 0; i < n; i++) {
@@ -71,7 +81,7 @@ public final class LocalCluster implements AutoCloseable {
     private void startGateway(int i, String jdbcUrl, List<String> command) {
         List<String> cmd = new ArrayList<>(command);
         cmd.addAll(List.of("--port", "0", "--data-dir", dir.resolve("gateway-" + (i + 1)).toString(), "--no-demo",
-                "--store", "postgres", "--pg-url", jdbcUrl));
+                "--store", "postgres", "--pg-url", jdbcUrl, "--redis-url", redis.uri()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("PRECIS_KEYS_DIR", dir.resolve("keys").toString());
         pb.environment().put("PRECIS_ADMIN_TOKEN", adminToken);
@@ -131,6 +141,11 @@ public final class LocalCluster implements AutoCloseable {
                   timeout connect 2s
                   timeout client 60s
                   timeout server 60s
+                  # A gateway slow to answer its health check (a busy machine, a full GC) stays in;
+                  # a refused connection is retried on the other gateway rather than answered 503.
+                  timeout check 5s
+                  retries 3
+                  option redispatch
                 frontend precis
                 """);
         cfg.append("  bind 127.0.0.1:").append(port).append('\n')
@@ -138,7 +153,7 @@ public final class LocalCluster implements AutoCloseable {
                 .append("  option forwardfor\n  default_backend gateways\nbackend gateways\n  balance roundrobin\n")
                 .append("  option httpchk GET /health\n");
         for (int i = 0; i < ports.size(); i++) {
-            cfg.append("  server g").append(i + 1).append(" 127.0.0.1:").append(ports.get(i)).append(" check inter 1s\n");
+            cfg.append("  server g").append(i + 1).append(" 127.0.0.1:").append(ports.get(i)).append(" check inter 1s fall 5 rise 1\n");
         }
         Path file = dir.resolve("haproxy.cfg");
         try {
@@ -208,6 +223,7 @@ public final class LocalCluster implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        redis.close();
         pg.close();
         Processes.deleteTree(dir);
     }

@@ -47,7 +47,7 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
 
     public static final String USAGE =
             "usage: precis run [--port N] [--data-dir DIR] [--keys-dir DIR] [--no-demo] [--event-loops N]"
-            + " [--store embedded|postgres] [--pg-url URL]";
+            + " [--store embedded|postgres] [--pg-url URL] [--redis-url URL]";
 
     /** Defaults: the values in this record's documentation. */
     public static GatewayConfig defaults() {
@@ -63,13 +63,44 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
      * {@code PRECIS_PG_URL}: {@code postgresql://user:password@host:port/db} or
      * {@code jdbc:postgresql://...}). The consent log and the keys stay in the data and keys dirs.
      *
+     * <p>With PostgreSQL, {@code --redis-url} or {@code PRECIS_REDIS_URL}
+     * ({@code redis://[:password@]host:port[/db]}) names the Redis every instance shares for
+     * frequency caps, budget holds and spend, invalid-click counters and rate limits; without
+     * it each instance keeps those in its own memory (right for one instance only).
+     *
      * @param jdbcUrl the PostgreSQL JDBC URL, null for the embedded store
+     * @param redisUrl the shared Redis, null for none (only with PostgreSQL)
      */
-    public record Store(String jdbcUrl) {
+    public record Store(String jdbcUrl, String redisUrl) {
         public static final Store EMBEDDED = new Store(null);
+
+        public Store {
+            if (redisUrl != null && jdbcUrl == null) {
+                throw new IllegalArgumentException("--redis-url is for several instances on one database:"
+                        + " it needs --store postgres (the embedded store is for one instance)");
+            }
+            if (redisUrl != null && !redisUrl.startsWith("redis://")) {
+                throw new IllegalArgumentException("the Redis URL must look like redis://host:port");
+            }
+        }
+
+        /** PostgreSQL without a shared Redis, or the embedded store when {@code jdbcUrl} is null. */
+        public Store(String jdbcUrl) {
+            this(jdbcUrl, null);
+        }
+
+        /** This store with the shared Redis at {@code url}. */
+        public Store withRedis(String url) {
+            return new Store(jdbcUrl, url);
+        }
 
         public boolean postgres() {
             return jdbcUrl != null;
+        }
+
+        /** Whether caps, budgets, click counters and rate limits are shared in Redis. */
+        public boolean redis() {
+            return redisUrl != null;
         }
 
         /** Where, for the start-up log: host, port and database, never the user or password. */
@@ -78,7 +109,17 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
                 return "embedded H2 in the data dir";
             }
             java.net.URI u = java.net.URI.create(jdbcUrl.substring("jdbc:".length()));
-            return "PostgreSQL at " + u.getHost() + ":" + (u.getPort() < 0 ? 5432 : u.getPort()) + u.getPath();
+            String where = "PostgreSQL at " + u.getHost() + ":" + (u.getPort() < 0 ? 5432 : u.getPort()) + u.getPath();
+            if (redisUrl == null) {
+                return where;
+            }
+            java.net.URI r = java.net.URI.create(redisUrl);
+            return where + " and Redis at " + r.getHost() + ":" + (r.getPort() < 0 ? 6379 : r.getPort());
+        }
+
+        static Store parse(String kind, String url, String redisUrl) {
+            Store s = parse(kind, url);
+            return redisUrl == null ? s : s.withRedis(redisUrl);
         }
 
         static Store parse(String kind, String url) {
@@ -271,6 +312,7 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
                 ? parsePositive("PRECIS_BODY_LIMIT", env.get("PRECIS_BODY_LIMIT")) : c.bodyLimit;
         String storeKind = env.get("PRECIS_STORE");
         String pgUrl = env.get("PRECIS_PG_URL");
+        String redisUrl = env.get("PRECIS_REDIS_URL");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = (int) parseRange("--port", value(args, ++i), 0, 65535);
@@ -279,6 +321,7 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
                 case "--no-demo" -> demo = false;
                 case "--store" -> storeKind = value(args, ++i);
                 case "--pg-url" -> pgUrl = value(args, ++i);
+                case "--redis-url" -> redisUrl = value(args, ++i);
                 case "--event-loops" -> eventLoops = (int) parseRange("--event-loops", value(args, ++i), 1, 1024);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "\n" + USAGE);
             }
@@ -295,7 +338,7 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
                 c.impressionTtl, c.clickTtl, c.clickWindow, keysDir, defaults, c.pseudonymOverlap, clickPolicy(env),
                 reportPolicy(env), "1".equals(env.get("PRECIS_TRUST_PROXY")), ConnectionLimits.parse(env),
                 Capacity.parse(env, eventLoops), RateLimit.parse(env),
-                Store.parse(storeKind != null ? storeKind : pgUrl != null ? "postgres" : null, pgUrl));
+                Store.parse(storeKind != null ? storeKind : pgUrl != null ? "postgres" : null, pgUrl, redisUrl));
     }
 
     private static InvalidClickPolicy clickPolicy(Map<String, String> env) {

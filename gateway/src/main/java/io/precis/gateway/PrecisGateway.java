@@ -103,7 +103,10 @@ public final class PrecisGateway implements AutoCloseable {
     private final Router router;
     private final InMemoryCampaignStats stats;
     private final io.precis.gateway.web.OneTimeLogins logins = new io.precis.gateway.web.OneTimeLogins();
-    private final InMemoryDeliveryLedger ledger;
+    private final io.precis.matcher.delivery.DeliveryBook ledger;
+    /** The Redis shared by every instance (caps, budgets, counters), or null for none. */
+    private final io.precis.gateway.redis.SharedRedis redis;
+    private long reseedTimer = -1;
     private final Routes routes;
     private final ConnectionGuard connections;
     private final io.precis.gateway.workers.WorkerPool matchPool;
@@ -145,7 +148,9 @@ public final class PrecisGateway implements AutoCloseable {
         TokenSigner signer = new TokenSigner(tokenKey, clock, config.impressionTtl(), config.clickTtl());
         // The ledger comes before the event store: the store's writer caps every charge at what
         // the budget has left in it, and books the charges there (CampaignBudgets).
-        ledger = new InMemoryDeliveryLedger(clock);
+        // With a shared Redis, caps and budgets are one truth for every instance on the database.
+        redis = openRedis(config);
+        ledger = redis == null ? new InMemoryDeliveryLedger(clock) : new io.precis.gateway.redis.RedisDeliveryLedger(redis, clock);
         capHistory = new CapHistoryStore(db, clock, InMemoryDeliveryLedger.HISTORY);
         metrics.capHistoryDropped(capHistory::dropped);
         metrics.loggedProblems(problems);
@@ -153,8 +158,11 @@ public final class PrecisGateway implements AutoCloseable {
         JdbcEventStore eventStore = new JdbcEventStore(db.dataSource(), clock,
                 AttributionPolicy.withClickWindow(config.clickWindow()).withEveryConversionCounted(id -> campaigns
                         .find(id).map(c -> c.conversionCounting() == ConversionCounting.EVERY).orElse(false)),
-                config.clickPolicy(),
-                config.reportPolicy(), new CampaignBudgets(ledger, campaigns), config.capacity().eventQueue());
+                redis == null ? config.clickPolicy() : config.clickPolicy().countedIn(new io.precis.gateway.redis.RedisClickCounters(
+                        redis, KeyFiles.loadOrCreate(config.keysDirOrDefault().resolve("click-counter.key"), 32))),
+                config.reportPolicy(), ledger instanceof io.precis.gateway.redis.RedisDeliveryLedger shared
+                        ? new io.precis.gateway.delivery.SharedCampaignBudgets(shared, campaigns)
+                        : new CampaignBudgets(ledger, campaigns), config.capacity().eventQueue());
         eventStore.retainEventsFor(GatewayConfig.eventRetention(System.getenv()));
         events = eventStore;
         Authenticator auth = new Authenticator(adminToken, accountStore.all());
@@ -190,7 +198,8 @@ public final class PrecisGateway implements AutoCloseable {
         if (!config.rateLimit().off()) {
             router.route().handler(new io.precis.gateway.http.RateLimiter(config.rateLimit(), routes, java.util.Set.of(
                     "/v1/ad", "/v1/t/imp", "/v1/t/click", "/v1/t/conversion", "/v1/consent", "/v1/consent/history",
-                    "/v1/consent/key", "/v1/me"), config.trustProxy()));
+                    "/v1/consent/key", "/v1/me"), config.trustProxy(),
+                    redis == null ? null : new io.precis.gateway.redis.RedisRateBuckets(redis, config.rateLimit())));
         }
         routes.on(HttpMethod.GET, "/health", health::handle);
         routes.on(HttpMethod.GET, "/metrics", ctx -> vertx.executeBlocking(metrics::scrape, false)
@@ -199,9 +208,8 @@ public final class PrecisGateway implements AutoCloseable {
         accounts.register(routes);
         new CampaignRoutes(storagePool, campaigns, auth).register(routes);
         DeliveryFeedback delivery = new DeliveryFeedback(ledger, stats, campaigns, clock, capHistory);
-        delivery.restoreCaps();
         // Before the server listens, so before the writer books any charge of its own.
-        delivery.rebuild(events);
+        delivery.restore(events);
         behaviour = new VaultBehaviourStore(privacy.vault(), db, clock);
         metrics.behaviourSweepFailures(behaviour::sweepFailures);
         SegmentService segments = new SegmentService(behaviour, clock, index.analysis());
@@ -229,6 +237,13 @@ public final class PrecisGateway implements AutoCloseable {
                 .on(io.precis.gateway.storage.ChangeFeed.ERASURE, id -> erasureStore.notice(id)
                         .ifPresent(erased -> personal.forEach(d -> d.erase(erased))))
                 .start();
+        if (redis != null) {
+            // A Redis that restarted empty is seeded again from the database by one instance.
+            reseedTimer = vertx.setPeriodic(REDIS_RESEED_MS, id -> storagePool.submit(() -> {
+                delivery.reseedIfEmpty(events);
+                return null;
+            }));
+        }
         keyRefresh = new KeyRefresh(privacy.pseudonyms(), metrics, health, audit);
         vertx.setPeriodic(KEY_REFRESH_MS, id -> vertx.executeBlocking(keyRefresh::refresh, false));
         ErrorHandler errors = new ErrorHandler();
@@ -236,6 +251,27 @@ public final class PrecisGateway implements AutoCloseable {
         for (int status : new int[] {400, 404, 405, 413, 500}) {
             router.errorHandler(status, errors);
         }
+    }
+
+    /** How long a start waits for Redis to answer before it gives up with a clear error. */
+    private static final int REDIS_START_SECONDS = 15;
+    /** A Redis restarted empty is noticed and seeded again within this. */
+    private static final long REDIS_RESEED_MS = 2_000;
+
+    /** The shared Redis the configuration names, or null; one that does not answer is a clear start-up error. */
+    private io.precis.gateway.redis.SharedRedis openRedis(GatewayConfig config) {
+        if (!config.store().redis()) {
+            return null;
+        }
+        io.precis.gateway.redis.SharedRedis r = io.precis.gateway.redis.SharedRedis.connect(config.store().redisUrl());
+        if (!r.answersWithin(REDIS_START_SECONDS)) {
+            r.close();
+            db.close();
+            dirLock.close();
+            throw new StartupException("cannot use " + config.store().describe() + ": Redis does not answer"
+                    + " (is it running, and is the password right?)");
+        }
+        return r;
     }
 
     /** The SQL store the configuration names; a PostgreSQL that cannot be reached is a clear start-up error. */
@@ -389,6 +425,7 @@ public final class PrecisGateway implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        vertx.cancelTimer(reseedTimer);
         try {
             if (deployment != null) {
                 vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -403,6 +440,9 @@ public final class PrecisGateway implements AutoCloseable {
         }
         capHistory.close();
         behaviour.close();
+        if (redis != null) {
+            redis.close();
+        }
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -90,6 +90,24 @@ class GatewayConfigTest {
     }
 
     @Test
+    void aRedisUrlIsForPostgresOnlyAndNeverShowsItsPassword() {
+        java.util.Map<String, String> none = java.util.Map.of();
+        GatewayConfig shared = GatewayConfig.parse(new String[] {"--pg-url", "postgresql://precis@db.example/ads",
+                "--redis-url", "redis://:s3cret@cache.example:6380"}, none);
+        assertEquals("redis://:s3cret@cache.example:6380", shared.store().redisUrl());
+        assertEquals("PostgreSQL at db.example:5432/ads and Redis at cache.example:6380", shared.store().describe());
+        assertEquals(shared.store(), GatewayConfig.parse(new String[0], java.util.Map.of(
+                "PRECIS_PG_URL", "postgresql://precis@db.example/ads",
+                "PRECIS_REDIS_URL", "redis://:s3cret@cache.example:6380")).store());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> GatewayConfig.parse(
+                new String[] {"--redis-url", "redis://cache.example:6379"}, none)).getMessage()
+                .startsWith("--redis-url is for several instances on one database: it needs --store postgres"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> GatewayConfig.parse(
+                new String[] {"--pg-url", "postgresql://precis@db.example/ads", "--redis-url", "cache:6379"}, none))
+                .getMessage().contains("redis://host:port"));
+    }
+
+    @Test
     void eventLoopsWorkerPoolsAndRateLimitsComeFromFlagsAndEnvironment() {
         int cores = Runtime.getRuntime().availableProcessors();
         GatewayConfig d = GatewayConfig.parse(new String[0], Map.of());

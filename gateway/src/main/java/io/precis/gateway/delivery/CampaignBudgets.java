@@ -4,7 +4,7 @@ import io.precis.gateway.campaigns.CampaignService;
 import io.precis.matcher.campaign.Budget;
 import io.precis.matcher.campaign.Campaign;
 import io.precis.matcher.campaign.CampaignStatus;
-import io.precis.matcher.delivery.InMemoryDeliveryLedger;
+import io.precis.matcher.delivery.DeliveryBook;
 import io.precis.matcher.delivery.Money;
 import io.precis.reports.budget.Charge;
 import io.precis.reports.budget.SpendLimits;
@@ -20,14 +20,16 @@ import java.util.Objects;
  * place spend is booked while the gateway runs ({@link DeliveryFeedback#rebuild} seeds it at
  * start), so every charge is counted once, at what was actually charged.
  *
- * <p>Called on the writer thread only: both lookups are in memory (a ConcurrentHashMap each),
- * nothing here blocks, and nothing throws for any stored campaign.
+ * <p>Called on the writer thread only. With the ledger in memory both lookups are in memory (a
+ * ConcurrentHashMap each), nothing here blocks, and nothing throws for any stored campaign; with
+ * a shared ledger (Redis) a lookup is a round trip, and a Redis that is away fails the batch
+ * (its events are answered 503 and not acknowledged, so none is lost).
  */
 public final class CampaignBudgets implements SpendLimits {
-    private final InMemoryDeliveryLedger ledger;
+    private final DeliveryBook ledger;
     private final CampaignService campaigns;
 
-    public CampaignBudgets(InMemoryDeliveryLedger ledger, CampaignService campaigns) {
+    public CampaignBudgets(DeliveryBook ledger, CampaignService campaigns) {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.campaigns = Objects.requireNonNull(campaigns, "campaigns");
     }

@@ -9,6 +9,7 @@ import io.precis.gateway.privacy.PersonalData;
 import io.precis.gateway.privacy.UserKeys;
 import io.precis.matcher.auction.InMemoryCampaignStats;
 import io.precis.matcher.campaign.Campaign;
+import io.precis.matcher.delivery.DeliveryBook;
 import io.precis.matcher.delivery.InMemoryDeliveryLedger;
 import io.precis.reports.event.DeliveryTotals;
 import io.precis.reports.event.EventStore;
@@ -16,7 +17,13 @@ import io.precis.reports.token.AdServed;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Feeds what measurement records back into what matching decides: impressions, clicks and
@@ -40,16 +47,17 @@ import java.time.temporal.ChronoUnit;
  * converted or seen after it is reached.
  */
 public final class DeliveryFeedback {
-    private final InMemoryDeliveryLedger ledger;
+    private final DeliveryBook ledger;
     private final InMemoryCampaignStats stats;
     private final CampaignService campaigns;
     private final Clock clock;
     private final CapHistoryStore caps;
+    private final java.util.concurrent.atomic.LongAdder capsLost = new java.util.concurrent.atomic.LongAdder();
 
     /**
      * @param caps where recorded impressions of capped campaigns are kept across restarts
      */
-    public DeliveryFeedback(InMemoryDeliveryLedger ledger, InMemoryCampaignStats stats, CampaignService campaigns,
+    public DeliveryFeedback(DeliveryBook ledger, InMemoryCampaignStats stats, CampaignService campaigns,
                             Clock clock, CapHistoryStore caps) {
         this.ledger = ledger;
         this.stats = stats;
@@ -79,10 +87,42 @@ public final class DeliveryFeedback {
             ledger.release(ad.campaignId(), ad.priceMicros(), servedAt);
         }
         Instant now = clock.instant();
-        Pseudonym user = ledger.recordImpression(ad.adId(), now);
-        if (user != null) { // an ad of a capped campaign, served to a known user
-            caps.append(new CapHistoryStore.Row(user, ad.campaignId(), now));
+        ledger.impressionOf(ad.adId(), now).whenComplete((user, failure) -> {
+            if (user != null) { // an ad of a capped campaign, served to a known user
+                caps.append(new CapHistoryStore.Row(user, ad.campaignId(), now));
+            } else if (failure != null) {
+                // A shared ledger away: the event is stored; only its cap count is lost.
+                capsLost.increment();
+            }
+        });
+    }
+
+    /**
+     * A shared book found empty (its Redis restarted): seeds caps and spend again from the
+     * database, once across all instances. Blocking; on a worker.
+     */
+    public void reseedIfEmpty(EventStore events) {
+        if (ledger.claimSeeding()) {
+            restoreCaps();
+            rebuild(events, true);
         }
+    }
+
+    /** Impressions stored whose frequency-cap count was lost because the shared ledger was away. */
+    public long capsLost() {
+        return capsLost.sum();
+    }
+
+    /**
+     * Start-up: seeds caps and spend from the database when this instance should
+     * ({@link DeliveryBook#claimSeeding}), and rates always. Blocking; before any traffic.
+     */
+    public void restore(EventStore events) {
+        boolean seed = ledger.claimSeeding();
+        if (seed) {
+            restoreCaps();
+        }
+        rebuild(events, seed);
     }
 
     /** Counts a counted valid click towards its campaign's expected rates. */
@@ -146,17 +186,38 @@ public final class DeliveryFeedback {
      * day: today's spend is then over-counted by at most half an hour, never under-counted.
      */
     public void rebuild(EventStore events) {
+        rebuild(events, true);
+    }
+
+    /** {@link #rebuild(EventStore)}; the spend only when {@code spend} (rates always: they are this instance's). */
+    private void rebuild(EventStore events, boolean spend) {
+        Map<String, Long> totals = new HashMap<>();
         for (DeliveryTotals t : events.deliveryTotals()) {
             stats.seed(t.campaignId(), t.impressions(), t.clicks(), t.conversions());
-            ledger.recordTotalSpendNanos(t.campaignId(), t.costNanos());
+            totals.merge(t.campaignId(), t.costNanos(), DeliveryFeedback::saturatedSum);
+        }
+        if (!spend) {
+            return;
         }
         // The local days the ledger keeps, plus a day on each side for the widest zone offset.
         Instant since = clock.instant().truncatedTo(ChronoUnit.DAYS)
                 .minus(Duration.ofDays(InMemoryDeliveryLedger.SPEND_DAYS_KEPT + 1));
+        Map<String, Map<LocalDate, Long>> days = new HashMap<>();
         for (DeliveryTotals t : events.hourlyDelivery(since)) {
-            campaigns.find(t.campaignId()).ifPresent(campaign -> ledger.recordDailySpendNanos(t.campaignId(),
-                    t.period().plus(Duration.ofHours(1)).minusMillis(1), t.costNanos(),
-                    campaign.schedule().timezone()));
+            campaigns.find(t.campaignId()).ifPresent(campaign -> days.computeIfAbsent(t.campaignId(), k -> new TreeMap<>())
+                    .merge(t.period().plus(Duration.ofHours(1)).minusMillis(1)
+                            .atZone(campaign.schedule().timezone()).toLocalDate(), t.costNanos(),
+                            DeliveryFeedback::saturatedSum));
         }
+        Set<String> ids = new HashSet<>(totals.keySet());
+        ids.addAll(days.keySet());
+        for (String id : ids) {
+            ledger.seedSpend(id, totals.getOrDefault(id, 0L), days.getOrDefault(id, Map.of()));
+        }
+    }
+
+    private static long saturatedSum(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 }

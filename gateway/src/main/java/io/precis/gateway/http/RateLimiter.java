@@ -6,6 +6,7 @@ import io.precis.consent.identity.IpPrefix;
 import io.precis.consent.identity.RawIp;
 import io.precis.gateway.GatewayConfig;
 import io.precis.gateway.privacy.PrivacyCore;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
@@ -33,12 +34,24 @@ public final class RateLimiter implements Handler<RoutingContext> {
     private final double tokensPerNano;
     private final int burst;
     private final Cache<String, Bucket> buckets;
+    private final SharedRateBuckets shared;
 
     /**
      * @param limited the route templates limited ({@code /v1/ad}, ...)
      * @param trustProxy whether client addresses come from forwarded headers (then loopback is limited too)
      */
     public RateLimiter(GatewayConfig.RateLimit limit, Routes routes, Set<String> limited, boolean trustProxy) {
+        this(limit, routes, limited, trustProxy, null);
+    }
+
+    /**
+     * As {@link #RateLimiter(GatewayConfig.RateLimit, Routes, Set, boolean)}, counting in
+     * {@code shared} buckets (null: in this instance's memory). While the shared store is away
+     * the limiter counts in its own memory rather than refuse or fail requests.
+     */
+    public RateLimiter(GatewayConfig.RateLimit limit, Routes routes, Set<String> limited, boolean trustProxy,
+                       SharedRateBuckets shared) {
+        this.shared = shared;
         this.routes = routes;
         this.limited = Set.copyOf(limited);
         this.limitLoopback = trustProxy;
@@ -68,8 +81,21 @@ public final class RateLimiter implements Handler<RoutingContext> {
             ctx.next();
             return;
         }
+        if (shared == null) {
+            decide(ctx, template, takeLocally(network));
+            return;
+        }
+        // The body is read by now (the body handler runs first): nothing to pause while we wait.
+        Future.fromCompletionStage(shared.take(network.cidr()), ctx.vertx().getOrCreateContext())
+                .onComplete(r -> decide(ctx, template, r.succeeded() ? r.result() : takeLocally(network)));
+    }
+
+    private long takeLocally(IpPrefix network) {
         long now = System.nanoTime();
-        long waitNanos = buckets.get(network.cidr(), k -> new Bucket(burst, now)).take(now, tokensPerNano, burst);
+        return buckets.get(network.cidr(), k -> new Bucket(burst, now)).take(now, tokensPerNano, burst);
+    }
+
+    private static void decide(RoutingContext ctx, String template, long waitNanos) {
         if (waitNanos == 0) {
             ctx.next();
             return;

@@ -5,7 +5,7 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 
 /**
- * Whether a failure means the database is away (a PostgreSQL server stopped or restarting, no
+ * Whether a failure means the database (or the shared Redis) is away (a PostgreSQL server stopped or restarting, no
  * connection to be had within the pool's timeout) rather than a fault of the request or of the
  * gateway: such a request is answered 503 {@code unavailable} with {@code Retry-After}, never
  * 500, and the client may simply try again once the server is back.
@@ -17,6 +17,9 @@ public final class StoreOutage {
     /** True when {@code t} or any of its causes says the database cannot be reached. */
     public static boolean is(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof StoreUnavailableException) {
+                return true;
+            }
             if (c instanceof SQLTransientConnectionException || c instanceof SQLNonTransientConnectionException) {
                 return true;
             }

@@ -6,6 +6,8 @@ import io.precis.devservices.LocalPostgres;
 import io.precis.gateway.GatewayConfig;
 import io.precis.gateway.TestGateway;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
@@ -17,22 +19,50 @@ import java.util.function.UnaryOperator;
 final class GatewayPair implements AutoCloseable {
     final TestGateway a;
     final TestGateway b;
+    /** The third gateway of {@link #startThree}, else null. */
+    final TestGateway c;
 
-    private GatewayPair(TestGateway a, TestGateway b) {
+    private GatewayPair(TestGateway a, TestGateway b, TestGateway c) {
         this.a = a;
         this.b = b;
+        this.c = c;
     }
 
     static GatewayPair start(Path root) {
-        GatewayConfig.Store pg = new GatewayConfig.Store(LocalPostgres.shared().createDatabase());
-        UnaryOperator<GatewayConfig> shared = c -> c.withStore(pg).withKeysDir(root.resolve("keys"));
-        TestGateway a = TestGateway.start(root.resolve("a"), shared);
+        return start(root, null, 2, c -> c);
+    }
+
+    /**
+     * Three gateways A, B and C on one new database and, when {@code redisUrl} is not null, one
+     * Redis (caps, budgets and counters shared), with rate limits and the rest as configured.
+     */
+    static GatewayPair startThree(Path root, String redisUrl) {
+        return start(root, redisUrl, 3, c -> c);
+    }
+
+    /** As {@link #startThree(Path, String)}, each gateway's configuration changed by {@code tweak}. */
+    static GatewayPair startThree(Path root, String redisUrl, UnaryOperator<GatewayConfig> tweak) {
+        return start(root, redisUrl, 3, tweak);
+    }
+
+    private static GatewayPair start(Path root, String redisUrl, int n, UnaryOperator<GatewayConfig> tweak) {
+        GatewayConfig.Store pg = new GatewayConfig.Store(LocalPostgres.shared().createDatabase(), redisUrl);
+        UnaryOperator<GatewayConfig> shared = c -> tweak.apply(c).withStore(pg).withKeysDir(root.resolve("keys"));
+        List<TestGateway> started = new ArrayList<>();
         try {
-            return new GatewayPair(a, TestGateway.start(root.resolve("b"), shared));
+            for (String name : List.of("a", "b", "c").subList(0, n)) {
+                started.add(TestGateway.start(root.resolve(name), shared));
+            }
         } catch (RuntimeException e) {
-            a.close();
+            started.reversed().forEach(TestGateway::close);
             throw e;
         }
+        return new GatewayPair(started.get(0), started.get(1), n > 2 ? started.get(2) : null);
+    }
+
+    /** Every gateway, A first. */
+    List<TestGateway> all() {
+        return c == null ? List.of(a, b) : List.of(a, b, c);
     }
 
     /** Polls {@code done} for at most {@code seconds}; how long it took, in milliseconds. */
@@ -54,6 +84,9 @@ final class GatewayPair implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (c != null) {
+                c.close();
+            }
             b.close();
         } finally {
             a.close();

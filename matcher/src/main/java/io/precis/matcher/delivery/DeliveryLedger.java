@@ -61,6 +61,27 @@ public interface DeliveryLedger {
     /** What campaign {@code campaignId} spent on {@code day} of its own time zone, in micros. */
     long spentMicrosOn(String campaignId, LocalDate day);
 
+    /**
+     * Whether reads cross the network (a ledger shared by several instances): the matcher then
+     * reads the counters of its candidates through {@link #prefetch}, one round trip for many,
+     * instead of one call per candidate. False for a ledger in memory.
+     */
+    default boolean remote() {
+        return false;
+    }
+
+    /**
+     * A view of this ledger for one match of {@code p} at {@code now} over {@code candidates}:
+     * their cap counts ({@link #impressionsSince} of each capped campaign over its own window),
+     * spend and holds read at once (one round trip), answered from that snapshot; every write
+     * ({@link #reserve}, {@link #tryHold}, {@link #release}) goes through to this ledger, whose
+     * atomic steps still decide. This ledger itself by default.
+     */
+    default DeliveryLedger prefetch(Pseudonym p, java.util.List<io.precis.matcher.campaign.Campaign> candidates,
+                                    Instant now) {
+        return this;
+    }
+
     /** A ledger where nothing was ever delivered. */
     static DeliveryLedger none() {
         return new DeliveryLedger() {

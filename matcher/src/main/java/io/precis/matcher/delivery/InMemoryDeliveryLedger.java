@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -32,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * never under-counts a fraction of a micro. Sums saturate at {@link Long#MAX_VALUE} nanos (about
  * 9.2 billion currency units) instead of wrapping to a negative spend.
  */
-public final class InMemoryDeliveryLedger implements DeliveryLedger {
+public final class InMemoryDeliveryLedger implements DeliveryBook {
     /** Every frequency cap window fits in it; older history is never needed. */
     public static final Duration HISTORY = Duration.ofHours(FrequencyCap.MAX_HOURS);
     /**
@@ -75,6 +76,7 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
      * Counts one impression of {@code campaignId} at {@code at} towards {@code p}'s frequency
      * caps. A null pseudonym counts nothing (there is nobody to cap).
      */
+    @Override
     public void recordImpression(Pseudonym p, String campaignId, Instant at) {
         if (p == null) {
             return;
@@ -143,6 +145,12 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
      * pending: served without a pseudonym or a cap, expired at {@code at}, already recorded,
      * erased, or served before a restart.
      */
+    @Override
+    public java.util.concurrent.CompletionStage<Pseudonym> impressionOf(String adId, Instant at) {
+        return java.util.concurrent.CompletableFuture.completedFuture(recordImpression(adId, at));
+    }
+
+    /** {@link #impressionOf}, answered at once. */
     public Pseudonym recordImpression(String adId, Instant at) {
         Pending ad = pending.get(adId);
         if (ad == null) {
@@ -201,6 +209,7 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
      *
      * @throws IllegalArgumentException when {@code nanos} is negative
      */
+    @Override
     public void recordSpendNanos(String campaignId, Instant at, long nanos, ZoneId zone) {
         if (nanos < 0) {
             throw new IllegalArgumentException("spend must not be negative");
@@ -244,7 +253,16 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
                 .accumulateAndGet(nanos, InMemoryDeliveryLedger::saturatedSum);
     }
 
+    /** Adds the seed to what is held: this ledger starts empty and is seeded once, at start. */
+    @Override
+    public void seedSpend(String campaignId, long totalNanos, Map<LocalDate, Long> byDay) {
+        recordTotalSpendNanos(campaignId, totalNanos);
+        byDay.forEach((day, nanos) -> recordDailySpendNanos(campaignId, day.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                nanos, ZoneOffset.UTC));
+    }
+
     /** Forgets {@code p}'s impression history and pending ads (erasure). */
+    @Override
     public void erase(Pseudonym p) {
         History user = users.remove(p);
         if (user != null) {
@@ -343,12 +361,14 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
     }
 
     /** Everything campaign {@code campaignId} has spent, in nanos, exactly. */
+    @Override
     public long spentNanosTotal(String campaignId) {
         AtomicLong a = total.get(campaignId);
         return a == null ? 0 : a.get();
     }
 
     /** What campaign {@code campaignId} spent on {@code day} of its own time zone, in nanos, exactly. */
+    @Override
     public long spentNanosOn(String campaignId, LocalDate day) {
         var days = daily.get(campaignId);
         AtomicLong a = days == null ? null : days.get(day);

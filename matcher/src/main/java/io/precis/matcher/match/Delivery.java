@@ -29,6 +29,16 @@ final class Delivery {
         this.random = random;
     }
 
+    /** Whether the ledger's reads cross the network, so are worth {@link #prefetch}ing. */
+    boolean prefetches() {
+        return ledger.remote();
+    }
+
+    /** These limits over a snapshot of {@code candidates}' counters for {@code p} (one round trip). */
+    Delivery prefetch(Pseudonym p, java.util.List<Campaign> candidates, Instant now) {
+        return new Delivery(ledger.prefetch(p, candidates, now), random);
+    }
+
     /**
      * Whether caps and budgets let {@code c} serve one more ad now.
      *

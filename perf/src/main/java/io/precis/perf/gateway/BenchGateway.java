@@ -95,10 +95,19 @@ public final class BenchGateway implements AutoCloseable {
 
     /** Seeds a fresh data dir as {@link #start} does; the target has no URL (nothing serves yet). */
     static Target seed(Path dataDir, int campaigns) {
-        String adminToken = "bench-" + UUID.randomUUID();
+        return seed(config(dataDir, "bench-" + UUID.randomUUID()), campaigns, false);
+    }
+
+    /**
+     * Seeds the store of {@code config} (its data dir, or its PostgreSQL) with two accounts and
+     * {@code campaigns} campaigns ({@link BenchWorkload#limitedCampaign} when {@code limited}).
+     */
+    static Target seed(GatewayConfig config, int campaigns, boolean limited) {
+        String adminToken = config.adminToken();
+        Path dataDir = config.dataDir();
         ObjectNode advertiser;
         ObjectNode publisher;
-        try (PrecisGateway first = PrecisGateway.start(config(dataDir, adminToken))) {
+        try (PrecisGateway first = PrecisGateway.start(config)) {
             advertiser = first.accounts().create(AccountType.ADVERTISER, "Bench Advertiser");
             publisher = first.accounts().create(AccountType.PUBLISHER, "Bench Publisher");
         }
@@ -109,10 +118,11 @@ public final class BenchGateway implements AutoCloseable {
         for (int i = 0; i < campaigns; i++) {
             byte[] id = new byte[9];
             random.nextBytes(id);
-            all.add(CampaignJson.fromRequest(BenchWorkload.campaign(i), Base64.getUrlEncoder().withoutPadding()
+            all.add(CampaignJson.fromRequest(limited ? BenchWorkload.limitedCampaign(i) : BenchWorkload.campaign(i), Base64.getUrlEncoder().withoutPadding()
                     .encodeToString(id), advertiserId, now, now));
         }
-        try (Database db = Database.open(dataDir)) {
+        try (Database db = config.store().postgres() ? Database.connect(config.store().jdbcUrl(), 2)
+                : Database.open(dataDir)) {
             new JdbcCampaignStore(db).saveAll(all);
         }
         List<String> ids = all.stream().limit(1000).map(Campaign::id).toList();
@@ -126,7 +136,12 @@ public final class BenchGateway implements AutoCloseable {
      * source, and the benchmark measures capacity, not the limiter.
      */
     static GatewayConfig config(Path dataDir, String adminToken) {
-        Map<String, String> env = new HashMap<>();
+        return config(dataDir, adminToken, Map.of());
+    }
+
+    /** {@link #config(Path, String)} with {@code more} environment ({@code PRECIS_PG_URL}, ...). */
+    static GatewayConfig config(Path dataDir, String adminToken, Map<String, String> more) {
+        Map<String, String> env = new HashMap<>(more);
         env.put("PRECIS_HOST", "127.0.0.1");
         env.put("PRECIS_ADMIN_TOKEN", adminToken);
         env.put("PRECIS_TRUST_PROXY", "1");
@@ -168,6 +183,17 @@ public final class BenchGateway implements AutoCloseable {
                 System.out.printf("seeded %,d campaigns in %.1f s%n", Integer.parseInt(args[1]), (System.nanoTime() - t0) / 1e9);
             }
             case "restart" -> restart(Path.of(args[1]));
+            case "serve-shared" -> serveShared(Path.of(args[1]), Path.of(args[2]), args[3], args[4], Path.of(args[5]),
+                    args[6]);
+            case "seed-shared" -> {
+                GatewayConfig c = config(Path.of(args[2]), "bench-" + UUID.randomUUID(), shared(args[3], args[4], Path.of(args[5])));
+                seed(c, Integer.parseInt(args[1]), true).write(Path.of(args[6]));
+            }
+            case "serve-limited" -> {
+                GatewayConfig c = config(Path.of(args[2]), "bench-" + UUID.randomUUID());
+                Target seeded = seed(c, Integer.parseInt(args[1]), true);
+                serveShared(Path.of(args[2]), Path.of(args[3]), null, null, null, seeded.adminToken());
+            }
             default -> {
                 System.err.println("usage: BenchGateway serve N READY_FILE [DATA_DIR] | seed N DATA_DIR | restart DATA_DIR");
                 System.exit(2);
@@ -192,6 +218,26 @@ public final class BenchGateway implements AutoCloseable {
                     HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> inFlight.release());
         }
         inFlight.acquire(8);
+    }
+
+    private static Map<String, String> shared(String pgUrl, String redisUrl, Path keysDir) {
+        return pgUrl == null ? Map.of()
+                : Map.of("PRECIS_PG_URL", pgUrl, "PRECIS_REDIS_URL", redisUrl, "PRECIS_KEYS_DIR", keysDir.toString());
+    }
+
+    /**
+     * Serves a store seeded already (a data dir, or PostgreSQL and Redis when {@code pgUrl} is
+     * not null): warms up, writes its URL to {@code ready}, serves until killed.
+     */
+    private static void serveShared(Path dataDir, Path ready, String pgUrl, String redisUrl, Path keysDir,
+                                    String adminToken) throws Exception {
+        PrecisGateway gw = PrecisGateway.start(config(dataDir, adminToken, shared(pgUrl, redisUrl, keysDir)));
+        Runtime.getRuntime().addShutdownHook(new Thread(gw::close));
+        BenchGateway bench = new BenchGateway(gw, new Target("http://127.0.0.1:" + gw.port(), null, null, adminToken,
+                List.of()), 0);
+        bench.warmUp(3000);
+        bench.target().write(ready);
+        Thread.currentThread().join();
     }
 
     /** Start-up to the first answered ad request, then the heap in use after a full GC. */

@@ -98,6 +98,21 @@ public final class BenchWorkload {
         return c;
     }
 
+    /**
+     * {@link #campaign(int)} with delivery limits on two thirds, as the cluster benchmark seeds
+     * them so that matching consults the shared counters: i mod 3 = 0 capped at 5 impressions a
+     * user a day, 1 with a daily budget of 1,000 (never reached in a run), 2 unlimited.
+     */
+    public static ObjectNode limitedCampaign(int i) {
+        ObjectNode c = campaign(i);
+        switch (i % 3) {
+            case 0 -> c.putObject("frequencyCap").put("impressions", 5).put("perHours", 24);
+            case 1 -> c.putObject("budget").put("daily", 1000);
+            default -> { }
+        }
+        return c;
+    }
+
     private static java.math.BigDecimal cents(int cents) {
         return java.math.BigDecimal.valueOf(cents, 2);
     }

@@ -46,4 +46,25 @@ public interface SpendLimits {
      * was rolled back.
      */
     void charged(List<Charge> charges);
+
+    /**
+     * What one event of {@code campaignId} at {@code at} priced {@code costNanos} is charged,
+     * when this batch already charged the campaign {@code takenInBatch}: at most what is left.
+     * By default that is {@link #remainingNanos} less {@code takenInBatch}, right for one writer,
+     * which books its charges in {@link #charged} before it prices the next batch. Limits shared
+     * by several writers (gateways on one database) take the charge in one atomic step with the
+     * check instead, so two writers never both charge the last of a budget; they then book in
+     * this call, and {@link #givenBack} returns what a rolled-back batch took.
+     */
+    default long take(String campaignId, Instant at, long costNanos, long takenInBatch) {
+        long left = Math.max(0, remainingNanos(campaignId, at)) - takenInBatch; // both ≥ 0: no overflow
+        return Math.max(0, Math.min(costNanos, left));
+    }
+
+    /**
+     * The charges {@link #take} gave a batch that was then rolled back (its events are not
+     * stored and will be priced again): limits that book in {@code take} book them back.
+     */
+    default void givenBack(List<Charge> charges) {
+    }
 }

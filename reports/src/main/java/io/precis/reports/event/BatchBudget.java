@@ -35,15 +35,20 @@ final class BatchBudget {
             return 0;
         }
         long before = chargedSoFar.getOrDefault(campaignId, 0L);
-        // Both are ≥ 0, so the difference cannot overflow.
-        long left = Math.max(0, limits.remainingNanos(campaignId, at)) - before;
-        long cost = Math.max(0, Math.min(costNanos, left));
+        long cost = limits.take(campaignId, at, costNanos, before);
         if (cost > 0) {
             // A batch holds at most MAX_BATCH events of at most AdServed.MAX_PRICE_MICROS each: no overflow.
             chargedSoFar.put(campaignId, before + cost);
             charges.add(new Charge(campaignId, at, cost));
         }
         return cost;
+    }
+
+    /** The batch was rolled back: the limits get back what they gave it. */
+    void giveBack() {
+        if (!charges.isEmpty()) {
+            limits.givenBack(List.copyOf(charges));
+        }
     }
 
     /** The positive charges so far, in event order. */

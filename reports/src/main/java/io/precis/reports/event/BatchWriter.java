@@ -114,9 +114,20 @@ final class BatchWriter {
             }
         }
         readConversionKeys(c, batch, byKey, clicks, views);
+        BatchBudget budget = new BatchBudget(limits);
+        try {
+            return write(c, batch, byKey, clicks, views, budget);
+        } catch (SQLException | RuntimeException e) {
+            budget.giveBack();
+            throw e;
+        }
+    }
+
+    private Written write(Connection c, List<PendingEvent> batch, Map<String, StoredEvent> byKey,
+                          Map<String, StoredEvent> clicks, Map<String, List<StoredEvent>> views, BatchBudget budget)
+            throws SQLException {
         List<StoredEvent> inserts = new ArrayList<>();
         List<Object> outcomes = new ArrayList<>(batch.size());
-        BatchBudget budget = new BatchBudget(limits);
         for (PendingEvent e : batch) {
             Object outcome = switch (e) {
                 case PendingEvent.Impression i -> impression(i, byKey, views, inserts, budget);

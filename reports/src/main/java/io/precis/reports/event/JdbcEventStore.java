@@ -299,12 +299,16 @@ public final class JdbcEventStore implements EventStore {
         for (int attempt = 1; written == null && attempt <= MAX_ATTEMPTS; attempt++) {
             try (Connection c = ds.getConnection()) {
                 c.setAutoCommit(false);
+                BatchWriter.Written w = null;
                 try {
-                    BatchWriter.Written w = rules.write(c, batch);
+                    w = rules.write(c, batch);
                     c.commit();
                     written = w;
                 } catch (SQLException | RuntimeException e) {
                     io.precis.reports.sql.Transactions.rollback(c, e);
+                    if (w != null) {
+                        limits.givenBack(w.charges()); // the commit failed: the charges were never made
+                    }
                     throw e;
                 }
             } catch (Throwable e) {

@@ -14,11 +14,11 @@ public final class ClickJudge {
     private final List<ClickRule> rules;
 
     public ClickJudge(InvalidClickPolicy policy) {
-        SourceKeys keys = new SourceKeys();
+        ClickCounters counters = policy.counters() != null ? policy.counters() : new InMemoryClickCounters();
         this.rules = List.of(new PrefetchRule(), new RobotUserAgentRule(), new NoImpressionRule(),
                 new TooFastRule(policy.minTimeToClick()),
-                new TooManyFromUserRule(policy.maxClicksPerUserPerHour(), keys),
-                new TooManyFromIpRule(policy.maxClicksPerIpPrefixPerHour(), keys));
+                new TooManyFromUserRule(policy.maxClicksPerUserPerHour(), counters),
+                new TooManyFromIpRule(policy.maxClicksPerIpPrefixPerHour(), counters));
     }
 
     /** The reason code of the first rule that rejects the click, or null when it is valid. */

@@ -3,8 +3,8 @@ package io.precis.reports.invalid;
 import java.time.Duration;
 
 /**
- * Thresholds of the invalid-click rules. Immutable; {@link #DEFAULTS} is what the store uses
- * unless configured otherwise.
+ * Thresholds of the invalid-click rules, and where their hourly counts are kept. Immutable;
+ * {@link #DEFAULTS} is what the store uses unless configured otherwise.
  *
  * @param minTimeToClick              a click sooner than this after its impression is
  *                                    {@value TooFastRule#REASON}; zero switches the rule off
@@ -14,9 +14,13 @@ import java.time.Duration;
  * @param maxClicksPerIpPrefixPerHour clicks beyond this many from one truncated IP prefix on one
  *                                    campaign within any 60 minutes are
  *                                    {@value TooManyFromIpRule#REASON}
+ * @param counters                    where the per-source counts are kept: null for the judge's
+ *                                    own memory (one instance), or counters shared by every
+ *                                    instance writing to one database (so N clicks spread over
+ *                                    N instances count as N)
  */
 public record InvalidClickPolicy(Duration minTimeToClick, int maxClicksPerUserPerHour,
-                                 int maxClicksPerIpPrefixPerHour) {
+                                 int maxClicksPerIpPrefixPerHour, ClickCounters counters) {
     /**
      * <ul>
      * <li>1 second: the ad must render, be seen and be reached by a pointer or finger; people
@@ -30,6 +34,16 @@ public record InvalidClickPolicy(Duration minTimeToClick, int maxClicksPerUserPe
      * </ul>
      */
     public static final InvalidClickPolicy DEFAULTS = new InvalidClickPolicy(Duration.ofSeconds(1), 10, 50);
+
+    /** Thresholds counted in the judge's own memory. */
+    public InvalidClickPolicy(Duration minTimeToClick, int maxClicksPerUserPerHour, int maxClicksPerIpPrefixPerHour) {
+        this(minTimeToClick, maxClicksPerUserPerHour, maxClicksPerIpPrefixPerHour, null);
+    }
+
+    /** These thresholds, counted in {@code shared}. */
+    public InvalidClickPolicy countedIn(ClickCounters shared) {
+        return new InvalidClickPolicy(minTimeToClick, maxClicksPerUserPerHour, maxClicksPerIpPrefixPerHour, shared);
+    }
 
     public InvalidClickPolicy {
         if (minTimeToClick == null || minTimeToClick.isNegative()) {

@@ -4,8 +4,8 @@ package io.precis.reports.invalid;
 public final class TooManyFromIpRule extends TooManyFromSourceRule {
     public static final String REASON = "too_many_ip";
 
-    TooManyFromIpRule(int maxPerHour, SourceKeys keys) {
-        super(maxPerHour, keys, "ip");
+    TooManyFromIpRule(int maxPerHour, ClickCounters counters) {
+        super(maxPerHour, counters, "ip");
     }
 
     @Override

@@ -5,13 +5,13 @@ package io.precis.reports.invalid;
  * source is. Sources are counted under a keyed hash, never as their own text.
  */
 abstract class TooManyFromSourceRule implements ClickRule {
-    private final SlidingHourCounter counter;
-    private final SourceKeys keys;
+    private final int maxPerHour;
+    private final ClickCounters counters;
     private final String kind;
 
-    TooManyFromSourceRule(int maxPerHour, SourceKeys keys, String kind) {
-        this.counter = new SlidingHourCounter(maxPerHour);
-        this.keys = keys;
+    TooManyFromSourceRule(int maxPerHour, ClickCounters counters, String kind) {
+        this.maxPerHour = maxPerHour;
+        this.counters = counters;
         this.kind = kind;
     }
 
@@ -24,6 +24,6 @@ abstract class TooManyFromSourceRule implements ClickRule {
         if (source == null) {
             return false;
         }
-        return counter.addAndExceeds(keys.of(kind, click.ad().campaignId(), source), click.at().toEpochMilli());
+        return counters.addAndExceeds(kind, click.ad().campaignId(), source, maxPerHour, click.at().toEpochMilli());
     }
 }

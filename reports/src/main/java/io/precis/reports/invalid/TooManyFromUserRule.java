@@ -4,8 +4,8 @@ package io.precis.reports.invalid;
 public final class TooManyFromUserRule extends TooManyFromSourceRule {
     public static final String REASON = "too_many_user";
 
-    TooManyFromUserRule(int maxPerHour, SourceKeys keys) {
-        super(maxPerHour, keys, "user");
+    TooManyFromUserRule(int maxPerHour, ClickCounters counters) {
+        super(maxPerHour, counters, "user");
     }
 
     @Override

@@ -48,7 +48,7 @@ class InvalidClickRulesTest {
 
     @Test
     void theEleventhClickInAnHourFromOnePseudonymOnOneCampaignIsRejected() {
-        TooManyFromUserRule r = new TooManyFromUserRule(10, new SourceKeys());
+        TooManyFromUserRule r = new TooManyFromUserRule(10, new InMemoryClickCounters());
         for (int i = 0; i < 10; i++) {
             assertFalse(r.rejects(click(ad("c1", "u1"), T.plusSeconds(i), T, ClickContext.NONE)), "click " + i);
         }
@@ -65,7 +65,7 @@ class InvalidClickRulesTest {
 
     @Test
     void theFiftyFirstClickInAnHourFromOneIpPrefixOnOneCampaignIsRejected() {
-        TooManyFromIpRule r = new TooManyFromIpRule(50, new SourceKeys());
+        TooManyFromIpRule r = new TooManyFromIpRule(50, new InMemoryClickCounters());
         ClickContext office = new ClickContext(new IpPrefix("203.0.113.0/24"), CHROME, false);
         for (int i = 0; i < 50; i++) {
             assertFalse(r.rejects(click(ad("c1", "u" + i), T.plusSeconds(i), T, office)));
