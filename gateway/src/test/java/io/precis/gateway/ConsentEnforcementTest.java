@@ -176,4 +176,50 @@ class ConsentEnforcementTest {
         JsonNode r = gw.ad(body).json();
         r.get("ads").forEach(a -> assertFalse(a.get("campaignId").textValue().equals(demographic)));
     }
+
+    private static TestGateway.Resp adWithConsent(String user, String consentJson) {
+        return gw.ad("""
+                {"slot": {"id": "top", "format": "banner-300x250", "site": "news.example"},
+                 "user": {"id": "%s", "yob": %d, "gender": "f", "region": "CN-11"},
+                 "consent": %s, "count": 3}
+                """.formatted(user, java.time.Year.now().getValue() - 30, consentJson));
+    }
+
+    @Test
+    void gppStringGrantingTcfPurposesPersonalisesAndAUsOptOutDoesNot() {
+        String user = "reader-with-gpp";
+        TestGateway.Resp granted = adWithConsent(user,
+                "{\"gpp\": \"%s\", \"gppSid\": [2]}".formatted(GppStrings.fullConsent()));
+        assertEquals(200, granted.status(), granted.body());
+        assertTrue(served(list(granted), demographic), "the GPP string's TCF EU section grants personalisation");
+
+        String optedOut = GppStrings.fullTcfConsentWithUsTargetingOptOut();
+        TestGateway.Resp out = adWithConsent(user, "{\"gpp\": \"%s\", \"gppSid\": [2, 7]}".formatted(optedOut));
+        assertEquals(200, out.status(), out.body());
+        assertFalse(served(list(out), demographic), "the US national section's targeted-advertising opt-out");
+        assertTrue(served(list(out), contextual));
+
+        // gppSid decides which sections apply: with only the TCF EU one, the same string personalises.
+        assertTrue(served(list(adWithConsent(user, "{\"gpp\": \"%s\", \"gppSid\": [2]}".formatted(optedOut))),
+                demographic));
+    }
+
+    @Test
+    void invalidGppStringMeansNoConsentAndAMalformedGppSidIsA400() {
+        String user = "reader-with-bad-gpp";
+        consent(user, "{\"personalisation\": true}");
+        TestGateway.Resp r = adWithConsent(user, "{\"gpp\": \"DBABMA~not-a-section\", \"gppSid\": [2]}");
+        assertEquals(200, r.status(), r.body());
+        assertFalse(served(list(r), demographic));
+        TestGateway.Resp bad = adWithConsent(user, "{\"gpp\": \"DBABTA~1YNN\", \"gppSid\": \"2,6\"}");
+        assertEquals(400, bad.status(), bad.body());
+        assertEquals("bad_request", bad.json().get("error").textValue());
+        assertTrue(bad.json().get("message").textValue().contains("consent.gppSid"), bad.body());
+    }
+
+    private static List<JsonNode> list(TestGateway.Resp r) {
+        List<JsonNode> out = new ArrayList<>();
+        r.json().get("ads").forEach(out::add);
+        return out;
+    }
 }

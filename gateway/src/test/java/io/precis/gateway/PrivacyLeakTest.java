@@ -45,6 +45,8 @@ class PrivacyLeakTest {
     private static final String LON = "116.363625";
     /** Full consent, built with the IAB's own encoder: purposes 1-10 and special feature 1. */
     private static final String TCF = fullConsentTcf();
+    /** Full TCF consent again, as the TCF EU section of a GPP string (the IAB's own encoder). */
+    private static final String GPP = GppStrings.fullConsent();
     private static final String ALL = "{\"purposes\": {\"personalisation\": true, \"profiling\": true,"
             + " \"measurement\": true, \"precise_geo\": true}}";
 
@@ -62,9 +64,9 @@ class PrivacyLeakTest {
     }
 
     @Test
-    void noRawIdIpLocationOrTcfStringReachesDiskLogsOrResponses() throws IOException {
+    void noRawIdIpLocationTcfOrGppStringReachesDiskLogsOrResponses() throws IOException {
         List<String> responses = new ArrayList<>();
-        List<String> secrets = new ArrayList<>(List.of(USER_ID, FORGED_COOKIE, IP, IPV6, LAT, LON, TCF));
+        List<String> secrets = new ArrayList<>(List.of(USER_ID, FORGED_COOKIE, IP, IPV6, LAT, LON, TCF, GPP));
         SpanCollector spans = new SpanCollector();
         try (LogCapture logs = new LogCapture(); TestGateway gw = TestGateway.traced(dir, c -> c, spans)) {
             String key = gw.advertiser("Privacy");
@@ -211,8 +213,8 @@ class PrivacyLeakTest {
                  "page": {"url": "https://news.example/p", "text": "a privacy test page"},
                  "user": {%s "yob": 1990, "gender": "f", "region": "CN-11-0102",
                           "geo": {"lat": %s, "lon": %s}},
-                 "device": {"ip": "%s", "ua": "Mozilla/5.0"}, "consent": {"tcf": "%s"}, "count": 3}
-                """.formatted(idField, LAT, LON, ip, TCF);
+                 "device": {"ip": "%s", "ua": "Mozilla/5.0"}, "consent": {"tcf": "%s", "gpp": "%s", "gppSid": [2]}, "count": 3}
+                """.formatted(idField, LAT, LON, ip, TCF, GPP);
     }
 
     private static JsonNode adOf(JsonNode response, String campaignId) {

@@ -4,6 +4,7 @@ import com.iabtcf.decoder.TCString;
 import com.iabtcf.utils.IntIterable;
 import io.precis.consent.Purposes;
 import java.util.Optional;
+import java.util.function.IntPredicate;
 
 /**
  * Reads an IAB TCF v2 consent string with the IAB's own decoder and maps it to our purposes.
@@ -38,14 +39,21 @@ public final class TcfSignal {
                 return Optional.empty();
             }
             IntIterable consent = s.getPurposesConsent();
-            boolean p3 = consent.contains(3);
-            boolean p4 = consent.contains(4);
-            boolean p7 = consent.contains(7);
-            boolean sf1 = s.getSpecialFeatureOptIns().contains(1);
-            return Optional.of(new Purposes(p3 && p4, p3, p7, sf1));
+            IntIterable features = s.getSpecialFeatureOptIns();
+            return Optional.of(map(consent::contains, features::contains));
         } catch (RuntimeException e) {
             // ByteParseException, UnsupportedVersionException, IllegalArgumentException, index errors...
             return Optional.empty();
         }
+    }
+
+    /**
+     * The one mapping of TCF purpose consents and special-feature opt-ins to our purposes, shared
+     * with the TCF EU section of a GPP string ({@link GppSignal}).
+     */
+    static Purposes map(IntPredicate purposeConsent, IntPredicate specialFeature) {
+        boolean p3 = purposeConsent.test(3);
+        boolean p4 = purposeConsent.test(4);
+        return new Purposes(p3 && p4, p3, purposeConsent.test(7), specialFeature.test(1));
     }
 }

@@ -2,16 +2,26 @@ package io.precis.gateway.ad;
 
 import io.precis.consent.identity.RawIp;
 import io.precis.consent.identity.RawUserId;
+import io.precis.consent.signals.GppString;
 import io.precis.matcher.match.PageContext;
 
 /**
  * One validated {@code POST /v1/ad}. The personal parts (user id, IP, demographics, location)
  * sit in {@link User} and {@link Device}, whose types redact themselves from strings; they are
- * pseudonymised, coarsened or consent-gated before matching and never stored. The TCF string
- * only sets this request's purposes.
+ * pseudonymised, coarsened or consent-gated before matching and never stored. The TCF and GPP
+ * strings only set this request's purposes.
  */
 public record AdRequest(String requestId, Slot slot, PageContext page, User user, Device device, String tcf,
-                        int count) {
+                        int count, GppString gpp) {
+    public AdRequest {
+        gpp = gpp == null ? GppString.NONE : gpp;
+    }
+
+    /** A request without a GPP string. */
+    public AdRequest(String requestId, Slot slot, PageContext page, User user, Device device, String tcf, int count) {
+        this(requestId, slot, page, user, device, tcf, count, GppString.NONE);
+    }
+
     @Override
     public String toString() {
         return "AdRequest[" + requestId + "]";

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.precis.consent.crypto.Randoms;
 import io.precis.consent.identity.RawIp;
 import io.precis.consent.identity.RawUserId;
+import io.precis.consent.signals.GppString;
 import io.precis.gateway.http.ApiError;
 import io.precis.gateway.http.Fields;
 import io.precis.matcher.campaign.RegionCode;
@@ -20,6 +21,11 @@ public final class AdRequestParser {
     static final int MAX_COUNT = 10;
     /** Page text beyond this adds little context and costs analysis time; the body limit caps it anyway. */
     private static final int MAX_TEXT = 60_000;
+    /** A GPP string with a full TCF EU section and several US sections stays well under this. */
+    private static final int MAX_GPP = 8192;
+    /** GPP section ids are 6-bit-plus Fibonacci-coded integers; the registry's run to the low twenties. */
+    private static final int MAX_GPP_SECTION_ID = 1024;
+    private static final int MAX_GPP_SECTIONS = 64;
 
     private AdRequestParser() {}
 
@@ -42,6 +48,8 @@ public final class AdRequestParser {
         JsonNode deviceNode = Fields.object(body, "device", "device");
         JsonNode consentNode = Fields.object(body, "consent", "consent");
         String tcf = Fields.text(consentNode, "tcf", "consent.tcf", 4096);
+        GppString gpp = new GppString(Fields.text(consentNode, "gpp", "consent.gpp", MAX_GPP),
+                Fields.integers(consentNode, "gppSid", "consent.gppSid", MAX_GPP_SECTIONS, -1, MAX_GPP_SECTION_ID));
         Integer count = Fields.integer(body, "count", "count", 1, MAX_COUNT);
 
         PageContext page = page(pageNode);
@@ -85,7 +93,7 @@ public final class AdRequestParser {
             throw ApiError.badField("slot", "slot is required (an object with id, format and site)");
         }
         return new AdRequest(requestId != null ? requestId : Randoms.token(12), slot, page, user, device, tcf,
-                count == null ? 1 : count);
+                count == null ? 1 : count, gpp);
     }
 
     /** One DNS label: letters, digits and inner hyphens, 1 to 63 characters (RFC 1035 §2.3.1, RFC 1123). */

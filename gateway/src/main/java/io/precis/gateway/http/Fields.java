@@ -59,6 +59,30 @@ public final class Fields {
         return n.doubleValue();
     }
 
+    /** The list of integers at {@code name}, each within [min, max]; null when absent. */
+    public static List<Integer> integers(JsonNode parent, String name, String path, int maxItems, int min, int max) {
+        JsonNode n = present(parent, name);
+        if (n == null) {
+            return null;
+        }
+        if (!n.isArray() || n.size() > maxItems) {
+            throw ApiError.badField(path, path + " must be an array of at most " + maxItems + " integers");
+        }
+        List<Integer> out = new ArrayList<>(n.size());
+        for (int i = 0; i < n.size(); i++) {
+            out.add(integer(n, i, path + "[" + i + "]", min, max));
+        }
+        return out;
+    }
+
+    private static int integer(JsonNode array, int i, String path, int min, int max) {
+        JsonNode e = array.get(i);
+        if (!e.isIntegralNumber() || !e.canConvertToInt() || e.intValue() < min || e.intValue() > max) {
+            throw ApiError.badField(path, path + " must be an integer from " + min + " to " + max);
+        }
+        return e.intValue();
+    }
+
     /** The list of strings at {@code name} (absent = empty), each at most {@code maxLength}. */
     public static List<String> texts(JsonNode parent, String name, String path, int maxItems, int maxLength) {
         JsonNode n = present(parent, name);

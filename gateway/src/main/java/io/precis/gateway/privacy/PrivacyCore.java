@@ -9,6 +9,7 @@ import io.precis.consent.identity.RawIp;
 import io.precis.consent.identity.RawUserId;
 import io.precis.consent.pseudonym.Pseudonymiser;
 import io.precis.consent.signals.ConsentResolver;
+import io.precis.consent.signals.GppString;
 import io.precis.consent.signals.GeoCoarsening;
 import io.precis.consent.signals.IpTruncation;
 import io.precis.consent.vault.UserVault;
@@ -116,8 +117,13 @@ public final class PrivacyCore implements AutoCloseable {
 
     /** The purposes that apply to one request: stored choice, then a TCF string, then GPC/DNT. */
     public Purposes effective(UserKeys user, String tcf, boolean gpc, boolean dnt) {
+        return effective(user, tcf, GppString.NONE, gpc, dnt);
+    }
+
+    /** The purposes that apply to one request: stored choice, then TCF and GPP strings, then GPC/DNT. */
+    public Purposes effective(UserKeys user, String tcf, GppString gpp, boolean gpc, boolean dnt) {
         Purposes stored = user == null ? defaults : stored(user).purposes();
-        return ConsentResolver.effective(stored, tcf, gpc, dnt);
+        return ConsentResolver.effective(stored, tcf, gpp, gpc, dnt);
     }
 
     public static IpPrefix truncate(RawIp ip) {

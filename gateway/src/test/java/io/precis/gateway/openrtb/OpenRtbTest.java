@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.precis.gateway.GppStrings;
 import io.precis.gateway.TcfStrings;
 import io.precis.gateway.TestGateway;
 import java.io.IOException;
@@ -148,6 +149,39 @@ class OpenRtbTest {
         assertEquals(null, r.header("Set-Cookie"), "an exchange's call sets no cookie");
         // The same request asking for US dollars only: Precis converts no currency.
         assertEquals(204, bid(prebid.replace("\"cur\": [\"CNY\"]", "\"cur\": [\"USD\"]")).status());
+    }
+
+    @Test
+    void regsGppDecidesPersonalisationAsOnV1Ad() {
+        gw.campaign(advertiser, """
+                {"name": "beijing", "bid": {"model": "CPM", "amount": 3, "currency": "USD"},
+                 "targeting": {"regions": ["CN-11"]},
+                 "creatives": [{"id": "bj", "format": "banner-300x250", "title": "Beijing",
+                                "landingUrl": "https://bj.example/"}]}""");
+        String request = """
+                {"id": "gpp-1", "tmax": 5000, "imp": [{"id": "1", "banner": {"w": 300, "h": 250}}],
+                 "site": {"domain": "news.example", "page": "https://news.example/a"},
+                 "device": {"geo": {"country": "CHN", "region": "11"}},
+                 "user": {"buyeruid": "reader-gpp"},
+                 "regs": {"gpp": "%s", "gpp_sid": %s}}""";
+        TestGateway.Resp granted = bid(request.formatted(GppStrings.fullConsent(), "[2]"));
+        assertEquals(200, granted.status(), "the GPP string's TCF EU section grants personalisation: " + granted.body());
+        assertEquals("bj.example", granted.json().at("/seatbid/0/bid/0/adomain/0").asText());
+        assertEquals(204, bid(request.formatted(GppStrings.fullTcfConsentWithUsTargetingOptOut(), "[2, 7]")).status(),
+                "the US national section's targeted-advertising opt-out: no region targeting");
+        // The person chose personalisation in Precis' privacy centre: with no signal in the request
+        // that choice applies; where GDPR applies and the exchange sends no consent string, it does not.
+        String publisher = gw.account("publisher", "News");
+        assertEquals(200, gw.put("/v1/consent?user=reader-gpp", "{\"purposes\": {\"personalisation\": true}}",
+                publisher).status());
+        String noSignal = """
+                {"id": "gpp-1", "tmax": 5000, "imp": [{"id": "1", "banner": {"w": 300, "h": 250}}],
+                 "site": {"domain": "news.example", "page": "https://news.example/a"},
+                 "device": {"geo": {"country": "CHN", "region": "11"}},
+                 "user": {"buyeruid": "reader-gpp"}}""";
+        assertEquals(200, bid(noSignal).status(), "the stored choice applies");
+        assertEquals(204, bid(noSignal.replace("\"id\": \"gpp-1\"", "\"regs\": {\"gdpr\": 1}, \"id\": \"gpp-1\"")).status(),
+                "GDPR applies and no consent string: nothing personal");
     }
 
     @Test
