@@ -208,6 +208,7 @@ public final class PrecisGateway implements AutoCloseable {
         accounts.register(routes);
         new CampaignRoutes(storagePool, campaigns, auth).register(routes);
         DeliveryFeedback delivery = new DeliveryFeedback(ledger, stats, campaigns, clock, capHistory);
+        metrics.capsLost(delivery::capsLost);
         // Before the server listens, so before the writer books any charge of its own.
         delivery.restore(events);
         behaviour = new VaultBehaviourStore(privacy.vault(), db, clock);

@@ -90,6 +90,7 @@ class FrequencyCapTest {
 
             String metrics = gw.get("/metrics", null).body();
             assertTrue(metrics.contains("precis_cap_history_dropped_total 0"), metrics);
+            assertTrue(metrics.contains("precis_caps_lost_total 0"), "no cap count lost without a shared ledger: " + metrics);
 
             assertEquals(204, gw.delete("/v1/me?user=reader-1", publisher).status());
             assertEquals(first.get("campaignId").textValue(), serve(gw, "reader-1").get("campaignId").textValue(),

@@ -146,6 +146,16 @@ public final class GatewayMetrics implements AutoCloseable {
                 .buildWithCallback(m -> m.record(dropped.getAsLong()));
     }
 
+    /**
+     * Reports the impressions stored whose frequency-cap count was lost because the shared
+     * ledger (Redis) was away when they were booked: those people may see a capped ad again.
+     */
+    public void capsLost(java.util.function.LongSupplier lost) {
+        provider.get("io.precis.gateway").counterBuilder("precis.caps.lost")
+                .setDescription("impressions whose frequency-cap count was lost while the shared ledger was away")
+                .buildWithCallback(m -> m.record(lost.getAsLong()));
+    }
+
     /** Reports the warnings and errors {@code problems} counted (read at each scrape), by level. */
     public void loggedProblems(ProblemCounter problems) {
         provider.get("io.precis.gateway").counterBuilder("precis.logged_problems")
