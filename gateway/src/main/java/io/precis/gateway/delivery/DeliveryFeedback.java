@@ -105,6 +105,7 @@ public final class DeliveryFeedback {
         if (ledger.claimSeeding()) {
             restoreCaps();
             rebuild(events, true);
+            ledger.seeded();
         }
     }
 
@@ -123,6 +124,9 @@ public final class DeliveryFeedback {
             restoreCaps();
         }
         rebuild(events, seed);
+        if (seed) {
+            ledger.seeded();
+        }
     }
 
     /** Counts a counted valid click towards its campaign's expected rates. */

@@ -56,6 +56,12 @@ public final class RedisDeliveryLedger implements DeliveryBook {
     private final Script seed = Script.load("seed");
     private final Script erase = Script.load("erase");
     private final Script charge = Script.load("charge");
+    private final Script claim = Script.load("claim");
+    /** Set once the book is seeded from the database; until then no cap slot or budget hold is taken. */
+    private static final String SEEDED = PREFIX + "seeded-from-db";
+    private static final String SEEDING = PREFIX + "seeding";
+    /** A seeding instance that dies leaves the claim to another after this long. */
+    private static final long SEEDING_CLAIM_MS = 120_000;
 
     public RedisDeliveryLedger(SharedRedis redis, Clock clock) {
         this.redis = redis;
@@ -127,7 +133,7 @@ public final class RedisDeliveryLedger implements DeliveryBook {
     public boolean reserve(String adId, Pseudonym p, String campaignId, int cap, Instant since, Instant at,
                            Instant expires) {
         Response r = redis.call(reserve, List.of(seenKey(p, campaignId), PREFIX + "pending:" + p.value() + ":" + campaignId,
-                        PREFIX + "ad:" + adId, PREFIX + "capped:" + p.value()),
+                        PREFIX + "ad:" + adId, PREFIX + "capped:" + p.value(), SEEDED),
                 List.of(Integer.toString(Math.min(cap, FrequencyCap.MAX_IMPRESSIONS)),
                         Long.toString(since.toEpochMilli()), Long.toString(at.toEpochMilli()),
                         Long.toString(expires.toEpochMilli()), adId, p.value(), campaignId, Long.toString(HISTORY_MS)));
@@ -136,7 +142,7 @@ public final class RedisDeliveryLedger implements DeliveryBook {
 
     @Override
     public boolean tryHold(String campaignId, long nanos, long roomNanos, Instant at, Instant expires) {
-        Response r = redis.call(hold, List.of(PREFIX + "hold:" + campaignId, PREFIX + "holdx:" + campaignId),
+        Response r = redis.call(hold, List.of(PREFIX + "hold:" + campaignId, PREFIX + "holdx:" + campaignId, SEEDED),
                 List.of(Long.toString(nanos), Long.toString(roomNanos), Long.toString(at.toEpochMilli()),
                         Long.toString(expires.toEpochMilli()), Long.toString(minute(at))));
         return r.toInteger() == 1;
@@ -253,13 +259,20 @@ public final class RedisDeliveryLedger implements DeliveryBook {
     }
 
     /**
-     * Claims the one-time seeding of this Redis (at first start, and after Redis restarted
-     * empty): true for the one instance that should seed it from the database now.
+     * Claims the seeding of this Redis (at first start, and after Redis restarted empty): true
+     * for the one instance that should seed it from the database now. Until that instance calls
+     * {@link #seeded}, reserve and hold take nothing (an empty book would let a cap or budget
+     * be passed), and another instance may claim it once the claim expires.
      */
     @Override
     public boolean claimSeeding() {
-        Response r = redis.call(Request.cmd(Command.SET).arg(PREFIX + "seeded").arg("1").arg("NX"));
-        return r != null && "OK".equals(r.toString());
+        return redis.call(claim, List.of(SEEDED, SEEDING), List.of(Long.toString(SEEDING_CLAIM_MS))).toInteger() == 1;
+    }
+
+    /** The seeding claimed with {@link #claimSeeding} is done: caps and budgets apply from now. */
+    @Override
+    public void seeded() {
+        redis.callBatch(List.of(Request.cmd(Command.SET).arg(SEEDED).arg("1"), Request.cmd(Command.DEL).arg(SEEDING)));
     }
 
     private static String seenKey(Pseudonym p, String campaignId) {

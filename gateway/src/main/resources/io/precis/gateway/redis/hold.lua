@@ -1,6 +1,10 @@
 -- Budget hold: check that what is held plus this fits in the room, and hold it, in one step.
--- KEYS: 1 holds (hash minute -> nanos), 2 their expiries (hash minute -> ms)
+-- KEYS: 1 holds (hash minute -> nanos), 2 their expiries (hash minute -> ms), 3 the book's seeded marker
 -- ARGV: 1 nanos, 2 room nanos, 3 at ms, 4 expires ms, 5 minute
+-- A book found empty and not yet seeded from the database knows no spend: hold nothing.
+if redis.call('EXISTS', KEYS[3]) == 0 then
+  return 0
+end
 local at = tonumber(ARGV[3])
 local held = 0
 local x = redis.call('HGETALL', KEYS[2])

@@ -1,7 +1,11 @@
 -- Frequency cap: check and take a slot in one step (DeliveryLedger.reserve).
 -- KEYS: 1 seen impressions (zset adId -> ms), 2 pending ads (zset "servedMs:adId" -> expiresMs),
---       3 the ad (string), 4 the user's capped campaigns (set)
+--       3 the ad (string), 4 the user's capped campaigns (set), 5 the book's seeded marker
 -- ARGV: 1 cap, 2 since ms, 3 at ms, 4 expires ms, 5 ad id, 6 pseudonym, 7 campaign id, 8 history ms
+-- A book found empty and not yet seeded from the database knows no impressions: take no slot.
+if redis.call('EXISTS', KEYS[5]) == 0 then
+  return 0
+end
 local at = tonumber(ARGV[3])
 local since = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', at)

@@ -255,4 +255,46 @@ class SharedDeliveryTest {
             assertTrue(spend.compareTo(new BigDecimal("0.01")) >= 0, "the load reached the budget: " + spend);
         }
     }
+
+    /** Empties Redis as a restart without persistence would (RESP over a socket: no client library needed). */
+    private static void flushRedis() throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", redis.port())) {
+            s.getOutputStream().write("*1\r\n$8\r\nFLUSHALL\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            byte[] reply = new byte[5];
+            assertEquals(5, s.getInputStream().readNBytes(reply, 0, 5));
+            assertEquals("+OK\r\n", new String(reply, java.nio.charset.StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
+    void aRedisFoundEmptyServesNoFourthAdOfACapOfThreeWhileItIsSeededAgain() throws Exception {
+        try (GatewayPair gws = GatewayPair.startThree(dir, redis.uri())) {
+            String key = gws.a.advertiser("Shoes Co");
+            gws.a.campaign(key, """
+                    {"name": "Capped", "bid": {"model": "CPM", "amount": 5},
+                     "frequencyCap": {"impressions": 3, "perHours": 24},
+                     "targeting": {"keywords": ["running shoes"], "formats": ["banner-300x250"]},
+                     "creatives": [{"id": "c1", "format": "banner-300x250", "title": "Shoes",
+                                    "landingUrl": "https://shop.example/shoes"}]}""");
+            servesEverywhere(gws, request("warm-up-reader"));
+            List<String> same = new ArrayList<>();
+            for (int i = 0; i < 9; i++) {
+                same.add(request("reader-2"));
+            }
+            List<JsonNode> served = serveConcurrently(gws, same);
+            assertEquals(3, served.size());
+            Ads ads = new Ads(gws.b);
+            for (JsonNode ad : served) {
+                assertEquals(204, ads.impression(ad));
+            }
+            // Redis loses everything (a restart without persistence); the same reader asks at once,
+            // before any instance has seeded it again from the database's cap history.
+            flushRedis();
+            assertEquals(0, serveConcurrently(gws, same).size(), "no 4th ad while Redis is not yet seeded");
+            Thread.sleep(3_000); // past the instances' reseed period (2 s): seeded from the database by now
+            assertEquals(0, serveConcurrently(gws, same).size(), "no 4th ad once it is seeded either");
+            assertEquals(200, gws.c.ad(request("reader-3")).status(), "another reader is served: the ledger works");
+        }
+    }
 }

@@ -51,4 +51,11 @@ public interface DeliveryBook extends DeliveryLedger {
     default boolean claimSeeding() {
         return true;
     }
+
+    /**
+     * The seeding claimed with {@link #claimSeeding} is done. A shared book takes no cap slot or
+     * budget hold between being found empty and this (it would know no impressions or spend).
+     */
+    default void seeded() {
+    }
 }
