@@ -87,17 +87,22 @@ class SharedDeliveryTest {
         }
     }
 
+    /** One campaign capped at 3 a user a day, serving from every gateway. */
+    private static void cappedCampaignServingEverywhere(GatewayPair gws) {
+        String key = gws.a.advertiser("Shoes Co");
+        gws.a.campaign(key, """
+                {"name": "Capped", "bid": {"model": "CPM", "amount": 5},
+                 "frequencyCap": {"impressions": 3, "perHours": 24},
+                 "targeting": {"keywords": ["running shoes"], "formats": ["banner-300x250"]},
+                 "creatives": [{"id": "c1", "format": "banner-300x250", "title": "Shoes",
+                                "landingUrl": "https://shop.example/shoes"}]}""");
+        servesEverywhere(gws, request("warm-up-reader"));
+    }
+
     @Test
     void aFrequencyCapOfThreeHoldsAcrossThreeGatewaysUnderConcurrentRequests() throws Exception {
         try (GatewayPair gws = GatewayPair.startThree(dir, redis.uri())) {
-            String key = gws.a.advertiser("Shoes Co");
-            gws.a.campaign(key, """
-                    {"name": "Capped", "bid": {"model": "CPM", "amount": 5},
-                     "frequencyCap": {"impressions": 3, "perHours": 24},
-                     "targeting": {"keywords": ["running shoes"], "formats": ["banner-300x250"]},
-                     "creatives": [{"id": "c1", "format": "banner-300x250", "title": "Shoes",
-                                    "landingUrl": "https://shop.example/shoes"}]}""");
-            servesEverywhere(gws, request("warm-up-reader"));
+            cappedCampaignServingEverywhere(gws);
 
             List<String> same = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
@@ -256,28 +261,33 @@ class SharedDeliveryTest {
         }
     }
 
-    /** Empties Redis as a restart without persistence would (RESP over a socket: no client library needed). */
-    private static void flushRedis() throws Exception {
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", redis.port())) {
-            s.getOutputStream().write("*1\r\n$8\r\nFLUSHALL\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    /** One Redis command (RESP over a socket: no client library needed); its one-line reply. */
+    private static String redisCommand(String... words) throws java.io.IOException {
+        StringBuilder cmd = new StringBuilder("*").append(words.length).append("\r\n");
+        for (String w : words) {
+            cmd.append('$').append(w.length()).append("\r\n").append(w).append("\r\n");
+        }
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", redis.port());
+             var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                     java.nio.charset.StandardCharsets.US_ASCII))) {
+            s.getOutputStream().write(cmd.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
-            byte[] reply = new byte[5];
-            assertEquals(5, s.getInputStream().readNBytes(reply, 0, 5));
-            assertEquals("+OK\r\n", new String(reply, java.nio.charset.StandardCharsets.US_ASCII));
+            return in.readLine();
+        }
+    }
+
+    private static String uncheckedRedis(String... words) {
+        try {
+            return redisCommand(words);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
     @Test
     void aRedisFoundEmptyServesNoFourthAdOfACapOfThreeWhileItIsSeededAgain() throws Exception {
         try (GatewayPair gws = GatewayPair.startThree(dir, redis.uri())) {
-            String key = gws.a.advertiser("Shoes Co");
-            gws.a.campaign(key, """
-                    {"name": "Capped", "bid": {"model": "CPM", "amount": 5},
-                     "frequencyCap": {"impressions": 3, "perHours": 24},
-                     "targeting": {"keywords": ["running shoes"], "formats": ["banner-300x250"]},
-                     "creatives": [{"id": "c1", "format": "banner-300x250", "title": "Shoes",
-                                    "landingUrl": "https://shop.example/shoes"}]}""");
-            servesEverywhere(gws, request("warm-up-reader"));
+            cappedCampaignServingEverywhere(gws);
             List<String> same = new ArrayList<>();
             for (int i = 0; i < 9; i++) {
                 same.add(request("reader-2"));
@@ -290,9 +300,10 @@ class SharedDeliveryTest {
             }
             // Redis loses everything (a restart without persistence); the same reader asks at once,
             // before any instance has seeded it again from the database's cap history.
-            flushRedis();
+            assertEquals("+OK", redisCommand("FLUSHALL"));
             assertEquals(0, serveConcurrently(gws, same).size(), "no 4th ad while Redis is not yet seeded");
-            Thread.sleep(3_000); // past the instances' reseed period (2 s): seeded from the database by now
+            GatewayPair.within(20, "an instance seeds Redis again from the database",
+                    () -> uncheckedRedis("EXISTS", "precis:seeded-from-db").equals(":1"));
             assertEquals(0, serveConcurrently(gws, same).size(), "no 4th ad once it is seeded either");
             assertEquals(200, gws.c.ad(request("reader-3")).status(), "another reader is served: the ledger works");
         }
