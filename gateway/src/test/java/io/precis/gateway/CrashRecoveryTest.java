@@ -122,6 +122,64 @@ class CrashRecoveryTest {
     }
 
     @Test
+    void everyAcknowledgedImpressionStillCountsTowardsItsCapAfterKillDashNine() throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        int users = 60;
+        String capped = Campaigns.keywords("capped", "[\"durable\"]", "CPM", 10)
+                .replace("\"goal\"", "\"frequencyCap\": {\"impressions\": 1, \"perHours\": 24}, \"goal\"");
+        Running first = launch();
+        AtomicInteger acked = new AtomicInteger();
+        try {
+            String key = post(http, first.base + "/v1/admin/accounts", "{\"type\":\"advertiser\",\"name\":\"Crash\"}",
+                    TestGateway.ADMIN_TOKEN).get("apiKey").textValue();
+            post(http, first.base + "/v1/campaigns", capped, key);
+            List<JsonNode> ads = new ArrayList<>();
+            for (int u = 0; u < users; u++) {
+                ads.add(post(http, first.base + "/v1/ad", cappedRequest(u), null).get("ads").get(0));
+            }
+            // Every pixel at once, then SIGKILL as soon as the last is acknowledged.
+            List<CompletableFuture<Void>> inFlight = new ArrayList<>();
+            for (JsonNode ad : ads) {
+                inFlight.add(http.sendAsync(get(first.base + ad.get("impressionUrl").textValue()),
+                                HttpResponse.BodyHandlers.discarding())
+                        .thenAccept(r -> {
+                            if (r.statusCode() == 204) {
+                                acked.incrementAndGet();
+                            }
+                        }));
+            }
+            CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        } finally {
+            first.process.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
+            assertTrue(first.process.waitFor(30, TimeUnit.SECONDS));
+        }
+        assertEquals(users, acked.get());
+
+        Running second = launch();
+        try {
+            for (int u = 0; u < users; u++) {
+                HttpResponse<String> ad = http.send(HttpRequest.newBuilder(URI.create(second.base + "/v1/ad"))
+                        .POST(HttpRequest.BodyPublishers.ofString(cappedRequest(u))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(204, ad.statusCode(), "user " + u + " saw the campaign once before the crash: capped");
+            }
+            HttpResponse<String> other = http.send(HttpRequest.newBuilder(URI.create(second.base + "/v1/ad"))
+                    .POST(HttpRequest.BodyPublishers.ofString(cappedRequest(users))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, other.statusCode(), "a user who saw nothing is still served: the campaign survived");
+        } finally {
+            second.process.destroy();
+            second.process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** An ad request for the capped campaign's page by crash user {@code u}. */
+    private static String cappedRequest(int u) {
+        return Campaigns.adRequest("news.example", "durable goods").strip()
+                .replaceFirst("}$", ", \"user\": {\"id\": \"crash-" + u + "\"}}");
+    }
+
+    @Test
     void everyAcknowledgedBehaviourAppendSurvivesKillDashNine() throws Exception {
         // HTTP/1.1: one connection per request in flight (HTTP/2 would cap the concurrent streams).
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -27,10 +27,11 @@ import javax.sql.DataSource;
  * key epoch is destroyed); rows older than the longest cap window are deleted.
  *
  * <p>Writes come from the impression pixel's path, on an event loop, so {@link #append} only
- * queues; one writer thread inserts what is queued in a batch per transaction. A crash loses at
- * most what was queued and not yet committed (a fraction of a second of impressions), which can
- * let a user see a capped campaign that many times more; nothing is billed from this table.
- * Erasure goes through the same thread, after every row queued before it.
+ * queues and answers a future; one writer thread inserts what is queued in a batch per
+ * transaction and completes each row's future once its batch is committed. The pixel is
+ * acknowledged only then, so an acknowledged impression still counts towards its cap after a
+ * crash, or after a shared ledger found empty is seeded again from this table. Erasure goes
+ * through the same thread, after every row queued before it.
  */
 public final class CapHistoryStore implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CapHistoryStore.class.getName());
@@ -62,11 +63,21 @@ public final class CapHistoryStore implements AutoCloseable {
     public record Row(Pseudonym user, String campaignId, Instant at) {
     }
 
-    /** Queues {@code row} for the writer; never blocks. */
-    public void append(Row row) {
-        if (closing || !queue.offer(row)) {
+    /**
+     * Queues {@code row} for the writer; never blocks. The future completes once the row is
+     * committed, or exceptionally when it was dropped (queue full, store closing) or its batch
+     * failed.
+     */
+    public CompletableFuture<Void> append(Row row) {
+        Append a = new Append(row, new CompletableFuture<>());
+        if (closing || !queue.offer(a)) {
             dropped.incrementAndGet();
+            a.done().completeExceptionally(new StorageException("the frequency-cap history is full or closing", null));
         }
+        return a.done();
+    }
+
+    private record Append(Row row, CompletableFuture<Void> done) {
     }
 
     /** Impressions not stored because the queue was full or the store closing. */
@@ -138,15 +149,27 @@ public final class CapHistoryStore implements AutoCloseable {
             } catch (RuntimeException | SQLException e) {
                 // Cap history is best effort beside billing: keep serving, say what failed.
                 LOG.warning("frequency-cap history write failed: " + e.getClass().getSimpleName());
+                fail(batch, e);
             } finally {
                 batch.clear();
             }
         }
     }
 
+    /** Completes the futures of {@code items} not completed yet exceptionally. */
+    private static void fail(List<Object> items, Exception cause) {
+        for (Object o : items) {
+            if (o instanceof Append a) {
+                a.done().completeExceptionally(cause);
+            } else if (o instanceof Erase e) {
+                e.done().completeExceptionally(cause);
+            }
+        }
+    }
+
     /** Inserts the rows and runs the erasures of {@code batch}, in order, in one transaction. */
     private void write(List<Object> batch) throws SQLException {
-        List<CompletableFuture<Void>> erased = new ArrayList<>();
+        List<CompletableFuture<Void>> done = new ArrayList<>(batch.size());
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement insert = c.prepareStatement(
@@ -154,29 +177,30 @@ public final class CapHistoryStore implements AutoCloseable {
                  PreparedStatement delete = c.prepareStatement(
                          "DELETE FROM frequency_cap_impressions WHERE pseudonym = ?")) {
                 for (Object o : batch) {
-                    if (o instanceof Row r) {
+                    if (o instanceof Append a) {
+                        Row r = a.row();
                         insert.setString(1, r.user().value());
                         insert.setString(2, r.campaignId());
                         insert.setLong(3, r.at().toEpochMilli());
                         insert.addBatch();
+                        done.add(a.done());
                     } else if (o instanceof Erase e) {
                         insert.executeBatch(); // rows queued before the erasure go first
                         for (Pseudonym p : e.users()) {
                             delete.setString(1, p.value());
                             delete.executeUpdate();
                         }
-                        erased.add(e.done());
+                        done.add(e.done());
                     }
                 }
                 insert.executeBatch();
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 io.precis.reports.sql.Transactions.rollback(c, e);
-                erased.forEach(f -> f.completeExceptionally(e));
-                throw e;
+                throw e; // the writer fails every future of the batch
             }
         }
-        erased.forEach(f -> f.complete(null));
+        done.forEach(f -> f.complete(null));
     }
 
     private void prune() throws SQLException {
@@ -196,5 +220,9 @@ public final class CapHistoryStore implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // What raced past the closing flag into the queue after the writer stopped: never left waiting.
+        List<Object> left = new ArrayList<>();
+        queue.drainTo(left);
+        fail(left, new StorageException("the frequency-cap history is closed", null));
     }
 }

@@ -24,6 +24,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Feeds what measurement records back into what matching decides: impressions, clicks and
@@ -80,21 +82,30 @@ public final class DeliveryFeedback {
      * Counts a counted impression of {@code ad}, whose token was issued at {@code servedAt},
      * towards its campaign's expected rates and its user's cap, and releases the budget a CPM
      * ad held while it was in flight (its charge is booked by now: {@link CampaignBudgets}).
+     *
+     * <p>The stage completes once the cap count is durable: in the ledger, and committed to
+     * the {@link CapHistoryStore} from which a restart or an emptied shared ledger is seeded
+     * again. The pixel is acknowledged only then. It never completes exceptionally: an event
+     * already stored is not failed for its cap count; a lost count is counted ({@link #capsLost}).
      */
-    public void impression(AdServed ad, Instant servedAt) {
+    public CompletionStage<Void> impression(AdServed ad, Instant servedAt) {
         stats.recordImpression(ad.campaignId());
         if ("CPM".equals(ad.bidModel())) {
             ledger.release(ad.campaignId(), ad.priceMicros(), servedAt);
         }
         Instant now = clock.instant();
-        ledger.impressionOf(ad.adId(), now).whenComplete((user, failure) -> {
-            if (user != null) { // an ad of a capped campaign, served to a known user
-                caps.append(new CapHistoryStore.Row(user, ad.campaignId(), now));
-            } else if (failure != null) {
-                // A shared ledger away: the event is stored; only its cap count is lost.
-                capsLost.increment();
-            }
-        });
+        return ledger.impressionOf(ad.adId(), now)
+                .thenCompose(user -> user == null // not an ad of a capped campaign served to a known user
+                        ? CompletableFuture.<Void>completedFuture(null)
+                        : caps.append(new CapHistoryStore.Row(user, ad.campaignId(), now)))
+                .handle((ok, failure) -> {
+                    if (failure != null) {
+                        // A shared ledger away or the history not written: the event is stored;
+                        // only its cap count is lost.
+                        capsLost.increment();
+                    }
+                    return null;
+                });
     }
 
     /**
@@ -109,7 +120,7 @@ public final class DeliveryFeedback {
         }
     }
 
-    /** Impressions stored whose frequency-cap count was lost because the shared ledger was away. */
+    /** Impressions stored whose frequency-cap count was lost: the shared ledger away, or its history not written. */
     public long capsLost() {
         return capsLost.sum();
     }

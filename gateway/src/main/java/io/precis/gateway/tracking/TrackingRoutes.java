@@ -76,14 +76,18 @@ public final class TrackingRoutes {
             Span span = tracer.spanBuilder("impression").startSpan();
             Future.fromCompletionStage(events.recordImpression(t), ctx.vertx().getOrCreateContext())
                     .andThen(r -> end(span, r, r.succeeded() && r.result().counted(), null))
-                    .onSuccess(outcome -> {
+                    .compose(outcome -> {
                         metrics.event("impression", outcome.counted());
-                        if (outcome.counted()) {
-                            delivery.impression(t.ad(), t.issuedAt());
-                        }
                         if (outcome.capped()) {
                             metrics.overBudget("impression");
                         }
+                        // Acknowledged once its cap count is durable too (DeliveryFeedback#impression).
+                        return outcome.counted()
+                                ? Future.fromCompletionStage(delivery.impression(t.ad(), t.issuedAt()),
+                                        ctx.vertx().getOrCreateContext())
+                                : Future.<Void>succeededFuture();
+                    })
+                    .onSuccess(done -> {
                         noStore(ctx);
                         String accept = ctx.request().getHeader("Accept");
                         if (accept != null && accept.contains("image/")) {
