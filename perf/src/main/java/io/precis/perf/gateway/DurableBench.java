@@ -23,6 +23,9 @@ import java.util.concurrent.Semaphore;
  *       until the tokens run out;
  *   <li>{@code consent}: {@code PUT /v1/consent} of distinct users (publisher key), for 5 s.
  * </ul>
+ * With {@code limited} after {@code N}, the campaigns are {@link BenchWorkload#limitedCampaign}'s
+ * (a third frequency-capped, a third with a daily budget), so that a third of the pixels also
+ * wait for their cap count to be committed (DeliveryFeedback#impression).
  */
 public final class DurableBench {
     private static final int CONNECTIONS = 64;
@@ -33,14 +36,18 @@ public final class DurableBench {
     public static void main(String[] args) throws Exception {
         String what = args.length > 0 ? args[0] : "";
         if (!what.equals("events") && !what.equals("consent")) {
-            System.err.println("usage: DurableBench events|consent [N]");
+            System.err.println("usage: DurableBench events|consent [N [limited]]");
             System.exit(2);
         }
         int campaigns = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         Path dir = Files.createTempDirectory("precis-bench-" + what);
         System.out.printf("starting the gateway with %,d campaigns...%n", campaigns);
-        try (Child gw = Child.start(dir.resolve("gateway.log"), BenchGateway.class, "serve",
-                Integer.toString(campaigns), dir.resolve("target.json").toString(), dir.resolve("data").toString())) {
+        boolean limited = args.length > 2 && args[2].equals("limited");
+        try (Child gw = limited
+                ? Child.start(dir.resolve("gateway.log"), BenchGateway.class, "serve-limited",
+                        Integer.toString(campaigns), dir.resolve("data").toString(), dir.resolve("target.json").toString())
+                : Child.start(dir.resolve("gateway.log"), BenchGateway.class, "serve",
+                        Integer.toString(campaigns), dir.resolve("target.json").toString(), dir.resolve("data").toString())) {
             gw.awaitFile(dir.resolve("target.json"), 1800);
             BenchGateway.Target target = BenchGateway.Target.read(dir.resolve("target.json"));
             int port = Integer.parseInt(target.baseUrl().replaceAll(".*:", ""));
