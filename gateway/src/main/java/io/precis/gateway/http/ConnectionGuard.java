@@ -32,7 +32,7 @@ public final class ConnectionGuard implements Handler<HttpConnection> {
     private final AtomicInteger open = new AtomicInteger();
     /** When the limit was last reported: at most one warning a minute however hard it is hit. */
     private final AtomicLong lastWarned = new AtomicLong(System.nanoTime() - WARN_EVERY_NS);
-    /** Connections waiting for a request head, with the timer that closes them. */
+    /** Connections waiting for a request head or the rest of its body, with the timer that closes them. */
     private final Map<HttpConnection, Long> waiting = new ConcurrentHashMap<>();
 
     public ConnectionGuard(Vertx vertx, Duration headerTimeout, int maxConnections) {
@@ -68,11 +68,14 @@ public final class ConnectionGuard implements Handler<HttpConnection> {
         HttpConnection connection = request.connection();
         cancel(connection);
         if (!request.isEnded()) {
-            vertx.setTimer(headerMs, id -> {
-                if (!request.isEnded()) {
+            // Kept like the head timer, so the response's end (awaitHead) or the connection's
+            // close cancels it: a timer left running would hold the answered request, with its
+            // routing context and body, for the whole header timeout.
+            arm(connection, vertx.setTimer(headerMs, id -> {
+                if (waiting.remove(connection, id) && !request.isEnded()) {
                     connection.close();
                 }
-            });
+            }));
         }
     }
 
@@ -84,11 +87,15 @@ public final class ConnectionGuard implements Handler<HttpConnection> {
     }
 
     private void awaitHead(HttpConnection connection) {
-        long timer = vertx.setTimer(headerMs, id -> {
+        arm(connection, vertx.setTimer(headerMs, id -> {
             if (waiting.remove(connection, id)) {
                 connection.close();
             }
-        });
+        }));
+    }
+
+    /** {@code timer} is now the one that closes {@code connection}; the one before it is cancelled. */
+    private void arm(HttpConnection connection, long timer) {
         Long previous = waiting.put(connection, timer);
         if (previous != null) {
             vertx.cancelTimer(previous);
