@@ -23,11 +23,23 @@ class SealerTest {
     private static final String C15 = "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa"
             + "8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662898015ad";
 
+    /**
+     * The vector through a one-shot sealer and through a reusing one; the reusing one's cipher,
+     * keyed once, refuses to seal again under the nonce it just used (Bouncy Castle's guard)
+     * and still opens afterwards.
+     */
     private static void assertVector(String key, String iv, String plain, String aad, String cipher, String tag) {
-        Sealer sealer = new Sealer(HEX.parseHex(key));
-        byte[] out = sealer.gcm(true, HEX.parseHex(iv), HEX.parseHex(plain), HEX.parseHex(aad));
-        assertEquals(cipher + tag, HEX.formatHex(out));
-        assertArrayEquals(HEX.parseHex(plain), sealer.gcm(false, HEX.parseHex(iv), out, HEX.parseHex(aad)));
+        for (Sealer sealer : new Sealer[] {new Sealer(HEX.parseHex(key)), Sealer.reusingCiphers(HEX.parseHex(key))}) {
+            byte[] out = sealer.gcm(true, HEX.parseHex(iv), HEX.parseHex(plain), HEX.parseHex(aad));
+            assertEquals(cipher + tag, HEX.formatHex(out));
+            assertArrayEquals(HEX.parseHex(plain), sealer.gcm(false, HEX.parseHex(iv), out, HEX.parseHex(aad)));
+            assertArrayEquals(HEX.parseHex(plain), sealer.gcm(false, HEX.parseHex(iv), out, HEX.parseHex(aad)));
+        }
+        Sealer reusing = Sealer.reusingCiphers(HEX.parseHex(key));
+        byte[] out = reusing.gcm(true, HEX.parseHex(iv), HEX.parseHex(plain), HEX.parseHex(aad));
+        assertThrows(IllegalArgumentException.class,
+                () -> reusing.gcm(true, HEX.parseHex(iv), HEX.parseHex(plain), HEX.parseHex(aad)));
+        assertArrayEquals(HEX.parseHex(plain), reusing.gcm(false, HEX.parseHex(iv), out, HEX.parseHex(aad)));
     }
 
     @Test
@@ -87,5 +99,41 @@ class SealerTest {
     @Test
     void keysOtherThan256BitsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> new Sealer(new byte[16]));
+        assertThrows(IllegalArgumentException.class, () -> Sealer.reusingCiphers(new byte[16]));
+    }
+
+    @Test
+    void aReusingSealerAndAOneShotSealerOfOneKeyOpenEachOthersSealsOnManyThreads() throws Exception {
+        byte[] key = Randoms.bytes(32);
+        Sealer oneShot = new Sealer(key);
+        Sealer reusing = Sealer.reusingCiphers(key);
+        Sealer otherKey = Sealer.reusingCiphers(Randoms.bytes(32));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> all = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                all.add(pool.submit(() -> {
+                    for (int i = 0; i < 500; i++) {
+                        byte[] msg = Randoms.bytes(i % 97);
+                        byte[] aad = ("ad-" + i).getBytes(StandardCharsets.UTF_8);
+                        byte[] sealed = reusing.seal(msg, aad);
+                        assertArrayEquals(msg, oneShot.open(sealed, aad));
+                        assertArrayEquals(msg, reusing.open(oneShot.seal(msg, aad), aad));
+                        // A failed open leaves the thread's cipher fit for the next one.
+                        byte[] forged = sealed.clone();
+                        forged[forged.length - 1] ^= 0x01;
+                        assertThrows(SealException.class, () -> reusing.open(forged, aad));
+                        assertThrows(SealException.class, () -> otherKey.open(sealed, aad));
+                        assertArrayEquals(msg, reusing.open(sealed, aad));
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : all) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

@@ -152,7 +152,7 @@ public final class TokenSigner {
         }
         byte[] info = Arrays.copyOf(TOKEN_LABEL, TOKEN_LABEL.length + HOUR_BYTES);
         System.arraycopy(hour, 0, info, TOKEN_LABEL.length, HOUR_BYTES);
-        Sealer sealer = new Sealer(Hkdf.derive(sealingRoot, null, info, Sealer.KEY_LENGTH));
+        Sealer sealer = Sealer.reusingCiphers(Hkdf.derive(sealingRoot, null, info, Sealer.KEY_LENGTH));
         if (sealers.size() >= keptHours) {
             // Forged tokens may name any hour: keep only the hours a valid token can have.
             int now = (int) (clock.instant().getEpochSecond() / 3600);
