@@ -32,6 +32,31 @@ class HmacTest {
     }
 
     @Test
+    void oneInstanceGivesThePublishedMacAgainAndAgainOnManyThreads() throws Exception {
+        // A kept keyed HMAC must be reset between messages: a leftover would change every MAC after it.
+        Hmac hmac = new Hmac(HEX.parseHex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"));
+        byte[] expected = HEX.parseHex("b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> all = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                all.add(pool.submit(() -> {
+                    for (int i = 0; i < 2_000; i++) {
+                        hmac.macOf(Randoms.bytes(i % 70), "x".getBytes(StandardCharsets.US_ASCII));
+                        assertArrayEquals(expected, hmac.mac("Hi There".getBytes(StandardCharsets.US_ASCII)));
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : all) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void rfc4231TestCase6WithKeyLongerThanBlockMatchesPublishedVector() {
         byte[] key = new byte[131];
         java.util.Arrays.fill(key, (byte) 0xaa);

@@ -1,5 +1,6 @@
 package io.precis.perf.token;
 
+import io.precis.consent.crypto.Hmac;
 import io.precis.consent.crypto.Randoms;
 import io.precis.consent.crypto.Sealer;
 import io.precis.reports.token.AdServed;
@@ -24,7 +25,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * run, the baseline {@code sealOneShot} (a GCM cipher set up per seal: AES key schedule and
  * GHASH tables, as every token was sealed until 2026-12-01), {@code sealReusing} (the thread's
  * keyed cipher, {@link Sealer#reusingCiphers}) and {@code issue} (the whole
- * {@link TokenSigner#issue}: payload, seal, base64). Add {@code -prof gc} for bytes per seal.
+ * {@link TokenSigner#issue}: payload, seal, base64); and, for the keyed hashes of pseudonyms and
+ * click ids, {@code hmacPerCall} (a Bouncy Castle {@code HMac} built and keyed per MAC, as until
+ * 2026-12-01) against {@code hmacKept} ({@link Hmac#macOf}: the thread's keyed one, reset).
+ * Add {@code -prof gc} for bytes per operation.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,6 +56,32 @@ public class TokenBench {
     @Benchmark
     public byte[] sealReusing() {
         return reusing.seal(payload, aad);
+    }
+
+    private final Hmac hmac = new Hmac(key);
+    private final byte[] label = "precis/pseudonym/delivery/v1".getBytes(StandardCharsets.UTF_8);
+    private final byte[] epoch = "1".getBytes(StandardCharsets.US_ASCII);
+    private final byte[] userId = "reader-7f3a9c2e41".getBytes(StandardCharsets.UTF_8);
+
+    @Benchmark
+    public byte[] hmacPerCall() {
+        org.bouncycastle.crypto.macs.HMac mac = new org.bouncycastle.crypto.macs.HMac(
+                new org.bouncycastle.crypto.digests.SHA256Digest());
+        mac.init(new org.bouncycastle.crypto.params.KeyParameter(key));
+        for (byte[] part : new byte[][] {label, epoch, userId}) {
+            byte[] len = {(byte) (part.length >>> 24), (byte) (part.length >>> 16), (byte) (part.length >>> 8),
+                (byte) part.length};
+            mac.update(len, 0, 4);
+            mac.update(part, 0, part.length);
+        }
+        byte[] out = new byte[Hmac.LENGTH];
+        mac.doFinal(out, 0);
+        return out;
+    }
+
+    @Benchmark
+    public byte[] hmacKept() {
+        return hmac.macOf(label, epoch, userId);
     }
 
     @Benchmark
