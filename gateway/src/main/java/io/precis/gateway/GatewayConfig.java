@@ -334,6 +334,7 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
                 ? parsePurposes(env.get("PRECIS_DEFAULT_PURPOSES")) : Purposes.NONE;
         pageCache(env); // a malformed setting stops the start here, named, as the others do
         eventRetention(env);
+        placeRules(env);
         return new GatewayConfig(host, port, dataDir, demo, token, bodyLimit,
                 c.impressionTtl, c.clickTtl, c.clickWindow, keysDir, defaults, c.pseudonymOverlap, clickPolicy(env),
                 reportPolicy(env), "1".equals(env.get("PRECIS_TRUST_PROXY")), ConnectionLimits.parse(env),
@@ -498,6 +499,24 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
         return Duration.ofDays(env.containsKey("PRECIS_EVENT_RETENTION_DAYS")
                 ? parseRange("PRECIS_EVENT_RETENTION_DAYS", env.get("PRECIS_EVENT_RETENTION_DAYS"), 1, 36_500)
                 : JdbcEventStore.DEFAULT_EVENT_RETENTION.toDays());
+    }
+
+    /**
+     * Place-visit segment thresholds ({@code PRECIS_PLACE_WINDOW_DAYS}, 1–180, default 30;
+     * {@code PRECIS_PLACE_REGULAR_DAYS}, 2–180, default 4: visit-days in the window that make a
+     * regular; {@code PRECIS_PLACE_FREQUENT_DAYS}, 1–180, default 4: visit-days to a category
+     * that make its frequent visitor). Read apart, as {@link #pageCache} is.
+     */
+    public static io.precis.matcher.segment.PlaceVisits.Rules placeRules(Map<String, String> env) {
+        var d = io.precis.matcher.segment.PlaceVisits.Rules.DEFAULTS;
+        return new io.precis.matcher.segment.PlaceVisits.Rules(
+                (int) rangeOr(env, "PRECIS_PLACE_WINDOW_DAYS", 1, 180, d.windowDays()),
+                (int) rangeOr(env, "PRECIS_PLACE_REGULAR_DAYS", 2, 180, d.regularDays()),
+                (int) rangeOr(env, "PRECIS_PLACE_FREQUENT_DAYS", 1, 180, d.frequentDays()));
+    }
+
+    private static long rangeOr(Map<String, String> env, String name, long min, long max, long otherwise) {
+        return env.containsKey(name) ? parseRange(name, env.get(name), min, max) : otherwise;
     }
 
     public static PageCache pageCache(Map<String, String> env) {

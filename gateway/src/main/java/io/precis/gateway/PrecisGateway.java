@@ -220,7 +220,11 @@ public final class PrecisGateway implements AutoCloseable {
         adRoutes.register(routes);
         new io.precis.gateway.ad.OpenRtbRoutes(adRoutes, matchPool, config.trustProxy()).register(routes);
         SegmentRuleStore segmentRules = new SegmentRuleStore(db, changes);
-        new BehaviourRoutes(storagePool, auth, privacy, segments, segmentRules, clock).register(routes);
+        io.precis.gateway.places.PlaceStore places = new io.precis.gateway.places.PlaceStore(db, changes, clock);
+        segments.places(places.directory(), GatewayConfig.placeRules(System.getenv()));
+        campaigns.segmentRule(places::mayTarget);
+        new io.precis.gateway.places.PlaceRoutes(storagePool, places, segments, auth).register(routes);
+        new BehaviourRoutes(storagePool, auth, privacy, segments, segmentRules, places.directory(), clock).register(routes);
         new TrackingRoutes(storagePool, signer, events, campaigns, metrics, privacy, cookie, delivery, tracing.tracer())
                 .register(routes);
         new ReportRoutes(storagePool, events, auth, clock).register(routes);
@@ -235,6 +239,10 @@ public final class PrecisGateway implements AutoCloseable {
         changes.on(io.precis.gateway.storage.ChangeFeed.CAMPAIGN, campaigns::reload)
                 .on(io.precis.gateway.storage.ChangeFeed.ACCOUNT, id -> accountStore.find(id).ifPresent(auth::add))
                 .on(io.precis.gateway.storage.ChangeFeed.SEGMENT_RULE, id -> segmentRules.find(id).ifPresent(segments::define))
+                .on(io.precis.gateway.storage.ChangeFeed.PLACE, id -> {
+                    places.reload(id);
+                    segments.placesChanged();
+                })
                 .on(io.precis.gateway.storage.ChangeFeed.ERASURE, id -> erasureStore.notice(id)
                         .ifPresent(erased -> personal.forEach(d -> d.erase(erased))))
                 .start();

@@ -85,8 +85,15 @@ class PrivacyLeakTest {
             responses.add(withCookie(gw, cookie, "PUT", "/v1/consent", ALL).body());
             responses.add(gw.post("/v1/segments", "{\"id\": \"interest:privacy\", \"keywords\": [\"privacy\"]}",
                     TestGateway.ADMIN_TOKEN).body());
+            // A place around the user: the behaviour's location becomes a visit to it, and only that.
+            TestGateway.Resp place = gw.post("/v1/places", "{\"name\": \"Office mall\", \"category\": \"mall\","
+                    + " \"latitude\": 39.9145, \"longitude\": 116.3645, \"radius\": 300}", key);
+            assertEquals(201, place.status(), place.body());
+            String placeId = place.json().get("id").textValue();
+            responses.add(place.body());
             responses.add(gw.post("/v1/behaviour", "{\"user\": \"" + USER_ID + "\", \"events\": [{\"type\": \"view\","
-                    + " \"ts\": \"" + Instant.now() + "\", \"text\": \"privacy news\", \"url\": \"https://news.example/p\"}]}",
+                    + " \"ts\": \"" + Instant.now() + "\", \"text\": \"privacy news\", \"url\": \"https://news.example/p\","
+                    + " \"location\": {\"lat\": " + LAT + ", \"lon\": " + LON + "}}]}",
                     publisher).body());
             // Every kind of personal targeting at once, and a radius (300 m, about 100 m from the
             // user) that only the precise location reaches: rounded to 0.01 degree it is ~600 m off.
@@ -160,7 +167,9 @@ class PrivacyLeakTest {
             TestGateway.Resp me = gw.get("/v1/me?user=" + USER_ID, publisher);
             JsonNode mine = me.json();
             assertTrue(mine.path("segments").toString().contains("interest:privacy"), me.body());
-            assertEquals(1, mine.path("behaviour").size(), me.body());
+            // The location travelled as far as it may: a visit-day to the place, and its segment.
+            assertTrue(mine.path("segments").toString().contains("place:" + placeId + ":occasional"), me.body());
+            assertEquals(2, mine.path("behaviour").size(), "the view and the visit it made: " + me.body());
             // Two impressions and a click of the ad that matched on everything, and the conversions.
             assertTrue(count(mine.path("events"), near) >= 4, me.body());
             // The capped campaign's impressions went through the frequency-cap history (stored).

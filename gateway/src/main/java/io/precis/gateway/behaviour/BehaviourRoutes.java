@@ -13,6 +13,9 @@ import io.precis.gateway.http.Routes;
 import io.precis.gateway.privacy.PrivacyCore;
 import io.precis.gateway.privacy.UserKeys;
 import io.precis.matcher.segment.BehaviourEvent;
+import io.precis.matcher.segment.Place;
+import io.precis.matcher.segment.PlaceDirectory;
+import io.precis.matcher.segment.PlaceVisits;
 import io.precis.matcher.segment.SegmentRule;
 import io.precis.matcher.segment.SegmentService;
 import io.precis.gateway.workers.WorkerPool;
@@ -31,9 +34,12 @@ public final class BehaviourRoutes {
     private final SegmentService segments;
     private final SegmentRuleStore rules;
     private final Clock clock;
+    private final PlaceDirectory places;
 
+    /** @param places the registered places an event's location is matched against */
     public BehaviourRoutes(WorkerPool pool, Authenticator auth, PrivacyCore privacy, SegmentService segments,
-                           SegmentRuleStore rules, Clock clock) {
+                           SegmentRuleStore rules, PlaceDirectory places, Clock clock) {
+        this.places = places;
         this.pool = pool;
         this.auth = auth;
         this.privacy = privacy;
@@ -41,6 +47,20 @@ public final class BehaviourRoutes {
         this.rules = rules;
         this.clock = clock;
         rules.all().forEach(segments::define);
+    }
+
+    /** The visits the located events of {@code batch} made to registered places. */
+    private List<BehaviourEvent> visits(BehaviourEvent.Batch batch) {
+        List<BehaviourEvent> out = new java.util.ArrayList<>();
+        for (int i = 0; i < batch.events().size(); i++) {
+            BehaviourEvent.Location at = batch.locations().get(i);
+            if (at != null) {
+                for (Place p : places.containing(at.lat(), at.lon())) {
+                    out.add(PlaceVisits.visit(p, batch.events().get(i).ts()));
+                }
+            }
+        }
+        return out;
     }
 
     public void register(Routes routes) {
@@ -61,6 +81,14 @@ public final class BehaviourRoutes {
                         Purposes purposes = privacy.effective(keys, null, gpc, dnt);
                         // Without profiling consent, behaviour is dropped before it is stored anywhere.
                         int accepted = purposes.profiling() ? segments.ingest(keys.delivery(), events) : 0;
+                        if (purposes.profiling() && purposes.preciseGeo()) {
+                            // A location becomes a visit-day to each place it is in, then is gone:
+                            // only the places' ids, by day, are kept (never the trajectory).
+                            List<BehaviourEvent> visits = visits(batch);
+                            if (!visits.isEmpty()) {
+                                segments.ingest(keys.delivery(), visits);
+                            }
+                        }
                         ObjectNode out = JsonBodies.MAPPER.createObjectNode()
                                 .put("accepted", accepted).put("dropped", events.size() - accepted);
                         ArrayNode rejected = out.putArray("rejected");

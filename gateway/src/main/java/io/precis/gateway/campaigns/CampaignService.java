@@ -31,6 +31,8 @@ public final class CampaignService {
      * the same order; other campaigns never wait (no global lock around the store's I/O).
      */
     private final io.precis.consent.concurrent.StripedLocks locks = new io.precis.consent.concurrent.StripedLocks(256);
+    /** Whether an advertiser may target a segment (place segments: only of its own places). */
+    private volatile java.util.function.BiPredicate<String, String> mayTarget = (advertiser, segment) -> true;
     /** Nanoseconds the last change took to reach the index (its refresh lag), for metrics. */
     private volatile long lastIndexNanos;
 
@@ -43,10 +45,30 @@ public final class CampaignService {
         index.replaceAll(all.stream().filter(c -> c.status() == CampaignStatus.ACTIVE).toList());
     }
 
+    /** From now on, campaigns may target (or exclude) only the segments {@code rule} allows their advertiser. */
+    public void segmentRule(java.util.function.BiPredicate<String, String> rule) {
+        this.mayTarget = rule;
+    }
+
     public Campaign create(String advertiserId, JsonNode body) {
         Instant now = clock.instant();
         Campaign c = CampaignJson.fromRequest(body, Randoms.token(12), advertiserId, now, now);
-        return save(c);
+        return save(allowed(c));
+    }
+
+    /** {@code c}, once every segment it names is one its advertiser may target; else a 400. */
+    private Campaign allowed(Campaign c) {
+        var rule = mayTarget;
+        for (String field : List.of("segments", "excludeSegments")) {
+            List<String> named = field.equals("segments") ? c.targeting().segments() : c.targeting().excludeSegments();
+            for (String segment : named) {
+                if (!rule.test(c.advertiserId(), segment)) {
+                    throw ApiError.badField("targeting." + field, "targeting." + field
+                            + " names a place that is not one of this advertiser's places");
+                }
+            }
+        }
+        return c;
     }
 
     public Campaign replace(String advertiserId, String id, JsonNode body) {
@@ -54,7 +76,7 @@ public final class CampaignService {
         if (old.status() == CampaignStatus.ARCHIVED) {
             throw new ApiError(409, "conflict", "campaign is archived and cannot be changed", null);
         }
-        return save(CampaignJson.fromRequest(body, id, advertiserId, old.createdAt(), clock.instant()));
+        return save(allowed(CampaignJson.fromRequest(body, id, advertiserId, old.createdAt(), clock.instant())));
     }
 
     public Campaign archive(String advertiserId, String id) {

@@ -41,6 +41,7 @@ public final class ChangeFeed implements AutoCloseable {
     public static final String ACCOUNT = "account";
     public static final String SEGMENT_RULE = "segment_rule";
     public static final String ERASURE = "erasure";
+    public static final String PLACE = "place";
 
     private final DataSource ds;
     private final boolean shared;

@@ -40,9 +40,12 @@ public record BehaviourEvent(Type type, Instant ts, String url, String text, Str
     /** One event's value at most 1 billion units: far above any real basket, fits in micros. */
     static final BigDecimal MAX_VALUE = BigDecimal.valueOf(1_000_000_000L);
 
-    /** What the user did. JSON spells it lower case. */
+    /**
+     * What the user did. JSON spells it lower case. {@code VISIT} is never sent: the gateway
+     * makes it from an event's location inside a registered place ({@link PlaceVisits}).
+     */
     public enum Type {
-        VIEW, SEARCH, CART, PURCHASE;
+        VIEW, SEARCH, CART, PURCHASE, VISIT;
 
         /** The JSON spelling ({@code "view"}). */
         public String jsonName() {
@@ -51,7 +54,7 @@ public record BehaviourEvent(Type type, Instant ts, String url, String text, Str
 
         static Type fromJson(String s) {
             for (Type t : values()) {
-                if (t.jsonName().equals(s)) {
+                if (t != VISIT && t.jsonName().equals(s)) {
                     return t;
                 }
             }
@@ -81,11 +84,28 @@ public record BehaviourEvent(Type type, Instant ts, String url, String text, Str
      */
     public record Rejected(int index, String field, String message) {}
 
-    /** A parsed {@code events} array: the events to keep, and those refused one by one. */
-    public record Batch(List<BehaviourEvent> events, List<Rejected> rejected) {
+    /**
+     * A parsed {@code events} array: the events to keep, and those refused one by one.
+     *
+     * @param locations where each kept event happened, by the same index, or null: never part
+     *     of the event, so nothing that stores events can keep it
+     */
+    public record Batch(List<BehaviourEvent> events, List<Rejected> rejected, List<Location> locations) {
         public Batch {
             events = List.copyOf(events);
             rejected = List.copyOf(rejected);
+            locations = java.util.Collections.unmodifiableList(new ArrayList<>(locations));
+            if (locations.size() != events.size()) {
+                throw new IllegalArgumentException("one location (or null) per event");
+            }
+        }
+    }
+
+    /** An event's location, as sent; matched against places, then dropped. */
+    public record Location(double lat, double lon) {
+        @Override
+        public String toString() {
+            return "Location[redacted]";
         }
     }
 
@@ -107,17 +127,36 @@ public record BehaviourEvent(Type type, Instant ts, String url, String text, Str
         }
         List<BehaviourEvent> out = new ArrayList<>(eventsArray.size());
         List<Rejected> rejected = new ArrayList<>();
+        List<Location> locations = new ArrayList<>(eventsArray.size());
         for (int i = 0; i < eventsArray.size(); i++) {
             BehaviourEvent e = parse(eventsArray.get(i), "events[" + i + "]", now);
+            Location at = location(eventsArray.get(i).get("location"), "events[" + i + "].location");
             if (e.ts().isAfter(now.plus(MAX_CLOCK_SKEW))) {
                 rejected.add(new Rejected(i, "events[" + i + "].ts",
                         "events[" + i + "].ts must not be more than " + MAX_CLOCK_SKEW.toMinutes()
                                 + " minutes in the future"));
             } else {
                 out.add(e);
+                locations.add(at);
             }
         }
-        return new Batch(out, rejected);
+        return new Batch(out, rejected, locations);
+    }
+
+    /** {@code {"lat": …, "lon": …}} or absent; the error never repeats the value sent. */
+    private static Location location(JsonNode n, String path) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        JsonNode lat = n.isObject() ? n.get("lat") : null;
+        JsonNode lon = n.isObject() ? n.get("lon") : null;
+        if (lat == null || lon == null || !lat.isNumber() || !lon.isNumber()
+                || !(lat.doubleValue() >= -90 && lat.doubleValue() <= 90)
+                || !(lon.doubleValue() >= -180 && lon.doubleValue() <= 180)) {
+            throw new InvalidFieldException(path,
+                    "must be {\"lat\": -90 to 90, \"lon\": -180 to 180}");
+        }
+        return new Location(lat.doubleValue(), lon.doubleValue());
     }
 
     private static BehaviourEvent parse(JsonNode n, String p, Instant now) {

@@ -34,6 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       events in the last {@link #FREQUENCY_DAYS} days; else silent if last seen under
  *       {@link #CHURN_DAYS} days ago; else churned.
  *   <li>{@code value:A|B|C}: purchase totals ranked across users ({@link ValueTiers}).
+ *   <li>{@code place:<id>:regular|occasional|never} and {@code category:<c>:frequent}: from
+ *       the visit-days to registered places ({@link PlaceVisits}), once {@link #places} is set.
+ *       Visits count for nothing else (keyword, interest, lifecycle are about the web).
  * </ul>
  *
  * Segments are cached per pseudonym, recomputed on ingest, when rules change, and after
@@ -69,6 +72,8 @@ public final class SegmentService {
     private final AtomicLong rulesVersion = new AtomicLong();
     private final Cache<Pseudonym, Cached> cache;
     private final ValueTiers tiers;
+    private volatile PlaceVisits.Catalog places;
+    private volatile PlaceVisits.Rules placeRules = PlaceVisits.Rules.DEFAULTS;
 
     /**
      * How much the service keeps in memory.
@@ -128,6 +133,18 @@ public final class SegmentService {
         return tiers.size();
     }
 
+    /** Derives place segments from visits to the places of {@code catalog}, by {@code rules}. */
+    public void places(PlaceVisits.Catalog catalog, PlaceVisits.Rules rules) {
+        this.placeRules = rules;
+        this.places = catalog;
+        rulesVersion.incrementAndGet();
+    }
+
+    /** A place was registered, changed or deleted: segments are recomputed when next read. */
+    public void placesChanged() {
+        rulesVersion.incrementAndGet();
+    }
+
     /** Adds or replaces the keyword rule {@code r.id()}; segments are recomputed when next read. */
     public void define(SegmentRule r) {
         List<Phrase> phrases = r.keywords().stream().map(analysis::phrase).toList();
@@ -160,11 +177,37 @@ public final class SegmentService {
         Instant cutoff = clock.instant().minus(Duration.ofDays(HISTORY_DAYS));
         List<BehaviourEvent> accepted = events.stream().filter(e -> !e.ts().isBefore(cutoff))
                 .toList();
+        accepted = newVisitsOnly(aliases, accepted);
         if (!accepted.isEmpty()) {
             store.append(aliases.get(0), accepted);
             cache.put(aliases.get(0), compute(aliases));
         }
         return accepted.size();
+    }
+
+    /**
+     * {@code events} without the visits already stored (one per place and day: a visit is a
+     * visit-day, however many locations inside the place arrive that day) or repeated in it.
+     */
+    private List<BehaviourEvent> newVisitsOnly(List<Pseudonym> aliases, List<BehaviourEvent> events) {
+        if (events.stream().noneMatch(e -> e.type() == BehaviourEvent.Type.VISIT)) {
+            return events;
+        }
+        Set<String> seen = new java.util.HashSet<>();
+        for (Pseudonym alias : aliases) {
+            for (BehaviourEvent e : store.read(alias)) {
+                if (e.type() == BehaviourEvent.Type.VISIT) {
+                    seen.add(e.category() + "@" + e.ts());
+                }
+            }
+        }
+        List<BehaviourEvent> out = new ArrayList<>(events.size());
+        for (BehaviourEvent e : events) {
+            if (e.type() != BehaviourEvent.Type.VISIT || seen.add(e.category() + "@" + e.ts())) {
+                out.add(e);
+            }
+        }
+        return out;
     }
 
     /** {@code p}'s segments now; empty for an unknown user. */
@@ -219,6 +262,11 @@ public final class SegmentService {
             }
         }
         Set<String> out = new TreeSet<>();
+        PlaceVisits.Catalog catalog = places;
+        if (catalog != null) {
+            PlaceVisits.segments(events, now, placeRules, catalog, out);
+        }
+        events.removeIf(e -> e.type() == BehaviourEvent.Type.VISIT); // the rest is about the web
         keywordSegments(events, now, out);
         interestSegments(events, now, out);
         String lifecycle = lifecycle(events, now);
