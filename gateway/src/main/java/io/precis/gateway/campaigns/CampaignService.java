@@ -34,7 +34,17 @@ public final class CampaignService {
     /** Nanoseconds the last change took to reach the index (its refresh lag), for metrics. */
     private volatile long lastIndexNanos;
 
+    /** Throws a 4xx when an advertiser's targeting names what is not its own (customer lists). */
+    private final java.util.function.BiConsumer<String, io.precis.matcher.campaign.Targeting> targetingCheck;
+
     public CampaignService(CampaignStore store, CampaignIndex index, Clock clock) {
+        this(store, index, clock, (advertiser, targeting) -> { });
+    }
+
+    /** @param targetingCheck run on each created or replaced campaign's targeting, with its advertiser */
+    public CampaignService(CampaignStore store, CampaignIndex index, Clock clock,
+                           java.util.function.BiConsumer<String, io.precis.matcher.campaign.Targeting> targetingCheck) {
+        this.targetingCheck = targetingCheck;
         this.store = store;
         this.index = index;
         this.clock = clock;
@@ -46,6 +56,7 @@ public final class CampaignService {
     public Campaign create(String advertiserId, JsonNode body) {
         Instant now = clock.instant();
         Campaign c = CampaignJson.fromRequest(body, Randoms.token(12), advertiserId, now, now);
+        targetingCheck.accept(advertiserId, c.targeting());
         return save(c);
     }
 
@@ -54,7 +65,9 @@ public final class CampaignService {
         if (old.status() == CampaignStatus.ARCHIVED) {
             throw new ApiError(409, "conflict", "campaign is archived and cannot be changed", null);
         }
-        return save(CampaignJson.fromRequest(body, id, advertiserId, old.createdAt(), clock.instant()));
+        Campaign c = CampaignJson.fromRequest(body, id, advertiserId, old.createdAt(), clock.instant());
+        targetingCheck.accept(advertiserId, c.targeting());
+        return save(c);
     }
 
     public Campaign archive(String advertiserId, String id) {
