@@ -100,6 +100,7 @@ public final class PrecisGateway implements AutoCloseable {
     private final Vertx vertx;
     private final AccountRoutes accounts;
     private final CampaignService campaigns;
+    private final io.precis.gateway.audiences.AudienceService audiences;
     private final Router router;
     private final InMemoryCampaignStats stats;
     private final io.precis.gateway.web.OneTimeLogins logins = new io.precis.gateway.web.OneTimeLogins();
@@ -141,7 +142,9 @@ public final class PrecisGateway implements AutoCloseable {
         changes = new io.precis.gateway.storage.ChangeFeed(db, clock);
         io.precis.gateway.storage.AccountStore accountStore = changes.publishing(new JdbcAccountStore(db));
         index = new CampaignIndex();
-        campaigns = new CampaignService(changes.publishing(new JdbcCampaignStore(db)), index, clock);
+        // A campaign may name only its advertiser's customer lists (loaded below, before any request).
+        campaigns = new CampaignService(changes.publishing(new JdbcCampaignStore(db)), index, clock,
+                this::checkAudiences);
         metrics.index(index::campaignCount, campaigns::indexRefreshLagSeconds);
         // The token key sits with the other keys, readable by the owner alone.
         byte[] tokenKey = KeyFiles.loadOrCreate(config.keysDirOrDefault().resolve("token.key"), 32);
@@ -168,6 +171,8 @@ public final class PrecisGateway implements AutoCloseable {
         Authenticator auth = new Authenticator(adminToken, accountStore.all());
         privacy = PrivacyCore.open(config, clock);
         privacy.share(db);
+        audiences = new io.precis.gateway.audiences.AudienceService(new io.precis.gateway.audiences.AudienceStore(db),
+                privacy.pseudonyms(), config.reportPolicy().minUsers(), clock);
         // Cookies carry a MAC under their own key, next to the token key (API.md: issued cookies only).
         UserCookie cookie = UserCookie.open(config.keysDirOrDefault());
 
@@ -193,6 +198,10 @@ public final class PrecisGateway implements AutoCloseable {
         }
         router.route().handler(this::observe);
         router.route().handler(connections::watch);
+        // A customer-list batch (100k ids) is larger than any other body; the route's own
+        // handler reads it, and the general one then passes the read body on.
+        router.route(io.precis.gateway.audiences.AudienceRoutes.MEMBERS_ROUTE).handler(
+                BodyHandler.create(false).setBodyLimit(io.precis.gateway.audiences.AudienceRoutes.MEMBERS_BODY_LIMIT));
         router.route().handler(BodyHandler.create(false).setBodyLimit(config.bodyLimit()));
         routes = new Routes(router);
         if (!config.rateLimit().off()) {
@@ -207,6 +216,7 @@ public final class PrecisGateway implements AutoCloseable {
                 .onFailure(ctx::fail));
         accounts.register(routes);
         new CampaignRoutes(storagePool, campaigns, auth).register(routes);
+        new io.precis.gateway.audiences.AudienceRoutes(storagePool, audiences, auth).register(routes);
         DeliveryFeedback delivery = new DeliveryFeedback(ledger, stats, campaigns, clock, capHistory);
         metrics.capsLost(delivery::capsLost);
         // Before the server listens, so before the writer books any charge of its own.
@@ -216,7 +226,7 @@ public final class PrecisGateway implements AutoCloseable {
         SegmentService segments = new SegmentService(behaviour, clock, index.analysis());
         AdRoutes adRoutes = new AdRoutes(matchPool, new CampaignMatcher(index, ledger, stats, null, config.impressionTtl(),
                 GatewayConfig.pageCache(System.getenv())), signer, metrics,
-                privacy, segments, cookie, clock, tracing.tracer());
+                privacy, segments, cookie, clock, tracing.tracer(), audiences::listsOf);
         adRoutes.register(routes);
         new io.precis.gateway.ad.OpenRtbRoutes(adRoutes, matchPool, config.trustProxy()).register(routes);
         SegmentRuleStore segmentRules = new SegmentRuleStore(db, changes);
@@ -260,6 +270,11 @@ public final class PrecisGateway implements AutoCloseable {
         for (int status : new int[] {400, 404, 405, 413, 500}) {
             router.errorHandler(status, errors);
         }
+    }
+
+    /** 400 unless every customer list {@code t} names is the advertiser's. */
+    private void checkAudiences(String advertiserId, io.precis.matcher.campaign.Targeting t) {
+        audiences.checkOwned(advertiserId, t);
     }
 
     /** How long a start waits for Redis to answer before it gives up with a clear error. */

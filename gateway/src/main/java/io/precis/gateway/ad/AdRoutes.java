@@ -50,11 +50,15 @@ public final class AdRoutes {
     private final UserCookie cookie;
     private final Clock clock;
     private final Tracer tracer;
+    /** The customer lists a person's delivery aliases are in (memory only). */
+    private final java.util.function.Function<List<io.precis.consent.identity.Pseudonym>, Set<String>> audiences;
 
     public AdRoutes(WorkerPool pool, CampaignMatcher matcher, TokenSigner signer, GatewayMetrics metrics,
                     PrivacyCore privacy, SegmentService segments, UserCookie cookie,
-                    Clock clock, Tracer tracer) {
+                    Clock clock, Tracer tracer,
+                    java.util.function.Function<List<io.precis.consent.identity.Pseudonym>, Set<String>> audiences) {
         this.pool = pool;
+        this.audiences = audiences;
         this.tracer = tracer;
         this.matcher = matcher;
         this.signer = signer;
@@ -198,7 +202,9 @@ public final class AdRoutes {
     /**
      * What the matcher may know of the user: demographics and segments only with
      * personalisation, a location only as coarse as the consent allows, and the delivery
-     * pseudonym for frequency caps. Nothing else of the request reaches it.
+     * pseudonym for frequency caps, and the customer lists the person is in, whatever the
+     * consent: the matcher uses include lists only with personalisation, while exclude and
+     * caution lists, which only remove or damp ads, apply to everyone. Nothing else reaches it.
      */
     private UserContext userContext(AdRequest.User u, UserKeys keys, Purposes purposes, boolean fresh) {
         if (keys == null && u.yob() == null && u.gender() == null && u.region() == null && u.lat() == null) {
@@ -206,9 +212,10 @@ public final class AdRoutes {
         }
         boolean personal = purposes.personalisation();
         Set<String> userSegments = personal && keys != null && !fresh ? segments.segments(keys.delivery()) : Set.of();
+        Set<String> lists = keys == null || fresh ? Set.of() : audiences.apply(keys.delivery());
         return new UserContext(keys == null ? null : keys.current(),
                 personal ? u.yob() : null, personal ? u.gender() : null, personal ? u.region() : null,
-                PrivacyCore.location(u.lat(), u.lon(), purposes), userSegments);
+                PrivacyCore.location(u.lat(), u.lon(), purposes), userSegments, lists);
     }
 
     /** A region code cut to its province ({@code CN-11-0105} → {@code CN-11}) for reports. */

@@ -36,7 +36,17 @@ public final class CampaignService {
     /** Nanoseconds the last change took to reach the index (its refresh lag), for metrics. */
     private volatile long lastIndexNanos;
 
+    /** Throws a 4xx when an advertiser's targeting names what is not its own (customer lists). */
+    private final java.util.function.BiConsumer<String, io.precis.matcher.campaign.Targeting> targetingCheck;
+
     public CampaignService(CampaignStore store, CampaignIndex index, Clock clock) {
+        this(store, index, clock, (advertiser, targeting) -> { });
+    }
+
+    /** @param targetingCheck run on each created or replaced campaign's targeting, with its advertiser */
+    public CampaignService(CampaignStore store, CampaignIndex index, Clock clock,
+                           java.util.function.BiConsumer<String, io.precis.matcher.campaign.Targeting> targetingCheck) {
+        this.targetingCheck = targetingCheck;
         this.store = store;
         this.index = index;
         this.clock = clock;
@@ -56,7 +66,10 @@ public final class CampaignService {
         return save(allowed(c));
     }
 
-    /** {@code c}, once every segment it names is one its advertiser may target; else a 400. */
+    /**
+     * {@code c}, once every segment it names is one its advertiser may target and its other
+     * targeting passes the check (customer lists); else a 4xx.
+     */
     private Campaign allowed(Campaign c) {
         var rule = mayTarget;
         for (String field : List.of("segments", "excludeSegments")) {
@@ -68,6 +81,7 @@ public final class CampaignService {
                 }
             }
         }
+        targetingCheck.accept(c.advertiserId(), c.targeting());
         return c;
     }
 

@@ -262,19 +262,20 @@ public final class CampaignJson {
 
     private static FrequencyCap readFrequencyCap(ObjectNode o) {
         JsonNode n = member(o, "frequencyCap");
-        if (n == null) {
-            return null;
-        }
-        ObjectNode f = object(n, "frequencyCap");
-        int impressions = integer(required(f, "impressions", "frequencyCap"),
-                "frequencyCap.impressions");
-        int perHours = integer(required(f, "perHours", "frequencyCap"), "frequencyCap.perHours");
+        return n == null ? null : frequencyCap(n, "frequencyCap");
+    }
+
+    /** A frequency cap object at {@code p}, validated. */
+    static FrequencyCap frequencyCap(JsonNode n, String p) {
+        ObjectNode f = object(n, p);
+        int impressions = integer(required(f, "impressions", p), p + ".impressions");
+        int perHours = integer(required(f, "perHours", p), p + ".perHours");
         if (impressions < 1 || impressions > FrequencyCap.MAX_IMPRESSIONS) {
-            throw new InvalidFieldException("frequencyCap.impressions",
+            throw new InvalidFieldException(p + ".impressions",
                     "must be between 1 and " + FrequencyCap.MAX_IMPRESSIONS);
         }
         if (perHours < 1 || perHours > FrequencyCap.MAX_HOURS) {
-            throw new InvalidFieldException("frequencyCap.perHours",
+            throw new InvalidFieldException(p + ".perHours",
                     "must be between 1 and " + FrequencyCap.MAX_HOURS);
         }
         return new FrequencyCap(impressions, perHours);

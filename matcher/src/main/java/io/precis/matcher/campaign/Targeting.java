@@ -7,16 +7,28 @@ import java.util.List;
  * Contextual: keywords, excludeKeywords, categories. Demographic: ageBands, genders, regions.
  * Behavioural: segments, excludeSegments. Geo: geo. Placement: sites, formats.
  *
+ * Customer lists: audiences.
+ *
  * @param geo may be null
  * @param sites never null
+ * @param audiences never null (null is {@link AudienceTargeting#NONE})
  */
 public record Targeting(List<String> keywords, List<String> excludeKeywords,
                         List<String> categories, List<String> ageBands, List<String> genders,
                         List<String> regions, List<String> segments, List<String> excludeSegments,
-                        Geo geo, Sites sites, List<String> formats) {
+                        Geo geo, Sites sites, List<String> formats, AudienceTargeting audiences) {
     /** Targets nothing: matches everywhere. */
     public static final Targeting NONE = new Targeting(null, null, null, null, null, null, null,
             null, null, null, null);
+
+    /** Targeting without customer lists. */
+    public Targeting(List<String> keywords, List<String> excludeKeywords,
+                     List<String> categories, List<String> ageBands, List<String> genders,
+                     List<String> regions, List<String> segments, List<String> excludeSegments,
+                     Geo geo, Sites sites, List<String> formats) {
+        this(keywords, excludeKeywords, categories, ageBands, genders, regions, segments,
+                excludeSegments, geo, sites, formats, null);
+    }
 
     public Targeting {
         keywords = copy(keywords);
@@ -29,6 +41,7 @@ public record Targeting(List<String> keywords, List<String> excludeKeywords,
         excludeSegments = copy(excludeSegments);
         sites = sites == null ? Sites.ANY : sites;
         formats = copy(formats);
+        audiences = audiences == null ? AudienceTargeting.NONE : audiences;
     }
 
     /** Whether the campaign needs a contextual hit (a keyword or category of the page). */

@@ -38,7 +38,8 @@ final class TargetingJson {
                 strings(t, "excludeSegments", P, max, FieldRules::keyword),
                 readGeo(t),
                 readSites(t),
-                strings(t, "formats", P, max, FieldRules::format));
+                strings(t, "formats", P, max, FieldRules::format),
+                AudienceJson.read(t));
     }
 
     private static Geo readGeo(ObjectNode t) {
@@ -102,6 +103,9 @@ final class TargetingJson {
         array(sites, "allow", t.sites().allow());
         array(sites, "block", t.sites().block());
         array(o, "formats", t.formats());
+        if (t.audiences().any()) {
+            o.set("audiences", AudienceJson.write(t.audiences()));
+        }
         return o;
     }
 

@@ -26,7 +26,8 @@ import java.util.Map;
  * reports the fit as {@link #UNKNOWN} for {@code Eligibility} to decide exactly. It never rules
  * out a campaign the exact rules accept (the same value gets the same bit on both sides).
  * Age: one bit per year of age from 12 to 75 (ages outside share the end bits, not exact).
- * Exclusions are not checked here: a shared bit would wrongly exclude.
+ * Exclusions are not checked here: a shared bit would wrongly exclude. Customer lists are not
+ * either: they make a document not {@link #simple}, so {@code Eligibility} checks them exactly.
  *
  * <p>The schedule is exact: start and end as whole seconds since 1970 (32 bits each), and the
  * hours as a 24-bit mask with the index of the campaign's time zone in the segment's zone
@@ -212,7 +213,8 @@ public final class TargetingMask {
             other |= GEO_BIT;
         }
         if (ic.excludeSegments().isEmpty() && ic.excludeKeywords().isEmpty()
-                && t.sites().allow().isEmpty() && t.sites().block().isEmpty() && t.geo() == null) {
+                && t.sites().allow().isEmpty() && t.sites().block().isEmpty() && t.geo() == null
+                && !t.audiences().any()) { // customer lists are decided exactly by Eligibility
             other |= SIMPLE;
         }
         if (!ic.keywords().isEmpty() || !ic.categories().isEmpty()) { // Targeting.isContextual

@@ -157,7 +157,7 @@ public final class CampaignMatcher {
         Request r = request(q);
         Map<String, List<TargetingKind>> out = new TreeMap<>();
         forEachFit(r, (ic, fit) -> {
-            if (delivery.allows(ic.campaign(), r.pseudonym(), r.now())) {
+            if (delivery.allows(ic.campaign(), r.pseudonym(), r.now(), fit.caution())) {
                 out.put(ic.campaign().id(), fit.kinds());
             }
         });
@@ -227,7 +227,8 @@ public final class CampaignMatcher {
                 break;
             }
             Campaign c = s.campaign().campaign();
-            if (!delivery.allows(c, r.pseudonym(), r.now()) || !delivery.paced(c, r.now())) {
+            boolean caution = s.fit().caution();
+            if (!delivery.allows(c, r.pseudonym(), r.now(), caution) || !delivery.paced(c, r.now())) {
                 continue;
             }
             if (ranked.size() < q.count()) { // a winner: its budget and cap slot are taken now, atomically
@@ -235,7 +236,7 @@ public final class CampaignMatcher {
                     continue; // parallel requests hold the rest of its budget
                 }
                 String adId = Randoms.token(16);
-                if (!delivery.reserve(adId, c, r.pseudonym(), r.now(), pendingTtl)) {
+                if (!delivery.reserve(adId, c, r.pseudonym(), r.now(), pendingTtl, caution)) {
                     delivery.unhold(c, r.now());
                     continue; // a parallel request of the same user took the last slot
                 }

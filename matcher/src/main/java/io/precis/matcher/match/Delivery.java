@@ -22,11 +22,21 @@ import java.util.random.RandomGenerator;
 final class Delivery {
     private final DeliveryLedger ledger;
     private final RandomGenerator random;
+    /**
+     * Whether {@link #ledger} is a {@link #prefetch} snapshot: its cap counts are over each
+     * campaign's own window, so a caution cap's other window is left to {@link #reserve}.
+     */
+    private final boolean snapshot;
 
     /** @param random null = ThreadLocalRandom */
     Delivery(DeliveryLedger ledger, RandomGenerator random) {
+        this(ledger, random, false);
+    }
+
+    private Delivery(DeliveryLedger ledger, RandomGenerator random, boolean snapshot) {
         this.ledger = ledger;
         this.random = random;
+        this.snapshot = snapshot;
     }
 
     /** Whether the ledger's reads cross the network, so are worth {@link #prefetch}ing. */
@@ -36,7 +46,7 @@ final class Delivery {
 
     /** These limits over a snapshot of {@code candidates}' counters for {@code p} (one round trip). */
     Delivery prefetch(Pseudonym p, java.util.List<Campaign> candidates, Instant now) {
-        return new Delivery(ledger.prefetch(p, candidates, now), random);
+        return new Delivery(ledger.prefetch(p, candidates, now), random, true);
     }
 
     /**
@@ -54,12 +64,19 @@ final class Delivery {
      * counted but charged nothing.
      */
     boolean allows(Campaign c, Pseudonym p, Instant now) {
-        FrequencyCap cap = c.frequencyCap();
-        if (cap != null) {
-            if (p == null || ledger.impressionsSince(p, c.id(),
-                    now.minus(Duration.ofHours(cap.perHours()))) >= cap.impressions()) {
-                return false;
-            }
+        return allows(c, p, now, false);
+    }
+
+    /**
+     * {@link #allows}, and for a {@code caution}-list member the campaign's caution cap as well
+     * (on a prefetched snapshot that cap is checked by {@link #reserve} alone).
+     */
+    boolean allows(Campaign c, Pseudonym p, Instant now, boolean caution) {
+        if (!underCap(c.frequencyCap(), c, p, now)) {
+            return false;
+        }
+        if (caution && !snapshot && !underCap(cautionCap(c, true), c, p, now)) {
+            return false;
         }
         Budget b = c.budget();
         if (b.total() == null && b.daily() == null) {
@@ -132,9 +149,28 @@ final class Delivery {
      * pseudonym).
      */
     boolean reserve(String adId, Campaign c, Pseudonym p, Instant now, Duration ttl) {
-        FrequencyCap cap = c.frequencyCap();
+        return reserve(adId, c, p, now, ttl, false);
+    }
+
+    /**
+     * {@link #reserve}; for a {@code caution}-list member of a campaign with a caution cap, the
+     * reservation is made against that cap (the campaign's own was checked by {@link #allows}).
+     */
+    boolean reserve(String adId, Campaign c, Pseudonym p, Instant now, Duration ttl, boolean caution) {
+        FrequencyCap tighter = cautionCap(c, caution);
+        FrequencyCap cap = tighter != null ? tighter : c.frequencyCap();
         return cap == null || (p != null && ledger.reserve(adId, p, c.id(), cap.impressions(),
                 now.minus(Duration.ofHours(cap.perHours())), now, now.plus(ttl)));
+    }
+
+    private boolean underCap(FrequencyCap cap, Campaign c, Pseudonym p, Instant now) {
+        return cap == null || (p != null && ledger.impressionsSince(p, c.id(),
+                now.minus(Duration.ofHours(cap.perHours()))) < cap.impressions());
+    }
+
+    /** The caution cap that applies to a caution-list member, or null. */
+    private static FrequencyCap cautionCap(Campaign c, boolean caution) {
+        return caution ? c.targeting().audiences().cautionFrequencyCap() : null;
     }
 
     /** Whether pacing lets {@code c} serve now ({@link Pacing}); always without a daily budget. */

@@ -1,6 +1,7 @@
 package io.precis.matcher.match;
 
 import io.precis.matcher.campaign.AgeBand;
+import io.precis.matcher.campaign.AudienceTargeting;
 import io.precis.matcher.campaign.Campaign;
 import io.precis.matcher.campaign.CampaignStatus;
 import io.precis.matcher.campaign.Geo;
@@ -120,6 +121,22 @@ final class Eligibility {
             }
         }
         Targeting t = c.targeting();
+        AudienceTargeting lists = t.audiences();
+        boolean audience = false;
+        boolean caution = false;
+        if (lists.any()) {
+            // Include needs personalisation; exclude and caution apply whatever the consent.
+            if (!lists.include().isEmpty()) {
+                if (!r.personalised() || !anyIn(lists.include(), r.audiences())) {
+                    return null;
+                }
+                audience = true;
+            }
+            if (anyIn(lists.exclude(), r.audiences())) {
+                return null;
+            }
+            caution = anyIn(lists.caution(), r.audiences());
+        }
         if ((r.format() != null && !ic.formats().contains(r.format()))
                 || !fitsSite(t, r.sites())
                 || (!open && !r.hours().isOpen(c.schedule()))) {
@@ -140,7 +157,7 @@ final class Eligibility {
             }
         }
         int hits = contextualHits(ic, r);
-        return hits < 0 ? null : new Fit(hits, demographic, segments, geo);
+        return hits < 0 ? null : new Fit(hits, demographic, segments, geo, audience, caution);
     }
 
     /** Targeted demographic dimensions the user fits (0..3), or -1 when one does not fit. */
@@ -195,6 +212,18 @@ final class Eligibility {
             return false;
         }
         return block.isEmpty() || !anyIn(sites, block);
+    }
+
+    private static boolean anyIn(List<String> lists, Set<String> member) {
+        if (member.isEmpty()) {
+            return false;
+        }
+        for (int i = 0, n = lists.size(); i < n; i++) {
+            if (member.contains(lists.get(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean anyIn(List<String> sites, List<String> list) {

@@ -11,8 +11,15 @@ import java.util.List;
  * @param demographicHits targeted demographic dimensions (age, gender, region) the user fits
  * @param segmentHits required segments the user has
  * @param geo whether the campaign has a geofence the user is in
+ * @param audience whether the user is in one of the campaign's include lists
+ * @param caution whether the user is in one of its caution lists (bid multiplied, cap tighter)
  */
-record Fit(int contextualHits, int demographicHits, int segmentHits, boolean geo) {
+record Fit(int contextualHits, int demographicHits, int segmentHits, boolean geo,
+           boolean audience, boolean caution) {
+    Fit(int contextualHits, int demographicHits, int segmentHits, boolean geo) {
+        this(contextualHits, demographicHits, segmentHits, geo, false, false);
+    }
+
     /** The kinds matched on, in {@link TargetingKind} order. */
     List<TargetingKind> kinds() {
         EnumSet<TargetingKind> k = EnumSet.noneOf(TargetingKind.class);
@@ -27,6 +34,9 @@ record Fit(int contextualHits, int demographicHits, int segmentHits, boolean geo
         }
         if (geo) {
             k.add(TargetingKind.GEO);
+        }
+        if (audience) {
+            k.add(TargetingKind.AUDIENCE);
         }
         return List.copyOf(k);
     }

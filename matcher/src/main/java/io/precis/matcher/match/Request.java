@@ -25,10 +25,13 @@ import java.util.Set;
  * @param geo the user's precise point, only with precise-geo consent and a precise point
  * @param pseudonym the delivery pseudonym frequency caps count under, or null
  * @param hours {@code now} as local hours, for schedules
+ * @param audiences the customer lists the person is in, whatever the consent (include lists
+ *     count only when {@code personalised})
  */
 record Request(String format, List<String> sites, PageText page, Instant now, Integer age,
                String gender, Set<String> regions, Set<String> segments, boolean personalised,
-               GeoPoint geo, Pseudonym pseudonym, LocalHours hours) {
+               GeoPoint geo, Pseudonym pseudonym, LocalHours hours,
+               Set<String> audiences) {
 
     /** {@code q} with its page analysed (or its recent analysis reused) by {@code pages}. */
     static Request of(AdQuery q, PageCache pages, TextAnalysis analysis) {
@@ -51,6 +54,6 @@ record Request(String format, List<String> sites, PageText page, Instant now, In
                 ? u.geo() : null;
         return new Request(format, SiteNames.withParents(SiteNames.normalise(q.site())),
                 pages.of(q.page(), analysis), q.now(), age, gender, regions, segments,
-                personalised, geo, u.pseudonym(), new LocalHours(q.now()));
+                personalised, geo, u.pseudonym(), new LocalHours(q.now()), u.audiences());
     }
 }

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** The kinds of targeting an ad can match on, as listed in the response's {@code matchedBy}. */
 public enum TargetingKind {
-    CONTEXTUAL, DEMOGRAPHIC, BEHAVIOURAL, GEO;
+    CONTEXTUAL, DEMOGRAPHIC, BEHAVIOURAL, GEO,
+    /** A customer list the campaign includes (never an exclude or caution list). */
+    AUDIENCE;
 
     /** The JSON spelling: lower case ({@code "contextual"}). */
     public String jsonName() {

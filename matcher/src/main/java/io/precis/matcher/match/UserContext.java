@@ -22,11 +22,20 @@ import java.util.Set;
  *     {@link RegionCode#parse})
  * @param geo the location, already coarsened unless precise geo is allowed
  * @param segments the user's stored behavioural segments; null is empty; copied
+ * @param audiences the customer lists (audience ids) the person is in, whatever the consent:
+ *     exclude and caution lists apply to everyone, include lists only with personalisation
+ *     (the matcher checks); null is empty; copied
  */
 public record UserContext(Pseudonym pseudonym, Integer yob, String gender, String region,
-                          GeoPoint geo, Set<String> segments) {
+                          GeoPoint geo, Set<String> segments, Set<String> audiences) {
     /** Nothing known about the user. */
     public static final UserContext ANONYMOUS = new UserContext(null, null, null, null, null, null);
+
+    /** A user in no customer list. */
+    public UserContext(Pseudonym pseudonym, Integer yob, String gender, String region,
+                       GeoPoint geo, Set<String> segments) {
+        this(pseudonym, yob, gender, region, geo, segments, null);
+    }
 
     public UserContext {
         if (gender != null) {
@@ -36,6 +45,7 @@ public record UserContext(Pseudonym pseudonym, Integer yob, String gender, Strin
             region = region.isBlank() ? null : RegionCode.parse(region).value();
         }
         segments = segments == null ? Set.of() : Set.copyOf(segments);
+        audiences = audiences == null ? Set.of() : Set.copyOf(audiences);
     }
 
     /** The user's age at {@code now} (request year minus year of birth), or null if unknown. */

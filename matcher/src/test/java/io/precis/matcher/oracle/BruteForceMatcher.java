@@ -78,12 +78,20 @@ public final class BruteForceMatcher {
                 case CPC -> 0.01;
                 case CPA -> 0.0005;
             };
+            if (cautioned(c, q.user())) {
+                v *= c.targeting().audiences().cautionBidMultiplier();
+            }
             if (v > bestValue) {
                 bestValue = v;
                 best = id;
             }
         }
         return best;
+    }
+
+    /** Whether the person is in one of the campaign's caution lists (whatever the consent). */
+    private static boolean cautioned(Campaign c, UserContext u) {
+        return c.targeting().audiences().caution().stream().anyMatch(u.audiences()::contains);
     }
 
     private Campaign byId(String id) {
@@ -160,6 +168,17 @@ public final class BruteForceMatcher {
         if (t.excludeSegments().stream().anyMatch(segments::contains)) {
             return null;
         }
+        // Customer lists: include only with personalisation; exclude whatever the consent
+        var lists = t.audiences();
+        if (!lists.include().isEmpty()) {
+            if (!personal || lists.include().stream().noneMatch(u.audiences()::contains)) {
+                return null;
+            }
+            kinds.add(TargetingKind.AUDIENCE);
+        }
+        if (lists.exclude().stream().anyMatch(u.audiences()::contains)) {
+            return null;
+        }
         // Geo
         if (t.geo() != null) {
             GeoPoint g = u.geo();
@@ -193,6 +212,11 @@ public final class BruteForceMatcher {
         FrequencyCap cap = c.frequencyCap();
         if (cap != null && (u.pseudonym() == null || ledger.impressionsSince(u.pseudonym(), c.id(),
                 q.now().minus(Duration.ofHours(cap.perHours()))) >= cap.impressions())) {
+            return null;
+        }
+        FrequencyCap caution = cautioned(c, u) ? lists.cautionFrequencyCap() : null;
+        if (caution != null && (u.pseudonym() == null || ledger.impressionsSince(u.pseudonym(), c.id(),
+                q.now().minus(Duration.ofHours(caution.perHours()))) >= caution.impressions())) {
             return null;
         }
         BigDecimal perEvent = c.bid().amount().multiply(BigDecimal.valueOf(1_000_000));

@@ -3,6 +3,7 @@ package io.precis.matcher.oracle;
 import io.precis.consent.Purposes;
 import io.precis.consent.identity.GeoPoint;
 import io.precis.consent.identity.Pseudonym;
+import io.precis.matcher.campaign.AudienceTargeting;
 import io.precis.matcher.campaign.Bid;
 import io.precis.matcher.campaign.BidModel;
 import io.precis.matcher.campaign.Budget;
@@ -48,6 +49,8 @@ public final class RandomWorld {
             "CN-31-0101", "CN-44-0300", "CN-44", "US-CA", "US-NY", "JP-13");
     static final List<String> SEGMENTS = List.of("interest:home", "interest:travel",
             "lifecycle:new", "lifecycle:active", "lifecycle:silent", "value:A", "value:B");
+    /** Customer lists (audience ids). */
+    static final List<String> AUDIENCES = List.of("a1", "a2", "a3", "a4");
     /** Beijing, Shanghai, near the antimeridian, near the north pole. */
     static final double[][] PLACES = {{39.9, 116.4}, {31.2, 121.5}, {-16.5, 179.95},
         {89.7, 20.0}};
@@ -109,6 +112,11 @@ public final class RandomWorld {
             geo = new Geo(lat(p[0] + random.nextGaussian() * 0.1), lon(p[1] + random.nextGaussian() * 0.03),
                     chance(10) ? 200 + random.nextInt(500) : 1 + random.nextInt(40));
         }
+        AudienceTargeting lists = chance(3) ? new AudienceTargeting(
+                chance(2) ? some(AUDIENCES, 2) : List.of(), chance(2) ? some(AUDIENCES, 1) : List.of(),
+                chance(2) ? some(AUDIENCES, 2) : List.of(), chance(3) ? 1 : 0.05 + 0.9 * random.nextDouble(),
+                chance(2) ? new FrequencyCap(1 + random.nextInt(2), 1 + random.nextInt(24)) : null)
+                : AudienceTargeting.NONE;
         Targeting t = new Targeting(keywords, excludes,
                 chance(4) ? some(CATEGORIES, 2) : List.of(),
                 chance(4) ? some(AGE_BANDS, 2) : List.of(),
@@ -116,7 +124,7 @@ public final class RandomWorld {
                 chance(4) ? some(CAMPAIGN_REGIONS, 2) : List.of(),
                 chance(4) ? some(SEGMENTS, 2) : List.of(),
                 chance(6) ? some(SEGMENTS, 1) : List.of(),
-                geo, sites, null);
+                geo, sites, null, lists);
         List<Creative> creatives = new ArrayList<>();
         for (String f : some(FORMATS, 2)) {
             creatives.add(new Creative("cr-" + f, f, null, null, "https://a.example/"));
@@ -142,7 +150,7 @@ public final class RandomWorld {
     /** Impressions for random users and spend near the limits of budgeted campaigns. */
     public void history(List<Campaign> campaigns, InMemoryDeliveryLedger ledger) {
         for (Campaign c : campaigns) {
-            if (c.frequencyCap() != null) {
+            if (c.frequencyCap() != null || c.targeting().audiences().cautionFrequencyCap() != null) {
                 for (int n = random.nextInt(60); n > 0; n--) {
                     ledger.recordImpression(user(random.nextInt(USERS)), c.id(),
                             BASE.plusSeconds(random.nextInt(160 * 3600)));
@@ -176,7 +184,7 @@ public final class RandomWorld {
                 chance(5) ? null : 1950 + random.nextInt(60),
                 chance(5) ? null : GENDERS.get(random.nextInt(3)),
                 chance(5) ? null : USER_REGIONS.get(random.nextInt(USER_REGIONS.size())),
-                geo, new HashSet<>(some(SEGMENTS, 3)));
+                geo, new HashSet<>(some(SEGMENTS, 3)), new HashSet<>(some(AUDIENCES, 2)));
         Purposes purposes = new Purposes(random.nextBoolean(), random.nextBoolean(),
                 random.nextBoolean(), random.nextBoolean());
         return new AdQuery(format, site, page, now, 1 + random.nextInt(3), purposes, user);

@@ -1,0 +1,130 @@
+package io.precis.gateway.audiences;
+
+import io.precis.consent.concurrent.StripedLocks;
+import io.precis.consent.crypto.Randoms;
+import io.precis.consent.identity.Pseudonym;
+import io.precis.consent.identity.RawUserId;
+import io.precis.consent.pseudonym.Pseudonymiser;
+import io.precis.gateway.http.ApiError;
+import io.precis.matcher.campaign.Targeting;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * Customer lists: an advertiser creates lists and uploads members by its own customer ids,
+ * which are pseudonymised on arrival with the delivery HMAC (the same keyed pseudonym a user id
+ * of an ad request gets) and kept only as fingerprints; the raw ids are dropped at once. Sizes
+ * are shown rounded down to a multiple of the privacy k. Blocking: call from worker threads,
+ * except {@link #listsOf}, which reads memory only.
+ */
+public final class AudienceService {
+    /** How an upload changes a list. */
+    public enum Mode { ADD, REPLACE, REMOVE }
+
+    private final AudienceStore store;
+    private final Pseudonymiser pseudonyms;
+    private final AudienceMembership members = new AudienceMembership();
+    private final Map<String, AudienceStore.Audience> byId = new ConcurrentHashMap<>();
+    private final int k;
+    private final Clock clock;
+    /** One change at a time per list, so the store and memory see its batches in one order. */
+    private final StripedLocks locks = new StripedLocks(64);
+
+    /** Loads every list; {@code k} is the reports' privacy threshold (sizes round down to it). */
+    public AudienceService(AudienceStore store, Pseudonymiser pseudonyms, int k, Clock clock) {
+        this.store = store;
+        this.pseudonyms = pseudonyms;
+        this.k = Math.max(1, k);
+        this.clock = clock;
+        store.all().forEach(a -> byId.put(a.id(), a));
+        store.members().forEach(members::replace);
+    }
+
+    public AudienceStore.Audience create(String advertiserId, String name) {
+        var a = new AudienceStore.Audience(Randoms.token(12), advertiserId, name, clock.instant());
+        store.create(a);
+        byId.put(a.id(), a);
+        return a;
+    }
+
+    /** The advertiser's list {@code id}; 404 when it does not exist or is another's. */
+    public AudienceStore.Audience owned(String advertiserId, String id) {
+        var a = byId.get(id);
+        if (a == null || !a.advertiserId().equals(advertiserId)) {
+            throw ApiError.notFound("audience");
+        }
+        return a;
+    }
+
+    public List<AudienceStore.Audience> ownedBy(String advertiserId) {
+        return byId.values().stream().filter(a -> a.advertiserId().equals(advertiserId))
+                .sorted(Comparator.comparing(AudienceStore.Audience::createdAt)
+                        .thenComparing(AudienceStore.Audience::id)).toList();
+    }
+
+    /** Members of {@code id} rounded down to a multiple of k: a list below k shows 0. */
+    public long roundedSize(String id) {
+        return members.size(id) / k * k;
+    }
+
+    /** The rounding of {@link #roundedSize}. */
+    public int k() {
+        return k;
+    }
+
+    /** Pseudonymises {@code ids} and changes list {@code id} of the advertiser by them. */
+    public AudienceStore.Audience upload(String advertiserId, String id, List<RawUserId> ids, Mode mode) {
+        var a = owned(advertiserId, id);
+        long[] prints = new long[ids.size()];
+        for (int i = 0; i < prints.length; i++) {
+            prints[i] = AudienceFingerprint.of(pseudonyms.delivery(ids.get(i)));
+        }
+        Lock lock = locks.of(id);
+        lock.lock();
+        try {
+            owned(advertiserId, id); // not deleted meanwhile
+            store.change(id, prints, mode);
+            switch (mode) {
+                case ADD -> members.add(id, prints);
+                case REMOVE -> members.remove(id, prints);
+                case REPLACE -> members.replace(id, prints);
+            }
+        } finally {
+            lock.unlock();
+        }
+        return a;
+    }
+
+    public void delete(String advertiserId, String id) {
+        owned(advertiserId, id);
+        Lock lock = locks.of(id);
+        lock.lock();
+        try {
+            store.delete(id);
+            byId.remove(id);
+            members.drop(id);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The lists any of a person's delivery aliases is in (memory only: safe on any thread). */
+    public Set<String> listsOf(List<Pseudonym> deliveryAliases) {
+        return members.listsOf(deliveryAliases);
+    }
+
+    /** 400 unless every list {@code t} names is the advertiser's. */
+    public void checkOwned(String advertiserId, Targeting t) {
+        for (String id : t.audiences().all()) {
+            var a = byId.get(id);
+            if (a == null || !a.advertiserId().equals(advertiserId)) {
+                throw ApiError.badField("targeting.audiences", "targeting.audiences names an audience that is not yours");
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.precis.gateway.audiences;
+
+import io.precis.gateway.storage.Database;
+import io.precis.gateway.storage.StorageException;
+import io.precis.reports.sql.Transactions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * Customer lists in the gateway's SQL database (tables of migration V6): each list's row, and
+ * its members as fingerprints, never raw ids. Blocking: call from worker threads.
+ */
+public final class AudienceStore {
+    /** Rows per JDBC batch: a 100k-id upload is a few round trips, in one transaction. */
+    private static final int BATCH = 5_000;
+    private final DataSource ds;
+    private final String addMember;
+
+    /** A list as stored. */
+    public record Audience(String id, String advertiserId, String name, Instant createdAt) {
+    }
+
+    public AudienceStore(Database db) {
+        this.ds = db.dataSource();
+        // Every column is the key: adding a member twice leaves one row (DO NOTHING / MERGE KEY).
+        this.addMember = db.upsert("audience_members", List.of("audience_id", "fingerprint"),
+                List.of("audience_id", "fingerprint"));
+    }
+
+    public void create(Audience a) {
+        update("cannot store an audience", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO audiences (id, advertiser_id, name, created_at_ms) VALUES (?, ?, ?, ?)")) {
+                ps.setString(1, a.id());
+                ps.setString(2, a.advertiserId());
+                ps.setString(3, a.name());
+                ps.setLong(4, a.createdAt().toEpochMilli());
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    public List<Audience> all() {
+        List<Audience> out = new ArrayList<>();
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT id, advertiser_id, name, created_at_ms FROM audiences ORDER BY created_at_ms, id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Audience(rs.getString(1), rs.getString(2), rs.getString(3),
+                        Instant.ofEpochMilli(rs.getLong(4))));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StorageException("cannot read audiences", e);
+        }
+    }
+
+    /** Every list's members, by audience id. */
+    public Map<String, long[]> members() {
+        Map<String, List<Long>> grouped = new HashMap<>();
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT audience_id, fingerprint FROM audience_members");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                grouped.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw new StorageException("cannot read audience members", e);
+        }
+        Map<String, long[]> out = new HashMap<>();
+        grouped.forEach((id, l) -> out.put(id, l.stream().mapToLong(Long::longValue).toArray()));
+        return out;
+    }
+
+    /** Adds, removes or (replace) sets the members of list {@code id}, in one transaction. */
+    public void change(String id, long[] members, AudienceService.Mode mode) {
+        update("cannot store audience members", c -> {
+            if (mode == AudienceService.Mode.REPLACE) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM audience_members WHERE audience_id = ?")) {
+                    ps.setString(1, id);
+                    ps.executeUpdate();
+                }
+            }
+            String sql = mode == AudienceService.Mode.REMOVE
+                    ? "DELETE FROM audience_members WHERE audience_id = ? AND fingerprint = ?" : addMember;
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < members.length; i++) {
+                    ps.setString(1, id);
+                    ps.setLong(2, members[i]);
+                    ps.addBatch();
+                    if ((i + 1) % BATCH == 0) {
+                        ps.executeBatch();
+                    }
+                }
+                ps.executeBatch();
+            }
+        });
+    }
+
+    public void delete(String id) {
+        update("cannot delete an audience", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM audience_members WHERE audience_id = ?")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM audiences WHERE id = ?")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    private interface Work {
+        void run(Connection c) throws SQLException;
+    }
+
+    private void update(String what, Work work) {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                work.run(c);
+                c.commit();
+            } catch (SQLException e) {
+                Transactions.rollback(c, e);
+                throw e;
+            } finally {
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException dead) {
+                    // the pool drops a dead connection; the first failure says what happened
+                }
+            }
+        } catch (SQLException e) {
+            throw new StorageException(what, e);
+        }
+    }
+}
