@@ -53,7 +53,16 @@ final class FileCompaction implements AutoCloseable {
             MVStore store = ((SessionLocal) c.unwrap(JdbcConnection.class).getSession())
                     .getDatabase().getStore().getMvStore();
             long before = store.getFileStore().size();
-            store.compactFile(MAX_COMPACT_MS);
+            // compactFile sets the store's retention time to 0 and leaves it there: from then on
+            // a chunk freed by a commit could be overwritten at once, while the header on disk
+            // still led to it, and kill -9 lost the last acknowledged commits (CrashRecoveryTest
+            // under load). Restore it, so freed space waits out the retention time again.
+            int retention = store.getRetentionTime();
+            try {
+                store.compactFile(MAX_COMPACT_MS);
+            } finally {
+                store.setRetentionTime(retention);
+            }
             long after = store.getFileStore().size();
             return after < before ? 1 : 0;
         } catch (SQLException | RuntimeException e) {
