@@ -224,6 +224,9 @@ public final class PrecisGateway implements AutoCloseable {
         behaviour = new VaultBehaviourStore(privacy.vault(), db, clock);
         metrics.behaviourSweepFailures(behaviour::sweepFailures);
         SegmentService segments = new SegmentService(behaviour, clock, index.analysis());
+        // Real-time triggers of the campaigns that serve, evaluated on each person's behaviour.
+        campaigns.onChange(c -> segments.trigger(c.id(),
+                c.status() == io.precis.matcher.campaign.CampaignStatus.ACTIVE ? c.targeting().trigger() : null));
         AdRoutes adRoutes = new AdRoutes(matchPool, new CampaignMatcher(index, ledger, stats, null, config.impressionTtl(),
                 GatewayConfig.pageCache(System.getenv())), signer, metrics,
                 privacy, segments, cookie, clock, tracing.tracer(), audiences::listsOf);

@@ -212,6 +212,11 @@ public final class AdRoutes {
         }
         boolean personal = purposes.personalisation();
         Set<String> userSegments = personal && keys != null && !fresh ? segments.segments(keys.delivery()) : Set.of();
+        if (!purposes.profiling() && userSegments.stream().anyMatch(s -> s.startsWith("trigger:"))) {
+            // A trigger reacts to what the person just did: it needs profiling as well.
+            userSegments = userSegments.stream().filter(s -> !s.startsWith("trigger:"))
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        }
         Set<String> lists = keys == null || fresh ? Set.of() : audiences.apply(keys.delivery());
         return new UserContext(keys == null ? null : keys.current(),
                 personal ? u.yob() : null, personal ? u.gender() : null, personal ? u.region() : null,

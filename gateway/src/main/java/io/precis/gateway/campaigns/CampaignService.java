@@ -158,12 +158,24 @@ public final class CampaignService {
                 if (known == null || !c.updatedAt().isBefore(known.updatedAt())) {
                     byId.put(c.id(), c);
                     index.upsert(c);
+                    listeners.forEach(l -> l.accept(c));
                 }
             } finally {
                 lock.unlock();
             }
         });
     }
+
+    /**
+     * Tells {@code listener} of every campaign now and of each one saved or reloaded from now
+     * on (what else keeps per-campaign state beside the index: real-time triggers).
+     */
+    public void onChange(java.util.function.Consumer<Campaign> listener) {
+        listeners.add(listener);
+        byId.values().forEach(listener);
+    }
+
+    private final List<java.util.function.Consumer<Campaign>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Campaign save(Campaign c) {
         var lock = locks.of(c.id());
@@ -174,6 +186,7 @@ public final class CampaignService {
             long stored = System.nanoTime();
             index.upsert(c);
             lastIndexNanos = System.nanoTime() - stored;
+            listeners.forEach(l -> l.accept(c));
             return c;
         } finally {
             lock.unlock();

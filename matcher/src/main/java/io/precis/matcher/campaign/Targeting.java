@@ -7,16 +7,18 @@ import java.util.List;
  * Contextual: keywords, excludeKeywords, categories. Demographic: ageBands, genders, regions.
  * Behavioural: segments, excludeSegments. Geo: geo. Placement: sites, formats.
  *
- * Customer lists: audiences.
+ * Customer lists: audiences. Real-time: trigger.
  *
  * @param geo may be null
  * @param sites never null
  * @param audiences never null (null is {@link AudienceTargeting#NONE})
+ * @param trigger may be null (no trigger)
  */
 public record Targeting(List<String> keywords, List<String> excludeKeywords,
                         List<String> categories, List<String> ageBands, List<String> genders,
                         List<String> regions, List<String> segments, List<String> excludeSegments,
-                        Geo geo, Sites sites, List<String> formats, AudienceTargeting audiences) {
+                        Geo geo, Sites sites, List<String> formats, AudienceTargeting audiences,
+                        TriggerTargeting trigger) {
     /** Targets nothing: matches everywhere. */
     public static final Targeting NONE = new Targeting(null, null, null, null, null, null, null,
             null, null, null, null);
@@ -27,7 +29,16 @@ public record Targeting(List<String> keywords, List<String> excludeKeywords,
                      List<String> regions, List<String> segments, List<String> excludeSegments,
                      Geo geo, Sites sites, List<String> formats) {
         this(keywords, excludeKeywords, categories, ageBands, genders, regions, segments,
-                excludeSegments, geo, sites, formats, null);
+                excludeSegments, geo, sites, formats, null, null);
+    }
+
+    /** Targeting without a trigger. */
+    public Targeting(List<String> keywords, List<String> excludeKeywords,
+                     List<String> categories, List<String> ageBands, List<String> genders,
+                     List<String> regions, List<String> segments, List<String> excludeSegments,
+                     Geo geo, Sites sites, List<String> formats, AudienceTargeting audiences) {
+        this(keywords, excludeKeywords, categories, ageBands, genders, regions, segments,
+                excludeSegments, geo, sites, formats, audiences, null);
     }
 
     public Targeting {

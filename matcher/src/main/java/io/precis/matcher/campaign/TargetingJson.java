@@ -39,7 +39,34 @@ final class TargetingJson {
                 readGeo(t),
                 readSites(t),
                 strings(t, "formats", P, max, FieldRules::format),
-                AudienceJson.read(t));
+                AudienceJson.read(t),
+                readTrigger(t));
+    }
+
+    /** {@code targeting.trigger}: {"events": [...], "keywords": [...], "withinMinutes": n}. */
+    private static TriggerTargeting readTrigger(ObjectNode t) {
+        String p = path(P, "trigger");
+        JsonNode n = member(t, "trigger");
+        if (n == null) {
+            return null;
+        }
+        ObjectNode g = object(n, p);
+        List<String> events = strings(g, "events", p, TriggerTargeting.EVENT_TYPES.size(), (v, at) -> {
+            if (!TriggerTargeting.EVENT_TYPES.contains(v)) {
+                throw new InvalidFieldException(at, "must be one of view, search, cart, purchase");
+            }
+            return v;
+        });
+        List<String> keywords = strings(g, "keywords", p, FieldRules.MAX_LIST, FieldRules::keyword);
+        double minutes = number(required(g, "withinMinutes", p), path(p, "withinMinutes"));
+        if (minutes != Math.rint(minutes) || minutes < 1 || minutes > TriggerTargeting.MAX_MINUTES) {
+            throw new InvalidFieldException(path(p, "withinMinutes"),
+                    "must be a whole number of minutes from 1 to " + TriggerTargeting.MAX_MINUTES);
+        }
+        if (events.isEmpty() && keywords.isEmpty()) {
+            throw new InvalidFieldException(p, "needs events, keywords or both");
+        }
+        return new TriggerTargeting(events, keywords, (int) minutes);
     }
 
     private static Geo readGeo(ObjectNode t) {
@@ -105,6 +132,12 @@ final class TargetingJson {
         array(o, "formats", t.formats());
         if (t.audiences().any()) {
             o.set("audiences", AudienceJson.write(t.audiences()));
+        }
+        if (t.trigger() != null) {
+            ObjectNode g = o.putObject("trigger");
+            array(g, "events", t.trigger().events());
+            array(g, "keywords", t.trigger().keywords());
+            g.put("withinMinutes", t.trigger().withinMinutes());
         }
         return o;
     }

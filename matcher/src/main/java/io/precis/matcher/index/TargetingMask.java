@@ -214,7 +214,8 @@ public final class TargetingMask {
         }
         if (ic.excludeSegments().isEmpty() && ic.excludeKeywords().isEmpty()
                 && t.sites().allow().isEmpty() && t.sites().block().isEmpty() && t.geo() == null
-                && !t.audiences().any()) { // customer lists are decided exactly by Eligibility
+                && !t.audiences().any() // customer lists are decided exactly by Eligibility
+                && t.trigger() == null) { // and so are triggers
             other |= SIMPLE;
         }
         if (!ic.keywords().isEmpty() || !ic.categories().isEmpty()) { // Targeting.isContextual

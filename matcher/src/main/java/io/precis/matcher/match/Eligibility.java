@@ -121,6 +121,11 @@ final class Eligibility {
             }
         }
         Targeting t = c.targeting();
+        // A trigger fired for the person only while its segment is theirs (and segments reach
+        // here only with personalisation).
+        if (t.trigger() != null && !r.segments().contains(io.precis.matcher.campaign.TriggerTargeting.segmentOf(c.id()))) {
+            return null;
+        }
         AudienceTargeting lists = t.audiences();
         boolean audience = false;
         boolean caution = false;

@@ -1,5 +1,6 @@
 package io.precis.matcher.segment;
 
+import io.precis.matcher.campaign.TriggerTargeting;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -37,6 +38,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code place:<id>:regular|occasional|never} and {@code category:<c>:frequent}: from
  *       the visit-days to registered places ({@link PlaceVisits}), once {@link #places} is set.
  *       Visits count for nothing else (keyword, interest, lifecycle are about the web).
+ *   <li>{@code trigger:<campaignId>}: while a campaign's real-time trigger
+ *       ({@link TriggerTargeting}) has fired for the person: from a matching event until the
+ *       trigger's window after it ({@link #trigger}). Checked against the clock at every read,
+ *       so it lapses on time whatever the cache holds.
  * </ul>
  *
  * Segments are cached per pseudonym, recomputed on ingest, when rules change, and after
@@ -73,6 +78,7 @@ public final class SegmentService {
     private final Cache<Pseudonym, Cached> cache;
     private final ValueTiers tiers;
     private volatile PlaceVisits.Catalog places;
+    private final ConcurrentHashMap<String, CompiledTrigger> triggers = new ConcurrentHashMap<>();
     private volatile PlaceVisits.Rules placeRules = PlaceVisits.Rules.DEFAULTS;
 
     /**
@@ -138,6 +144,19 @@ public final class SegmentService {
         this.placeRules = rules;
         this.places = catalog;
         rulesVersion.incrementAndGet();
+    }
+
+    /**
+     * Campaign {@code campaignId}'s real-time trigger is {@code trigger} (null: it has none, or
+     * no longer serves). Segments are recomputed when next read.
+     */
+    public void trigger(String campaignId, TriggerTargeting trigger) {
+        CompiledTrigger old = trigger == null ? triggers.remove(campaignId)
+                : triggers.put(campaignId, new CompiledTrigger(trigger,
+                        trigger.keywords().stream().map(analysis::phrase).toList()));
+        if (old != null || trigger != null) {
+            rulesVersion.incrementAndGet();
+        }
     }
 
     /** A place was registered, changed or deleted: segments are recomputed when next read. */
@@ -233,11 +252,22 @@ public final class SegmentService {
             cache.put(p, c);
         }
         String tier = tiers.tier(p);
-        if (tier == null) {
+        boolean firing = false;
+        for (Instant until : c.firedUntil().values()) {
+            firing |= now.isBefore(until);
+        }
+        if (tier == null && !firing) {
             return c.segments();
         }
         Set<String> out = new TreeSet<>(c.segments());
-        out.add("value:" + tier);
+        if (tier != null) {
+            out.add("value:" + tier);
+        }
+        c.firedUntil().forEach((segment, until) -> {
+            if (now.isBefore(until)) {
+                out.add(segment);
+            }
+        });
         return Set.copyOf(out);
     }
 
@@ -267,6 +297,7 @@ public final class SegmentService {
             PlaceVisits.segments(events, now, placeRules, catalog, out);
         }
         events.removeIf(e -> e.type() == BehaviourEvent.Type.VISIT); // the rest is about the web
+        Map<String, Instant> fired = firedTriggers(events, now);
         keywordSegments(events, now, out);
         interestSegments(events, now, out);
         String lifecycle = lifecycle(events, now);
@@ -284,7 +315,47 @@ public final class SegmentService {
             tiers.remove(aliases.get(i));
             cache.invalidate(aliases.get(i));
         }
-        return new Cached(Set.copyOf(out), now, version, List.copyOf(aliases));
+        return new Cached(Set.copyOf(out), now, version, List.copyOf(aliases), Map.copyOf(fired));
+    }
+
+    /**
+     * The trigger segments of {@code events}: for each campaign's trigger, the end of the window
+     * after its latest matching event, where that is still ahead of {@code now}.
+     */
+    private Map<String, Instant> firedTriggers(List<BehaviourEvent> events, Instant now) {
+        if (triggers.isEmpty()) {
+            return Map.of();
+        }
+        Instant oldest = now.minus(Duration.ofMinutes(TriggerTargeting.MAX_MINUTES));
+        Map<String, Instant> out = new HashMap<>();
+        Map<BehaviourEvent, AnalysedText> analysed = new HashMap<>();
+        triggers.forEach((campaignId, t) -> {
+            Instant latest = null;
+            for (BehaviourEvent e : events) {
+                if (e.ts().isBefore(oldest) || (latest != null && !e.ts().isAfter(latest))
+                        || !t.trigger().events().isEmpty() && !t.trigger().events().contains(e.type().jsonName())) {
+                    continue;
+                }
+                if (!t.phrases().isEmpty()) {
+                    AnalysedText text = analysed.computeIfAbsent(e, ev -> analysis.analyse(
+                            java.util.Arrays.asList(ev.text(), ev.query(), ev.category())));
+                    if (t.phrases().stream().noneMatch(text::contains)) {
+                        continue;
+                    }
+                }
+                latest = e.ts();
+            }
+            if (latest != null) {
+                Instant until = latest.plus(Duration.ofMinutes(t.trigger().withinMinutes()));
+                if (now.isBefore(until)) {
+                    out.put(TriggerTargeting.segmentOf(campaignId), until);
+                }
+            }
+        });
+        return out;
+    }
+
+    private record CompiledTrigger(TriggerTargeting trigger, List<Phrase> phrases) {
     }
 
     private void keywordSegments(List<BehaviourEvent> events, Instant now, Set<String> out) {
@@ -367,7 +438,8 @@ public final class SegmentService {
     private record CompiledRule(SegmentRule rule, List<Phrase> phrases) {
     }
 
+    /** @param firedUntil trigger segments and when each lapses (checked at every read) */
     private record Cached(Set<String> segments, Instant computedAt, long rulesVersion,
-                          List<Pseudonym> aliases) {
+                          List<Pseudonym> aliases, Map<String, Instant> firedUntil) {
     }
 }

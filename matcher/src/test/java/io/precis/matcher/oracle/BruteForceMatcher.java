@@ -168,6 +168,10 @@ public final class BruteForceMatcher {
         if (t.excludeSegments().stream().anyMatch(segments::contains)) {
             return null;
         }
+        // A trigger: its segment, which the person has only while it fired, and with personalisation
+        if (t.trigger() != null && !segments.contains(io.precis.matcher.campaign.TriggerTargeting.segmentOf(c.id()))) {
+            return null;
+        }
         // Customer lists: include only with personalisation; exclude whatever the consent
         var lists = t.audiences();
         if (!lists.include().isEmpty()) {

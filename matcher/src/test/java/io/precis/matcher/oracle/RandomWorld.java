@@ -16,6 +16,7 @@ import io.precis.matcher.campaign.Goal;
 import io.precis.matcher.campaign.Schedule;
 import io.precis.matcher.campaign.Sites;
 import io.precis.matcher.campaign.Targeting;
+import io.precis.matcher.campaign.TriggerTargeting;
 import io.precis.matcher.delivery.InMemoryDeliveryLedger;
 import io.precis.matcher.match.AdQuery;
 import io.precis.matcher.match.PageContext;
@@ -26,6 +27,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Random;
 
 /**
@@ -124,7 +126,8 @@ public final class RandomWorld {
                 chance(4) ? some(CAMPAIGN_REGIONS, 2) : List.of(),
                 chance(4) ? some(SEGMENTS, 2) : List.of(),
                 chance(6) ? some(SEGMENTS, 1) : List.of(),
-                geo, sites, null, lists);
+                geo, sites, null, lists,
+                chance(6) ? new TriggerTargeting(List.of("cart"), List.of(), 60) : null);
         List<Creative> creatives = new ArrayList<>();
         for (String f : some(FORMATS, 2)) {
             creatives.add(new Creative("cr-" + f, f, null, null, "https://a.example/"));
@@ -145,6 +148,15 @@ public final class RandomWorld {
                 : null;
         return new Campaign("c" + i, "adv", "n", Goal.values()[random.nextInt(3)],
                 CampaignStatus.ACTIVE, bid, budget, schedule, cap, t, creatives, BASE, BASE);
+    }
+
+    /** Some segments, and for some users the trigger segments of a few campaigns that fired for them. */
+    private Set<String> segmentsWithTriggers() {
+        Set<String> out = new HashSet<>(some(SEGMENTS, 3));
+        for (int k = chance(2) ? random.nextInt(40) : 0; k > 0; k--) {
+            out.add(TriggerTargeting.segmentOf("c" + random.nextInt(400)));
+        }
+        return out;
     }
 
     /** Impressions for random users and spend near the limits of budgeted campaigns. */
@@ -184,7 +196,7 @@ public final class RandomWorld {
                 chance(5) ? null : 1950 + random.nextInt(60),
                 chance(5) ? null : GENDERS.get(random.nextInt(3)),
                 chance(5) ? null : USER_REGIONS.get(random.nextInt(USER_REGIONS.size())),
-                geo, new HashSet<>(some(SEGMENTS, 3)), new HashSet<>(some(AUDIENCES, 2)));
+                geo, segmentsWithTriggers(), new HashSet<>(some(AUDIENCES, 2)));
         Purposes purposes = new Purposes(random.nextBoolean(), random.nextBoolean(),
                 random.nextBoolean(), random.nextBoolean());
         return new AdQuery(format, site, page, now, 1 + random.nextInt(3), purposes, user);
