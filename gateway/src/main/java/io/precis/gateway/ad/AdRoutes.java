@@ -10,6 +10,7 @@ import io.precis.gateway.observability.GatewayMetrics;
 import io.precis.gateway.privacy.PrivacyCore;
 import io.precis.gateway.privacy.UserKeys;
 import io.precis.gateway.users.UserCookie;
+import io.precis.matcher.match.AdFilter;
 import io.precis.matcher.match.AdQuery;
 import io.precis.matcher.match.CampaignMatcher;
 import io.precis.matcher.match.MatchResult;
@@ -127,7 +128,7 @@ public final class AdRoutes {
 
     /** The response body, or null when nothing is eligible; its spans are children of {@code parent}. */
     ObjectNode serve(AdRequest req, Reader reader, Signals signals, Context parent) {
-        List<Placed> placed = place(req, reader, signals, parent);
+        List<Placed> placed = place(req, reader, signals, AdFilter.NONE, parent);
         if (placed.isEmpty()) {
             return null;
         }
@@ -145,10 +146,11 @@ public final class AdRoutes {
     record Placed(MatchedAd ad, String impressionUrl, String clickUrl) {}
 
     /**
-     * The ads chosen for {@code req} (empty when nothing is eligible), each with its caps
-     * reserved, budget held and tokens signed; its spans are children of {@code parent}.
+     * The ads chosen for {@code req} (empty when nothing is eligible) among those {@code filter}
+     * admits, each with its caps reserved, budget held and tokens signed; its spans are children
+     * of {@code parent}.
      */
-    List<Placed> place(AdRequest req, Reader reader, Signals signals, Context parent) {
+    List<Placed> place(AdRequest req, Reader reader, Signals signals, AdFilter filter, Context parent) {
         Span consent = tracer.spanBuilder("consent").setParent(parent).startSpan();
         UserKeys keys;
         Purposes purposes;
@@ -161,7 +163,7 @@ public final class AdRoutes {
             consent.end();
         }
         AdQuery query = new AdQuery(req.slot().format(), req.slot().site(), req.page(), clock.instant(),
-                req.count(), purposes, user);
+                req.count(), purposes, user, filter);
         MatchSpans stages = new MatchSpans(tracer, parent);
         List<MatchedAd> ads = List.of();
         try {
