@@ -31,6 +31,8 @@ public final class OpenRtbRoutes {
     static final int MAX_IMPS = 10;
     /** Kept from {@code tmax} for the answer's own way back. */
     private static final long TMAX_MARGIN_MS = 10;
+    /** OpenRTB's substitution macro for the clearing price, a CPM in the bid's currency. */
+    static final String AUCTION_PRICE = "${AUCTION_PRICE}";
     private static final ObjectReader READER = JsonBodies.MAPPER.readerFor(OpenRtbRequest.class)
             .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -175,7 +177,9 @@ public final class OpenRtbRoutes {
     private static ObjectNode bid(OpenRtbRequest.Imp imp, AdRequest request, AdRoutes.Placed p, String origin) {
         MatchedAd ad = p.ad();
         int[] size = OpenRtbMapping.size(request.slot().format());
-        String impressionUrl = origin + p.impressionUrl();
+        // The exchange puts its clearing price in place of the macro (OpenRTB 2.6, 4.4), in
+        // burl and in the markup alike: whichever notice comes first bills the one impression.
+        String impressionUrl = origin + p.impressionUrl() + "&price=" + AUCTION_PRICE;
         ObjectNode b = JsonBodies.MAPPER.createObjectNode();
         b.put("id", ad.adId());
         b.put("impid", imp.id());
