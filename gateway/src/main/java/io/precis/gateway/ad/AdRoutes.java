@@ -83,7 +83,7 @@ public final class AdRoutes {
      * Who the request is for. The body's user id (the publisher's) wins; a browser slot without
      * one is known by its cookie, if this deployment issued it. A browser without such a cookie
      * gets one only when the request's own consent (the deployment's defaults, or a TCF or GPP
-     * string in the request) grants a purpose that needs an identifier: personalisation, profiling or
+     * string in the request, or GDPR applying without one) grants a purpose that needs an identifier: personalisation, profiling or
      * measurement. Otherwise the ad is chosen without any identifier and nothing is set: showing
      * an ad needs none, and a privacy-first gateway does not plant a 13-month identifier before
      * anyone agreed to what it is for. (A person who saves choices in the privacy centre gets
@@ -97,7 +97,7 @@ public final class AdRoutes {
         if (known != null) {
             return new Reader(known, false);
         }
-        Purposes granted = privacy.effective(null, parsed.tcf(), parsed.gpp(), signals.gpc(), signals.dnt());
+        Purposes granted = privacy.resolve(null, parsed.consent(), signals.gpc(), signals.dnt());
         return granted.personalisation() || granted.profiling() || granted.measurement()
                 ? new Reader(cookie.userOf(ctx), true) : Reader.NONE;
     }
@@ -157,7 +157,7 @@ public final class AdRoutes {
         UserContext user;
         try {
             keys = reader.id() == null ? null : privacy.keysOf(reader.id());
-            purposes = privacy.effective(keys, req.tcf(), req.gpp(), signals.gpc(), signals.dnt());
+            purposes = privacy.resolve(keys, req.consent(), signals.gpc(), signals.dnt());
             user = userContext(req.user(), keys, purposes, reader.fresh());
         } finally {
             consent.end();

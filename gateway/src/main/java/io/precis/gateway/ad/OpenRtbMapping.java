@@ -23,11 +23,6 @@ import java.util.Set;
 final class OpenRtbMapping {
     /** OpenRTB: "If no currency is specified, USD is the default" (for {@code cur} and {@code bidfloorcur}). */
     static final String DEFAULT_CURRENCY = "USD";
-    /**
-     * The TCF string passed when {@code regs.gdpr} is 1 and the request carries none: not a
-     * valid string, so no purpose is granted (a present but invalid string is no consent).
-     */
-    static final String GDPR_WITHOUT_CONSENT = "gdpr-applies-without-a-consent-string";
     /** {@code /v1/ad} fields and the OpenRTB fields they come from, for error messages. */
     private static final Map<String, String> SOURCES = Map.ofEntries(
             Map.entry("slot.id", "imp.tagid"), Map.entry("slot.format", "imp.banner"),
@@ -169,10 +164,9 @@ final class OpenRtbMapping {
         String tcf = u == null ? null : u.consent() != null ? u.consent() : u.ext() == null ? null : u.ext().consent();
         var regs = r.regs();
         Integer gdpr = regs == null ? null : regs.gdpr() != null ? regs.gdpr() : regs.ext() == null ? null : regs.ext().gdpr();
-        if ((tcf == null || tcf.isBlank()) && Integer.valueOf(1).equals(gdpr)) {
-            tcf = GDPR_WITHOUT_CONSENT;
-        }
         consent.put("tcf", tcf);
+        // GDPR applying is a signal of its own: without a consent string, no purpose is granted.
+        consent.put("gdprApplies", Integer.valueOf(1).equals(gdpr));
         if (regs != null && regs.gpp() != null) {
             consent.put("gpp", regs.gpp());
             ArrayNode sid = consent.putArray("gppSid");

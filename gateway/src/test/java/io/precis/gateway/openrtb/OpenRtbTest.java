@@ -186,6 +186,24 @@ class OpenRtbTest {
     }
 
     @Test
+    void underGdprWithoutUserConsentTheGppStringsTcfSectionDecides() {
+        gw.campaign(advertiser, """
+                {"name": "beijing", "bid": {"model": "CPM", "amount": 3, "currency": "USD"},
+                 "targeting": {"regions": ["CN-11"]},
+                 "creatives": [{"id": "bj", "format": "banner-300x250", "title": "Beijing",
+                                "landingUrl": "https://bj.example/"}]}""");
+        String request = """
+                {"id": "gdpr-1", "tmax": 5000, "imp": [{"id": "1", "banner": {"w": 300, "h": 250}}],
+                 "site": {"domain": "news.example", "page": "https://news.example/a"},
+                 "device": {"geo": {"country": "CHN", "region": "11"}},
+                 "user": {"buyeruid": "reader-gdpr"}, "regs": {"gdpr": 1%s}}""";
+        assertEquals(204, bid(request.formatted("")).status(), "GDPR applies, no consent string: nothing personal");
+        TestGateway.Resp granted = bid(request.formatted(", \"gpp\": \"%s\", \"gpp_sid\": [2]"
+                .formatted(GppStrings.fullConsent())));
+        assertEquals(200, granted.status(), "the GPP string's TCF EU section is the consent: " + granted.body());
+    }
+
+    @Test
     void malformedBidRequestsAre400WithTheFieldNamed() {
         TestGateway.Resp noImp = bid("{\"id\": \"r1\", \"imp\": []}");
         assertEquals(400, noImp.status(), noImp.body());
