@@ -255,7 +255,7 @@ public final class CampaignMatcher {
                     : SecondPrice.RESERVE_SCORE;
             BigDecimal price = SecondPrice.price(c.bid().amount(), s.score(), runnerUp);
             BigDecimal floor = filter.floorCpm(c);
-            if (floor != null) {
+            if (floor != null && floor.signum() > 0) {
                 price = floored(s, price, floor);
             }
             delivery.settle(c, price, r.now());
