@@ -205,6 +205,23 @@ class ConsentEnforcementTest {
     }
 
     @Test
+    void gdprAppliesWithoutAConsentStringMeansNoConsentUnlessAGppTcfSectionGivesIt() {
+        String user = "reader-under-gdpr";
+        consent(user, "{\"personalisation\": true}");
+        assertTrue(served(list(adWithConsent(user, "{}")), demographic), "the stored choice applies");
+        TestGateway.Resp none = adWithConsent(user, "{\"gdprApplies\": true}");
+        assertEquals(200, none.status(), none.body());
+        assertFalse(served(list(none), demographic), "GDPR applies and no consent string: nothing personal");
+        assertTrue(served(list(adWithConsent(user, "{\"gdprApplies\": false}")), demographic));
+        // The GPP string's TCF EU section is the consent string GDPR asks for.
+        assertTrue(served(list(adWithConsent(user, "{\"gdprApplies\": true, \"gpp\": \"%s\", \"gppSid\": [2]}"
+                .formatted(GppStrings.fullConsent()))), demographic));
+        TestGateway.Resp bad = adWithConsent(user, "{\"gdprApplies\": 1}");
+        assertEquals(400, bad.status(), bad.body());
+        assertTrue(bad.json().get("message").textValue().contains("consent.gdprApplies"), bad.body());
+    }
+
+    @Test
     void invalidGppStringMeansNoConsentAndAMalformedGppSidIsA400() {
         String user = "reader-with-bad-gpp";
         consent(user, "{\"personalisation\": true}");

@@ -3,7 +3,7 @@ package io.precis.consent.signals;
 import io.precis.consent.Purposes;
 import java.util.Optional;
 
-/** The purposes in force for one request: stored choice, then TCF and GPP strings, then GPC and DNT. */
+/** The purposes in force for one request: stored choice, then whether GDPR applies, TCF and GPP strings, then GPC and DNT. */
 public final class ConsentResolver {
     private ConsentResolver() {}
 
@@ -12,25 +12,35 @@ public final class ConsentResolver {
         return effective(stored, tcfOrNull, GppString.NONE, gpc, dnt);
     }
 
+    /** {@link #resolve} of a request not saying whether GDPR applies. */
+    public static Purposes effective(Purposes stored, String tcfOrNull, GppString gpp, boolean gpc, boolean dnt) {
+        return resolve(stored, new RequestConsent(tcfOrNull, gpp, false), gpc, dnt);
+    }
+
     /**
      * A present TCF string decides the request's purposes: when valid it replaces {@code stored},
      * when invalid it means no consent at all (API.md: "treated as no consent"), never a fallback
-     * to the stored choice. A null or blank string is absent. A present GPP string works the same
+     * to the stored choice. A null or blank string is absent. Where GDPR applies
+     * ({@link RequestConsent#gdprApplies}) and no TCF string is present, no purpose is granted:
+     * the law asks for consent and the request carries none. A present GPP string works the same
      * way: invalid, or naming no applicable section we read, means no consent; an applicable TCF
-     * EU section replaces the purposes (or, beside a TCF string, keeps only what both grant); a
-     * US section's opt-out of sale, sharing or targeted advertising switches personalisation and
-     * profiling off. {@code Sec-GPC: 1} ({@code gpc}) or {@code DNT: 1} ({@code dnt}) then switch
-     * personalisation and profiling off whatever else says; measurement and precise_geo are left
-     * as they are.
+     * EU section replaces the purposes (it is the consent string GDPR asks for; beside a TCF
+     * string only what both grant applies); a US section's opt-out of sale, sharing or targeted
+     * advertising switches personalisation and profiling off. {@code Sec-GPC: 1} ({@code gpc})
+     * or {@code DNT: 1} ({@code dnt}) then switch personalisation and profiling off whatever else
+     * says; measurement and precise_geo are left as they are.
      */
-    public static Purposes effective(Purposes stored, String tcfOrNull, GppString gpp, boolean gpc, boolean dnt) {
+    public static Purposes resolve(Purposes stored, RequestConsent consent, boolean gpc, boolean dnt) {
         Purposes p = stored == null ? Purposes.NONE : stored;
-        boolean tcf = tcfOrNull != null && !tcfOrNull.isBlank();
+        boolean tcf = consent.hasTcf();
         if (tcf) {
-            p = TcfSignal.purposes(tcfOrNull);
+            p = TcfSignal.purposes(consent.tcf());
+        } else if (consent.gdprApplies()) {
+            p = Purposes.NONE;
         }
         boolean optedOut = gpc || dnt;
-        if (gpp != null && gpp.present()) {
+        GppString gpp = consent.gpp();
+        if (gpp.present()) {
             Optional<GppSignal.Reading> reading = GppSignal.parse(gpp.value(), gpp.sectionIds());
             if (reading.isEmpty()) {
                 return Purposes.NONE;

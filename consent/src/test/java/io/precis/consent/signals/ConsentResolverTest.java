@@ -38,4 +38,19 @@ class ConsentResolverTest {
         String all = TcfSignalTest.withPurposes(1, 3, 4, 7);
         assertEquals(new Purposes(false, false, true, false), ConsentResolver.effective(Purposes.NONE, all, false, true));
     }
+
+    @Test
+    void gdprAppliesWithoutAConsentStringGrantsNothingWhateverIsStored() {
+        RequestConsent noString = new RequestConsent(null, GppString.NONE, true);
+        assertEquals(Purposes.NONE, ConsentResolver.resolve(Purposes.ALL, noString, false, false));
+        assertEquals(Purposes.NONE, ConsentResolver.resolve(Purposes.ALL, new RequestConsent(" ", null, true), false, false));
+        assertEquals(Purposes.ALL, ConsentResolver.resolve(Purposes.ALL, new RequestConsent(null, null, false), false, false));
+        // A TCF string is the consent GDPR asks for.
+        String measurementOnly = TcfSignalTest.withPurposes(7);
+        assertEquals(new Purposes(false, false, true, false), ConsentResolver.resolve(Purposes.ALL,
+                new RequestConsent(measurementOnly, null, true), false, false));
+        // A GPP string without a TCF EU section gives none: a US section's "no opt-out" grants nothing.
+        assertEquals(Purposes.NONE, ConsentResolver.resolve(Purposes.ALL,
+                new RequestConsent(null, new GppString(GppSignalTest.USP_NOT_OPTED_OUT, null), true), false, false));
+    }
 }

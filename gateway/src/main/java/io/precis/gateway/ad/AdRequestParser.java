@@ -50,6 +50,7 @@ public final class AdRequestParser {
         String tcf = Fields.text(consentNode, "tcf", "consent.tcf", 4096);
         GppString gpp = new GppString(Fields.text(consentNode, "gpp", "consent.gpp", MAX_GPP),
                 Fields.integers(consentNode, "gppSid", "consent.gppSid", MAX_GPP_SECTIONS, -1, MAX_GPP_SECTION_ID));
+        Boolean gdprApplies = Fields.bool(consentNode, "gdprApplies", "consent.gdprApplies");
         Integer count = Fields.integer(body, "count", "count", 1, MAX_COUNT);
 
         PageContext page = page(pageNode);
@@ -93,7 +94,7 @@ public final class AdRequestParser {
             throw ApiError.badField("slot", "slot is required (an object with id, format and site)");
         }
         return new AdRequest(requestId != null ? requestId : Randoms.token(12), slot, page, user, device, tcf,
-                count == null ? 1 : count, gpp);
+                count == null ? 1 : count, gpp, Boolean.TRUE.equals(gdprApplies));
     }
 
     /** One DNS label: letters, digits and inner hyphens, 1 to 63 characters (RFC 1035 §2.3.1, RFC 1123). */

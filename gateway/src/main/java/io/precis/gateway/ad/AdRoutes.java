@@ -10,6 +10,7 @@ import io.precis.gateway.observability.GatewayMetrics;
 import io.precis.gateway.privacy.PrivacyCore;
 import io.precis.gateway.privacy.UserKeys;
 import io.precis.gateway.users.UserCookie;
+import io.precis.matcher.match.AdFilter;
 import io.precis.matcher.match.AdQuery;
 import io.precis.matcher.match.CampaignMatcher;
 import io.precis.matcher.match.MatchResult;
@@ -86,7 +87,7 @@ public final class AdRoutes {
      * Who the request is for. The body's user id (the publisher's) wins; a browser slot without
      * one is known by its cookie, if this deployment issued it. A browser without such a cookie
      * gets one only when the request's own consent (the deployment's defaults, or a TCF or GPP
-     * string in the request) grants a purpose that needs an identifier: personalisation, profiling or
+     * string in the request, or GDPR applying without one) grants a purpose that needs an identifier: personalisation, profiling or
      * measurement. Otherwise the ad is chosen without any identifier and nothing is set: showing
      * an ad needs none, and a privacy-first gateway does not plant a 13-month identifier before
      * anyone agreed to what it is for. (A person who saves choices in the privacy centre gets
@@ -100,7 +101,7 @@ public final class AdRoutes {
         if (known != null) {
             return new Reader(known, false);
         }
-        Purposes granted = privacy.effective(null, parsed.tcf(), parsed.gpp(), signals.gpc(), signals.dnt());
+        Purposes granted = privacy.resolve(null, parsed.consent(), signals.gpc(), signals.dnt());
         return granted.personalisation() || granted.profiling() || granted.measurement()
                 ? new Reader(cookie.userOf(ctx), true) : Reader.NONE;
     }
@@ -131,7 +132,7 @@ public final class AdRoutes {
 
     /** The response body, or null when nothing is eligible; its spans are children of {@code parent}. */
     ObjectNode serve(AdRequest req, Reader reader, Signals signals, Context parent) {
-        List<Placed> placed = place(req, reader, signals, parent);
+        List<Placed> placed = place(req, reader, signals, AdFilter.NONE, parent);
         if (placed.isEmpty()) {
             return null;
         }
@@ -149,23 +150,24 @@ public final class AdRoutes {
     record Placed(MatchedAd ad, String impressionUrl, String clickUrl) {}
 
     /**
-     * The ads chosen for {@code req} (empty when nothing is eligible), each with its caps
-     * reserved, budget held and tokens signed; its spans are children of {@code parent}.
+     * The ads chosen for {@code req} (empty when nothing is eligible) among those {@code filter}
+     * admits, each with its caps reserved, budget held and tokens signed; its spans are children
+     * of {@code parent}.
      */
-    List<Placed> place(AdRequest req, Reader reader, Signals signals, Context parent) {
+    List<Placed> place(AdRequest req, Reader reader, Signals signals, AdFilter filter, Context parent) {
         Span consent = tracer.spanBuilder("consent").setParent(parent).startSpan();
         UserKeys keys;
         Purposes purposes;
         UserContext user;
         try {
             keys = reader.id() == null ? null : privacy.keysOf(reader.id());
-            purposes = privacy.effective(keys, req.tcf(), req.gpp(), signals.gpc(), signals.dnt());
+            purposes = privacy.resolve(keys, req.consent(), signals.gpc(), signals.dnt());
             user = userContext(req.user(), keys, purposes, reader.fresh());
         } finally {
             consent.end();
         }
         AdQuery query = new AdQuery(req.slot().format(), req.slot().site(), req.page(), clock.instant(),
-                req.count(), purposes, user);
+                req.count(), purposes, user, filter);
         MatchSpans stages = new MatchSpans(tracer, parent);
         List<MatchedAd> ads = List.of();
         try {

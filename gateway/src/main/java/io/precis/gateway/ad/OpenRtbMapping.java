@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.precis.consent.identity.RawUserId;
 import io.precis.gateway.http.ApiError;
 import io.precis.gateway.http.JsonBodies;
-import io.precis.matcher.match.MatchedAd;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.util.ArrayList;
@@ -18,17 +17,12 @@ import java.util.Set;
 /**
  * How an OpenRTB 2.6 bid request becomes {@code /v1/ad} requests: one per banner size of an
  * impression, validated by the same {@link AdRequestParser} (a field it refuses is named by its
- * OpenRTB path), and the bid rules around them (currency, floor, private auctions, blocked
- * advertiser domains). Immutable.
+ * OpenRTB path), and the bid rules around them ({@link OpenRtbRules}: currency, floor, blocked
+ * advertiser domains and categories; no bid in private auctions). Immutable.
  */
 final class OpenRtbMapping {
     /** OpenRTB: "If no currency is specified, USD is the default" (for {@code cur} and {@code bidfloorcur}). */
     static final String DEFAULT_CURRENCY = "USD";
-    /**
-     * The TCF string passed when {@code regs.gdpr} is 1 and the request carries none: not a
-     * valid string, so no purpose is granted (a present but invalid string is no consent).
-     */
-    static final String GDPR_WITHOUT_CONSENT = "gdpr-applies-without-a-consent-string";
     /** {@code /v1/ad} fields and the OpenRTB fields they come from, for error messages. */
     private static final Map<String, String> SOURCES = Map.ofEntries(
             Map.entry("slot.id", "imp.tagid"), Map.entry("slot.format", "imp.banner"),
@@ -48,15 +42,18 @@ final class OpenRtbMapping {
     private final AdRoutes.Signals signals;
     private final Set<String> currencies;
     private final List<String> blockedDomains;
+    private final List<String> blockedCategories;
 
     private OpenRtbMapping(OpenRtbRequest request, ObjectNode common, AdRoutes.Reader reader,
-                           AdRoutes.Signals signals, Set<String> currencies, List<String> blockedDomains) {
+                           AdRoutes.Signals signals, Set<String> currencies, List<String> blockedDomains,
+                           List<String> blockedCategories) {
         this.request = request;
         this.common = common;
         this.reader = reader;
         this.signals = signals;
         this.currencies = currencies;
         this.blockedDomains = blockedDomains;
+        this.blockedCategories = blockedCategories;
     }
 
     /** The mapping of {@code r}; {@code gpcHeader} and {@code dntHeader}: the HTTP request's own signals. */
@@ -82,7 +79,9 @@ final class OpenRtbMapping {
                 : Set.copyOf(r.cur().stream().filter(c -> c != null).map(c -> c.toUpperCase(Locale.ROOT)).toList());
         return new OpenRtbMapping(r, body, reader, new AdRoutes.Signals(gpc, dnt), currencies,
                 r.badv() == null ? List.of() : r.badv().stream().filter(d -> d != null)
-                        .map(d -> d.toLowerCase(Locale.ROOT)).toList());
+                        .map(d -> d.strip().toLowerCase(Locale.ROOT)).toList(),
+                r.bcat() == null ? List.of() : r.bcat().stream().filter(c -> c != null && !c.isBlank())
+                        .map(String::strip).toList());
     }
 
     private static void page(OpenRtbRequest r, ObjectNode page) {
@@ -165,10 +164,9 @@ final class OpenRtbMapping {
         String tcf = u == null ? null : u.consent() != null ? u.consent() : u.ext() == null ? null : u.ext().consent();
         var regs = r.regs();
         Integer gdpr = regs == null ? null : regs.gdpr() != null ? regs.gdpr() : regs.ext() == null ? null : regs.ext().gdpr();
-        if ((tcf == null || tcf.isBlank()) && Integer.valueOf(1).equals(gdpr)) {
-            tcf = GDPR_WITHOUT_CONSENT;
-        }
         consent.put("tcf", tcf);
+        // GDPR applying is a signal of its own: without a consent string, no purpose is granted.
+        consent.put("gdprApplies", Integer.valueOf(1).equals(gdpr));
         if (regs != null && regs.gpp() != null) {
             consent.put("gpp", regs.gpp());
             ArrayNode sid = consent.putArray("gppSid");
@@ -243,27 +241,18 @@ final class OpenRtbMapping {
     }
 
     /**
-     * Whether Precis may bid {@code cpm} for {@code ad} on {@code imp}: its currency is one the
-     * request accepts (Precis converts none), the impression is not a private auction (Precis
-     * has no deals), the CPM is above zero and reaches the floor (in the floor's currency, which
-     * must be the ad's), and the advertiser's landing domain is not blocked ({@code badv}).
+     * The bid rules of {@code imp} ({@link OpenRtbRules}), or null when Precis does not bid on
+     * it at all: a private auction ({@code pmp.private_auction} = 1; Precis has no deals).
      */
-    boolean acceptable(OpenRtbRequest.Imp imp, MatchedAd ad, BigDecimal cpm) {
-        String currency = ad.campaign().bid().currency();
-        if (!currencies.contains(currency) || cpm.signum() <= 0) {
-            return false;
-        }
+    OpenRtbRules rules(OpenRtbRequest.Imp imp) {
         if (imp.pmp() != null && Integer.valueOf(1).equals(imp.pmp().privateAuction())) {
-            return false;
+            return null;
         }
-        if (imp.bidfloor() != null && imp.bidfloor() > 0) {
-            String floorCurrency = imp.bidfloorcur() == null ? DEFAULT_CURRENCY : imp.bidfloorcur().toUpperCase(Locale.ROOT);
-            if (!floorCurrency.equals(currency) || cpm.compareTo(BigDecimal.valueOf(imp.bidfloor())) < 0) {
-                return false;
-            }
-        }
-        String domain = landingDomain(ad.creative().landingUrl());
-        return domain == null || blockedDomains.stream().noneMatch(b -> domain.equals(b) || domain.endsWith("." + b));
+        boolean floored = imp.bidfloor() != null && imp.bidfloor() > 0;
+        String floorCurrency = !floored ? null
+                : imp.bidfloorcur() == null ? DEFAULT_CURRENCY : imp.bidfloorcur().toUpperCase(Locale.ROOT);
+        return new OpenRtbRules(currencies, blockedDomains, blockedCategories,
+                floored ? BigDecimal.valueOf(imp.bidfloor()) : null, floorCurrency);
     }
 
     /** The host of a landing URL without {@code www.}, lower case; null when it has none. */

@@ -12,12 +12,9 @@ import io.precis.gateway.http.ApiError;
 import io.precis.gateway.http.JsonBodies;
 import io.precis.gateway.http.Routes;
 import io.precis.gateway.workers.WorkerPool;
-import io.precis.matcher.campaign.BidModel;
 import io.precis.matcher.match.MatchedAd;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -34,6 +31,8 @@ public final class OpenRtbRoutes {
     static final int MAX_IMPS = 10;
     /** Kept from {@code tmax} for the answer's own way back. */
     private static final long TMAX_MARGIN_MS = 10;
+    /** OpenRTB's substitution macro for the clearing price, a CPM in the bid's currency. */
+    static final String AUCTION_PRICE = "${AUCTION_PRICE}";
     private static final ObjectReader READER = JsonBodies.MAPPER.readerFor(OpenRtbRequest.class)
             .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -136,24 +135,30 @@ public final class OpenRtbRoutes {
         return scheme + "://" + authority;
     }
 
-    /** The bid response, or null for no bid. On a worker: matching is CPU and storage work. */
+    /**
+     * The bid response, or null for no bid. On a worker: matching is CPU and storage work. Each
+     * impression's rules go into the auction ({@link OpenRtbRules}), so an ad that breaks one
+     * gives way to the next; the first impression bid fixes the response's currency for the rest.
+     */
     private ObjectNode bids(OpenRtbRequest r, OpenRtbMapping mapping, String origin, Context span) {
         ArrayNode bids = JsonBodies.MAPPER.createArrayNode();
         String currency = null;
         for (OpenRtbRequest.Imp imp : r.imp()) {
+            OpenRtbRules rules = mapping.rules(imp);
+            if (rules == null) {
+                continue;
+            }
+            if (currency != null) {
+                rules = rules.onlyIn(currency);
+            }
             for (AdRequest request : mapping.adRequests(imp)) {
-                List<AdRoutes.Placed> placed = ads.place(request, mapping.reader(), mapping.signals(), span);
-                if (placed.isEmpty()) {
-                    continue; // the next size of this impression
+                List<AdRoutes.Placed> placed = ads.place(request, mapping.reader(), mapping.signals(), rules, span);
+                if (!placed.isEmpty()) {
+                    AdRoutes.Placed p = placed.get(0);
+                    currency = p.ad().campaign().bid().currency();
+                    bids.add(bid(imp, request, p, origin));
+                    break; // one bid per impression
                 }
-                AdRoutes.Placed p = placed.get(0);
-                String adCurrency = p.ad().campaign().bid().currency();
-                BigDecimal cpm = cpm(p.ad());
-                if (mapping.acceptable(imp, p.ad(), cpm) && (currency == null || currency.equals(adCurrency))) {
-                    currency = adCurrency;
-                    bids.add(bid(imp, request, p, cpm, origin));
-                }
-                break; // the impression's best ad was chosen (and its cap and budget taken): one bid at most
             }
         }
         if (bids.isEmpty()) {
@@ -169,33 +174,24 @@ public final class OpenRtbRoutes {
         return out;
     }
 
-    /**
-     * What the ad is worth per thousand impressions at the price Precis' own auction set: the
-     * price itself for CPM; for CPC and CPA the price × the expected rate the ranking used
-     * (value per impression / bid), × 1,000. Rounded down to 4 decimals: never above the price.
-     */
-    static BigDecimal cpm(MatchedAd ad) {
-        if (ad.campaign().bid().model() == BidModel.CPM) {
-            return ad.price().setScale(4, RoundingMode.DOWN);
-        }
-        double perImpression = ad.score() / ad.relevance();
-        double rate = perImpression / ad.campaign().bid().amount().doubleValue();
-        return ad.price().multiply(BigDecimal.valueOf(rate * 1000)).setScale(4, RoundingMode.DOWN);
-    }
-
-    private static ObjectNode bid(OpenRtbRequest.Imp imp, AdRequest request, AdRoutes.Placed p, BigDecimal cpm,
-                                  String origin) {
+    private static ObjectNode bid(OpenRtbRequest.Imp imp, AdRequest request, AdRoutes.Placed p, String origin) {
         MatchedAd ad = p.ad();
         int[] size = OpenRtbMapping.size(request.slot().format());
-        String impressionUrl = origin + p.impressionUrl();
+        // The exchange puts its clearing price in place of the macro (OpenRTB 2.6, 4.4), in
+        // burl and in the markup alike: whichever notice comes first bills the one impression.
+        String impressionUrl = origin + p.impressionUrl() + "&price=" + AUCTION_PRICE;
         ObjectNode b = JsonBodies.MAPPER.createObjectNode();
         b.put("id", ad.adId());
         b.put("impid", imp.id());
-        b.put("price", cpm);
+        b.put("price", ad.cpm());
         b.put("adm", OpenRtbMarkup.adm(ad.creative(), origin + p.clickUrl(), impressionUrl, size[0], size[1]));
         b.put("burl", impressionUrl);
         b.put("crid", ad.creative().id());
         b.put("cid", ad.campaign().id());
+        if (!ad.campaign().adCategories().isEmpty()) {
+            ArrayNode cat = b.putArray("cat");
+            ad.campaign().adCategories().forEach(cat::add);
+        }
         String domain = OpenRtbMapping.landingDomain(ad.creative().landingUrl());
         if (domain != null) {
             b.putArray("adomain").add(domain);

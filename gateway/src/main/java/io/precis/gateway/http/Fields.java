@@ -35,6 +35,18 @@ public final class Fields {
         return n.textValue();
     }
 
+    /** The boolean at {@code name}, or null. */
+    public static Boolean bool(JsonNode parent, String name, String path) {
+        JsonNode n = present(parent, name);
+        if (n == null) {
+            return null;
+        }
+        if (!n.isBoolean()) {
+            throw ApiError.badField(path, path + " must be true or false");
+        }
+        return n.booleanValue();
+    }
+
     /** The integer at {@code name} within [min, max], or null. */
     public static Integer integer(JsonNode parent, String name, String path, int min, int max) {
         JsonNode n = present(parent, name);

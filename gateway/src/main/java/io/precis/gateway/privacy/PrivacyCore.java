@@ -12,6 +12,7 @@ import io.precis.consent.signals.ConsentResolver;
 import io.precis.consent.signals.GppString;
 import io.precis.consent.signals.GeoCoarsening;
 import io.precis.consent.signals.IpTruncation;
+import io.precis.consent.signals.RequestConsent;
 import io.precis.consent.vault.UserVault;
 import io.precis.gateway.GatewayConfig;
 import java.time.Clock;
@@ -122,8 +123,16 @@ public final class PrivacyCore implements AutoCloseable {
 
     /** The purposes that apply to one request: stored choice, then TCF and GPP strings, then GPC/DNT. */
     public Purposes effective(UserKeys user, String tcf, GppString gpp, boolean gpc, boolean dnt) {
+        return resolve(user, new RequestConsent(tcf, gpp, false), gpc, dnt);
+    }
+
+    /**
+     * The purposes that apply to one request: stored choice (or the defaults for nobody), then
+     * what the request says ({@link ConsentResolver#resolve}).
+     */
+    public Purposes resolve(UserKeys user, RequestConsent consent, boolean gpc, boolean dnt) {
         Purposes stored = user == null ? defaults : stored(user).purposes();
-        return ConsentResolver.effective(stored, tcf, gpp, gpc, dnt);
+        return ConsentResolver.resolve(stored, consent, gpc, dnt);
     }
 
     public static IpPrefix truncate(RawIp ip) {

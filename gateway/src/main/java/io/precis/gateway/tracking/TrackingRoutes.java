@@ -73,8 +73,9 @@ public final class TrackingRoutes {
     public void register(Routes routes) {
         routes.on(HttpMethod.GET, "/v1/t/imp", ctx -> {
             TrackingToken t = verify(ctx, TokenKind.IMPRESSION);
+            TrackingToken billed = ClearingPrice.billed(t, ctx.request().getParam(ClearingPrice.PARAM), metrics);
             Span span = tracer.spanBuilder("impression").startSpan();
-            Future.fromCompletionStage(events.recordImpression(t), ctx.vertx().getOrCreateContext())
+            Future.fromCompletionStage(events.recordImpression(billed), ctx.vertx().getOrCreateContext())
                     .andThen(r -> end(span, r, r.succeeded() && r.result().counted(), null))
                     .compose(outcome -> {
                         metrics.event("impression", outcome.counted());

@@ -93,8 +93,9 @@ class OpenRtbTest {
         assertFalse(adm.contains("<script"), adm);
         String burl = bid.get("burl").asText();
         assertTrue(burl.startsWith("http://127.0.0.1:") && burl.contains("/v1/t/imp?t="), burl);
-        assertTrue(adm.contains(burl), "the markup fires the same impression URL: " + adm);
-        assertEquals(204, gw.get(burl, null).status(), "the billing notice counts the impression");
+        assertTrue(adm.contains(burl.replace("&", "&amp;")), "the markup fires the same impression URL: " + adm);
+        assertEquals(204, gw.get(burl.replace("${AUCTION_PRICE}", "0.5"), null).status(),
+                "the billing notice counts the impression");
         Matcher href = HREF.matcher(adm);
         assertTrue(href.find(), adm);
         String click = href.group(1).replace("&amp;", "&");
@@ -182,6 +183,24 @@ class OpenRtbTest {
         assertEquals(200, bid(noSignal).status(), "the stored choice applies");
         assertEquals(204, bid(noSignal.replace("\"id\": \"gpp-1\"", "\"regs\": {\"gdpr\": 1}, \"id\": \"gpp-1\"")).status(),
                 "GDPR applies and no consent string: nothing personal");
+    }
+
+    @Test
+    void underGdprWithoutUserConsentTheGppStringsTcfSectionDecides() {
+        gw.campaign(advertiser, """
+                {"name": "beijing", "bid": {"model": "CPM", "amount": 3, "currency": "USD"},
+                 "targeting": {"regions": ["CN-11"]},
+                 "creatives": [{"id": "bj", "format": "banner-300x250", "title": "Beijing",
+                                "landingUrl": "https://bj.example/"}]}""");
+        String request = """
+                {"id": "gdpr-1", "tmax": 5000, "imp": [{"id": "1", "banner": {"w": 300, "h": 250}}],
+                 "site": {"domain": "news.example", "page": "https://news.example/a"},
+                 "device": {"geo": {"country": "CHN", "region": "11"}},
+                 "user": {"buyeruid": "reader-gdpr"}, "regs": {"gdpr": 1%s}}""";
+        assertEquals(204, bid(request.formatted("")).status(), "GDPR applies, no consent string: nothing personal");
+        TestGateway.Resp granted = bid(request.formatted(", \"gpp\": \"%s\", \"gpp_sid\": [2]"
+                .formatted(GppStrings.fullConsent())));
+        assertEquals(200, granted.status(), "the GPP string's TCF EU section is the consent: " + granted.body());
     }
 
     @Test

@@ -38,4 +38,14 @@ public final class SecondPrice {
                 .multiply(TICK);
         return price.compareTo(bid) >= 0 ? bid : price;
     }
+
+    /**
+     * {@code price} raised to at least {@code minimum} (a floor, rounded up to the {@link #TICK}
+     * grid: meeting a floor is enough, unlike beating a runner-up), never above {@code bid}.
+     */
+    public static BigDecimal atLeast(BigDecimal price, BigDecimal bid, BigDecimal minimum) {
+        BigDecimal floor = minimum.divide(TICK, 0, RoundingMode.CEILING).multiply(TICK);
+        BigDecimal raised = price.max(floor);
+        return raised.compareTo(bid) >= 0 ? bid : raised;
+    }
 }

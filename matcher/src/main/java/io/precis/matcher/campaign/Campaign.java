@@ -14,11 +14,15 @@ import java.util.Objects;
  * @param creatives at least one, ids unique
  * @param conversionCounting how conversions without an order id count; null is read as
  *                           {@link ConversionCounting#ONE}
+ * @param adCategories what the ad is about, as IAB Content Taxonomy 1.0 categories
+ *                     ({@code IAB9-7}): what an exchange's {@code bcat} is checked against;
+ *                     null is read as empty (declares none); copied
  */
 public record Campaign(String id, String advertiserId, String name, Goal goal,
                        CampaignStatus status, Bid bid, Budget budget, Schedule schedule,
                        FrequencyCap frequencyCap, Targeting targeting, List<Creative> creatives,
-                       Instant createdAt, Instant updatedAt, ConversionCounting conversionCounting) {
+                       Instant createdAt, Instant updatedAt, ConversionCounting conversionCounting,
+                       List<String> adCategories) {
     public Campaign {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(advertiserId, "advertiserId");
@@ -33,6 +37,16 @@ public record Campaign(String id, String advertiserId, String name, Goal goal,
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
         conversionCounting = conversionCounting == null ? ConversionCounting.ONE : conversionCounting;
+        adCategories = adCategories == null ? List.of() : List.copyOf(adCategories);
+    }
+
+    /** A campaign declaring no ad category. */
+    public Campaign(String id, String advertiserId, String name, Goal goal, CampaignStatus status, Bid bid,
+                    Budget budget, Schedule schedule, FrequencyCap frequencyCap, Targeting targeting,
+                    List<Creative> creatives, Instant createdAt, Instant updatedAt,
+                    ConversionCounting conversionCounting) {
+        this(id, advertiserId, name, goal, status, bid, budget, schedule, frequencyCap, targeting, creatives,
+                createdAt, updatedAt, conversionCounting, List.of());
     }
 
     /** A campaign counting {@link ConversionCounting#ONE} conversion per click and event name. */
@@ -46,6 +60,6 @@ public record Campaign(String id, String advertiserId, String name, Goal goal,
     /** This campaign with another status, changed at {@code updatedAt}. */
     public Campaign withStatus(CampaignStatus s, Instant updatedAt) {
         return new Campaign(id, advertiserId, name, goal, s, bid, budget, schedule, frequencyCap,
-                targeting, creatives, createdAt, updatedAt, conversionCounting);
+                targeting, creatives, createdAt, updatedAt, conversionCounting, adCategories);
     }
 }

@@ -135,6 +135,10 @@ public final class CampaignJson {
                     .put("perHours", c.frequencyCap().perHours());
         }
         o.put("conversionCounting", c.conversionCounting().jsonName());
+        if (!c.adCategories().isEmpty()) {
+            var adCategories = o.putArray("adCategories");
+            c.adCategories().forEach(adCategories::add);
+        }
         o.set("targeting", TargetingJson.write(c.targeting()));
         var creatives = o.putArray("creatives");
         for (Creative cr : c.creatives()) {
@@ -166,7 +170,8 @@ public final class CampaignJson {
         Targeting targeting = TargetingJson.read(o);
         return new Campaign(id, advertiserId, name, goal, status, readBid(o), readBudget(o),
                 readSchedule(o), readFrequencyCap(o), targeting, readCreatives(o, targeting),
-                createdAt, updatedAt, readConversionCounting(o));
+                createdAt, updatedAt, readConversionCounting(o),
+                JsonFields.strings(o, "adCategories", "", FieldRules.MAX_AD_CATEGORIES, FieldRules::iabCategory));
     }
 
     /** Absent (and so in every campaign stored before the field existed) means {@code one}. */

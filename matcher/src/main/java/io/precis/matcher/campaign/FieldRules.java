@@ -16,6 +16,10 @@ final class FieldRules {
     private static final Pattern AGE_OPEN = Pattern.compile("^\\d{1,3}\\+$");
     private static final Pattern HOST_LABEL = Pattern.compile("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$");
     private static final Pattern CURRENCY = Pattern.compile("^[A-Z]{3}$");
+    /** IAB Content Taxonomy 1.0, OpenRTB's default {@code cattax}: tier 1 {@code IAB9}, tier 2 {@code IAB9-7}. */
+    private static final Pattern IAB_CATEGORY = Pattern.compile("^IAB[0-9]{1,2}(-[0-9]{1,3})?$");
+    /** The taxonomy has 26 tier-1 categories and about 370 in all; an ad names a few. */
+    static final int MAX_AD_CATEGORIES = 50;
     private static final Set<String> GENDERS = Set.of("f", "m", "x");
     /** RFC 1035: a host name is at most 253 characters. */
     private static final int MAX_HOST = 253;
@@ -61,6 +65,14 @@ final class FieldRules {
         }
         if (s.length() > MAX_KEYWORD) {
             throw new InvalidFieldException(path, "must be at most " + MAX_KEYWORD + " characters");
+        }
+        return s;
+    }
+
+    static String iabCategory(String value, String path) {
+        String s = value.strip();
+        if (!IAB_CATEGORY.matcher(s).matches()) {
+            throw new InvalidFieldException(path, "must be an IAB Content Taxonomy 1.0 category such as IAB9 or IAB9-7");
         }
         return s;
     }

@@ -15,14 +15,22 @@ import java.util.Objects;
  * @param count how many ads at most; 0 or less asks for none
  * @param purposes what the user allows; null is read as {@link Purposes#NONE}
  * @param user what is known about the user; null is read as {@link UserContext#ANONYMOUS}
+ * @param filter what the buyer rules out; null is read as {@link AdFilter#NONE}
  */
 public record AdQuery(String slotFormat, String site, PageContext page, Instant now, int count,
-                      Purposes purposes, UserContext user) {
+                      Purposes purposes, UserContext user, AdFilter filter) {
     public AdQuery {
         page = page == null ? PageContext.EMPTY : page;
         Objects.requireNonNull(now, "now");
         purposes = purposes == null ? Purposes.NONE : purposes;
         user = user == null ? UserContext.ANONYMOUS : user;
+        filter = filter == null ? AdFilter.NONE : filter;
+    }
+
+    /** A request whose buyer rules nothing out ({@link AdFilter#NONE}). */
+    public AdQuery(String slotFormat, String site, PageContext page, Instant now, int count,
+                   Purposes purposes, UserContext user) {
+        this(slotFormat, site, page, now, count, purposes, user, AdFilter.NONE);
     }
 
     /** A request without user attributes ({@link UserContext#ANONYMOUS}). */

@@ -207,7 +207,10 @@ public final class CampaignMatcher {
      * next one. Only the campaigns taken are ever checked against the delivery limits, so the
      * caps reserved and budgets held are those of the winners alone.
      */
-    private List<MatchedAd> auction(AdQuery q, Request r, Supplier<Scored> best) {
+    private List<MatchedAd> auction(AdQuery q, Request r, Supplier<Scored> candidates) {
+        AdFilter filter = q.filter();
+        // What the buyer rules out is never a winner nor a runner-up: the next candidate is taken.
+        Supplier<Scored> best = filter == AdFilter.NONE ? candidates : () -> nextAdmitted(candidates, filter, r.format());
         List<Scored> ranked = new ArrayList<>(q.count() + 1);
         List<String> adIds = new ArrayList<>(q.count());
         // A shared ledger is read a chunk of candidates at a time, one round trip per chunk.
@@ -252,8 +255,12 @@ public final class CampaignMatcher {
             double runnerUp = i + 1 < ranked.size() ? ranked.get(i + 1).score()
                     : SecondPrice.RESERVE_SCORE;
             BigDecimal price = SecondPrice.price(c.bid().amount(), s.score(), runnerUp);
+            BigDecimal floor = filter.floorCpm(c);
+            if (floor != null && floor.signum() > 0) {
+                price = floored(s, price, floor);
+            }
             delivery.settle(c, price, r.now());
-            ads.add(new MatchedAd(adIds.get(i), c, pickCreative(c, r.format()), s.fit().kinds(), s.relevance(),
+            ads.add(new MatchedAd(adIds.get(i), c, pickCreative(c, r.format(), filter), s.fit().kinds(), s.relevance(),
                     s.score(), price));
         }
         return ads;
@@ -274,10 +281,48 @@ public final class CampaignMatcher {
         return cs.isEmpty() ? delivery : delivery.prefetch(r.pseudonym(), cs, r.now());
     }
 
-    /** Uniformly random among the creatives that fit the format (any when format is null). */
-    private Creative pickCreative(Campaign c, String format) {
-        List<Creative> fitting = format == null ? c.creatives()
-                : c.creatives().stream().filter(cr -> cr.format().equals(format)).toList();
+    /**
+     * The next of {@code candidates} that {@code filter} admits: its campaign, one of its
+     * creatives for {@code format}, and its bid's worth against the floor; null when none is left.
+     */
+    private static Scored nextAdmitted(Supplier<Scored> candidates, AdFilter filter, String format) {
+        for (Scored s; (s = candidates.get()) != null; ) {
+            Campaign c = s.campaign().campaign();
+            if (!filter.admits(c)
+                    || c.creatives().stream().noneMatch(cr -> fits(cr, format) && filter.admits(cr))) {
+                continue;
+            }
+            BigDecimal floor = filter.floorCpm(c);
+            if (floor == null || MatchedAd.cpm(c.bid(), c.bid().amount(), s.score() / s.relevance()).compareTo(floor) >= 0) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A winner's second price raised to the floor: the least price whose CPM meets it, never
+     * above the bid (which meets it: {@link #nextAdmitted}). Where rounding of the CPM leaves
+     * that price a hair under the floor, the bid.
+     */
+    private static BigDecimal floored(Scored s, BigDecimal price, BigDecimal floor) {
+        Campaign c = s.campaign().campaign();
+        BigDecimal bid = c.bid().amount();
+        double value = s.score() / s.relevance();
+        // CPM: the floor itself; CPC, CPA: floor / 1000 per impression over the events per impression.
+        BigDecimal minimum = c.bid().model() == io.precis.matcher.campaign.BidModel.CPM ? floor
+                : floor.multiply(bid).divide(BigDecimal.valueOf(value * 1000), 6, java.math.RoundingMode.CEILING);
+        BigDecimal raised = SecondPrice.atLeast(price, bid, minimum);
+        return MatchedAd.cpm(c.bid(), raised, value).compareTo(floor) >= 0 ? raised : bid;
+    }
+
+    private static boolean fits(Creative cr, String format) {
+        return format == null || cr.format().equals(format);
+    }
+
+    /** Uniformly random among the creatives that fit the format (any when format is null) and the filter. */
+    private Creative pickCreative(Campaign c, String format, AdFilter filter) {
+        List<Creative> fitting = c.creatives().stream().filter(cr -> fits(cr, format) && filter.admits(cr)).toList();
         RandomGenerator rnd = random == null ? ThreadLocalRandom.current() : random;
         return fitting.get(rnd.nextInt(fitting.size()));
     }

@@ -1,9 +1,12 @@
 package io.precis.matcher.match;
 
+import io.precis.matcher.campaign.Bid;
+import io.precis.matcher.campaign.BidModel;
 import io.precis.matcher.campaign.Campaign;
 import io.precis.matcher.campaign.Creative;
 import io.precis.matcher.delivery.Money;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
 
 /**
@@ -31,5 +34,24 @@ public record MatchedAd(String adId, Campaign campaign, Creative creative, List<
      */
     public long chargeMicros() {
         return Money.chargeMicros(campaign.bid(), price);
+    }
+
+    /**
+     * What this ad is worth per thousand impressions at its price, in its campaign's currency:
+     * the price itself for CPM; for CPC and CPA the price × the expected events per impression
+     * its ranking used (value per impression / bid), × 1,000. Rounded down to 4 decimals, so
+     * never above what the price is worth. What an exchange is bid, and what a floor is met by.
+     */
+    public BigDecimal cpm() {
+        return cpm(campaign.bid(), price, score / relevance);
+    }
+
+    /** {@link #cpm()} of an ad of {@code bid} priced {@code price}, whose impression is worth {@code value} at its bid. */
+    static BigDecimal cpm(Bid bid, BigDecimal price, double value) {
+        if (bid.model() == BidModel.CPM) {
+            return price.setScale(4, RoundingMode.DOWN);
+        }
+        double rate = value / bid.amount().doubleValue();
+        return price.multiply(BigDecimal.valueOf(rate * 1000)).setScale(4, RoundingMode.DOWN);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.precis.matcher.delivery.DeliveryLedger;
 import io.precis.matcher.index.CampaignIndex;
+import io.precis.matcher.match.AdFilter;
 import io.precis.matcher.match.AdQuery;
 import io.precis.matcher.match.CampaignMatcher;
 import io.precis.matcher.match.MatchedAd;
@@ -48,6 +49,38 @@ class AuctionTest {
             // Beats CPM 12 (0.012 per impression): 0.012 / 0.03 = 0.40 per click, plus a fen.
             assertEquals(new BigDecimal("0.41"), ads.get(0).price());
             assertEquals(410_000, ads.get(0).chargeMicros());
+        }
+    }
+
+    @Test
+    void aFilteredAdIsNeitherWinnerNorRunnerUpAndAFloorRaisesThePriceToItsCpm() throws Exception {
+        try (CampaignIndex index = new CampaignIndex()) {
+            index.upsert(campaign("blocked", 9, ""));
+            index.upsert(campaign("cpc", 1, "\"bid\": {\"model\": \"CPC\", \"amount\": 0.5}")); // 0.005 per impression
+            index.upsert(campaign("cpm", 3, ""));
+            CampaignMatcher m = new CampaignMatcher(index);
+            AdFilter noBlocked = c -> !c.id().equals("blocked");
+            MatchedAd won = m.match(new AdQuery(null, null, null, NOW, 1, null, null, noBlocked)).get(0);
+            assertEquals("cpc", won.campaign().id());
+            // Against cpm (0.003 per impression) at a 1% click rate: 0.30 per click, plus a fen.
+            assertEquals(new BigDecimal("0.31"), won.price());
+            assertEquals(new BigDecimal("3.1000"), won.cpm());
+            AdFilter floored = new AdFilter() {
+                @Override
+                public boolean admits(io.precis.matcher.campaign.Campaign c) {
+                    return !c.id().equals("blocked");
+                }
+
+                @Override
+                public BigDecimal floorCpm(io.precis.matcher.campaign.Campaign c) {
+                    return new BigDecimal("4.2");
+                }
+            };
+            won = m.match(new AdQuery(null, null, null, NOW, 2, null, null, floored)).get(0);
+            assertEquals(new BigDecimal("0.42"), won.price(), "the least price per click worth a CPM of 4.2");
+            assertEquals(new BigDecimal("4.2000"), won.cpm());
+            assertEquals(1, m.match(new AdQuery(null, null, null, NOW, 2, null, null, floored)).size(),
+                    "cpm (CPM 3) cannot reach the floor");
         }
     }
 

@@ -227,6 +227,18 @@ class CampaignJsonTest {
     }
 
     @Test
+    void adCategoriesAreIabContentCategoriesStoredOnlyWhenDeclared() {
+        assertEquals(List.of(), parse(FULL).adCategories());
+        assertNull(CampaignJson.toJson(parse(FULL)).get("adCategories"));
+        Campaign c = parseWith("\"adCategories\": [\"IAB9\", \" IAB7-39 \"]");
+        assertEquals(List.of("IAB9", "IAB7-39"), c.adCategories());
+        assertEquals(c, CampaignJson.fromStored(CampaignJson.toJson(c)));
+        assertEquals("adCategories[0]", rejectedField("\"adCategories\": [\"gambling\"]"));
+        assertEquals("adCategories[1]", rejectedField("\"adCategories\": [\"IAB1\", \"iab2\"]"));
+        assertEquals("adCategories", rejectedField("\"adCategories\": \"IAB1\""));
+    }
+
+    @Test
     void budgetMustNotBeNegative() {
         assertEquals("budget.total", rejectedField("\"budget\": {\"total\": -1}"));
         assertEquals("budget.daily", rejectedField("\"budget\": {\"daily\": -0.01}"));

@@ -179,4 +179,44 @@ class TopKPruningTest {
             assertTrue(evaluated * 2 < candidates, evaluated + " of " + candidates + " candidates checked");
         }
     }
+
+    @Test
+    void anAuctionWithAFilterIsTheAuctionOfAWorldWithoutTheCampaignsItRulesOut() throws Exception {
+        RandomWorld world = new RandomWorld(20261202);
+        List<Campaign> campaigns = new ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            campaigns.add(world.campaign(i));
+        }
+        AdFilter everyThirdOut = c -> Math.floorMod(c.id().hashCode(), 3) != 0;
+        List<Campaign> admitted = campaigns.stream().filter(everyThirdOut::admits).toList();
+        InMemoryCampaignStats stats = new InMemoryCampaignStats();
+        Random random = new Random(7);
+        for (Campaign c : campaigns) {
+            long impressions = random.nextInt(50_000);
+            stats.seed(c.id(), impressions, (long) (impressions * 0.03 * random.nextDouble()), 0);
+        }
+        try (CampaignIndex all = new CampaignIndex(); CampaignIndex fewer = new CampaignIndex()) {
+            all.replaceAll(campaigns);
+            fewer.replaceAll(admitted);
+            CampaignMatcher filtered = new CampaignMatcher(all, io.precis.matcher.delivery.DeliveryLedger.none(), stats,
+                    new SplittableRandom(4), Duration.ofHours(1));
+            CampaignMatcher without = new CampaignMatcher(fewer, io.precis.matcher.delivery.DeliveryLedger.none(), stats,
+                    new SplittableRandom(4), Duration.ofHours(1));
+            CampaignMatcher unfiltered = new CampaignMatcher(all, io.precis.matcher.delivery.DeliveryLedger.none(), stats,
+                    new SplittableRandom(4), Duration.ofHours(1));
+            int served = 0;
+            int differs = 0;
+            for (int n = 0; n < 1500; n++) {
+                AdQuery q = world.query();
+                AdQuery withFilter = new AdQuery(q.slotFormat(), q.site(), q.page(), q.now(), q.count(), q.purposes(),
+                        q.user(), everyThirdOut);
+                List<String> got = outcome(filtered.match(withFilter));
+                assertEquals(outcome(without.matchByBruteForce(q)), got, () -> "request " + q);
+                served += got.size();
+                differs += got.equals(outcome(unfiltered.match(q))) ? 0 : 1;
+            }
+            assertTrue(served > 500, "too few ads served to compare: " + served);
+            assertTrue(differs > 100, "the filter changed too few auctions: " + differs);
+        }
+    }
 }

@@ -77,6 +77,12 @@ public record AdServed(String adId, String advertiserId, String campaignId, Stri
         this(adId, advertiserId, campaignId, creativeId, slot, site, matchedBy, bidModel, priceMicros, null, null);
     }
 
+    /** This ad at another price (the same unit as {@link #priceMicros}): what it was billed at. */
+    public AdServed withPriceMicros(long price) {
+        return new AdServed(adId, advertiserId, campaignId, creativeId, slot, site, matchedBy, bidModel, price,
+                pseudonym, region);
+    }
+
     /**
      * The report key of {@code matchedBy}: its distinct kinds sorted and joined by {@code "+"}
      * ({@code "behavioural+contextual"}), or {@code "untargeted"} when it is empty.
