@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import io.precis.gateway.GppStrings;
+import io.precis.gateway.TcfStrings;
 import io.precis.gateway.TestGateway;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +38,9 @@ class AdTagBrowserTest {
         HttpServer publisher = HttpServer.create(new InetSocketAddress(0), 0);
         try (TestGateway gw = TestGateway.start(dir); HeadlessChromium browser = HeadlessChromium.launch()) {
             String site = "http://localhost:" + publisher.getAddress().getPort();
-            serve(publisher, "/article", articlePage(gw.base));
+            String tcf = TcfStrings.fullConsent();
+            String gpp = GppStrings.fullConsent(); // each call encodes the time of the call
+            serve(publisher, "/article", articlePage(gw.base, tcf, gpp));
             serve(publisher, "/landing", "<!doctype html><title>landed</title><p>Thanks for visiting.</p>");
             publisher.start();
 
@@ -46,12 +50,29 @@ class AdTagBrowserTest {
             String xss = gw.campaign(key, campaign("Script", "banner-160x600", XSS_TITLE, site + "/landing"));
             String below = gw.campaign(key, campaign("Below", "banner-728x90", "Seen at last", site + "/landing"));
 
-            browser.navigate(site + "/article");
+            browser.navigate(site + "/article?reader=someone%40mail.example#comments");
             browser.waitFor(state("home-top") + " === 'viewable' && " + state("side") + " === 'viewable'");
             assertTrue(browser.evalValue(state("below") + " === 'rendered'").asBoolean(),
                     "the ad below the fold is rendered but not viewable");
             assertEquals(1, browser.evalValue("performance.getEntriesByType('resource')"
                     + ".filter(e => e.name.endsWith('/v1/ad')).length").asInt(), "one ad request for the page");
+
+            // What the tag sent: the page's context (no query, no fragment) and both CMPs' strings.
+            JsonNode sent = TestGateway.JSON.readTree(browser.evalValue("JSON.stringify(window.__sent)").asText());
+            assertEquals(1, sent.size());
+            JsonNode body = sent.get(0);
+            assertEquals("[{\"id\":\"home-top\",\"format\":\"banner-300x250\"},{\"id\":\"side\",\"format\":"
+                    + "\"banner-160x600\"},{\"id\":\"below\",\"format\":\"banner-728x90\"}]", body.get("slots").toString());
+            assertEquals(site + "/article", body.get("page").get("url").asText());
+            assertEquals("Rain all week", body.get("page").get("title").asText());
+            assertEquals("[\"weather\",\"rain\"]", body.get("page").get("keywords").toString());
+            assertEquals("en", body.get("page").get("lang").asText());
+            String text = body.get("page").get("text").asText();
+            assertTrue(text.startsWith("The forecast for the week Rain all week Bring an umbrella"), text);
+            assertTrue(text.length() <= 2000, "a bounded excerpt: " + text.length());
+            assertEquals(tcf, body.get("consent").get("tcf").asText());
+            assertEquals(gpp, body.get("consent").get("gpp").asText());
+            assertEquals("[2]", body.get("consent").get("gppSid").toString());
 
             // The two ads in view are counted; the one below the fold is measured only.
             JsonNode rows = awaitReport(gw, key, r -> imps(r, umbrella) == 1 && imps(r, xss) == 1
@@ -87,12 +108,30 @@ class AdTagBrowserTest {
     }
 
     /** A publisher's article: two slots at the top, one far below the fold, the tag last. */
-    private static String articlePage(String gateway) {
+    private static String articlePage(String gateway, String tcf, String gpp) {
         return """
                 <!doctype html>
                 <html lang="en"><head><meta charset="utf-8"><title>Rain all week</title>
                 <meta name="description" content="The forecast for the week">
-                <meta name="keywords" content="weather, rain"></head>
+                <meta name="keywords" content="weather, rain">
+                <script>
+                  // The page's CMPs (TCF answers a little later, as a real one does), and a
+                  // recorder of what the tag asks /v1/ad, the request passed on unchanged.
+                  window.__tcfapi = function (cmd, version, cb) {
+                    if (cmd === 'addEventListener') setTimeout(function () {
+                      cb({eventStatus: 'tcloaded', tcString: '%s', listenerId: 7}, true);
+                    }, 20);
+                  };
+                  window.__gpp = function (cmd, cb) {
+                    if (cmd === 'ping') cb({gppString: '%s', applicableSections: [2]}, true);
+                  };
+                  window.__sent = [];
+                  const realFetch = window.fetch;
+                  window.fetch = function (url, options) {
+                    if (String(url).endsWith('/v1/ad')) window.__sent.push(JSON.parse(options.body));
+                    return realFetch.apply(this, arguments);
+                  };
+                </script></head>
                 <body><article><h1>Rain all week</h1><p>Bring an umbrella: showers until Sunday.</p>
                 <div data-precis-slot="home-top" data-format="banner-300x250"></div>
                 <div data-precis-slot="side" data-format="banner-160x600"></div>
@@ -101,7 +140,7 @@ class AdTagBrowserTest {
                 </article>
                 <script src="%s/precis.js" async></script>
                 </body></html>
-                """.formatted(gateway);
+                """.formatted(tcf, gpp, gateway);
     }
 
     private static String campaign(String name, String format, String title, String landing) {
