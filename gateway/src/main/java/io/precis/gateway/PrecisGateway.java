@@ -242,6 +242,7 @@ public final class PrecisGateway implements AutoCloseable {
                 .register(routes);
         new ReportRoutes(storagePool, events, auth, clock).register(routes);
         new WebPages(cookie, logins).register(routes);
+        new io.precis.gateway.web.AdTag().register(routes);
         List<PersonalData> personal = List.of(BehaviourData.segments(segments),
                 BehaviourData.events(behaviour, segments), MeasurementData.of(events), delivery.personalData());
         ErasureStore erasureStore = new ErasureStore(db, changes);

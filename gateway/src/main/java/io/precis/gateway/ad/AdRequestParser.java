@@ -9,7 +9,10 @@ import io.precis.gateway.http.ApiError;
 import io.precis.gateway.http.Fields;
 import io.precis.matcher.campaign.RegionCode;
 import io.precis.matcher.match.PageContext;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.IDN;
+import java.util.ArrayList;
+import java.util.List;
 import java.net.URI;
 import java.time.Year;
 import java.util.Locale;
@@ -19,6 +22,8 @@ import java.util.regex.Pattern;
 public final class AdRequestParser {
     /** Most slots take one ad; ten covers carousels without letting one call scan everything. */
     static final int MAX_COUNT = 10;
+    /** A page with more than ten ad slots is rare; each slot is a match of its own. */
+    static final int MAX_SLOTS = 10;
     /** Page text beyond this adds little context and costs analysis time; the body limit caps it anyway. */
     private static final int MAX_TEXT = 60_000;
     /** A GPP string with a full TCF EU section and several US sections stays well under this. */
@@ -55,18 +60,7 @@ public final class AdRequestParser {
 
         PageContext page = page(pageNode);
 
-        String site = Fields.text(slotNode, "site", "slot.site", 253);
-        if (site != null && !isHostName(site)) {
-            // The site reaches advertisers' reports (and their spreadsheets): a host name only.
-            throw ApiError.badField("slot.site", "slot.site must be a host name such as news.example");
-        }
-        if (site == null) {
-            site = hostOf(page.url());
-        }
-        AdRequest.Slot slot = new AdRequest.Slot(
-                Fields.text(slotNode, "id", "slot.id", 128),
-                Fields.text(slotNode, "format", "slot.format", 64),
-                site == null ? null : site.toLowerCase(Locale.ROOT));
+        AdRequest.Slot slot = slot(slotNode, "slot", page.url());
 
         String uid = Fields.text(userNode, "id", "user.id", 256);
         JsonNode geo = Fields.object(userNode, "geo", "user.geo");
@@ -95,6 +89,55 @@ public final class AdRequestParser {
         }
         return new AdRequest(requestId != null ? requestId : Randoms.token(12), slot, page, user, device, tcf,
                 count == null ? 1 : count, gpp, Boolean.TRUE.equals(gdprApplies));
+    }
+
+    /**
+     * The slots of a multi-slot request ({@code "slots": [{id, format, site}, ...]}, the ad
+     * tag's one request for a whole page): one {@link AdRequest} per slot, sharing the page,
+     * user, device and consent; or null when the body has no {@code slots} (a one-slot request).
+     */
+    public static List<AdRequest> parseSlots(JsonNode body) {
+        JsonNode slots = body == null ? null : body.get("slots");
+        if (slots == null || slots.isNull()) {
+            return null;
+        }
+        if (!slots.isArray() || slots.isEmpty() || slots.size() > MAX_SLOTS) {
+            throw ApiError.badField("slots", "slots must be an array of 1 to " + MAX_SLOTS + " slot objects");
+        }
+        if (body.has("slot")) {
+            throw ApiError.badField("slots", "give either slot or slots, not both");
+        }
+        String pageUrl = Fields.text(Fields.object(body, "page", "page"), "url", "page.url", 2048);
+        List<AdRequest.Slot> each = new ArrayList<>(slots.size());
+        for (int i = 0; i < slots.size(); i++) {
+            String path = "slots[" + i + "]";
+            if (!slots.get(i).isObject()) {
+                throw ApiError.badField(path, path + " must be an object with id, format and site");
+            }
+            each.add(slot(slots.get(i), path, pageUrl));
+        }
+        ObjectNode first = ((ObjectNode) body).deepCopy();
+        first.remove("slots");
+        first.set("slot", slots.get(0));
+        AdRequest base = parse(first, null);
+        return each.stream().map(slot -> new AdRequest(base.requestId(), slot, base.page(), base.user(),
+                base.device(), base.tcf(), base.count(), base.gpp())).toList();
+    }
+
+    /** A slot object at {@code path} ({@code slot} or {@code slots[i]}); its site defaults to the page's host. */
+    private static AdRequest.Slot slot(JsonNode slotNode, String path, String pageUrl) {
+        String site = Fields.text(slotNode, "site", path + ".site", 253);
+        if (site != null && !isHostName(site)) {
+            // The site reaches advertisers' reports (and their spreadsheets): a host name only.
+            throw ApiError.badField(path + ".site", path + ".site must be a host name such as news.example");
+        }
+        if (site == null) {
+            site = hostOf(pageUrl);
+        }
+        return new AdRequest.Slot(
+                Fields.text(slotNode, "id", path + ".id", 128),
+                Fields.text(slotNode, "format", path + ".format", 64),
+                site == null ? null : site.toLowerCase(Locale.ROOT));
     }
 
     /** One DNS label: letters, digits and inner hyphens, 1 to 63 characters (RFC 1035 §2.3.1, RFC 1123). */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.precis.consent.Purposes;
 import io.precis.consent.identity.RawUserId;
+import io.precis.gateway.http.Cors;
 import io.precis.gateway.http.JsonBodies;
 import io.precis.gateway.http.Routes;
 import io.precis.gateway.observability.GatewayMetrics;
@@ -72,15 +73,19 @@ public final class AdRoutes {
 
     public void register(Routes routes) {
         routes.on(HttpMethod.POST, "/v1/ad", ctx -> {
-            AdRequest parsed = AdRequestParser.parse(JsonBodies.object(ctx), null);
+            Cors.allowOrigin(ctx); // the ad tag asks from the publisher's page
+            var json = JsonBodies.object(ctx);
+            List<AdRequest> slots = AdRequestParser.parseSlots(json);
+            AdRequest parsed = slots == null ? AdRequestParser.parse(json, null) : slots.get(0);
             Signals signals = new Signals("1".equals(ctx.request().getHeader("Sec-GPC")),
                     "1".equals(ctx.request().getHeader("DNT")));
             Reader reader = user(ctx, parsed, signals);
             Context span = Context.current(); // the request's span, taken on its own context
-            pool.submit(() -> serve(parsed, reader, signals, span))
+            pool.submit(() -> slots == null ? serve(parsed, reader, signals, span) : serve(slots, reader, signals, span))
                     .onSuccess(body -> respond(ctx, body))
                     .onFailure(ctx::fail);
         });
+        routes.on(HttpMethod.OPTIONS, "/v1/ad", ctx -> Cors.preflight(ctx, "POST"));
     }
 
     /**
@@ -141,6 +146,20 @@ public final class AdRoutes {
         ArrayNode list = out.putArray("ads");
         placed.forEach(p -> list.add(render(p)));
         return out;
+    }
+
+    /**
+     * The response body of a multi-slot request, or null when no slot got an ad: each slot
+     * matched as a request of its own would be, its ads marked with the slot's id.
+     */
+    ObjectNode serve(List<AdRequest> slots, Reader reader, Signals signals, Context parent) {
+        ObjectNode out = JsonBodies.MAPPER.createObjectNode();
+        out.put("requestId", slots.get(0).requestId());
+        ArrayNode list = out.putArray("ads");
+        for (AdRequest req : slots) {
+            place(req, reader, signals, AdFilter.NONE, parent).forEach(p -> list.add(render(p).put("slot", req.slot().id())));
+        }
+        return list.isEmpty() ? null : out;
     }
 
     /**

@@ -17,6 +17,7 @@ import io.precis.gateway.observability.GatewayMetrics;
 import io.precis.gateway.workers.WorkerPool;
 import io.precis.reports.event.ConversionRequest;
 import io.precis.reports.event.EventStore;
+import io.precis.reports.event.Viewability;
 import io.precis.reports.token.InvalidTokenException;
 import io.precis.reports.token.TokenKind;
 import io.precis.reports.token.TokenSigner;
@@ -74,11 +75,14 @@ public final class TrackingRoutes {
         routes.on(HttpMethod.GET, "/v1/t/imp", ctx -> {
             TrackingToken t = verify(ctx, TokenKind.IMPRESSION);
             TrackingToken billed = ClearingPrice.billed(t, ctx.request().getParam(ClearingPrice.PARAM), metrics);
+            Viewability view = viewability(ctx);
             Span span = tracer.spanBuilder("impression").startSpan();
-            Future.fromCompletionStage(events.recordImpression(billed), ctx.vertx().getOrCreateContext())
+            Future.fromCompletionStage(events.recordImpression(billed, view), ctx.vertx().getOrCreateContext())
                     .andThen(r -> end(span, r, r.succeeded() && r.result().counted(), null))
                     .compose(outcome -> {
-                        metrics.event("impression", outcome.counted());
+                        if (view != Viewability.RENDERED) { // a rendered signal is no impression
+                            metrics.event("impression", outcome.counted());
+                        }
                         if (outcome.capped()) {
                             metrics.overBudget("impression");
                         }
@@ -173,6 +177,25 @@ public final class TrackingRoutes {
             metrics.rejectedToken(e.reason());
             throw ApiError.badField("t", "invalid tracking token: " + e.reason());
         }
+    }
+
+    /**
+     * The ad tag's viewability signal, {@code view=rendered} or {@code view=viewable}; without
+     * {@code view} the pixel counts the impression unmeasured, as it always has.
+     */
+    private Viewability viewability(RoutingContext ctx) {
+        String view = ctx.request().getParam("view");
+        if (view == null) {
+            return Viewability.NOT_MEASURED;
+        }
+        return switch (view) {
+            case "rendered" -> Viewability.RENDERED;
+            case "viewable" -> Viewability.VIEWABLE;
+            default -> {
+                metrics.rejected("bad_view");
+                throw ApiError.badField("view", "view must be rendered or viewable");
+            }
+        };
     }
 
     /**

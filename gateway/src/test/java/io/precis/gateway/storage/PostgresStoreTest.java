@@ -54,7 +54,7 @@ class PostgresStoreTest {
             assertEquals(1, rs.getLong(2));
             assertEquals(2, rs.getLong(3), "the impression and the click");
             assertEquals("5", rs.getString(4), "V5, the shared consent chain");
-            assertEquals("2", rs.getString(5), "V2, the invalid-click sums");
+            assertEquals("3", rs.getString(5), "V3, the viewability roll-up columns");
         }
         try (TestGateway gw = TestGateway.start(dir, c -> c.withStore(pg))) {
             JsonNode totals = gw.get("/v1/reports?from=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1)

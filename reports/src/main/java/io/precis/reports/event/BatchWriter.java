@@ -75,7 +75,13 @@ final class BatchWriter {
         Instant earliest = null;
         for (PendingEvent e : batch) {
             switch (e) {
-                case PendingEvent.Impression i -> keys.add(impressionKey(i.token().ad()));
+                case PendingEvent.Impression i -> {
+                    keys.add(impressionKey(i.token().ad()));
+                    if (i.viewability() != Viewability.NOT_MEASURED) {
+                        keys.add(renderedKey(i.token().ad()));
+                        keys.add(viewableKey(i.token().ad()));
+                    }
+                }
                 case PendingEvent.Click k -> {
                     keys.add(impressionKey(k.token().ad()));
                     keys.add(clickKey(k.token().ad(), k.context()));
@@ -149,6 +155,16 @@ final class BatchWriter {
                                          Map<String, List<StoredEvent>> views, List<StoredEvent> inserts,
                                          BatchBudget budget) {
         AdServed ad = i.token().ad();
+        if (i.viewability() != Viewability.NOT_MEASURED) {
+            // Viewable implies rendered: the rendered signal may have been lost on the way.
+            mark(StoredEvent.RENDERED, renderedKey(ad), i, byKey, inserts);
+        }
+        if (i.viewability() == Viewability.RENDERED) {
+            return new ImpressionOutcome(false);
+        }
+        if (i.viewability() == Viewability.VIEWABLE) {
+            mark(StoredEvent.VIEWABLE, viewableKey(ad), i, byKey, inserts);
+        }
         String key = impressionKey(ad);
         if (byKey.containsKey(key)) {
             return new ImpressionOutcome(false);
@@ -162,6 +178,16 @@ final class BatchWriter {
         }
         inserts.add(row);
         return new ImpressionOutcome(true, cost < price);
+    }
+
+    /** Adds the ad's viewability row of {@code kind} unless it has one already. */
+    private static void mark(String kind, String key, PendingEvent.Impression i, Map<String, StoredEvent> byKey,
+                             List<StoredEvent> inserts) {
+        if (!byKey.containsKey(key)) {
+            StoredEvent row = StoredEvent.measurement(kind, i.at(), i.token().ad(), key);
+            byKey.put(key, row);
+            inserts.add(row);
+        }
     }
 
     private ClickOutcome click(PendingEvent.Click k, Map<String, StoredEvent> byKey,
@@ -319,6 +345,14 @@ final class BatchWriter {
 
     static String impressionKey(AdServed ad) {
         return "i:" + ad.adId();
+    }
+
+    static String renderedKey(AdServed ad) {
+        return "r:" + ad.adId();
+    }
+
+    static String viewableKey(AdServed ad) {
+        return "v:" + ad.adId();
     }
 
     /** A prefetch has its own key: the real click that may follow it must still count. */

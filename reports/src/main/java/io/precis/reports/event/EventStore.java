@@ -14,8 +14,18 @@ import java.util.concurrent.CompletableFuture;
  * store is overloaded. Implementations are thread-safe.
  */
 public interface EventStore extends AutoCloseable {
-    /** Records a verified impression token; an ad's impression counts once. */
-    CompletableFuture<ImpressionOutcome> recordImpression(TrackingToken t);
+    /** Records a verified impression token, not measured for viewability; an ad's impression counts once. */
+    default CompletableFuture<ImpressionOutcome> recordImpression(TrackingToken t) {
+        return recordImpression(t, Viewability.NOT_MEASURED);
+    }
+
+    /**
+     * Records a verified impression token with what the ad tag measured ({@link Viewability}):
+     * {@code RENDERED} only marks the ad measured (the outcome never says counted: no impression
+     * is counted or billed); {@code VIEWABLE} also marks it viewable and counts its impression,
+     * once per ad whichever signal came first. Each mark counts once per ad too.
+     */
+    CompletableFuture<ImpressionOutcome> recordImpression(TrackingToken t, Viewability viewability);
 
     /** {@link #recordClick(TrackingToken, String, ClickContext)} with nothing known of the request. */
     default CompletableFuture<ClickOutcome> recordClick(TrackingToken t, String clickId) {

@@ -131,10 +131,11 @@ public final class JdbcEventStore implements EventStore {
     }
 
     @Override
-    public CompletableFuture<ImpressionOutcome> recordImpression(TrackingToken t) {
+    public CompletableFuture<ImpressionOutcome> recordImpression(TrackingToken t, Viewability viewability) {
         Objects.requireNonNull(t, "token");
+        Objects.requireNonNull(viewability, "viewability");
         CompletableFuture<ImpressionOutcome> f = new CompletableFuture<>();
-        return enqueue(new PendingEvent.Impression(t, clock.instant(), f), f);
+        return enqueue(new PendingEvent.Impression(t, viewability, clock.instant(), f), f);
     }
 
     @Override

@@ -35,6 +35,10 @@ public final class Metrics {
         m.put("ecpm", ecpm(c));
         m.put("roas", roas(c));
         m.put("roi", roi(c));
+        m.put("measuredImpressions", count(c.measuredImpressions()));
+        m.put("viewableImpressions", count(c.viewableImpressions()));
+        m.put("viewabilityRate", viewabilityRate(c));
+        m.put("vcpm", vcpm(c));
         return m;
     }
 
@@ -66,6 +70,16 @@ public final class Metrics {
     /** spend / impressions × 1000. */
     public static BigDecimal ecpm(Counts c) {
         return ratio(money(c.spendMicros()).multiply(BigDecimal.valueOf(1000)), count(c.impressions()));
+    }
+
+    /** viewableImpressions / measuredImpressions: of the ads whose viewability was measured, the viewable share. */
+    public static BigDecimal viewabilityRate(Counts c) {
+        return ratio(count(c.viewableImpressions()), count(c.measuredImpressions()));
+    }
+
+    /** spend / viewableImpressions × 1000: what a thousand viewable impressions cost. */
+    public static BigDecimal vcpm(Counts c) {
+        return ratio(money(c.spendMicros()).multiply(BigDecimal.valueOf(1000)), count(c.viewableImpressions()));
     }
 
     /** revenue / spend. */

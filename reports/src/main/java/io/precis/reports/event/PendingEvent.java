@@ -12,7 +12,8 @@ sealed interface PendingEvent {
 
     CompletableFuture<?> done();
 
-    record Impression(TrackingToken token, Instant at, CompletableFuture<ImpressionOutcome> done)
+    record Impression(TrackingToken token, Viewability viewability, Instant at,
+                      CompletableFuture<ImpressionOutcome> done)
             implements PendingEvent {
     }
 

@@ -46,7 +46,8 @@ final class ReportReader {
         String sql = threshold
                 ? "SELECT " + select + ", " + RollupSql.COUNTS + where(q)
                 : "SELECT " + select + ", SUM(impressions), SUM(clicks), SUM(invalid_clicks), SUM(conversions), "
-                        + "SUM(cost_nanos), SUM(value_micros), NULL" + where(q) + " GROUP BY " + select;
+                        + "SUM(cost_nanos), SUM(value_micros), NULL, SUM(measured_impressions), SUM(viewable_impressions)"
+                        + where(q) + " GROUP BY " + select;
         Map<List<String>, Tally> groups = new LinkedHashMap<>();
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 0;
@@ -120,10 +121,12 @@ final class ReportReader {
     private static Counts counts(Tally t, DiscreteLaplace noise) {
         long spendMicros = Math.floorDiv(t.costNanos + 500, 1000); // half-up to a micro
         if (noise == null) {
-            return new Counts(t.impressions, t.clicks, t.invalidClicks, t.conversions, spendMicros, t.valueMicros);
+            return new Counts(t.impressions, t.clicks, t.invalidClicks, t.conversions, spendMicros, t.valueMicros,
+                    t.measuredImpressions, t.viewableImpressions);
         }
         return new Counts(noisy(t.impressions, noise), noisy(t.clicks, noise), noisy(t.invalidClicks, noise),
-                noisy(t.conversions, noise), spendMicros, t.valueMicros);
+                noisy(t.conversions, noise), spendMicros, t.valueMicros,
+                noisy(t.measuredImpressions, noise), noisy(t.viewableImpressions, noise));
     }
 
     /** Clamped at 0: a negative count would be nonsense, and post-processing costs no privacy. */

@@ -23,14 +23,16 @@ import java.util.Map;
  */
 final class RollupSql {
     static final String TABLE = "precis_rollups";
-    static final String COUNTS = "impressions, clicks, invalid_clicks, conversions, cost_nanos, value_micros, users";
+    static final String COUNTS = "impressions, clicks, invalid_clicks, conversions, cost_nanos, value_micros, users, "
+            + "measured_impressions, viewable_impressions";
     /** Keeps an IN list well under every driver's parameter limit. */
     private static final int CHUNK = 500;
     private static final String UPDATE = "UPDATE " + TABLE + " SET impressions = ?, clicks = ?, invalid_clicks = ?, "
-            + "conversions = ?, cost_nanos = ?, value_micros = ?, users = ? WHERE cell_key = ?";
+            + "conversions = ?, cost_nanos = ?, value_micros = ?, users = ?, measured_impressions = ?, "
+            + "viewable_impressions = ? WHERE cell_key = ?";
     private static final String INSERT = "INSERT INTO " + TABLE + " (cell_key, grain, advertiser_id, campaign_id, "
             + "creative_id, period_ms, targeting, region, site, " + COUNTS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private RollupSql() {
     }
@@ -41,7 +43,9 @@ final class RollupSql {
             + "invalid_clicks = " + TABLE + ".invalid_clicks + EXCLUDED.invalid_clicks, "
             + "conversions = " + TABLE + ".conversions + EXCLUDED.conversions, "
             + "cost_nanos = " + TABLE + ".cost_nanos + EXCLUDED.cost_nanos, "
-            + "value_micros = " + TABLE + ".value_micros + EXCLUDED.value_micros";
+            + "value_micros = " + TABLE + ".value_micros + EXCLUDED.value_micros, "
+            + "measured_impressions = " + TABLE + ".measured_impressions + EXCLUDED.measured_impressions, "
+            + "viewable_impressions = " + TABLE + ".viewable_impressions + EXCLUDED.viewable_impressions";
     private static final String SET_USERS = "UPDATE " + TABLE + " SET users = ? WHERE cell_key = ?";
 
     /** Adds {@code deltas} to their cells, creating the cells that do not exist yet. */
@@ -140,6 +144,8 @@ final class RollupSql {
         ps.setLong(++i, t.costNanos);
         ps.setLong(++i, t.valueMicros);
         ps.setBytes(++i, t.users.toBytes());
+        ps.setLong(++i, t.measuredImpressions);
+        ps.setLong(++i, t.viewableImpressions);
         return i;
     }
 
@@ -163,7 +169,7 @@ final class RollupSql {
         return out;
     }
 
-    /** The seven {@link #COUNTS} columns after column {@code before}. */
+    /** The nine {@link #COUNTS} columns after column {@code before}. */
     static Tally readCounts(ResultSet rs, int before) throws SQLException {
         Tally t = new Tally();
         t.impressions = rs.getLong(before + 1);
@@ -173,6 +179,8 @@ final class RollupSql {
         t.costNanos = rs.getLong(before + 5);
         t.valueMicros = rs.getLong(before + 6);
         t.users = UserSketch.fromBytes(rs.getBytes(before + 7));
+        t.measuredImpressions = rs.getLong(before + 8);
+        t.viewableImpressions = rs.getLong(before + 9);
         return t;
     }
 }

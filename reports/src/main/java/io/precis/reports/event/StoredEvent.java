@@ -18,6 +18,20 @@ record StoredEvent(String kind, Instant at, String advertiserId, String campaign
     static final String IMPRESSION = "imp";
     static final String CLICK = "click";
     static final String CONVERSION = "conv";
+    /** The ad tag rendered the ad: its viewability is measured (one row per ad, no cost). */
+    static final String RENDERED = "rend";
+    /** The ad tag saw the ad viewable (one row per ad, no cost). */
+    static final String VIEWABLE = "view";
+
+    /**
+     * A viewability row ({@link #RENDERED} or {@link #VIEWABLE}) of a served ad: no cost, and no
+     * pseudonym, since a count of measured and viewable ads needs nobody's identity.
+     */
+    static StoredEvent measurement(String kind, Instant at, AdServed ad, String dedupeKey) {
+        return new StoredEvent(kind, at, ad.advertiserId(), ad.campaignId(), ad.creativeId(),
+                ad.slot(), ad.site(), String.join(",", ad.matchedBy()), ad.bidModel(),
+                ad.priceMicros(), 0, 0, null, null, true, null, null, null, dedupeKey, null, ad.region());
+    }
 
     /** An impression or click row carrying the served ad's descriptive fields. */
     static StoredEvent ofAd(String kind, Instant at, AdServed ad, long costNanos, boolean valid,

@@ -10,6 +10,8 @@ final class Tally {
     long conversions;
     long costNanos;
     long valueMicros;
+    long measuredImpressions;
+    long viewableImpressions;
     UserSketch users = UserSketch.EMPTY;
 
     void add(Tally o) {
@@ -19,6 +21,8 @@ final class Tally {
         conversions += o.conversions;
         costNanos += o.costNanos;
         valueMicros += o.valueMicros;
+        measuredImpressions += o.measuredImpressions;
+        viewableImpressions += o.viewableImpressions;
         users = users.merge(o.users);
     }
 
@@ -26,6 +30,8 @@ final class Tally {
     void add(StoredEvent e, UserSketch user) {
         switch (e.kind()) {
             case StoredEvent.IMPRESSION -> impressions++;
+            case StoredEvent.RENDERED -> measuredImpressions++;
+            case StoredEvent.VIEWABLE -> viewableImpressions++;
             case StoredEvent.CLICK -> {
                 if (e.valid()) {
                     clicks++;

@@ -80,6 +80,64 @@ class JdbcEventStoreTest {
         assertEquals(1_000_000, t.spendMicros());
     }
 
+    private ImpressionOutcome signal(AdServed a, Viewability v) {
+        return await(f.store.recordImpression(f.token(TokenKind.IMPRESSION, a), v));
+    }
+
+    @Test
+    void anAdTheTagRenderedButNeverSawViewableIsMeasuredOnlyNeitherCountedNorBilled() {
+        AdServed a = ad("adv", "c1", "cr1", "CPM", 10_000_000);
+        assertFalse(signal(a, Viewability.RENDERED).counted());
+        assertFalse(signal(a, Viewability.RENDERED).counted());
+        Counts t = totals("adv");
+        assertEquals(0, t.impressions());
+        assertEquals(1, t.measuredImpressions());
+        assertEquals(0, t.viewableImpressions());
+        assertEquals(0, t.spendMicros());
+        assertNull(Metrics.vcpm(t));
+        assertEquals(0, Metrics.viewabilityRate(t).signum());
+    }
+
+    @Test
+    void aViewableAdCountsOneImpressionBilledOnceHoweverOftenItsSignalsRepeat() {
+        AdServed a = ad("adv", "c1", "cr1", "CPM", 10_000_000);
+        AdServed b = ad("adv", "c1", "cr1", "CPM", 10_000_000);
+        signal(a, Viewability.RENDERED);
+        assertTrue(signal(a, Viewability.VIEWABLE).counted());
+        assertFalse(signal(a, Viewability.VIEWABLE).counted());
+        assertFalse(f.impression(a).counted()); // the plain pixel of the same ad is a repeat too
+        signal(b, Viewability.RENDERED);
+        // Grouped by site: the k-threshold path reads the roll-up cells one by one.
+        for (Counts t : List.of(totals("adv"), f.report("adv", Dimension.SITE).totals())) {
+            assertEquals(1, t.impressions());
+            assertEquals(2, t.measuredImpressions());
+            assertEquals(1, t.viewableImpressions());
+            assertEquals(10_000, t.spendMicros());
+            assertEquals("0.5", Metrics.viewabilityRate(t).toPlainString());
+            assertEquals("10", Metrics.vcpm(t).toPlainString());
+        }
+    }
+
+    @Test
+    void aViewableSignalWithoutItsRenderedOneStillCountsTheAdMeasured() {
+        AdServed a = ad("adv", "c1", "cr1", "CPM", 10_000_000);
+        assertTrue(signal(a, Viewability.VIEWABLE).counted());
+        Counts t = totals("adv");
+        assertEquals(1, t.measuredImpressions());
+        assertEquals(1, t.viewableImpressions());
+        assertEquals("1", Metrics.viewabilityRate(t).toPlainString());
+    }
+
+    @Test
+    void theImpressionPixelAloneMeasuresNothing() {
+        AdServed a = ad("adv", "c1", "cr1", "CPM", 10_000_000);
+        assertTrue(f.impression(a).counted());
+        Counts t = totals("adv");
+        assertEquals(1, t.impressions());
+        assertEquals(0, t.measuredImpressions());
+        assertNull(Metrics.viewabilityRate(t));
+    }
+
     @Test
     void clickAfterItsImpressionIsValidAndCountsOnce() {
         AdServed a = ad("adv", "c1", "cr1", "CPC", 500_000);
