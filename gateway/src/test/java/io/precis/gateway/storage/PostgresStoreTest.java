@@ -53,7 +53,7 @@ class PostgresStoreTest {
             assertEquals(1, rs.getLong(1));
             assertEquals(1, rs.getLong(2));
             assertEquals(2, rs.getLong(3), "the impression and the click");
-            assertEquals("5", rs.getString(4), "V5, the shared consent chain");
+            assertEquals("7", rs.getString(4), "V7, the places");
             assertEquals("3", rs.getString(5), "V3, the viewability roll-up columns");
         }
         try (TestGateway gw = TestGateway.start(dir, c -> c.withStore(pg))) {
