@@ -146,4 +146,44 @@ class PlaceVisitsTest {
             assertEquals(400, visit.status(), "visits are made by the gateway, never sent: " + visit.body());
         }
     }
+
+    @Test
+    void eachGroupSeesTheCreativeOfItsOwnAudience() {
+        try (TestGateway gw = TestGateway.start(dir)) {
+            String key = gw.advertiser("Malls");
+            String publisher = gw.account("publisher", "Pub");
+            String a = gw.post("/v1/places", place("Mall A", 31.2304, 121.4737), key).json().get("id").textValue();
+            gw.post("/v1/places", place("Mall B", 31.2000, 121.4000), key);
+            String regular = "place:" + a + ":regular";
+            String never = "place:" + a + ":never";
+            String campaign = """
+                    {"name": "JoyCity", "bid": {"model": "CPM", "amount": 5},
+                     "targeting": {"segments": ["%s", "%s"]},
+                     "creatives": [
+                       {"id": "offer", "format": "banner-300x250", "title": "20%% off this week",
+                        "landingUrl": "https://mall.example/offer", "audience": ["%s"]},
+                       {"id": "offer-and-way", "format": "banner-300x250", "title": "20%% off: metro line 2, exit 4",
+                        "landingUrl": "https://mall.example/way", "audience": ["%s"]}]}
+                    """.formatted(regular, never, regular, never);
+            TestGateway.Resp created = gw.post("/v1/campaigns", campaign, key);
+            assertEquals(201, created.status(), created.body());
+            assertEquals(regular, created.json().at("/creatives/0/audience/0").textValue(), created.body());
+
+            assertEquals(200, gw.put("/v1/consent?user=regular", ALL, publisher).status());
+            gw.post("/v1/behaviour", visits("regular", IN_A, 0, 2, 5, 20), publisher);
+            assertEquals(200, gw.put("/v1/consent?user=b-shopper", ALL, publisher).status());
+            gw.post("/v1/behaviour", visits("b-shopper", IN_B, 4), publisher);
+            for (int i = 0; i < 5; i++) { // the choice among fitting creatives is random: never the other group's
+                assertEquals("offer", creativeServed(gw, "regular"));
+                assertEquals("offer-and-way", creativeServed(gw, "b-shopper"));
+            }
+        }
+    }
+
+    private static String creativeServed(TestGateway gw, String user) {
+        TestGateway.Resp r = gw.ad(Campaigns.adRequest("news.example", "today's news").strip()
+                .replaceFirst("}$", ", \"user\": {\"id\": \"" + user + "\"}}"));
+        assertEquals(200, r.status(), r.body());
+        return r.json().at("/ads/0/creativeId").textValue();
+    }
 }

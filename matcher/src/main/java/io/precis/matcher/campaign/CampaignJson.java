@@ -6,6 +6,7 @@ import static io.precis.matcher.campaign.JsonFields.integer;
 import static io.precis.matcher.campaign.JsonFields.member;
 import static io.precis.matcher.campaign.JsonFields.nonBlank;
 import static io.precis.matcher.campaign.JsonFields.object;
+import static io.precis.matcher.campaign.JsonFields.strings;
 import static io.precis.matcher.campaign.JsonFields.path;
 import static io.precis.matcher.campaign.JsonFields.text;
 import static io.precis.matcher.campaign.TargetingJson.required;
@@ -150,6 +151,9 @@ public final class CampaignJson {
                 n.put("imageUrl", cr.imageUrl());
             }
             n.put("landingUrl", cr.landingUrl());
+            if (!cr.audience().isEmpty()) {
+                TargetingJson.array(n, "audience", cr.audience());
+            }
         }
         o.put("createdAt", c.createdAt().toString());
         o.put("updatedAt", c.updatedAt().toString());
@@ -321,7 +325,8 @@ public final class CampaignJson {
                     : FieldRules.httpUrl(text(img, path(p, "imageUrl")), path(p, "imageUrl"));
             String landing = FieldRules.httpUrl(
                     text(required(c, "landingUrl", p), path(p, "landingUrl")), path(p, "landingUrl"));
-            out.add(new Creative(id, format, title, imageUrl, landing));
+            List<String> audience = strings(c, "audience", p, FieldRules.MAX_LIST, FieldRules::keyword);
+            out.add(new Creative(id, format, title, imageUrl, landing, audience));
         }
         return out;
     }

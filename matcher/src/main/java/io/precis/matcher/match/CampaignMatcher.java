@@ -157,7 +157,8 @@ public final class CampaignMatcher {
         Request r = request(q);
         Map<String, List<TargetingKind>> out = new TreeMap<>();
         forEachFit(r, (ic, fit) -> {
-            if (delivery.allows(ic.campaign(), r.pseudonym(), r.now(), fit.caution())) {
+            if (delivery.allows(ic.campaign(), r.pseudonym(), r.now(), fit.caution())
+                    && anyCreative(ic.campaign(), r.format(), AdFilter.NONE, r.segments())) {
                 out.put(ic.campaign().id(), fit.kinds());
             }
         });
@@ -210,7 +211,8 @@ public final class CampaignMatcher {
     private List<MatchedAd> auction(AdQuery q, Request r, Supplier<Scored> candidates) {
         AdFilter filter = q.filter();
         // What the buyer rules out is never a winner nor a runner-up: the next candidate is taken.
-        Supplier<Scored> best = filter == AdFilter.NONE ? candidates : () -> nextAdmitted(candidates, filter, r.format());
+        // So is a campaign none of whose creatives may be shown to this person (creatives per audience).
+        Supplier<Scored> best = () -> nextAdmitted(candidates, filter, r.format(), r.segments());
         List<Scored> ranked = new ArrayList<>(q.count() + 1);
         List<String> adIds = new ArrayList<>(q.count());
         // A shared ledger is read a chunk of candidates at a time, one round trip per chunk.
@@ -260,7 +262,7 @@ public final class CampaignMatcher {
                 price = floored(s, price, floor);
             }
             delivery.settle(c, price, r.now());
-            ads.add(new MatchedAd(adIds.get(i), c, pickCreative(c, r.format(), filter), s.fit().kinds(), s.relevance(),
+            ads.add(new MatchedAd(adIds.get(i), c, pickCreative(c, r.format(), filter, r.segments()), s.fit().kinds(), s.relevance(),
                     s.score(), price));
         }
         return ads;
@@ -285,11 +287,11 @@ public final class CampaignMatcher {
      * The next of {@code candidates} that {@code filter} admits: its campaign, one of its
      * creatives for {@code format}, and its bid's worth against the floor; null when none is left.
      */
-    private static Scored nextAdmitted(Supplier<Scored> candidates, AdFilter filter, String format) {
+    private static Scored nextAdmitted(Supplier<Scored> candidates, AdFilter filter, String format,
+                                       Set<String> segments) {
         for (Scored s; (s = candidates.get()) != null; ) {
             Campaign c = s.campaign().campaign();
-            if (!filter.admits(c)
-                    || c.creatives().stream().noneMatch(cr -> fits(cr, format) && filter.admits(cr))) {
+            if (!filter.admits(c) || !anyCreative(c, format, filter, segments)) {
                 continue;
             }
             BigDecimal floor = filter.floorCpm(c);
@@ -320,10 +322,29 @@ public final class CampaignMatcher {
         return format == null || cr.format().equals(format);
     }
 
-    /** Uniformly random among the creatives that fit the format (any when format is null) and the filter. */
-    private Creative pickCreative(Campaign c, String format, AdFilter filter) {
-        List<Creative> fitting = c.creatives().stream().filter(cr -> fits(cr, format) && filter.admits(cr)).toList();
+    /** Whether {@code c} has a creative for the format that the filter admits and the person may see. */
+    private static boolean anyCreative(Campaign c, String format, AdFilter filter, Set<String> segments) {
+        List<Creative> all = c.creatives();
+        for (int i = 0, n = all.size(); i < n; i++) {
+            Creative cr = all.get(i);
+            if (fits(cr, format) && cr.shownTo(segments) && (filter == AdFilter.NONE || filter.admits(cr))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The best-fitting creative: uniformly random among those that fit the format (any when
+     * format is null) and the filter and whose audience the person is in; when none has an
+     * audience of theirs, among those without an audience.
+     */
+    private Creative pickCreative(Campaign c, String format, AdFilter filter, Set<String> segments) {
+        List<Creative> fitting = c.creatives().stream()
+                .filter(cr -> fits(cr, format) && filter.admits(cr) && cr.shownTo(segments)).toList();
+        List<Creative> targeted = fitting.stream().filter(cr -> !cr.audience().isEmpty()).toList();
+        List<Creative> from = targeted.isEmpty() ? fitting : targeted;
         RandomGenerator rnd = random == null ? ThreadLocalRandom.current() : random;
-        return fitting.get(rnd.nextInt(fitting.size()));
+        return from.get(rnd.nextInt(from.size()));
     }
 }

@@ -104,7 +104,11 @@ public final class BruteForceMatcher {
         if (c.status() != CampaignStatus.ACTIVE) {
             return null;
         }
-        if (format != null && c.creatives().stream().map(Creative::format).noneMatch(format::equals)) {
+        // A creative for the slot that the person may see: one without an audience, or one whose
+        // audience (segments) they are in, which needs personalisation.
+        java.util.Set<String> mine = q.purposes().personalisation() ? q.user().segments() : java.util.Set.of();
+        if (c.creatives().stream().noneMatch(cr -> (format == null || cr.format().equals(format))
+                && (cr.audience().isEmpty() || cr.audience().stream().anyMatch(mine::contains)))) {
             return null;
         }
         if (!t.sites().allow().isEmpty() && sites.stream().noneMatch(t.sites().allow()::contains)) {

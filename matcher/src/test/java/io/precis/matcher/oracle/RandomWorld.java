@@ -129,8 +129,15 @@ public final class RandomWorld {
                 geo, sites, null, lists,
                 chance(6) ? new TriggerTargeting(List.of("cart"), List.of(), 60) : null);
         List<Creative> creatives = new ArrayList<>();
+        boolean perAudience = chance(5); // creatives per audience: some for segments only
         for (String f : some(FORMATS, 2)) {
-            creatives.add(new Creative("cr-" + f, f, null, null, "https://a.example/"));
+            if (!perAudience || chance(2)) {
+                creatives.add(new Creative("cr-" + f, f, null, null, "https://a.example/"));
+            }
+            if (perAudience) {
+                creatives.add(new Creative("cr-" + f + "-seg", f, null, null, "https://a.example/seg",
+                        some(SEGMENTS, 1)));
+            }
         }
         if (creatives.isEmpty()) {
             creatives.add(new Creative("cr", "native", null, null, "https://a.example/"));
