@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * <p>Baseline, in the same run: the same lists at a tenth of the size as {@code HashSet<Long>}
  * per list (the obvious structure), its heap per member and its lookup time.
  *
- * <p>Usage: {@code AudienceMembershipBench [lists=100] [members=20000000] [requests=2000000]};
+ * <p>Usage: {@code AudienceMembershipBench [lists=100] [members=20000000] [requests=300000]};
  * needs a heap of about 1 GB ({@code -Xmx2g}).
  */
 public final class AudienceMembershipBench {
@@ -30,7 +30,7 @@ public final class AudienceMembershipBench {
     public static void main(String[] args) {
         int lists = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         long members = args.length > 1 ? Long.parseLong(args[1]) : 20_000_000;
-        int requests = args.length > 2 ? Integer.parseInt(args[2]) : 2_000_000;
+        int requests = args.length > 2 ? Integer.parseInt(args[2]) : 300_000;
         SplittableRandom random = new SplittableRandom(16);
         // Members are pseudonyms of the pseudonymiser's shape: epoch "1" and 16 bytes of MAC.
         int sample = 100_000;
