@@ -172,7 +172,8 @@ public final class PrecisGateway implements AutoCloseable {
         privacy = PrivacyCore.open(config, clock);
         privacy.share(db);
         audiences = new io.precis.gateway.audiences.AudienceService(new io.precis.gateway.audiences.AudienceStore(db),
-                privacy.pseudonyms(), config.reportPolicy().minUsers(), clock);
+                privacy.pseudonyms(), config.reportPolicy().minUsers(), clock,
+                id -> changes.publish(io.precis.gateway.audiences.AudienceService.CHANGE_KIND, id));
         // Cookies carry a MAC under their own key, next to the token key (API.md: issued cookies only).
         UserCookie cookie = UserCookie.open(config.keysDirOrDefault());
 
@@ -252,6 +253,7 @@ public final class PrecisGateway implements AutoCloseable {
         // Campaigns and accounts changed through other gateways on the same PostgreSQL.
         changes.on(io.precis.gateway.storage.ChangeFeed.CAMPAIGN, campaigns::reload)
                 .on(io.precis.gateway.storage.ChangeFeed.ACCOUNT, id -> accountStore.find(id).ifPresent(auth::add))
+                .on(io.precis.gateway.audiences.AudienceService.CHANGE_KIND, audiences::reload)
                 .on(io.precis.gateway.storage.ChangeFeed.SEGMENT_RULE, id -> segmentRules.find(id).ifPresent(segments::define))
                 .on(io.precis.gateway.storage.ChangeFeed.PLACE, id -> {
                     places.reload(id);

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Traffic with known raw user ids, IPs, locations and TCF strings, then a scan of every file under
  * the data dir (access and audit logs included), every log line, every exported trace span and
- * every response for them, raw and in common encodings.
+ * every response for them, raw and in common encodings. Uploaded customer-list ids too: the list
+ * is proven to match the person before the scan.
  *
  * <p>The scan proves something only if the data really travelled: the consented half runs with a
  * TCF string that decodes to full consent and no GPC or DNT, and the test checks that its ads were
@@ -39,6 +40,8 @@ class PrivacyLeakTest {
     private static final String USER_ID = "leaky-user-7f3a9c21";
     /** A cookie value the gateway never issued: ignored, and it must not leak either. */
     private static final String FORGED_COOKIE = "cookie-uid-55aa0c3e";
+    /** A customer id only an advertiser's uploaded list carries (never an ad request). */
+    private static final String LIST_ONLY_ID = "list-only-customer-4d1e9b";
     private static final String IP = "198.51.100.77";
     private static final String IPV6 = "2001:db8:85a3::8a2e:370:7334";
     private static final String LAT = "39.913818";
@@ -66,7 +69,7 @@ class PrivacyLeakTest {
     @Test
     void noRawIdIpLocationTcfOrGppStringReachesDiskLogsOrResponses() throws IOException {
         List<String> responses = new ArrayList<>();
-        List<String> secrets = new ArrayList<>(List.of(USER_ID, FORGED_COOKIE, IP, IPV6, LAT, LON, TCF, GPP));
+        List<String> secrets = new ArrayList<>(List.of(USER_ID, LIST_ONLY_ID, FORGED_COOKIE, IP, IPV6, LAT, LON, TCF, GPP));
         SpanCollector spans = new SpanCollector();
         try (LogCapture logs = new LogCapture(); TestGateway gw = TestGateway.traced(dir, c -> c, spans)) {
             String key = gw.advertiser("Privacy");
@@ -107,6 +110,27 @@ class PrivacyLeakTest {
             gw.campaign(key, Campaigns.keywords("P", "[\"privacy test\"]", "CPC", 1)
                     .replace("\"goal\"", "\"frequencyCap\": {\"impressions\": 5, \"perHours\": 24}, \"goal\""));
             gw.campaign(key, Campaigns.untargeted("fallback", "CPM", 1));
+            // A customer list with the user's raw id in it, uploaded as CSV and as JSON, and a
+            // campaign for its members only: the consented requests below must be matched by it.
+            TestGateway.Resp list = gw.post("/v1/audiences", "{\"name\": \"customers\"}", key);
+            responses.add(list.body());
+            String audience = list.json().get("id").textValue();
+            responses.add(gw.send(gw.builder("/v1/audiences/" + audience + "/members", key)
+                    .header("Content-Type", "text/csv")
+                    .PUT(HttpRequest.BodyPublishers.ofString(USER_ID + "\n" + LIST_ONLY_ID + "\n")).build()).body());
+            responses.add(gw.put("/v1/audiences/" + audience + "/members",
+                    "{\"ids\": [\"" + LIST_ONLY_ID + "\", \"" + USER_ID + "\"]}", key).body());
+            TestGateway.Resp badList = gw.put("/v1/audiences/" + audience + "/members",
+                    "{\"ids\": [\"" + LIST_ONLY_ID + "\", " + "\"" + LIST_ONLY_ID.repeat(12) + "\"]}", key);
+            assertEquals(400, badList.status(), badList.body());
+            responses.add(badList.body());
+            responses.add(gw.get("/v1/audiences/" + audience, key).body());
+            responses.add(gw.get("/v1/audiences", key).body());
+            String customers = gw.campaign(key, """
+                    {"name": "Customers only", "bid": {"model": "CPM", "amount": 20},
+                     "targeting": {"audiences": {"include": ["%s"]}},
+                     "creatives": [{"id": "l", "format": "banner-300x250", "landingUrl": "https://list.example/"}]}
+                    """.formatted(audience));
             Ads ads = new Ads(gw);
 
             // The consented half: full-consent TCF, no GPC, no DNT.
@@ -122,6 +146,8 @@ class PrivacyLeakTest {
                 for (String kind : List.of("demographic", "behavioural", "geo")) {
                     assertTrue(matchedBy(ad).contains(kind), "personalised with consent: " + r.body());
                 }
+                assertTrue(matchedBy(adOf(r.json(), customers)).contains("audience"),
+                        "the uploaded list really matched the person: " + r.body());
                 for (JsonNode each : r.json().get("ads")) {
                     assertEquals(204, ads.impression(each));
                 }
@@ -152,6 +178,7 @@ class PrivacyLeakTest {
             responses.add(gpc.body());
             for (JsonNode ad : gpc.json().get("ads")) {
                 assertNotEquals(near, ad.get("campaignId").textValue(), gpc.body());
+                assertNotEquals(customers, ad.get("campaignId").textValue(), "include lists need personalisation");
                 assertFalse(matchedBy(ad).contains("behavioural") || matchedBy(ad).contains("demographic"), gpc.body());
             }
 
@@ -232,7 +259,7 @@ class PrivacyLeakTest {
                 return ad;
             }
         }
-        throw new AssertionError("the fully targeted campaign was not served: " + response);
+        throw new AssertionError("campaign " + campaignId + " was not served: " + response);
     }
 
     private static List<String> matchedBy(JsonNode ad) {

@@ -10,8 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Who is in which customer list, in memory: per list a sorted {@code long[]} of member
- * fingerprints ({@link AudienceFingerprint}), 8 bytes a member (100 lists of 20 million members
- * in all: 160 MB), looked up by binary search. Loaded at start, changed on upload.
+ * fingerprints ({@link AudienceFingerprint}), 8 bytes a member, and a bucket index by the top
+ * bits (one {@code int} per {@value #PER_BUCKET} members: half a byte a member), so a lookup reads
+ * one index entry and a cache line or two of the list instead of a binary search's ~25 misses
+ * (100 lists of 20 million members in all: 170 MB). Loaded at start, changed on upload.
  *
  * <p>Thread-safe: readers take the current array of a list without locking (an array once
  * published is never written again); changes to one list are serialised and publish a new
@@ -20,7 +22,46 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class AudienceMembership {
     private static final long[] EMPTY = new long[0];
-    private final Map<String, long[]> lists = new ConcurrentHashMap<>();
+    /** Members per bucket of the index, on average (fingerprints are uniform: keyed HMAC bits). */
+    static final int PER_BUCKET = 8;
+    private final Map<String, Indexed> lists = new ConcurrentHashMap<>();
+
+    /** One list: sorted distinct fingerprints, and where each top-bits bucket starts in them. */
+    private record Indexed(long[] members, int[] starts, int shift) {
+        static Indexed of(long[] sorted) {
+            int bits = 0;
+            while (bits < 26 && (1L << (bits + 1)) * PER_BUCKET <= sorted.length) {
+                bits++;
+            }
+            int[] starts = new int[(1 << bits) + 1];
+            int shift = 64 - bits;
+            int i = 0;
+            for (int b = 0; b < starts.length - 1; b++) {
+                starts[b] = i;
+                while (i < sorted.length && bucket(sorted[i], shift) == b) {
+                    i++;
+                }
+            }
+            starts[starts.length - 1] = sorted.length;
+            return new Indexed(sorted, starts, shift);
+        }
+
+        /** The bucket of {@code f}: its top bits in signed order (the sign bit flipped). */
+        static int bucket(long f, int shift) {
+            return shift == 64 ? 0 : (int) ((f ^ Long.MIN_VALUE) >>> shift);
+        }
+
+        boolean contains(long f) {
+            int b = bucket(f, shift);
+            for (int i = starts[b], end = starts[b + 1]; i < end; i++) {
+                long m = members[i];
+                if (m >= f) {
+                    return m == f;
+                }
+            }
+            return false;
+        }
+    }
 
     /** The lists (audience ids) any of {@code aliases} is in; empty when none or no aliases. */
     public Set<String> listsOf(List<Pseudonym> aliases) {
@@ -32,10 +73,10 @@ public final class AudienceMembership {
             prints[i] = AudienceFingerprint.of(aliases.get(i));
         }
         Set<String> out = null;
-        for (Map.Entry<String, long[]> e : lists.entrySet()) {
-            long[] members = e.getValue();
+        for (Map.Entry<String, Indexed> e : lists.entrySet()) {
+            Indexed members = e.getValue();
             for (long p : prints) {
-                if (Arrays.binarySearch(members, p) >= 0) {
+                if (members.contains(p)) {
                     out = out == null ? new HashSet<>() : out;
                     out.add(e.getKey());
                     break;
@@ -47,25 +88,25 @@ public final class AudienceMembership {
 
     /** Members of list {@code id} (0 when unknown). */
     public int size(String id) {
-        long[] m = lists.get(id);
-        return m == null ? 0 : m.length;
+        Indexed m = lists.get(id);
+        return m == null ? 0 : m.members().length;
     }
 
     /** Sets list {@code id} to {@code members} (any order, duplicates allowed; not kept). */
     public void replace(String id, long[] members) {
-        lists.put(id, sortedDistinct(members.clone()));
+        lists.put(id, Indexed.of(sortedDistinct(members.clone())));
     }
 
     /** Adds {@code members} to list {@code id}. */
     public void add(String id, long[] members) {
         long[] add = sortedDistinct(members.clone());
-        lists.compute(id, (k, old) -> old == null ? add : union(old, add));
+        lists.compute(id, (k, old) -> Indexed.of(old == null ? add : union(old.members(), add)));
     }
 
     /** Removes {@code members} from list {@code id}. */
     public void remove(String id, long[] members) {
         long[] drop = sortedDistinct(members.clone());
-        lists.computeIfPresent(id, (k, old) -> minus(old, drop));
+        lists.computeIfPresent(id, (k, old) -> Indexed.of(minus(old.members(), drop)));
     }
 
     /** Forgets list {@code id}. */

@@ -23,6 +23,9 @@ import java.util.concurrent.locks.Lock;
  * except {@link #listsOf}, which reads memory only.
  */
 public final class AudienceService {
+    /** The change-feed kind of a list changed through another gateway on the same PostgreSQL. */
+    public static final String CHANGE_KIND = "audience";
+
     /** How an upload changes a list. */
     public enum Mode { ADD, REPLACE, REMOVE }
 
@@ -34,9 +37,16 @@ public final class AudienceService {
     private final Clock clock;
     /** One change at a time per list, so the store and memory see its batches in one order. */
     private final StripedLocks locks = new StripedLocks(64);
+    /** Told the id of each list changed here (after it is stored), for the other gateways. */
+    private final java.util.function.Consumer<String> changed;
 
-    /** Loads every list; {@code k} is the reports' privacy threshold (sizes round down to it). */
-    public AudienceService(AudienceStore store, Pseudonymiser pseudonyms, int k, Clock clock) {
+    /**
+     * Loads every list; {@code k} is the reports' privacy threshold (sizes round down to it);
+     * {@code changed} is told of each list created, uploaded to or deleted here.
+     */
+    public AudienceService(AudienceStore store, Pseudonymiser pseudonyms, int k, Clock clock,
+                           java.util.function.Consumer<String> changed) {
+        this.changed = changed;
         this.store = store;
         this.pseudonyms = pseudonyms;
         this.k = Math.max(1, k);
@@ -49,6 +59,7 @@ public final class AudienceService {
         var a = new AudienceStore.Audience(Randoms.token(12), advertiserId, name, clock.instant());
         store.create(a);
         byId.put(a.id(), a);
+        changed.accept(a.id());
         return a;
     }
 
@@ -97,6 +108,7 @@ public final class AudienceService {
         } finally {
             lock.unlock();
         }
+        changed.accept(id);
         return a;
     }
 
@@ -108,6 +120,28 @@ public final class AudienceService {
             store.delete(id);
             byId.remove(id);
             members.drop(id);
+        } finally {
+            lock.unlock();
+        }
+        changed.accept(id);
+    }
+
+    /**
+     * Reads list {@code id} back from the store after another gateway changed it (the change
+     * feed): its row and all its members, or its absence. Blocking.
+     */
+    public void reload(String id) {
+        Lock lock = locks.of(id);
+        lock.lock();
+        try {
+            var found = store.find(id);
+            if (found.isEmpty()) {
+                byId.remove(id);
+                members.drop(id);
+                return;
+            }
+            members.replace(id, store.members(id));
+            byId.put(id, found.get());
         } finally {
             lock.unlock();
         }

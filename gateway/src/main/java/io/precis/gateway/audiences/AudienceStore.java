@@ -64,6 +64,38 @@ public final class AudienceStore {
         }
     }
 
+    /** List {@code id}, when it exists. */
+    public java.util.Optional<Audience> find(String id) {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT id, advertiser_id, name, created_at_ms FROM audiences WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? java.util.Optional.of(new Audience(rs.getString(1), rs.getString(2),
+                        rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)))) : java.util.Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StorageException("cannot read an audience", e);
+        }
+    }
+
+    /** The members of list {@code id}. */
+    public long[] members(String id) {
+        List<Long> out = new ArrayList<>();
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT fingerprint FROM audience_members WHERE audience_id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StorageException("cannot read audience members", e);
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
     /** Every list's members, by audience id. */
     public Map<String, long[]> members() {
         Map<String, List<Long>> grouped = new HashMap<>();

@@ -33,6 +33,7 @@ class PostgresStoreTest {
         GatewayConfig.Store pg = new GatewayConfig.Store(url);
         String key;
         String id;
+        String audience;
         try (TestGateway gw = TestGateway.start(dir, c -> c.withStore(pg))) {
             key = gw.advertiser("Shoes Co");
             id = gw.campaign(key, Campaigns.keywords("Shoes", "[\"running shoes\"]", "CPC", 0.5));
@@ -42,19 +43,24 @@ class PostgresStoreTest {
             Ads ads = new Ads(gw);
             assertEquals(204, ads.impression(ad));
             ads.click(ad);
+            audience = gw.post("/v1/audiences", "{\"name\": \"customers\"}", key).json().get("id").textValue();
+            assertEquals(200, gw.put("/v1/audiences/" + audience + "/members",
+                    "{\"ids\": [\"c1\", \"c2\", \"c3\", \"c4\", \"c5\", \"c6\", \"c7\", \"c8\", \"c9\", \"c10\", \"c10\"]}",
+                    key).status());
         }
         assertFalse(Files.exists(dir.resolve("db")), "no embedded database beside PostgreSQL");
         try (Connection c = DriverManager.getConnection(url);
              ResultSet rs = c.createStatement().executeQuery(
                      "SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM campaigns),"
-                             + " (SELECT count(*) FROM precis_events),"
+                             + " (SELECT count(*) FROM precis_events), (SELECT count(*) FROM audience_members),"
                              + " (SELECT max(version) FROM precis_schema_gateway), (SELECT max(version) FROM precis_schema_reports)")) {
             assertTrue(rs.next());
             assertEquals(1, rs.getLong(1));
             assertEquals(1, rs.getLong(2));
             assertEquals(2, rs.getLong(3), "the impression and the click");
-            assertEquals("7", rs.getString(4), "V7, the places");
-            assertEquals("3", rs.getString(5), "V3, the viewability roll-up columns");
+            assertEquals(10, rs.getLong(4), "ten distinct customer-list members, as fingerprints");
+            assertEquals("7", rs.getString(5), "V7, the places (V6, customer lists)");
+            assertEquals("3", rs.getString(6), "V3, the viewability roll-up columns");
         }
         try (TestGateway gw = TestGateway.start(dir, c -> c.withStore(pg))) {
             JsonNode totals = gw.get("/v1/reports?from=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1)
@@ -65,6 +71,8 @@ class PostgresStoreTest {
             double spend = totals.get("spend").asDouble(); // a second price: at most the bid
             assertTrue(spend > 0 && spend <= 0.5, "spend " + spend);
             assertEquals(200, gw.get("/v1/campaigns/" + id, key).status(), "the campaign is read back from PostgreSQL");
+            assertEquals(10, gw.get("/v1/audiences/" + audience, key).json().get("size").asInt(),
+                    "the customer list's members are loaded back from PostgreSQL");
             assertEquals(200, gw.ad(Campaigns.adRequest("news.example", "running shoes")).status());
         }
     }
