@@ -19,7 +19,7 @@ class LauncherTest {
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
 
     private static final String BENCH_USAGE = "usage: ./precis bench NAME [args...]   (load: gateway, cluster, events, consent,"
-            + " startup, gatling; JMH: matcher, reports, consent-service, behaviour)";
+            + " startup, gatling; JMH: matcher, reports, consent-service, behaviour, token)";
 
     private static Cli.Result precis(String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("bash", ROOT.resolve("precis").toString()));
