@@ -1,6 +1,7 @@
 package io.precis.reports.event;
 
 import io.precis.reports.privacy.UserSketch;
+import io.precis.reports.reach.ReachSet;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,14 +24,15 @@ import java.util.Map;
  */
 final class RollupSql {
     static final String TABLE = "precis_rollups";
-    static final String COUNTS = "impressions, clicks, invalid_clicks, conversions, cost_nanos, value_micros, users";
+    static final String COUNTS = "impressions, clicks, invalid_clicks, conversions, cost_nanos, value_micros, users, "
+            + "reach_impressions, reach";
     /** Keeps an IN list well under every driver's parameter limit. */
     private static final int CHUNK = 500;
     private static final String UPDATE = "UPDATE " + TABLE + " SET impressions = ?, clicks = ?, invalid_clicks = ?, "
-            + "conversions = ?, cost_nanos = ?, value_micros = ?, users = ? WHERE cell_key = ?";
+            + "conversions = ?, cost_nanos = ?, value_micros = ?, users = ?, reach_impressions = ?, reach = ? WHERE cell_key = ?";
     private static final String INSERT = "INSERT INTO " + TABLE + " (cell_key, grain, advertiser_id, campaign_id, "
             + "creative_id, period_ms, targeting, region, site, " + COUNTS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private RollupSql() {
     }
@@ -41,8 +43,10 @@ final class RollupSql {
             + "invalid_clicks = " + TABLE + ".invalid_clicks + EXCLUDED.invalid_clicks, "
             + "conversions = " + TABLE + ".conversions + EXCLUDED.conversions, "
             + "cost_nanos = " + TABLE + ".cost_nanos + EXCLUDED.cost_nanos, "
-            + "value_micros = " + TABLE + ".value_micros + EXCLUDED.value_micros";
-    private static final String SET_USERS = "UPDATE " + TABLE + " SET users = ? WHERE cell_key = ?";
+            + "value_micros = " + TABLE + ".value_micros + EXCLUDED.value_micros, "
+            // NULL (reach unknown, see Tally#reachKnown) stays NULL
+            + "reach_impressions = " + TABLE + ".reach_impressions + EXCLUDED.reach_impressions";
+    private static final String SET_USERS = "UPDATE " + TABLE + " SET users = ?, reach = ? WHERE cell_key = ?";
 
     /** Adds {@code deltas} to their cells, creating the cells that do not exist yet. */
     static void apply(Connection c, Map<RollupCell, Tally> deltas) throws SQLException {
@@ -81,7 +85,7 @@ final class RollupSql {
         insert(c, inserts);
     }
 
-    /** Several writers at once: counts add in the database, sketches merge under the rows' locks. */
+    /** Several writers at once: counts add in the database, user sets merge under the rows' locks. */
     private static void applyShared(Connection c, Map<RollupCell, Tally> deltas) throws SQLException {
         Map<RollupCell, Tally> sorted = new java.util.TreeMap<>(java.util.Comparator.comparing(RollupCell::key));
         sorted.putAll(deltas);
@@ -91,8 +95,14 @@ final class RollupSql {
             for (Map.Entry<RollupCell, Tally> e : sorted.entrySet()) {
                 Tally now = stored.get(e.getKey().key());
                 UserSketch merged = now == null ? e.getValue().users : now.users.merge(e.getValue().users);
+                // A union is idempotent: a cell the upsert just created already holds this delta.
+                ReachSet reach = now == null ? e.getValue().reach : now.reach;
+                if (now != null) {
+                    reach.addAll(e.getValue().reach);
+                }
                 ps.setBytes(1, merged.toBytes());
-                ps.setString(2, e.getKey().key());
+                ps.setBytes(2, reach.toBytes());
+                ps.setString(3, e.getKey().key());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -140,6 +150,12 @@ final class RollupSql {
         ps.setLong(++i, t.costNanos);
         ps.setLong(++i, t.valueMicros);
         ps.setBytes(++i, t.users.toBytes());
+        if (t.reachKnown) {
+            ps.setLong(++i, t.reachImpressions);
+        } else {
+            ps.setNull(++i, java.sql.Types.BIGINT);
+        }
+        ps.setBytes(++i, t.reach.toBytes());
         return i;
     }
 
@@ -163,7 +179,7 @@ final class RollupSql {
         return out;
     }
 
-    /** The seven {@link #COUNTS} columns after column {@code before}. */
+    /** The nine {@link #COUNTS} columns after column {@code before}. */
     static Tally readCounts(ResultSet rs, int before) throws SQLException {
         Tally t = new Tally();
         t.impressions = rs.getLong(before + 1);
@@ -173,6 +189,9 @@ final class RollupSql {
         t.costNanos = rs.getLong(before + 5);
         t.valueMicros = rs.getLong(before + 6);
         t.users = UserSketch.fromBytes(rs.getBytes(before + 7));
+        t.reachImpressions = rs.getLong(before + 8);
+        t.reachKnown = !rs.wasNull();
+        t.reach = ReachSet.fromBytes(rs.getBytes(before + 9));
         return t;
     }
 }

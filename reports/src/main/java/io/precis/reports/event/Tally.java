@@ -1,6 +1,7 @@
 package io.precis.reports.event;
 
 import io.precis.reports.privacy.UserSketch;
+import io.precis.reports.reach.ReachSet;
 
 /** Mutable sums of one roll-up cell or report row while it is being built; one thread only. */
 final class Tally {
@@ -11,6 +12,15 @@ final class Tally {
     long costNanos;
     long valueMicros;
     UserSketch users = UserSketch.EMPTY;
+    /** Impressions of users with measurement consent: the numerator of frequency. */
+    long reachImpressions;
+    /** The distinct users of those impressions. */
+    ReachSet reach = new ReachSet();
+    /**
+     * False when a cell's reach is unknown: summed before reach was kept, from raw events that
+     * retention had already deleted (migration V5); a row with such a cell publishes no reach.
+     */
+    boolean reachKnown = true;
 
     void add(Tally o) {
         impressions += o.impressions;
@@ -20,12 +30,24 @@ final class Tally {
         costNanos += o.costNanos;
         valueMicros += o.valueMicros;
         users = users.merge(o.users);
+        reachImpressions += o.reachImpressions;
+        reach.addAll(o.reach);
+        reachKnown &= o.reachKnown;
     }
 
-    /** Adds one stored event's contribution: what it counts, costs and is worth, and its user ({@code user}). */
-    void add(StoredEvent e, UserSketch user) {
+    /**
+     * Adds one stored event's contribution: what it counts, costs and is worth, and its user
+     * ({@code user}, empty without measurement consent; {@code userHash} its one hash then).
+     */
+    void add(StoredEvent e, UserSketch user, long userHash) {
         switch (e.kind()) {
-            case StoredEvent.IMPRESSION -> impressions++;
+            case StoredEvent.IMPRESSION -> {
+                impressions++;
+                if (user.users() > 0) {
+                    reachImpressions++;
+                    reach.add(userHash);
+                }
+            }
             case StoredEvent.CLICK -> {
                 if (e.valid()) {
                     clicks++;

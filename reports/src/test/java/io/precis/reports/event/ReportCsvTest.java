@@ -17,7 +17,8 @@ class ReportCsvTest {
         keys.put(Dimension.CAMPAIGN, campaign);
         keys.put(Dimension.DAY, "2026-11-03");
         Counts c = new Counts(1200, 36, 2, 4, 15_000_000, 796_000_000);
-        return new Report(q, List.of(new ReportRow(keys, c)), c);
+        Reach reach = new Reach(640L, 800L, false); // 800 impressions of consenting users, 640 of them
+        return new Report(q, List.of(new ReportRow(keys, c, reach)), c, reach);
     }
 
     @Test
@@ -53,16 +54,17 @@ class ReportCsvTest {
         Counts c = new Counts(1000, 10, 0, 1, 20_000_000, 5_000_000);
         String row = ReportCsv.toCsv(new Report(q, List.of(new ReportRow(Map.of(Dimension.CAMPAIGN, "c"), c)), c))
                 .split("\r\n")[1];
-        assertTrue(row.endsWith(",-0.75"), row);
+        assertTrue(row.endsWith(",-0.75,,"), row); // then uniqueUsers and frequency, withheld
     }
 
     @Test
     void apiExampleRowRendersWithItsDocumentedNumbers() {
         String csv = ReportCsv.toCsv(reportWithCampaign("Spring \"sale\", 2026"));
         assertEquals("campaign,day,impressions,clicks,invalidClicks,conversions,spend,revenue,"
-                + "ctr,cvr,cpc,cpa,ecpm,roas,roi\r\n"
-                + "\"Spring \"\"sale\"\", 2026\",2026-11-03,1200,36,2,4,15,796,0.03,0.1111,0.4167,3.75,12.5,53.0667,52.0667\r\n"
-                + "(total),,1200,36,2,4,15,796,0.03,0.1111,0.4167,3.75,12.5,53.0667,52.0667\r\n", csv);
+                + "ctr,cvr,cpc,cpa,ecpm,roas,roi,uniqueUsers,frequency\r\n"
+                + "\"Spring \"\"sale\"\", 2026\",2026-11-03,1200,36,2,4,15,796,0.03,0.1111,0.4167,3.75,12.5,53.0667,52.0667,"
+                + "640,1.25\r\n"
+                + "(total),,1200,36,2,4,15,796,0.03,0.1111,0.4167,3.75,12.5,53.0667,52.0667,640,1.25\r\n", csv);
     }
 
     @Test
@@ -70,6 +72,7 @@ class ReportCsvTest {
         String json = ReportJson.toJson(reportWithCampaign("c")).get("rows").get(0).toString();
         assertEquals("{\"campaign\":\"c\",\"day\":\"2026-11-03\",\"impressions\":1200,\"clicks\":36,"
                 + "\"invalidClicks\":2,\"conversions\":4,\"spend\":15,\"revenue\":796,\"ctr\":0.03,"
-                + "\"cvr\":0.1111,\"cpc\":0.4167,\"cpa\":3.75,\"ecpm\":12.5,\"roas\":53.0667,\"roi\":52.0667}", json);
+                + "\"cvr\":0.1111,\"cpc\":0.4167,\"cpa\":3.75,\"ecpm\":12.5,\"roas\":53.0667,\"roi\":52.0667,"
+                + "\"uniqueUsers\":640,\"frequency\":1.25,\"uniqueUsersEstimated\":false}", json);
     }
 }
