@@ -36,7 +36,9 @@ public final class RollupBackfill {
             s.executeUpdate("UPDATE " + RollupSql.TABLE + " SET reach_impressions = 0 WHERE impressions = 0");
         }
         String sql = "SELECT " + EventSql.COLUMNS + " FROM " + EventSchema.TABLE
-                + " WHERE kind = '" + StoredEvent.IMPRESSION + "' AND advertiser_id IS NOT NULL ORDER BY id";
+                + " WHERE kind = '" + StoredEvent.IMPRESSION + "' AND advertiser_id IS NOT NULL"
+                // no writer stores an impression without them; a hand-made row would have no cell
+                + " AND campaign_id IS NOT NULL AND creative_id IS NOT NULL ORDER BY id";
         Map<RollupCell, Tally> day = new HashMap<>();
         long dayStart = Long.MIN_VALUE;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
