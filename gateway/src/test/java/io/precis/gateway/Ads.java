@@ -23,6 +23,13 @@ public final class Ads {
         return r.json().get("ads").get(0);
     }
 
+    /** Requests one ad for {@code user}, as {@link #serve(String, String)}. */
+    public JsonNode serve(String site, String text, String user) {
+        TestGateway.Resp r = gw.ad(Campaigns.adRequest(site, text, user));
+        assertEquals(200, r.status(), "expected an ad for: " + text);
+        return r.json().get("ads").get(0);
+    }
+
     /** Fires the impression pixel; returns the HTTP status. */
     public int impression(JsonNode ad) {
         return gw.get(ad.get("impressionUrl").textValue(), null).status();

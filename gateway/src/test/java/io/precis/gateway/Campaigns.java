@@ -38,6 +38,14 @@ public final class Campaigns {
                 """.formatted(name, model, amount, name, name);
     }
 
+    /** An ad request from the reader {@code user} (the publisher's id of them), as below. */
+    public static String adRequest(String site, String text, String user) {
+        return """
+                {"slot": {"id": "top", "format": "banner-300x250", "site": "%s"},
+                 "page": {"url": "https://%s/article/1", "text": "%s"}, "user": {"id": "%s"}}
+                """.formatted(site, site, text, user);
+    }
+
     /** An ad request for a banner slot on {@code site} with page {@code text}. */
     public static String adRequest(String site, String text) {
         return """

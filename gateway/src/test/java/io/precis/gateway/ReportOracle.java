@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * API.md's report formulas, written again independently of {@code reports/}: what a row must
@@ -46,6 +48,41 @@ public final class ReportOracle {
         ratio(row, "ecpm", spend.multiply(BigDecimal.valueOf(1000)), imps);
         ratio(row, "roas", revenue, spend);
         ratio(row, "roi", revenue.subtract(spend), spend);
+    }
+
+    /**
+     * A row's users as the generator knows them: every user with measurement consent linked to
+     * one of its events ({@code users}, what the k threshold counts), and those who saw an
+     * impression ({@code reached}, with their {@code impressions}).
+     */
+    public record Users(Set<String> users, Set<String> reached, long impressions) {
+        public static Users none() {
+            return new Users(Set.of(), Set.of(), 0);
+        }
+
+        public Users plus(Users o) {
+            Set<String> u = new HashSet<>(users);
+            u.addAll(o.users);
+            Set<String> r = new HashSet<>(reached);
+            r.addAll(o.reached);
+            return new Users(u, r, impressions + o.impressions);
+        }
+    }
+
+    /**
+     * uniqueUsers = distinct reached users, frequency = their impressions / uniqueUsers (4
+     * decimals half up), both null when the row has fewer than k users; exact at these sizes.
+     */
+    public static void expectReach(JsonNode row, Users u, int k) {
+        String where = " in " + row;
+        if (u.users().size() < k) {
+            assertTrue(row.get("uniqueUsers").isNull(), "uniqueUsers withheld below k" + where);
+            assertTrue(row.get("frequency").isNull(), "frequency withheld below k" + where);
+            return;
+        }
+        assertEquals(u.reached().size(), row.get("uniqueUsers").asLong(), "uniqueUsers" + where);
+        assertTrue(!row.get("uniqueUsersEstimated").asBoolean(), "exact at this size" + where);
+        ratio(row, "frequency", BigDecimal.valueOf(u.impressions()), BigDecimal.valueOf(u.reached().size()));
     }
 
     private static void ratio(JsonNode row, String name, BigDecimal numerator, BigDecimal denominator) {

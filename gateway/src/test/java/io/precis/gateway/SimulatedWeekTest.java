@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.precis.consent.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.precis.gateway.ReportOracle.Expected;
+import io.precis.gateway.ReportOracle.Users;
 import io.precis.reports.invalid.InvalidClickPolicy;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,9 +26,16 @@ import org.junit.jupiter.api.io.TempDir;
  * A simulated week over real HTTP: a seeded generator serves ads, fires impressions, clicks (with
  * a known share of invalid ones of each kind: too fast, robot, prefetch, no impression) and
  * conversions, keeping its own log; every report figure is then checked against a computation
- * over that log. Time is a clock the test moves, so a week passes in seconds.
+ * over that log. Time is a clock the test moves, so a week passes in seconds. Readers come from
+ * a pool of which two thirds gave measurement consent, so reach and frequency are checked too:
+ * withheld below k users, exact and a union (never a sum) across days and campaigns above it.
  */
 class SimulatedWeekTest {
+    /** Readers; the first {@value #CONSENTING} gave measurement consent. */
+    private static final int READERS = 45;
+    private static final int CONSENTING = 30;
+    /** API.md's default k. */
+    private static final int K = 10;
     private static final Instant MONDAY = Instant.parse("2026-11-02T00:00:00Z");
     private static final String ROBOT_UA = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
     private static final String[][] CAMPAIGNS = {
@@ -48,7 +57,13 @@ class SimulatedWeekTest {
                 ids[c] = gw.campaign(key, Campaigns.keywords(CAMPAIGNS[c][0], CAMPAIGNS[c][1], CAMPAIGNS[c][2],
                         Double.parseDouble(CAMPAIGNS[c][3])));
             }
+            String publisher = gw.account("publisher", "Week News");
+            for (int u = 0; u < CONSENTING; u++) {
+                assertEquals(200, gw.put("/v1/consent?user=reader-" + u, "{\"purposes\": {\"measurement\": true}}",
+                        publisher).status());
+            }
             Map<String, Expected> log = new HashMap<>(); // campaign|day -> what the generator did
+            Map<String, Users> people = new HashMap<>(); // campaign|day -> its users
             Map<String, Integer> invalidByKind = new HashMap<>();
             Random rnd = new Random(20261102);
             Ads ads = new Ads(gw);
@@ -60,7 +75,8 @@ class SimulatedWeekTest {
                     clock.advance(Duration.ofMinutes(2));
                     int c = rnd.nextInt(CAMPAIGNS.length);
                     String model = CAMPAIGNS[c][2];
-                    JsonNode ad = ads.serve("news.example", CAMPAIGNS[c][4]);
+                    int reader = rnd.nextInt(READERS);
+                    JsonNode ad = ads.serve("news.example", CAMPAIGNS[c][4], "reader-" + reader);
                     assertEquals(ids[c], ad.get("campaignId").textValue());
                     long price = Ads.chargedMicros(ad);
                     String cell = ids[c] + "|" + date;
@@ -70,6 +86,12 @@ class SimulatedWeekTest {
                         add(log, cell, new Expected(1, 0, 0, 0, model.equals("CPM") ? price / 1000 : 0, 0));
                     }
                     double r = rnd.nextDouble();
+                    if (reader < CONSENTING && (shown || r < 0.3)) {
+                        // Every event of this ad (impression, click, conversion) links the reader;
+                        // an ad not shown has an event only when clicked (r < 0.3 below).
+                        Set<String> them = Set.of("reader-" + reader);
+                        people.merge(cell, new Users(them, shown ? them : Set.of(), shown ? 1 : 0), Users::plus);
+                    }
                     if (!shown && r < 0.3) {
                         ads.click(ad);
                         invalid(log, invalidByKind, cell, "no_impression");
@@ -106,24 +128,50 @@ class SimulatedWeekTest {
             JsonNode byCampaignDay = gw.get("/v1/reports?" + range + "&groupBy=campaign,day", key).json();
             assertEquals(log.size(), byCampaignDay.get("rows").size());
             Expected total = Expected.ZERO;
+            Users everyone = Users.none();
+            int published = 0;
             for (JsonNode row : byCampaignDay.get("rows")) {
-                Expected e = log.get(row.get("campaign").textValue() + "|" + row.get("day").textValue());
+                String cell = row.get("campaign").textValue() + "|" + row.get("day").textValue();
+                Expected e = log.get(cell);
                 assertTrue(e != null, "unexpected row " + row);
                 ReportOracle.expect(row, e);
+                Users u = people.getOrDefault(cell, Users.none());
+                ReportOracle.expectReach(row, u, K);
+                published += u.users().size() >= K ? 1 : 0;
                 total = total.plus(e);
+                everyone = everyone.plus(u);
             }
             ReportOracle.expect(byCampaignDay.get("totals"), total);
+            // The week's reach is the union of the rows' users, not the sum of their uniqueUsers.
+            ReportOracle.expectReach(byCampaignDay.get("totals"), everyone, K);
+            assertTrue(everyone.reached().size() > K, "the week reaches more than k readers");
+
+            Map<String, Users> byCampaign = new HashMap<>();
+            people.forEach((k, u) -> byCampaign.merge(k.substring(0, k.indexOf('|')), u, Users::plus));
+            JsonNode campaigns = gw.get("/v1/reports?" + range + "&groupBy=campaign", key).json();
+            for (JsonNode row : campaigns.get("rows")) {
+                ReportOracle.expectReach(row, byCampaign.get(row.get("campaign").textValue()), K);
+            }
+            ReportOracle.expectReach(campaigns.get("totals"), everyone, K);
+            assertTrue(byCampaign.values().stream().allMatch(u -> u.users().size() >= K),
+                    "each campaign's week has at least k users, so its reach is published");
+            assertTrue(published < byCampaignDay.get("rows").size(), "some campaign-days stay under k");
 
             Map<String, Expected> byDay = new HashMap<>();
             log.forEach((k, e) -> add(byDay, k.substring(k.indexOf('|') + 1), e));
             JsonNode days = gw.get("/v1/reports?" + range + "&groupBy=day", key).json().get("rows");
             assertEquals(7, days.size());
             days.forEach(row -> ReportOracle.expect(row, byDay.get(row.get("day").textValue())));
+            Map<String, Users> usersByDay = new HashMap<>();
+            people.forEach((k, u) -> usersByDay.merge(k.substring(k.indexOf('|') + 1), u, Users::plus));
+            days.forEach(row -> ReportOracle.expectReach(row,
+                    usersByDay.getOrDefault(row.get("day").textValue(), Users.none()), K));
 
             // Breakdowns with a privacy threshold regroup rows but never lose a figure.
-            for (String groupBy : List.of("targeting", "site", "region", "campaign,site")) {
-                ReportOracle.expect(gw.get("/v1/reports?" + range + "&groupBy=" + groupBy, key).json().get("totals"),
-                        total);
+            for (String groupBy : List.of("targeting", "site", "region", "campaign,site", "targeting,region,site")) {
+                JsonNode totals = gw.get("/v1/reports?" + range + "&groupBy=" + groupBy, key).json().get("totals");
+                ReportOracle.expect(totals, total);
+                ReportOracle.expectReach(totals, everyone, K);
             }
             String csv = gw.get("/v1/reports?" + range + "&groupBy=campaign,day&format=csv", key).body();
             assertEquals(log.size() + 2, csv.split("\r\n").length, "header, one line per row, totals");

@@ -17,8 +17,10 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * Storage per event of the embedded store: loads {@link SyntheticMonth} (events table and
  * roll-ups, {@link RollupBulkLoader#withEvents}) into a fresh H2 file database, then prints
  * the on-disk size of each table and index (H2's {@code DB_OBJECT_SIZE}) and of the file, per
- * event, after compacting the file as the gateway does. Usage: {@code ReportStorage EVENTS DIR
- * [--rollups-only]} (DIR must not exist; delete it afterwards).
+ * event, after compacting the file as the gateway does, and the roll-up cells and user-set
+ * bytes of each grain. Usage: {@code ReportStorage EVENTS DIR [--rollups-only | --existing]}
+ * (DIR must not exist; delete it afterwards). {@code --existing} measures a database already
+ * loaded and compacted in DIR, such as {@link ReportBench}'s.
  */
 public final class ReportStorage {
     private static final String[] TABLES = {"PRECIS_EVENTS", "PRECIS_ROLLUPS", "PRECIS_CLICK_REASONS"};
@@ -29,12 +31,17 @@ public final class ReportStorage {
     public static void main(String[] args) throws Exception {
         long events = Long.parseLong(args[0]);
         Path dir = Path.of(args[1]);
-        boolean withEvents = !(args.length > 2 && "--rollups-only".equals(args[2]));
+        String mode = args.length > 2 ? args[2] : "";
+        boolean withEvents = mode.isEmpty();
+        String url = "jdbc:h2:file:" + dir.resolve("precis");
+        if ("--existing".equals(mode)) {
+            measure(url, events, fileBytes(dir));
+            return;
+        }
         if (Files.exists(dir)) {
             throw new IllegalArgumentException(dir + " exists");
         }
         Files.createDirectories(dir);
-        String url = "jdbc:h2:file:" + dir.resolve("precis");
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
         long t0 = System.nanoTime();
         RollupBulkLoader loader = withEvents ? RollupBulkLoader.withEvents(pool) : new RollupBulkLoader();
@@ -49,8 +56,11 @@ public final class ReportStorage {
             s.execute("SHUTDOWN COMPACT");
         }
         pool.dispose();
-        long file = fileBytes(dir);
-        pool = JdbcConnectionPool.create(url, "sa", "");
+        measure(url, events, fileBytes(dir));
+    }
+
+    private static void measure(String url, long events, long file) throws SQLException {
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
         long total = 0;
         try (Connection c = pool.getConnection()) {
             for (String table : TABLES) {
@@ -67,6 +77,17 @@ public final class ReportStorage {
                     System.out.printf("  index %-28s %,32d bytes %7.1f B/event%n", index, ib, (double) ib / events);
                     total += ib;
                 }
+            }
+        }
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT grain, COUNT(*), SUM(OCTET_LENGTH(users)), SUM(OCTET_LENGTH(reach)), "
+                     + "SUM(CASE WHEN OCTET_LENGTH(reach) > 1 + 128 * 8 OR SUBSTRING(reach FROM 1 FOR 1) = X'02' "
+                     + "THEN 1 ELSE 0 END) FROM PRECIS_ROLLUPS GROUP BY grain ORDER BY grain")) {
+            System.out.println("grain    cells   users bytes (B/event)   reach bytes (B/event)   cells with an HLL");
+            while (rs.next()) {
+                System.out.printf("%-4s %,10d %,14d (%5.1f) %,14d (%5.1f) %,10d%n", rs.getString(1), rs.getLong(2),
+                        rs.getLong(3), rs.getLong(3) / (double) events, rs.getLong(4), rs.getLong(4) / (double) events,
+                        rs.getLong(5));
             }
         }
         pool.dispose();

@@ -15,7 +15,7 @@ import java.util.StringJoiner;
 
 /** The writer's SQL on the events table: the per-batch lookup and the batched insert. */
 final class EventSql {
-    private static final String COLUMNS = "kind, at_ms, utc_day, advertiser_id, campaign_id, creative_id, "
+    static final String COLUMNS = "kind, at_ms, utc_day, advertiser_id, campaign_id, creative_id, "
             + "slot, site, matched_by, bid_model, price_micros, cost_nanos, value_micros, currency, "
             + "event_name, is_valid, reason, click_id, order_id, dedupe_key, pseudonym, region";
     private static final String INSERT = "INSERT INTO " + EventSchema.TABLE + " (" + COLUMNS
@@ -127,7 +127,7 @@ final class EventSql {
         params.addAll(values);
     }
 
-    private static StoredEvent read(ResultSet rs) throws SQLException {
+    static StoredEvent read(ResultSet rs) throws SQLException {
         return new StoredEvent(rs.getString("kind"), Instant.ofEpochMilli(rs.getLong("at_ms")),
                 rs.getString("advertiser_id"), rs.getString("campaign_id"), rs.getString("creative_id"),
                 rs.getString("slot"), rs.getString("site"), rs.getString("matched_by"),

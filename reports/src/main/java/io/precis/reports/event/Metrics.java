@@ -92,6 +92,11 @@ public final class Metrics {
         return ratio(money(c.revenueMicros()).subtract(money(c.spendMicros())), money(c.spendMicros()));
     }
 
+    /** Impressions per reached user (both of users with measurement consent); null when withheld or 0 users. */
+    public static BigDecimal frequency(Reach r) {
+        return r.withheld() ? null : ratio(count(r.impressions()), count(r.uniqueUsers()));
+    }
+
     /** numerator / denominator rounded once, half-up, to 4 decimals; null when dividing by 0. */
     private static BigDecimal ratio(BigDecimal numerator, BigDecimal denominator) {
         if (denominator.signum() == 0) {

@@ -22,11 +22,13 @@ public final class ReportCsv {
         List<String> header = new ArrayList<>();
         dims.forEach(d -> header.add(d.jsonName()));
         header.addAll(Metrics.columns(Counts.ZERO).keySet());
+        header.addAll(List.of("uniqueUsers", "frequency"));
         line(out, header);
         for (ReportRow row : r.rows()) {
             List<String> cells = new ArrayList<>();
             dims.forEach(d -> cells.add(text(row.keys().get(d))));
             addMetrics(cells, row.counts());
+            addReach(cells, row.reach());
             line(out, cells);
         }
         List<String> totals = new ArrayList<>();
@@ -34,6 +36,7 @@ public final class ReportCsv {
             totals.add(i == 0 ? TOTAL_LABEL : null);
         }
         addMetrics(totals, r.totals());
+        addReach(totals, r.totalReach());
         line(out, totals);
         return out.toString();
     }
@@ -42,6 +45,13 @@ public final class ReportCsv {
         for (BigDecimal v : Metrics.columns(c).values()) {
             cells.add(v == null ? null : v.toPlainString());
         }
+    }
+
+    /** Empty cells when withheld, as a null ratio is. */
+    private static void addReach(List<String> cells, Reach reach) {
+        cells.add(reach.withheld() ? null : Long.toString(reach.uniqueUsers()));
+        BigDecimal f = Metrics.frequency(reach);
+        cells.add(f == null ? null : f.toPlainString());
     }
 
     private static void line(StringBuilder out, List<String> cells) {

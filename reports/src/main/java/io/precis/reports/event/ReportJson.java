@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.util.Map;
 
-/** A {@link Report} in API.md's JSON shape: from, to, groupBy, rows, totals. */
+/** A {@link Report} in API.md's JSON shape: from, to, groupBy, usersCounted, rows, totals. */
 public final class ReportJson {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** Says whom uniqueUsers and frequency count: only users who gave measurement consent. */
+    public static final String USERS_COUNTED = "measurementConsent";
 
     private ReportJson() {
     }
@@ -19,14 +21,29 @@ public final class ReportJson {
         o.put("to", r.query().to().toString());
         ArrayNode groupBy = o.putArray("groupBy");
         r.query().groupBy().forEach(d -> groupBy.add(d.jsonName()));
+        o.put("usersCounted", USERS_COUNTED);
         ArrayNode rows = o.putArray("rows");
         for (ReportRow row : r.rows()) {
             ObjectNode n = rows.addObject();
             row.keys().forEach((d, v) -> n.put(d.jsonName(), v));
             putMetrics(n, row.counts());
+            putReach(n, row.reach());
         }
-        putMetrics(o.putObject("totals"), r.totals());
+        ObjectNode totals = o.putObject("totals");
+        putMetrics(totals, r.totals());
+        putReach(totals, r.totalReach());
         return o;
+    }
+
+    private static void putReach(ObjectNode n, Reach reach) {
+        if (reach.withheld()) {
+            n.putNull("uniqueUsers");
+            n.putNull("frequency");
+        } else {
+            n.put("uniqueUsers", reach.uniqueUsers());
+            n.put("frequency", Metrics.frequency(reach));
+        }
+        n.put("uniqueUsersEstimated", reach.estimated());
     }
 
     private static void putMetrics(ObjectNode n, Counts c) {

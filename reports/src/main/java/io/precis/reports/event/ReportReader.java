@@ -21,9 +21,9 @@ import javax.sql.DataSource;
  * Builds one advertiser's {@link Report} from the roll-ups (never the events table), with one
  * query on the narrowest {@link Grain} that holds the breakdown.
  *
- * <p>Without a k threshold the database sums the cells (GROUP BY); with one, cells are read
- * with their user sketches and summed here, then {@link SmallRows} merges rows with fewer than
- * k users into {@code "(other)"}. With noise on, each published count of each row is perturbed
+ * <p>Cells are read with their user sets and summed here (reach, {@link Reach}, is the union of
+ * the cells' sets, not a sum); with a k threshold {@link SmallRows} then merges rows with fewer
+ * than k users into {@code "(other)"}. With noise on, each published count of each row is perturbed
  * ({@link DiscreteLaplace}, clamped at 0) and ratios are computed from the noisy counts; spend
  * and revenue are money, not counts, and stay exact. Spend is summed in nanos and rounded
  * half-up to a micro once per row; totals are the sum of the published rows, so they always add
@@ -42,12 +42,8 @@ final class ReportReader {
         boolean threshold = policy.minUsers() > 1 && cols.stream().anyMatch(Dimension.THRESHOLDED::contains);
         Grain grain = Grain.forColumns(cols);
         List<String> selected = selectedColumns(cols);
-        String select = String.join(", ", selected);
-        String sql = threshold
-                ? "SELECT " + select + ", " + RollupSql.COUNTS + where(q)
-                : "SELECT " + select + ", SUM(impressions), SUM(clicks), SUM(invalid_clicks), SUM(conversions), "
-                        + "SUM(cost_nanos), SUM(value_micros), NULL, SUM(measured_impressions), SUM(viewable_impressions)"
-                        + where(q) + " GROUP BY " + select;
+        // Every cell is read with its user sets: reach is a union, never a sum (no SQL GROUP BY).
+        String sql = "SELECT " + String.join(", ", selected) + ", " + RollupSql.COUNTS + where(q);
         Map<List<String>, Tally> groups = new LinkedHashMap<>();
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 0;
@@ -58,10 +54,17 @@ final class ReportReader {
             if (q.campaignId() != null) {
                 ps.setString(++i, q.campaignId());
             }
+            ps.setFetchSize(10_000); // PostgreSQL otherwise holds the whole result in memory
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     List<String> keys = keys(rs, cols, selected);
-                    groups.computeIfAbsent(keys, k -> new Tally()).add(RollupSql.readCounts(rs, selected.size()));
+                    Tally cell = RollupSql.readCounts(rs, selected.size());
+                    Tally group = groups.get(keys);
+                    if (group == null) {
+                        groups.put(keys, cell); // read fresh for this row: summed into, never shared
+                    } else {
+                        group.add(cell);
+                    }
                 }
             }
         } catch (SQLException e) {
@@ -77,15 +80,35 @@ final class ReportReader {
             published = SmallRows.merge(published, policy.minUsers(), cols.size());
         }
         List<ReportRow> rows = new ArrayList<>();
+        Tally all = new Tally();
         for (SmallRows.Group g : published) {
             Map<Dimension, String> keys = new LinkedHashMap<>();
             for (int d = 0; d < cols.size(); d++) {
                 keys.put(cols.get(d), g.keys().get(d));
             }
-            rows.add(new ReportRow(keys, counts(g.tally(), noise)));
+            rows.add(new ReportRow(keys, counts(g.tally(), noise), reach(g.tally(), policy, noise)));
+            all.add(g.tally());
         }
         Counts totals = rows.stream().map(ReportRow::counts).reduce(Counts.ZERO, Counts::plus);
-        return new Report(q, rows, totals);
+        return new Report(q, rows, totals, reach(all, policy, noise));
+    }
+
+    /**
+     * Published with the k threshold of user-linked figures: a row (or the totals) with fewer
+     * than k distinct users shows none, nor does one with a cell of unknown reach. With noise on,
+     * both numbers carry their own noise, like the other counts.
+     */
+    private static Reach reach(Tally t, ReportPolicy policy, DiscreteLaplace noise) {
+        if (!t.reachKnown || t.users.users() < policy.minUsers()) {
+            return Reach.WITHHELD;
+        }
+        long users = t.reach.users();
+        long impressions = t.reachImpressions;
+        if (noise != null) {
+            users = noisy(users, noise);
+            impressions = noisy(impressions, noise);
+        }
+        return new Reach(users, impressions, !t.reach.exact());
     }
 
     private static String where(ReportQuery q) {

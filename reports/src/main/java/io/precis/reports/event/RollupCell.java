@@ -48,13 +48,20 @@ record RollupCell(Grain grain, String advertiserId, String campaignId, String cr
         String targeting = targetingKey(e.matchedBy());
         String region = e.region() == null ? Dimension.UNKNOWN : e.region();
         String site = e.site() == null ? Dimension.UNKNOWN : e.site();
-        UserSketch user = e.pseudonym() == null ? UserSketch.EMPTY : UserSketch.of(e.pseudonym());
+        long hash = e.pseudonym() == null ? 0 : UserSketch.hash(e.pseudonym());
+        UserSketch user = e.pseudonym() == null ? UserSketch.EMPTY : UserSketch.ofHash(hash);
         for (Grain g : Grain.values()) {
             long period = g.hourly ? Math.floorDiv(ms, HOUR_MS) * HOUR_MS : Math.floorDiv(ms, DAY_MS) * DAY_MS;
-            RollupCell cell = new RollupCell(g, e.advertiserId(), e.campaignId(), e.creativeId(), period,
-                    g.targeting ? targeting : Grain.ANY, g.region ? region : Grain.ANY, g.site ? site : Grain.ANY);
-            cells.computeIfAbsent(cell, c -> new Tally()).add(e, user);
+            RollupCell cell = new RollupCell(g, e.advertiserId(), e.campaignId(), g.creative ? e.creativeId() : Grain.ANY,
+                    period, g.targeting ? targeting : Grain.ANY, g.region ? region : Grain.ANY, g.site ? site : Grain.ANY);
+            cells.computeIfAbsent(cell, c -> new Tally()).add(e, user, hash);
         }
+    }
+
+    /** This cell's key in {@code g}, a grain at most as fine as this cell's (same period). */
+    RollupCell in(Grain g) {
+        return new RollupCell(g, advertiserId, campaignId, g.creative ? creativeId : Grain.ANY, periodMs,
+                g.targeting ? targeting : Grain.ANY, g.region ? region : Grain.ANY, g.site ? site : Grain.ANY);
     }
 
     /** {@code Instant} of the period start, for day and hour keys. */

@@ -1,6 +1,7 @@
 package io.precis.reports.event;
 
 import io.precis.reports.privacy.UserSketch;
+import io.precis.reports.reach.ReachSet;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,15 +25,15 @@ import java.util.Map;
 final class RollupSql {
     static final String TABLE = "precis_rollups";
     static final String COUNTS = "impressions, clicks, invalid_clicks, conversions, cost_nanos, value_micros, users, "
-            + "measured_impressions, viewable_impressions";
+            + "measured_impressions, viewable_impressions, reach_impressions, reach";
     /** Keeps an IN list well under every driver's parameter limit. */
     private static final int CHUNK = 500;
     private static final String UPDATE = "UPDATE " + TABLE + " SET impressions = ?, clicks = ?, invalid_clicks = ?, "
             + "conversions = ?, cost_nanos = ?, value_micros = ?, users = ?, measured_impressions = ?, "
-            + "viewable_impressions = ? WHERE cell_key = ?";
+            + "viewable_impressions = ?, reach_impressions = ?, reach = ? WHERE cell_key = ?";
     private static final String INSERT = "INSERT INTO " + TABLE + " (cell_key, grain, advertiser_id, campaign_id, "
             + "creative_id, period_ms, targeting, region, site, " + COUNTS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private RollupSql() {
     }
@@ -45,8 +46,10 @@ final class RollupSql {
             + "cost_nanos = " + TABLE + ".cost_nanos + EXCLUDED.cost_nanos, "
             + "value_micros = " + TABLE + ".value_micros + EXCLUDED.value_micros, "
             + "measured_impressions = " + TABLE + ".measured_impressions + EXCLUDED.measured_impressions, "
-            + "viewable_impressions = " + TABLE + ".viewable_impressions + EXCLUDED.viewable_impressions";
-    private static final String SET_USERS = "UPDATE " + TABLE + " SET users = ? WHERE cell_key = ?";
+            + "viewable_impressions = " + TABLE + ".viewable_impressions + EXCLUDED.viewable_impressions, "
+            // NULL (reach unknown, see Tally#reachKnown) stays NULL
+            + "reach_impressions = " + TABLE + ".reach_impressions + EXCLUDED.reach_impressions";
+    private static final String SET_USERS = "UPDATE " + TABLE + " SET users = ?, reach = ? WHERE cell_key = ?";
 
     /** Adds {@code deltas} to their cells, creating the cells that do not exist yet. */
     static void apply(Connection c, Map<RollupCell, Tally> deltas) throws SQLException {
@@ -85,7 +88,7 @@ final class RollupSql {
         insert(c, inserts);
     }
 
-    /** Several writers at once: counts add in the database, sketches merge under the rows' locks. */
+    /** Several writers at once: counts add in the database, user sets merge under the rows' locks. */
     private static void applyShared(Connection c, Map<RollupCell, Tally> deltas) throws SQLException {
         Map<RollupCell, Tally> sorted = new java.util.TreeMap<>(java.util.Comparator.comparing(RollupCell::key));
         sorted.putAll(deltas);
@@ -95,8 +98,14 @@ final class RollupSql {
             for (Map.Entry<RollupCell, Tally> e : sorted.entrySet()) {
                 Tally now = stored.get(e.getKey().key());
                 UserSketch merged = now == null ? e.getValue().users : now.users.merge(e.getValue().users);
+                // A union is idempotent: a cell the upsert just created already holds this delta.
+                ReachSet reach = now == null ? e.getValue().reach : now.reach;
+                if (now != null) {
+                    reach.addAll(e.getValue().reach);
+                }
                 ps.setBytes(1, merged.toBytes());
-                ps.setString(2, e.getKey().key());
+                ps.setBytes(2, reach.toBytes());
+                ps.setString(3, e.getKey().key());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -146,6 +155,12 @@ final class RollupSql {
         ps.setBytes(++i, t.users.toBytes());
         ps.setLong(++i, t.measuredImpressions);
         ps.setLong(++i, t.viewableImpressions);
+        if (t.reachKnown) {
+            ps.setLong(++i, t.reachImpressions);
+        } else {
+            ps.setNull(++i, java.sql.Types.BIGINT);
+        }
+        ps.setBytes(++i, t.reach.toBytes());
         return i;
     }
 
@@ -169,7 +184,7 @@ final class RollupSql {
         return out;
     }
 
-    /** The nine {@link #COUNTS} columns after column {@code before}. */
+    /** The eleven {@link #COUNTS} columns after column {@code before}. */
     static Tally readCounts(ResultSet rs, int before) throws SQLException {
         Tally t = new Tally();
         t.impressions = rs.getLong(before + 1);
@@ -181,6 +196,9 @@ final class RollupSql {
         t.users = UserSketch.fromBytes(rs.getBytes(before + 7));
         t.measuredImpressions = rs.getLong(before + 8);
         t.viewableImpressions = rs.getLong(before + 9);
+        t.reachImpressions = rs.getLong(before + 10);
+        t.reachKnown = !rs.wasNull();
+        t.reach = ReachSet.fromBytes(rs.getBytes(before + 11));
         return t;
     }
 }

@@ -32,7 +32,12 @@ public final class UserSketch {
 
     /** The sketch of one user. */
     public static UserSketch of(String pseudonym) {
-        return new UserSketch(new long[] {hash(pseudonym)});
+        return ofHash(hash(pseudonym));
+    }
+
+    /** The sketch of the one user whose {@link #hash} is {@code hash}. */
+    public static UserSketch ofHash(long hash) {
+        return new UserSketch(new long[] {hash});
     }
 
     /** The 64-bit value a pseudonym is kept as. */

@@ -17,7 +17,8 @@ class ReportCsvTest {
         keys.put(Dimension.CAMPAIGN, campaign);
         keys.put(Dimension.DAY, "2026-11-03");
         Counts c = new Counts(1200, 36, 2, 4, 15_000_000, 796_000_000, 1000, 750);
-        return new Report(q, List.of(new ReportRow(keys, c)), c);
+        Reach reach = new Reach(640L, 800L, false); // 800 impressions of consenting users, 640 of them
+        return new Report(q, List.of(new ReportRow(keys, c, reach)), c, reach);
     }
 
     @Test
@@ -53,17 +54,20 @@ class ReportCsvTest {
         Counts c = new Counts(1000, 10, 0, 1, 20_000_000, 5_000_000);
         String row = ReportCsv.toCsv(new Report(q, List.of(new ReportRow(Map.of(Dimension.CAMPAIGN, "c"), c)), c))
                 .split("\r\n")[1];
-        assertTrue(row.endsWith(",-0.75,0,0,,"), row);
+        // then measured and viewable impressions, no rate or vCPM, and uniqueUsers and frequency, withheld
+        assertTrue(row.endsWith(",-0.75,0,0,,,,"), row);
     }
 
     @Test
     void apiExampleRowRendersWithItsDocumentedNumbers() {
         String csv = ReportCsv.toCsv(reportWithCampaign("Spring \"sale\", 2026"));
         assertEquals("campaign,day,impressions,clicks,invalidClicks,conversions,spend,revenue,"
-                + "ctr,cvr,cpc,cpa,ecpm,roas,roi,measuredImpressions,viewableImpressions,viewabilityRate,vcpm\r\n"
+                + "ctr,cvr,cpc,cpa,ecpm,roas,roi,measuredImpressions,viewableImpressions,viewabilityRate,vcpm,"
+                + "uniqueUsers,frequency\r\n"
                 + "\"Spring \"\"sale\"\", 2026\",2026-11-03,1200,36,2,4,15,796,0.03,0.1111,0.4167,3.75,12.5,53.0667,52.0667,"
-                + "1000,750,0.75,20\r\n"
-                + "(total),,1200,36,2,4,15,796,0.03,0.1111,0.4167,3.75,12.5,53.0667,52.0667,1000,750,0.75,20\r\n", csv);
+                + "1000,750,0.75,20,640,1.25\r\n"
+                + "(total),,1200,36,2,4,15,796,0.03,0.1111,0.4167,3.75,12.5,53.0667,52.0667,1000,750,0.75,20,640,1.25\r\n",
+                csv);
     }
 
     @Test
@@ -72,6 +76,7 @@ class ReportCsvTest {
         assertEquals("{\"campaign\":\"c\",\"day\":\"2026-11-03\",\"impressions\":1200,\"clicks\":36,"
                 + "\"invalidClicks\":2,\"conversions\":4,\"spend\":15,\"revenue\":796,\"ctr\":0.03,"
                 + "\"cvr\":0.1111,\"cpc\":0.4167,\"cpa\":3.75,\"ecpm\":12.5,\"roas\":53.0667,\"roi\":52.0667,"
-                + "\"measuredImpressions\":1000,\"viewableImpressions\":750,\"viewabilityRate\":0.75,\"vcpm\":20}", json);
+                + "\"measuredImpressions\":1000,\"viewableImpressions\":750,\"viewabilityRate\":0.75,\"vcpm\":20,"
+                + "\"uniqueUsers\":640,\"frequency\":1.25,\"uniqueUsersEstimated\":false}", json);
     }
 }

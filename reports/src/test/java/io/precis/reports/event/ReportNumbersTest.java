@@ -103,13 +103,16 @@ class ReportNumbersTest {
     @Test
     void jsonHasApiShapeWithKeysBeforeMetrics() {
         JsonNode json = ReportJson.toJson(f.report("adv", Dimension.CAMPAIGN, Dimension.DAY));
-        assertEquals(List.of("from", "to", "groupBy", "rows", "totals"), fieldNames(json));
+        assertEquals(List.of("from", "to", "groupBy", "usersCounted", "rows", "totals"), fieldNames(json));
+        assertEquals("measurementConsent", json.get("usersCounted").asText());
         assertEquals("[\"campaign\",\"day\"]", json.get("groupBy").toString());
         assertEquals("2026-10-04", json.get("from").asText());
         assertEquals(List.of("campaign", "day", "impressions", "clicks", "invalidClicks", "conversions", "spend",
                 "revenue", "ctr", "cvr", "cpc", "cpa", "ecpm", "roas", "roi", "measuredImpressions",
-                "viewableImpressions", "viewabilityRate", "vcpm"), fieldNames(json.get("rows").get(0)));
-        assertEquals(List.of((METRICS + "," + VIEWABILITY).split(",")), fieldNames(json.get("totals")));
+                "viewableImpressions", "viewabilityRate", "vcpm", "uniqueUsers", "frequency",
+                "uniqueUsersEstimated"), fieldNames(json.get("rows").get(0)));
+        assertEquals(List.of((METRICS + "," + VIEWABILITY + ",uniqueUsers,frequency,uniqueUsersEstimated").split(",")),
+                fieldNames(json.get("totals")));
     }
 
     @Test
@@ -171,11 +174,12 @@ class ReportNumbersTest {
     void csvHasHeaderRowsAndTotalLine() {
         String csv = ReportCsv.toCsv(f.report("adv", Dimension.CREATIVE));
         String[] lines = csv.split("\r\n", -1);
-        assertEquals("campaign,creative," + METRICS + "," + VIEWABILITY, lines[0]);
-        // No ad tag measured these ads: 0 measured, 0 viewable, and no rate or vCPM.
-        assertEquals("c1,cr1,2,1,0,1,0.025,199,0.5,1,0.025,0.025,12.5,7960,7959,0,0,,", lines[1]);
-        assertEquals("c4,cr1,1,0,0,0,0,0,0,,,,0,,,0,0,,", lines[5]);
-        assertEquals("(total),,7,4,1,3,31.0375,349,0.5714,0.75,7.7594,10.3458,4433.9286,11.2445,10.2445,0,0,,",
+        assertEquals("campaign,creative," + METRICS + "," + VIEWABILITY + ",uniqueUsers,frequency", lines[0]);
+        // No ad tag measured these ads: 0 measured, 0 viewable, and no rate or vCPM. The events
+        // carry no measurement pseudonym: no users, so reach is withheld (empty).
+        assertEquals("c1,cr1,2,1,0,1,0.025,199,0.5,1,0.025,0.025,12.5,7960,7959,0,0,,,,", lines[1]);
+        assertEquals("c4,cr1,1,0,0,0,0,0,0,,,,0,,,0,0,,,,", lines[5]);
+        assertEquals("(total),,7,4,1,3,31.0375,349,0.5714,0.75,7.7594,10.3458,4433.9286,11.2445,10.2445,0,0,,,,",
                 lines[6]);
         assertEquals("", lines[7]); // the last record ends with CRLF too
     }

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * any order, any k from 1 to {@link UserSketch#CAPACITY}, any window, with or without a campaign
  * filter), every report row equals an exact computation over the raw events: rows summed from
  * the events themselves, users counted as exact sets of pseudonyms, the threshold's merge
- * applied to those sets. The store answers from its roll-up cells and their bounded user sets,
+ * applied to those sets, and each row's and the totals' reach (distinct consenting users of
+ * impressions, and their impressions) from exact sets, withheld below k users. The store answers from its roll-up cells and their bounded user sets,
  * so this checks the cells, their unions across days and keys, and the threshold on the unions.
  */
 class ReportPropertyTest {
@@ -64,16 +65,25 @@ class ReportPropertyTest {
         }
     }
 
-    /** An exact row: its counts and its users as a set. */
+    /** An exact row: its counts, its users as a set, and its reached users (impressions with consent). */
     private static final class Exact {
         final long[] n = new long[5];
         final Set<String> users = new HashSet<>();
+        final Set<String> reached = new HashSet<>();
+        long reachedImpressions;
 
         void add(Exact o) {
             for (int i = 0; i < n.length; i++) {
                 n[i] += o.n[i];
             }
             users.addAll(o.users);
+            reached.addAll(o.reached);
+            reachedImpressions += o.reachedImpressions;
+        }
+
+        /** Withheld below k users, as every user-linked figure. */
+        Reach reach(int k) {
+            return users.size() < k ? Reach.WITHHELD : new Reach((long) reached.size(), reachedImpressions, false);
         }
 
         Counts counts() {
@@ -100,6 +110,7 @@ class ReportPropertyTest {
         List<Raw> raw = record(f, r, 250 + r.nextInt(250), 3 + r.nextInt(60));
         int queries = 0;
         int merged = 0;
+        int reached = 0;
         for (int q = 0; q < 120; q++) {
             List<Dimension> groupBy = randomGroupBy(r);
             int k = 1 + r.nextInt(UserSketch.CAPACITY);
@@ -107,19 +118,34 @@ class ReportPropertyTest {
             LocalDate to = from.plusDays(r.nextInt(DAYS));
             String campaign = r.nextInt(4) == 0 ? "c" + r.nextInt(3) : null;
             ReportQuery query = new ReportQuery(ADV, from, to, groupBy, campaign, new ReportPolicy(k, 0));
-            Map<List<String>, Counts> want = exact(raw, query);
+            Map<List<String>, Exact> rows = exact(raw, query);
+            Map<List<String>, Counts> want = new LinkedHashMap<>();
+            Map<List<String>, Reach> wantReach = new LinkedHashMap<>();
+            Exact all = new Exact();
+            rows.forEach((key, x) -> {
+                want.put(key, x.counts());
+                wantReach.put(key, x.reach(k));
+                all.add(x);
+            });
             Map<List<String>, Counts> got = new LinkedHashMap<>();
+            Map<List<String>, Reach> gotReach = new LinkedHashMap<>();
             List<Dimension> cols = ReportColumns.keyColumns(groupBy);
             Report report = f.report(query);
             for (ReportRow row : report.rows()) {
                 got.put(cols.stream().map(d -> row.keys().get(d)).toList(), row.counts());
+                gotReach.put(cols.stream().map(d -> row.keys().get(d)).toList(), row.reach());
             }
             assertEquals(want, got, "seed " + seed + ", query " + q + ": " + query);
+            assertEquals(wantReach, gotReach, "reach, seed " + seed + ", query " + q + ": " + query);
             assertEquals(want.values().stream().reduce(Counts.ZERO, Counts::plus), report.totals());
+            // The totals' reach is the union of every row's users, not the sum of the rows' reach.
+            assertEquals(all.reach(k), report.totalReach(), "total reach, query " + q + ": " + query);
+            reached += report.totalReach().withheld() ? 0 : 1;
             queries++;
             merged += got.keySet().stream().anyMatch(keys -> keys.contains(Dimension.OTHER)) ? 1 : 0;
         }
         assertTrue(queries == 120 && merged > 10, "queries with an (other) row: " + merged);
+        assertTrue(reached > 30, "queries whose totals publish reach: " + reached);
     }
 
     /** Records {@code n} random events through the store, each logged with what it counted as. */
@@ -172,7 +198,7 @@ class ReportPropertyTest {
      * {@code (other)} has fewer than k, the row with the fewest users (counted up to
      * {@link UserSketch#CAPACITY}; ties in key order) joins it.
      */
-    private static Map<List<String>, Counts> exact(List<Raw> raw, ReportQuery q) {
+    private static Map<List<String>, Exact> exact(List<Raw> raw, ReportQuery q) {
         List<Dimension> cols = ReportColumns.keyColumns(q.groupBy());
         Map<List<String>, Exact> rows = new TreeMap<>(ReportPropertyTest::compareKeys);
         for (Raw e : raw) {
@@ -189,6 +215,10 @@ class ReportPropertyTest {
             x.n[3] += e.costNanos();
             if (e.ad().pseudonym() != null) {
                 x.users.add(e.ad().pseudonym());
+                if (StoredEvent.IMPRESSION.equals(e.kind())) {
+                    x.reached.add(e.ad().pseudonym());
+                    x.reachedImpressions++;
+                }
             }
         }
         int k = q.policy().minUsers();
@@ -215,9 +245,7 @@ class ReportPropertyTest {
             }
             kept.put(Collections.nCopies(cols.size(), Dimension.OTHER), other);
         }
-        Map<List<String>, Counts> out = new LinkedHashMap<>();
-        kept.forEach((key, x) -> out.put(key, x.counts()));
-        return out;
+        return kept;
     }
 
     private static int compareKeys(List<String> a, List<String> b) {
