@@ -101,6 +101,7 @@ public final class PrecisGateway implements AutoCloseable {
     private final AccountRoutes accounts;
     private final CampaignService campaigns;
     private final io.precis.gateway.audiences.AudienceService audiences;
+    private final io.precis.gateway.places.PlaceStore places;
     private final Router router;
     private final InMemoryCampaignStats stats;
     private final io.precis.gateway.web.OneTimeLogins logins = new io.precis.gateway.web.OneTimeLogins();
@@ -142,9 +143,10 @@ public final class PrecisGateway implements AutoCloseable {
         changes = new io.precis.gateway.storage.ChangeFeed(db, clock);
         io.precis.gateway.storage.AccountStore accountStore = changes.publishing(new JdbcAccountStore(db));
         index = new CampaignIndex();
-        // A campaign may name only its advertiser's customer lists (loaded below, before any request).
+        // A campaign may name only its advertiser's customer lists and places (loaded below,
+        // before any request).
         campaigns = new CampaignService(changes.publishing(new JdbcCampaignStore(db)), index, clock,
-                this::checkAudiences);
+                this::checkOwned);
         metrics.index(index::campaignCount, campaigns::indexRefreshLagSeconds);
         // The token key sits with the other keys, readable by the owner alone.
         byte[] tokenKey = KeyFiles.loadOrCreate(config.keysDirOrDefault().resolve("token.key"), 32);
@@ -234,9 +236,8 @@ public final class PrecisGateway implements AutoCloseable {
         adRoutes.register(routes);
         new io.precis.gateway.ad.OpenRtbRoutes(adRoutes, matchPool, config.trustProxy()).register(routes);
         SegmentRuleStore segmentRules = new SegmentRuleStore(db, changes);
-        io.precis.gateway.places.PlaceStore places = new io.precis.gateway.places.PlaceStore(db, changes, clock);
+        places = new io.precis.gateway.places.PlaceStore(db, changes, clock);
         segments.places(places.directory(), GatewayConfig.placeRules(System.getenv()));
-        campaigns.segmentRule(places::mayTarget);
         new io.precis.gateway.places.PlaceRoutes(storagePool, places, segments, auth).register(routes);
         new BehaviourRoutes(storagePool, auth, privacy, segments, segmentRules, places.directory(), clock).register(routes);
         new TrackingRoutes(storagePool, signer, events, campaigns, metrics, privacy, cookie, delivery, tracing.tracer())
@@ -278,9 +279,10 @@ public final class PrecisGateway implements AutoCloseable {
         }
     }
 
-    /** 400 unless every customer list {@code t} names is the advertiser's. */
-    private void checkAudiences(String advertiserId, io.precis.matcher.campaign.Targeting t) {
+    /** 400 unless every customer list and place {@code t} names is the advertiser's. */
+    private void checkOwned(String advertiserId, io.precis.matcher.campaign.Targeting t) {
         audiences.checkOwned(advertiserId, t);
+        places.checkOwned(advertiserId, t);
     }
 
     /** How long a start waits for Redis to answer before it gives up with a clear error. */

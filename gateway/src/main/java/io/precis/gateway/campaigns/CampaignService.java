@@ -31,12 +31,10 @@ public final class CampaignService {
      * the same order; other campaigns never wait (no global lock around the store's I/O).
      */
     private final io.precis.consent.concurrent.StripedLocks locks = new io.precis.consent.concurrent.StripedLocks(256);
-    /** Whether an advertiser may target a segment (place segments: only of its own places). */
-    private volatile java.util.function.BiPredicate<String, String> mayTarget = (advertiser, segment) -> true;
     /** Nanoseconds the last change took to reach the index (its refresh lag), for metrics. */
     private volatile long lastIndexNanos;
 
-    /** Throws a 4xx when an advertiser's targeting names what is not its own (customer lists). */
+    /** Throws a 4xx when an advertiser's targeting names what is not its own (customer lists, places). */
     private final java.util.function.BiConsumer<String, io.precis.matcher.campaign.Targeting> targetingCheck;
 
     public CampaignService(CampaignStore store, CampaignIndex index, Clock clock) {
@@ -55,32 +53,14 @@ public final class CampaignService {
         index.replaceAll(all.stream().filter(c -> c.status() == CampaignStatus.ACTIVE).toList());
     }
 
-    /** From now on, campaigns may target (or exclude) only the segments {@code rule} allows their advertiser. */
-    public void segmentRule(java.util.function.BiPredicate<String, String> rule) {
-        this.mayTarget = rule;
-    }
-
     public Campaign create(String advertiserId, JsonNode body) {
         Instant now = clock.instant();
         Campaign c = CampaignJson.fromRequest(body, Randoms.token(12), advertiserId, now, now);
         return save(allowed(c));
     }
 
-    /**
-     * {@code c}, once every segment it names is one its advertiser may target and its other
-     * targeting passes the check (customer lists); else a 4xx.
-     */
+    /** {@code c}, once its targeting names nothing that is not its advertiser's; else a 4xx. */
     private Campaign allowed(Campaign c) {
-        var rule = mayTarget;
-        for (String field : List.of("segments", "excludeSegments")) {
-            List<String> named = field.equals("segments") ? c.targeting().segments() : c.targeting().excludeSegments();
-            for (String segment : named) {
-                if (!rule.test(c.advertiserId(), segment)) {
-                    throw ApiError.badField("targeting." + field, "targeting." + field
-                            + " names a place that is not one of this advertiser's places");
-                }
-            }
-        }
         targetingCheck.accept(c.advertiserId(), c.targeting());
         return c;
     }

@@ -1,8 +1,10 @@
 package io.precis.gateway.places;
 
+import io.precis.gateway.http.ApiError;
 import io.precis.gateway.storage.ChangeFeed;
 import io.precis.gateway.storage.Database;
 import io.precis.gateway.storage.StorageException;
+import io.precis.matcher.campaign.Targeting;
 import io.precis.matcher.segment.Place;
 import io.precis.matcher.segment.PlaceDirectory;
 import java.sql.Connection;
@@ -38,15 +40,24 @@ public final class PlaceStore {
     }
 
     /**
-     * Whether {@code advertiserId} may target {@code segment}: a place segment
-     * ({@code place:<id>:…}) only when the place is its own; any other segment.
+     * 400 unless every place segment ({@code place:<id>:…}) that {@code t} targets or excludes
+     * names one of the advertiser's own places; other segments are anyone's.
      */
-    public boolean mayTarget(String advertiserId, String segment) {
-        if (!segment.startsWith("place:")) {
-            return true;
+    public void checkOwned(String advertiserId, Targeting t) {
+        for (var field : java.util.List.of(java.util.Map.entry("segments", t.segments()),
+                java.util.Map.entry("excludeSegments", t.excludeSegments()))) {
+            for (String segment : field.getValue()) {
+                if (segment.startsWith("place:") && !owns(advertiserId, segment)) {
+                    throw ApiError.badField("targeting." + field.getKey(), "targeting." + field.getKey()
+                            + " names a place that is not one of this advertiser's places");
+                }
+            }
         }
-        int end = segment.indexOf(':', "place:".length());
-        Place p = end < 0 ? null : directory.place(segment.substring("place:".length(), end));
+    }
+
+    private boolean owns(String advertiserId, String placeSegment) {
+        int end = placeSegment.indexOf(':', "place:".length());
+        Place p = end < 0 ? null : directory.place(placeSegment.substring("place:".length(), end));
         return p != null && p.advertiserId().equals(advertiserId);
     }
 
