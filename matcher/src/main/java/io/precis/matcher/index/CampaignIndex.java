@@ -219,23 +219,7 @@ public final class CampaignIndex implements Closeable {
 
     /** Ids of the campaigns with at least one document matching {@code query}, in doc order. */
     public Set<String> candidateIds(Query query) {
-        IndexSearcher searcher;
-        try {
-            searcher = searchers.acquire();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        try {
-            return searcher.search(query, new IdCollectorManager());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            try {
-                searchers.release(searcher);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        return withSearcher(searcher -> searcher.search(query, new IdCollectorManager()));
     }
 
     /**
@@ -283,8 +267,10 @@ public final class CampaignIndex implements Closeable {
      */
     public static final class Matches {
         private final Query query;
-        private final Object readerKey;
-        private final FixedBitSet[] docs;
+        final Object readerKey;
+        final FixedBitSet[] docs;
+        /** The documents in descending static bound, for {@link RankedReplay}; null until asked. */
+        volatile RankedReplay.Order order;
 
         private Matches(Query query, Object readerKey, FixedBitSet[] docs) {
             this.query = query;
@@ -305,13 +291,7 @@ public final class CampaignIndex implements Closeable {
      */
     private Matches search(Query query, TargetingMask mask, CandidateVisitor visitor, boolean checkLive,
                            Matches memo) {
-        IndexSearcher searcher;
-        try {
-            searcher = searchers.acquire();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        try {
+        return withSearcher(searcher -> {
             boolean stale = checkLive && (!(searcher instanceof CountedSearcher cs) || cs.writes != writes);
             FactCollector collector = new FactCollector(mask, visitor, stale);
             IndexReader.CacheHelper helper = memo == null ? null : searcher.getIndexReader().getReaderCacheHelper();
@@ -330,6 +310,49 @@ public final class CampaignIndex implements Closeable {
             collector.record(leaves.size());
             searcher.search(query, collector);
             return new Matches(query, readerKey, collector.recorded);
+        });
+    }
+
+    /**
+     * The documents {@code memo} recorded, to be visited one at a time in descending
+     * {@code bound} (see {@link RankedReplay}), so that a caller that needs only the best few
+     * never looks at the rest; null when they cannot be: the memo is of another reader than
+     * the current one, or a campaign was written since that reader opened (a changed campaign's
+     * bound could be out of order). {@code boundKey} names what the bounds depend on besides
+     * the campaign (the order is kept with the memo and computed again when it changes).
+     */
+    public RankedReplay rankedReplay(Matches memo, TargetingMask mask, Object boundKey,
+                                     RankedReplay.StaticBound bound) {
+        if (memo == null || memo.readerKey == null) {
+            return null;
+        }
+        return withSearcher(searcher -> {
+            IndexReader.CacheHelper helper = searcher.getIndexReader().getReaderCacheHelper();
+            if (!(searcher instanceof CountedSearcher cs) || cs.writes != writes || helper == null
+                    || helper.getKey() != memo.readerKey) {
+                return null;
+            }
+            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+            SegmentCampaigns[] segments = new SegmentCampaigns[leaves.size()];
+            for (LeafReaderContext leaf : leaves) {
+                segments[leaf.ord] = campaignsOf(leaf.reader());
+            }
+            // The segments' arrays stay valid once the searcher is released: nothing of Lucene
+            // is read while the documents are visited.
+            return new RankedReplay(memo, segments, mask, boundKey, bound);
+        });
+    }
+
+    /** What {@code work} makes of the current searcher, which is released after it. */
+    private <T> T withSearcher(SearcherWork<T> work) {
+        IndexSearcher searcher;
+        try {
+            searcher = searchers.acquire();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            return work.apply(searcher);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -339,6 +362,12 @@ public final class CampaignIndex implements Closeable {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    /** A reading of a searcher. */
+    @FunctionalInterface
+    private interface SearcherWork<T> {
+        T apply(IndexSearcher searcher) throws IOException;
     }
 
     /** The prepared campaigns of {@code reader}'s segment. */
@@ -365,7 +394,7 @@ public final class CampaignIndex implements Closeable {
      * One segment's documents: the prepared campaign of each (null when it was not serving as
      * the segment was first read), its {@link TargetingMask} bits, and the bit assignment.
      */
-    private record SegmentCampaigns(IndexedCampaign[] byDoc, long[] masks, double[] bidAmounts,
+    record SegmentCampaigns(IndexedCampaign[] byDoc, long[] masks, double[] bidAmounts,
                                     int[] rankKeys, TargetingMask.Dictionaries dictionaries) {
         static SegmentCampaigns of(LeafReader reader, Map<String, IndexedCampaign> live)
                 throws IOException {

@@ -7,6 +7,9 @@ import io.precis.matcher.campaign.Campaign;
 import io.precis.matcher.campaign.Creative;
 import io.precis.matcher.delivery.DeliveryLedger;
 import io.precis.matcher.index.CampaignIndex;
+import io.precis.matcher.index.CandidateVisitor;
+import io.precis.matcher.index.RankedReplay;
+import io.precis.matcher.index.TargetingMask;
 import io.precis.matcher.index.IndexedCampaign;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -134,12 +137,25 @@ public final class CampaignMatcher {
         Set<String> seen = r.format() == null ? new HashSet<>() : null;
         try {
             Query query = CandidateQuery.of(r);
-            r.page().keepMatches(index.visitCandidates(query, CandidateQuery.mask(r), (ic, facts, bidAmount, rankKey) -> {
+            CandidateVisitor adder = (ic, facts, bidAmount, rankKey) -> {
                 if (seen == null || seen.add(ic.id())) {
                     candidates.add(ic, facts,
                             Ranking.scoreBound(ic, facts, bidAmount, rankKey, ctrBound, cvrBound));
                 }
-            }, r.page().matches(query)));
+            };
+            TargetingMask mask = CandidateQuery.mask(r);
+            CampaignIndex.Matches kept = r.page().matches(query);
+            // A page asked for again: its matches in descending static bound, visited only as
+            // far as the auction needs them. The static bound is the bound with every targeted
+            // dimension hit (unknown facts), at least the bound any request's facts give.
+            RankedReplay replay = index.rankedReplay(kept, mask, new RateBounds(ctrBound, cvrBound),
+                    (ic, bidAmount, rankKey) -> Ranking.scoreBound(ic, TargetingMask.UNKNOWN, bidAmount, rankKey,
+                            ctrBound, cvrBound));
+            if (replay != null) {
+                candidates.replaying(replay, adder);
+            } else {
+                r.page().keepMatches(index.visitCandidates(query, mask, adder, kept));
+            }
             ranking.run();
             List<MatchedAd> ads = auction(q, r, candidates::next);
             return new MatchResult(ads, candidates.size(), candidates.evaluated());
@@ -179,6 +195,10 @@ public final class CampaignMatcher {
             }
         }
         return auction(q, r, scored::poll);
+    }
+
+    /** The rates a replayed page's static bounds were computed with. */
+    private record RateBounds(double ctr, double cvr) {
     }
 
     private Request request(AdQuery q) {

@@ -1,7 +1,9 @@
 package io.precis.matcher.match;
 
 import io.precis.matcher.auction.CampaignStats;
+import io.precis.matcher.index.CandidateVisitor;
 import io.precis.matcher.index.IndexedCampaign;
+import io.precis.matcher.index.RankedReplay;
 import io.precis.matcher.index.TargetingMask;
 import java.util.Arrays;
 import java.util.PriorityQueue;
@@ -39,6 +41,9 @@ final class RankedCandidates {
     private boolean heaped;
     private final PriorityQueue<Scored> checked = new PriorityQueue<>(Scored.BEST);
     private int evaluated;
+    /** Candidates not added yet, visited best static bound first as the auction needs them; or null. */
+    private RankedReplay source;
+    private CandidateVisitor adder;
 
     RankedCandidates() {
         int n = 256; // grows to the largest request the thread has seen
@@ -57,7 +62,20 @@ final class RankedCandidates {
         heaped = false;
         evaluated = 0;
         checked.clear();
+        source = null;
+        adder = null;
         return this;
+    }
+
+    /**
+     * Takes further candidates from {@code replay} as they are needed: {@link #next} visits
+     * its next document, with {@code adder} (which calls {@link #add}), whenever the next
+     * document's static bound is at least every unchecked bound, so no candidate is handed
+     * out while one not yet visited could beat it.
+     */
+    void replaying(RankedReplay replay, CandidateVisitor adder) {
+        this.source = replay;
+        this.adder = adder;
     }
 
     /** Lets go of the request and its campaigns (a removed campaign is not kept alive here). */
@@ -66,12 +84,15 @@ final class RankedCandidates {
         checked.clear();
         request = null;
         stats = null;
+        source = null;
+        adder = null;
     }
 
     /**
      * Adds a candidate found by the index with the {@link TargetingMask} pre-check's
      * {@code facts}, and {@code scoreBound}, an upper bound of its score
-     * ({@link Ranking#scoreBound}). Before the first {@link #next} only.
+     * ({@link Ranking#scoreBound}). After the first {@link #next}, only from the
+     * {@link #replaying} source.
      */
     void add(IndexedCampaign ic, int facts, double scoreBound) {
         if (size == campaigns.length) {
@@ -80,10 +101,17 @@ final class RankedCandidates {
             this.facts = Arrays.copyOf(this.facts, n);
             bounds = Arrays.copyOf(bounds, n);
         }
+        if (heaped && heap.length < campaigns.length) {
+            heap = Arrays.copyOf(heap, campaigns.length);
+        }
         campaigns[size] = ic;
         this.facts[size] = facts;
         bounds[size] = scoreBound;
         size++;
+        if (heaped) {
+            heap[unchecked] = size - 1;
+            siftUp(unchecked++);
+        }
     }
 
     /** The best-scored fitting candidate not handed out yet, or null when none is left. */
@@ -93,6 +121,13 @@ final class RankedCandidates {
         }
         while (true) {
             Scored best = checked.peek();
+            if (source != null && source.hasNext()) {
+                double visit = source.peekBound();
+                if ((unchecked == 0 || visit >= bounds[heap[0]]) && (best == null || best.score() <= visit)) {
+                    source.visitNext(adder);
+                    continue;
+                }
+            }
             if (unchecked == 0 || (best != null && best.score() > bounds[heap[0]])) {
                 return checked.poll();
             }
@@ -105,9 +140,9 @@ final class RankedCandidates {
         }
     }
 
-    /** Candidates added. */
+    /** Candidates added, and the replayed documents not visited (which a full visit could add). */
     int size() {
-        return size;
+        return source == null ? size : size + source.unvisited();
     }
 
     /** Candidates fully checked so far. */
@@ -127,6 +162,20 @@ final class RankedCandidates {
         for (int i = size / 2 - 1; i >= 0; i--) {
             siftDown(i);
         }
+    }
+
+    private void siftUp(int at) {
+        int item = heap[at];
+        double bound = bounds[item];
+        while (at > 0) {
+            int parent = (at - 1) >>> 1;
+            if (bounds[heap[parent]] >= bound) {
+                break;
+            }
+            heap[at] = heap[parent];
+            at = parent;
+        }
+        heap[at] = item;
     }
 
     private int pop() {

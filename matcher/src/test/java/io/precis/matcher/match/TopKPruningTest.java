@@ -113,8 +113,11 @@ class TopKPruningTest {
                     assertEquals(ic.rankKey(), key);
                     double expected = Ranking.valueBound(ic.bidAmount(), ic.bidModel(), ctrBound, cvrBound)
                             * Ranking.maxRelevance(ic, facts);
-                    assertEquals(expected, Ranking.scoreBound(ic, facts, amount, key, ctrBound, cvrBound),
-                            0.0, () -> ic + " facts " + facts);
+                    double bound = Ranking.scoreBound(ic, facts, amount, key, ctrBound, cvrBound);
+                    assertEquals(expected, bound, 0.0, () -> ic + " facts " + facts);
+                    // A replayed page orders its matches by the bound without facts: it must hold.
+                    assertTrue(bound <= Ranking.scoreBound(ic, io.precis.matcher.index.TargetingMask.UNKNOWN,
+                            amount, key, ctrBound, cvrBound), () -> ic + " facts " + facts);
                     compared[0]++;
                     if (facts != io.precis.matcher.index.TargetingMask.UNKNOWN
                             && io.precis.matcher.index.TargetingMask.demographicHits(facts) > 0) {
@@ -217,6 +220,78 @@ class TopKPruningTest {
             }
             assertTrue(served > 500, "too few ads served to compare: " + served);
             assertTrue(differs > 100, "the filter changed too few auctions: " + differs);
+        }
+    }
+
+    @Test
+    void aReplayedPageVisitsItsMatchesBestStaticBoundFirstAndTheRestOnlyPastThePrefix() throws Exception {
+        try (CampaignIndex index = new CampaignIndex()) {
+            List<Campaign> campaigns = new ArrayList<>();
+            for (int i = 1; i <= 600; i++) {
+                campaigns.add(withKeywords("c" + i, i, "咖啡"));
+            }
+            index.replaceAll(campaigns);
+            AdQuery q = new AdQuery(BANNER, "news.example",
+                    new PageContext("https://news.example/coffee", "今日咖啡", null, null, "咖啡新品", null),
+                    NOW, 1, Purposes.NONE);
+            Request r = Request.of(q, PageCache.defaults(), index.analysis());
+            org.apache.lucene.search.Query query = CandidateQuery.of(r);
+            CampaignIndex.Matches memo = index.visitCandidates(query, CandidateQuery.mask(r), (ic, f, a, k) -> { }, null);
+            io.precis.matcher.index.RankedReplay replay = index.rankedReplay(memo, CandidateQuery.mask(r), "bid",
+                    (ic, amount, key) -> amount);
+            List<String> visited = new ArrayList<>();
+            double last = Double.MAX_VALUE;
+            while (visited.size() < 256) {
+                double bound = replay.peekBound();
+                assertTrue(bound <= last, "bounds descend");
+                last = bound;
+                replay.visitNext((ic, f, a, k) -> visited.add(ic.id()));
+            }
+            assertEquals("c600", visited.get(0));
+            assertEquals("c345", visited.get(255));
+            assertEquals(344, replay.unvisited());
+            assertTrue(replay.hasNext());
+            assertEquals(345.0, replay.peekBound(), "what is left is bounded by the last bound kept");
+            replay.visitNext((ic, f, a, k) -> visited.add(ic.id()));
+            assertEquals(0, replay.unvisited());
+            assertTrue(!replay.hasNext());
+            assertEquals(600, visited.size());
+            assertEquals(600, new java.util.HashSet<>(visited).size(), "each match visited once");
+            // A changed campaign: the memo's order no longer holds, the query runs again.
+            index.upsert(withKeywords("c1", 1000, "咖啡"));
+            assertEquals(null, index.rankedReplay(memo, CandidateQuery.mask(r), "bid", (ic, amount, key) -> amount));
+        }
+    }
+
+    @Test
+    void aReplayedPageWhoseBestBoundsThePreCheckRejectsPicksTheWinnersOfCheckingEveryCampaign() throws Exception {
+        // 500 high bidders targeting another region than the reader's: the kept prefix is all
+        // rejected by the pre-check, and the auction reaches the rest past it.
+        try (CampaignIndex index = new CampaignIndex()) {
+            List<Campaign> campaigns = new ArrayList<>();
+            for (int i = 1; i <= 800; i++) {
+                campaigns.add(io.precis.matcher.TestCampaigns.campaign("c" + i, i, i > 300
+                        ? "\"targeting\": {\"keywords\": [\"咖啡\"], \"regions\": [\"CN-11\"]}"
+                        : "\"targeting\": {\"keywords\": [\"咖啡\"]}"));
+            }
+            index.replaceAll(campaigns);
+            CampaignMatcher matcher = new CampaignMatcher(index);
+            for (String region : new String[] {"CN-31", "CN-11"}) {
+                AdQuery q = new AdQuery(BANNER, "news.example",
+                        new PageContext("https://news.example/coffee-" + region, "今日咖啡", null, null, "咖啡新品", null),
+                        NOW, 3, Purposes.ALL, new UserContext(new Pseudonym("p-" + region), null, null, region, null, null));
+                MatchResult first = matcher.matchResult(q);
+                MatchResult again = matcher.matchResult(q); // replayed in bound order
+                List<String> expected = outcome(matcher.matchByBruteForce(q));
+                assertEquals(expected, outcome(first.ads()), region);
+                assertEquals(expected, outcome(again.ads()), region);
+                assertTrue(again.evaluated() <= again.candidates());
+            }
+            AdQuery shanghai = new AdQuery(BANNER, "news.example",
+                    new PageContext("https://news.example/coffee-CN-31", "今日咖啡", null, null, "咖啡新品", null),
+                    NOW, 3, Purposes.ALL, new UserContext(new Pseudonym("p"), null, null, "CN-31", null, null));
+            assertEquals(List.of("c300", "c299", "c298"),
+                    matcher.match(shanghai).stream().map(a -> a.campaign().id()).toList());
         }
     }
 }
