@@ -341,6 +341,10 @@ public final class PrecisGateway implements AutoCloseable {
                     // with h2c on, Vert.x makes no connection until the first bytes
                     // arrive, so a silent client would escape the ConnectionGuard.
                     .setHttp2ClearTextEnabled(false)
+                    // No WebSockets are served: without these Vert.x puts a WebSocket extension
+                    // handler in every connection's pipeline, which looks at every request.
+                    .setPerFrameWebSocketCompressionSupported(false)
+                    .setPerMessageWebSocketCompressionSupported(false)
                     .setIdleTimeout((int) config.connections().idle().toMillis())
                     .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
             RequestGate gate = new RequestGate(gw.router, gw.routes, gw.connections, gw::answeredAtGate);

@@ -29,8 +29,6 @@ import io.opentelemetry.context.Context;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -214,8 +212,9 @@ public final class AdRoutes {
         List<Placed> out = new java.util.ArrayList<>(ads.size());
         for (MatchedAd ad : ads) {
             AdServed served = served(req, ad, measurement, region);
-            out.add(new Placed(ad, "/v1/t/imp?t=" + url(signer.issue(TokenKind.IMPRESSION, served)),
-                    "/v1/t/click?t=" + url(signer.issue(TokenKind.CLICK, served))));
+            // Tokens are URL-safe base64 without padding: nothing in them needs escaping.
+            out.add(new Placed(ad, "/v1/t/imp?t=" + signer.issue(TokenKind.IMPRESSION, served),
+                    "/v1/t/click?t=" + signer.issue(TokenKind.CLICK, served)));
         }
         return out;
     }
@@ -244,9 +243,12 @@ public final class AdRoutes {
                 PrivacyCore.location(u.lat(), u.lon(), purposes), userSegments, lists);
     }
 
+    private static final java.util.regex.Pattern REGION =
+            java.util.regex.Pattern.compile("[A-Z]{2}(-[0-9A-Z]{1,3})?(-[0-9A-Z]{1,6})?");
+
     /** A region code cut to its province ({@code CN-11-0105} → {@code CN-11}) for reports. */
     static String coarseRegion(String region) {
-        if (region == null || !region.matches("[A-Z]{2}(-[0-9A-Z]{1,3})?(-[0-9A-Z]{1,6})?")) {
+        if (region == null || !REGION.matcher(region).matches()) {
             return null;
         }
         String[] parts = region.split("-");
@@ -281,7 +283,4 @@ public final class AdRoutes {
         return amount.movePointRight(6).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
     }
 
-    private static String url(String token) {
-        return URLEncoder.encode(token, StandardCharsets.UTF_8);
-    }
 }
