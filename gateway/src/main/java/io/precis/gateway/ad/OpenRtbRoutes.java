@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opentelemetry.context.Context;
 import io.precis.consent.crypto.Randoms;
 import io.precis.gateway.http.ApiError;
+import io.precis.gateway.http.AnswerOnce;
 import io.precis.gateway.http.JsonBodies;
 import io.precis.gateway.http.Routes;
 import io.precis.gateway.workers.WorkerPool;
@@ -16,7 +17,6 @@ import io.precis.matcher.match.MatchedAd;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code POST /openrtb2/bid}: Precis as an OpenRTB 2.6 bidder, so that an exchange, or Prebid
@@ -53,18 +53,13 @@ public final class OpenRtbRoutes {
                     "1".equals(ctx.request().getHeader("Sec-GPC")), "1".equals(ctx.request().getHeader("DNT")));
             String origin = origin(ctx);
             Context span = Context.current();
-            AtomicBoolean answered = new AtomicBoolean();
-            if (bidRequest.tmax() != null && bidRequest.tmax() > 0) {
-                long wait = Math.max(1, bidRequest.tmax() - TMAX_MARGIN_MS);
-                ctx.vertx().setTimer(wait, id -> {
-                    if (answered.compareAndSet(false, true)) {
-                        noBid(ctx); // too late to bid: an exchange drops late answers anyway
-                    }
-                });
-            }
+            // Past tmax it is too late to bid: an exchange drops late answers anyway.
+            AnswerOnce answer = bidRequest.tmax() != null && bidRequest.tmax() > 0
+                    ? AnswerOnce.within(ctx.vertx(), Math.max(1, bidRequest.tmax() - TMAX_MARGIN_MS), () -> noBid(ctx))
+                    : AnswerOnce.unbounded();
             pool.submit(() -> bids(bidRequest, mapping, origin, span))
                     .onSuccess(body -> {
-                        if (answered.compareAndSet(false, true)) {
+                        if (answer.claim()) {
                             if (body == null) {
                                 noBid(ctx);
                             } else {
@@ -73,7 +68,7 @@ public final class OpenRtbRoutes {
                         }
                     })
                     .onFailure(e -> {
-                        if (answered.compareAndSet(false, true)) {
+                        if (answer.claim()) {
                             ctx.fail(e);
                         }
                     });
