@@ -69,6 +69,12 @@ public final class ProfileIndex implements AutoCloseable {
     static final String KEY = "key";
     /** The person's segments, one term each (a segment seed is a term query). */
     static final String SEGMENT = "segment";
+    /**
+     * The person's measurement pseudonyms, when they gave measurement consent: a term each, so
+     * the converters of a campaign (known to reports by measurement pseudonym) can be a seed.
+     * Held in memory only, as the whole index.
+     */
+    static final String MEASURED = "measured";
     /** The profile vector; unit length, so the dot product is the cosine. */
     static final String VECTOR = "profile";
 
@@ -97,11 +103,13 @@ public final class ProfileIndex implements AutoCloseable {
     }
 
     /**
-     * Sets the profile of the person behind {@code aliases} (current first) to {@code vector}
-     * (unit length, {@link InterestProfile#DIMENSIONS} floats) and {@code segments}; a null
-     * vector removes the person. Documents of older aliases (before a key rotation) are dropped.
+     * Sets the profile of the person behind {@code aliases} (delivery pseudonyms, current first)
+     * to {@code vector} (unit length, {@link InterestProfile#DIMENSIONS} floats) and
+     * {@code segments}; {@code measurement} are their measurement pseudonyms (empty without
+     * measurement consent). A null vector removes the person. Documents of older aliases
+     * (before a key rotation) are dropped.
      */
-    public void put(List<Pseudonym> aliases, float[] vector, Set<String> segments) {
+    public void put(List<Pseudonym> aliases, List<Pseudonym> measurement, float[] vector, Set<String> segments) {
         if (vector == null) {
             remove(aliases);
             return;
@@ -113,6 +121,9 @@ public final class ProfileIndex implements AutoCloseable {
         }
         for (String s : segments) {
             d.add(new StringField(SEGMENT, s, Field.Store.NO));
+        }
+        for (Pseudonym m : measurement) {
+            d.add(new StringField(MEASURED, m.value(), Field.Store.NO));
         }
         d.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
         try {
@@ -136,6 +147,19 @@ public final class ProfileIndex implements AutoCloseable {
         }
     }
 
+    /** Bytes the index holds in memory now: its files and the writer's unflushed buffer. */
+    public long ramBytesUsed() {
+        try {
+            long files = 0;
+            for (String f : dir.listAll()) {
+                files += dir.fileLength(f);
+            }
+            return files + writer.ramBytesUsed();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** People with a profile now. */
     public int size() {
         return withSearcher(s -> s.getIndexReader().numDocs());
@@ -144,6 +168,15 @@ public final class ProfileIndex implements AutoCloseable {
     /** The people in {@code segment}. */
     public List<Person> inSegment(String segment) {
         return people(new TermQuery(new Term(SEGMENT, segment)), p -> true);
+    }
+
+    /** The people known by any of these measurement pseudonyms (a campaign's converters). */
+    public List<Person> measuredAs(Collection<Pseudonym> measurement) {
+        if (measurement.isEmpty()) {
+            return List.of();
+        }
+        return people(new TermInSetQuery(MEASURED, measurement.stream().map(p -> new BytesRef(p.value())).toList()),
+                p -> true);
     }
 
     /** The people {@code member} accepts, out of all (a scan: for customer lists and converters). */

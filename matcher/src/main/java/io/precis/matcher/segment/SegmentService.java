@@ -80,10 +80,9 @@ public final class SegmentService {
     private volatile PlaceVisits.Catalog places;
     private final ConcurrentHashMap<String, CompiledTrigger> triggers = new ConcurrentHashMap<>();
     private volatile PlaceVisits.Rules placeRules = PlaceVisits.Rules.DEFAULTS;
-    private volatile ProfileListener profiles;
 
     /**
-     * Told, on the ingesting thread, what a person's behaviour says after each accepted ingest
+     * Told, on the ingesting thread, what a person's behaviour says after an accepted ingest
      * (so only with the profiling consent the caller checked): the lookalikes' profile index.
      */
     public interface ProfileListener {
@@ -153,11 +152,6 @@ public final class SegmentService {
         return tiers.size();
     }
 
-    /** Tells {@code listener} of each person's behaviour after an ingest (null: nobody). */
-    public void profiles(ProfileListener listener) {
-        this.profiles = listener;
-    }
-
     /** Derives place segments from visits to the places of {@code catalog}, by {@code rules}. */
     public void places(PlaceVisits.Catalog catalog, PlaceVisits.Rules rules) {
         this.placeRules = rules;
@@ -212,13 +206,21 @@ public final class SegmentService {
      * stored under the first (the current key epoch's) and the segments recomputed over all.
      */
     public int ingest(List<Pseudonym> aliases, List<BehaviourEvent> events) {
+        return ingest(aliases, events, null);
+    }
+
+    /**
+     * {@link #ingest(List, List)}, then, when any event was accepted, tells {@code listener}
+     * (null: nobody) what the person's whole behaviour now says.
+     */
+    public int ingest(List<Pseudonym> aliases, List<BehaviourEvent> events, ProfileListener listener) {
         Instant cutoff = clock.instant().minus(Duration.ofDays(HISTORY_DAYS));
         List<BehaviourEvent> accepted = events.stream().filter(e -> !e.ts().isBefore(cutoff))
                 .toList();
         accepted = newVisitsOnly(aliases, accepted);
         if (!accepted.isEmpty()) {
             store.append(aliases.get(0), accepted);
-            cache.put(aliases.get(0), compute(aliases, profiles));
+            cache.put(aliases.get(0), compute(aliases, listener));
         }
         return accepted.size();
     }

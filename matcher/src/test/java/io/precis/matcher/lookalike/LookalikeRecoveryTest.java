@@ -65,7 +65,8 @@ class LookalikeRecoveryTest {
         Random r = new Random(seed);
         ProfileIndex index = new ProfileIndex();
         SegmentService segments = new SegmentService(new MemoryStore(), Clock.fixed(NOW, ZoneOffset.UTC));
-        segments.profiles((aliases, events, segs, now) -> index.put(aliases, InterestProfile.of(events, segs, now), segs));
+        SegmentService.ProfileListener profiles = (aliases, events, segs, now) ->
+                index.put(aliases, List.of(), InterestProfile.of(events, segs, now), segs);
         Map<Pseudonym, Integer> group = new ConcurrentHashMap<>();
         int people = GROUPS * PER_GROUP + BACKGROUND;
         for (int i = 0; i < people; i++) {
@@ -83,7 +84,7 @@ class LookalikeRecoveryTest {
                 events.add(new BehaviourEvent(type, NOW.minus(Duration.ofHours(r.nextInt(60 * 24))), null,
                         null, null, "cat-" + category, 0));
             }
-            segments.ingest(p, events);
+            segments.ingest(List.of(p), events, profiles);
         }
         return new Population(index, group);
     }
@@ -105,6 +106,9 @@ class LookalikeRecoveryTest {
         System.out.printf("lookalike of %d seed members among %d people (%d groups of %d, %d background):"
                         + " size %d, precision %.3f, recall %.3f%n", seed.size(), pop.index().size(), GROUPS,
                 PER_GROUP, BACKGROUND, found.size(), precision, recall);
+        pop.index().purgeDeleted(); // merges, so the count below is of live profiles only
+        System.out.printf("profile index: %d bytes in memory, %.0f bytes a person%n", pop.index().ramBytesUsed(),
+                (double) pop.index().ramBytesUsed() / pop.index().size());
         assertTrue(found.stream().noneMatch(a -> seed.stream().anyMatch(s -> s.current().equals(a.get(0)))),
                 "the seed is left out");
         assertTrue(precision >= 0.8, "precision " + precision);
