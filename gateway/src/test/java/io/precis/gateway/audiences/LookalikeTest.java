@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.precis.gateway.Ads;
 import io.precis.gateway.Campaigns;
 import io.precis.gateway.GatewayConfig;
+import io.precis.gateway.LogCapture;
+import io.precis.gateway.PrivacyLeakTest;
 import io.precis.gateway.TestGateway;
 import io.precis.reports.invalid.InvalidClickPolicy;
 import java.nio.file.Path;
@@ -43,9 +45,13 @@ class LookalikeTest {
     static String list;
     static String lookalike;
     static String campaign;
+    static LogCapture logs;
+    /** Every answer the lookalike routes gave, scanned for raw ids at the end. */
+    static final List<String> responses = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() {
+        logs = new LogCapture();
         gw = TestGateway.start(dir, c -> c.withRateLimit(GatewayConfig.RateLimit.OFF)
                 .withClickPolicy(new InvalidClickPolicy(Duration.ZERO, 10, 100_000)));
         advertiser = gw.advertiser("Water Filters Co");
@@ -58,18 +64,38 @@ class LookalikeTest {
         list = createList("best customers");
         TestGateway.Resp up = gw.put("/v1/audiences/" + list + "/members", ids("water-", 0, SEEDED), advertiser);
         assertEquals(200, up.status(), up.body());
-        TestGateway.Resp r = gw.post("/v1/audiences/lookalike", """
+        TestGateway.Resp r = kept(gw.post("/v1/audiences/lookalike", """
                 {"name": "like our best", "seed": {"audience": "%s"}, "size": %d}""".formatted(list, GROUP - SEEDED),
-                advertiser);
+                advertiser));
         assertEquals(201, r.status(), r.body());
         lookalike = r.json().get("id").textValue();
         campaign = gw.campaign(advertiser, withAudiences("People like ours", 80,
                 "{\"include\": [\"" + lookalike + "\"]}"));
     }
 
+    /**
+     * No raw id of a seed or lookalike member reaches the data dir, a log line or an answer of
+     * the audience routes (the leak scan of {@code PrivacyLeakTest}, over this population).
+     */
     @AfterAll
-    static void stop() {
+    static void stopAndScanForRawIds() throws java.io.IOException {
         gw.close();
+        logs.close();
+        List<String> secrets = List.of("water-0", "water-119", "water-137", "water-159", "shoe-42");
+        List<String> findings = new ArrayList<>();
+        for (String r : responses) {
+            PrivacyLeakTest.scan("response", r.getBytes(java.nio.charset.StandardCharsets.UTF_8), secrets, findings);
+        }
+        for (String line : logs.lines()) {
+            PrivacyLeakTest.scan("a log line", line.getBytes(java.nio.charset.StandardCharsets.UTF_8), secrets, findings);
+        }
+        try (var files = java.nio.file.Files.walk(dir)) {
+            for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                PrivacyLeakTest.scan(dir.relativize(f).toString(), java.nio.file.Files.readAllBytes(f), secrets, findings);
+            }
+        }
+        assertTrue(findings.isEmpty(), "raw ids found: " + findings);
+        assertTrue(responses.size() > 10, "the answers were collected");
     }
 
     /** A person with all consent who looked at two categories, and once at something else. */
@@ -126,7 +152,7 @@ class LookalikeTest {
 
     /** The lookalikes the person's own data export says they are in. */
     static List<String> lookalikesOf(String user) {
-        TestGateway.Resp r = gw.get("/v1/me?user=" + user, publisher);
+        TestGateway.Resp r = kept(gw.get("/v1/me?user=" + user, publisher));
         assertEquals(200, r.status(), r.body());
         List<String> out = new ArrayList<>();
         JsonNode section = r.json().get("lookalikes");
@@ -144,7 +170,7 @@ class LookalikeTest {
 
     @Test
     void aLookalikeOfAListFindsTheRestOfTheGroupAndShowsOnlyARoundedSize() {
-        TestGateway.Resp r = gw.get("/v1/audiences/" + lookalike, advertiser);
+        TestGateway.Resp r = kept(gw.get("/v1/audiences/" + lookalike, advertiser));
         assertEquals(200, r.status());
         JsonNode a = r.json();
         assertEquals("lookalike", a.get("kind").textValue());
@@ -152,7 +178,7 @@ class LookalikeTest {
         assertEquals(GROUP - SEEDED, a.get("lookalike").get("requestedSize").asInt());
         assertTrue(a.get("lookalike").get("builtAt").isTextual());
         assertEquals(0, a.get("size").asInt() % a.get("sizeRoundedTo").asInt(), "rounded like a list");
-        assertFalse(gw.get("/v1/audiences", advertiser).body().contains("water-"), "no raw id in any answer");
+        kept(gw.get("/v1/audiences", advertiser));
         int found = waterMembersOf(lookalike).size();
         assertTrue(found >= (GROUP - SEEDED) * 9 / 10, "found " + found + " of the " + (GROUP - SEEDED));
         assertTrue(IntStream.range(0, 20).noneMatch(i -> lookalikesOf("shoe-" + i).contains(lookalike)));
@@ -177,7 +203,7 @@ class LookalikeTest {
         String own = create("rebuilt", "{\"audience\": \"" + list + "\"}", GROUP - SEEDED);
         String leaver = waterMembersOf(own).get(1);
         consent(leaver, false);
-        TestGateway.Resp r = gw.post("/v1/audiences/" + own + "/rebuild", "", advertiser);
+        TestGateway.Resp r = kept(gw.post("/v1/audiences/" + own + "/rebuild", "", advertiser));
         assertEquals(200, r.status(), r.body());
         consent(leaver, true);
         assertFalse(lookalikesOf(leaver).contains(own), "rebuilt without the person who withdrew");
@@ -235,7 +261,7 @@ class LookalikeTest {
         assertBad(lookalike("zero", "{\"audience\": \"" + list + "\"}", 0), "size");
         assertEquals(404, gw.post("/v1/audiences/" + lookalike + "/rebuild", "", other).status());
         assertEquals(404, gw.post("/v1/audiences/" + list + "/rebuild", "", advertiser).status(), "a list is not rebuilt");
-        TestGateway.Resp upload = gw.put("/v1/audiences/" + lookalike + "/members", "{\"ids\": [\"x\"]}", advertiser);
+        TestGateway.Resp upload = kept(gw.put("/v1/audiences/" + lookalike + "/members", "{\"ids\": [\"x\"]}", advertiser));
         assertEquals(409, upload.status(), upload.body());
         assertEquals("conflict", upload.json().get("error").textValue());
     }
@@ -253,8 +279,13 @@ class LookalikeTest {
     }
 
     static TestGateway.Resp lookalike(String name, String seed, int size, String key) {
-        return gw.post("/v1/audiences/lookalike",
-                "{\"name\": \"" + name + "\", \"seed\": " + seed + ", \"size\": " + size + "}", key);
+        return kept(gw.post("/v1/audiences/lookalike",
+                "{\"name\": \"" + name + "\", \"seed\": " + seed + ", \"size\": " + size + "}", key));
+    }
+
+    static TestGateway.Resp kept(TestGateway.Resp r) {
+        responses.add(r.body());
+        return r;
     }
 
     static String create(String name, String seed, int size) {
