@@ -242,7 +242,8 @@ public final class PrecisGateway implements AutoCloseable {
         // Lookalikes: profiles of people with profiling consent, in memory, fed by behaviour.
         var lookalikes = new io.precis.gateway.audiences.LookalikeService(new io.precis.matcher.lookalike.ProfileIndex(),
                 audiences, new io.precis.gateway.audiences.LookalikeStore(db),
-                aliases -> privacy.stored(new io.precis.gateway.privacy.UserKeys(aliases, List.of())).purposes().profiling(), places::owns,
+                aliases -> privacy.stored(new io.precis.gateway.privacy.UserKeys(aliases, List.of())).purposes().profiling(),
+                places::owns,
                 io.precis.gateway.audiences.LookalikeService.Converters.of(campaigns, events), clock);
         new io.precis.gateway.audiences.AudienceRoutes(storagePool, audiences, lookalikes, auth).register(routes);
         vertx.setPeriodic(GatewayConfig.lookalikeRebuild(System.getenv()).toMillis(), id -> storagePool.submit(() -> {
