@@ -335,6 +335,7 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
         pageCache(env); // a malformed setting stops the start here, named, as the others do
         eventRetention(env);
         placeRules(env);
+        lookalikeRebuild(env);
         return new GatewayConfig(host, port, dataDir, demo, token, bodyLimit,
                 c.impressionTtl, c.clickTtl, c.clickWindow, keysDir, defaults, c.pseudonymOverlap, clickPolicy(env),
                 reportPolicy(env), "1".equals(env.get("PRECIS_TRUST_PROXY")), ConnectionLimits.parse(env),
@@ -513,6 +514,14 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
                 (int) rangeOr(env, "PRECIS_PLACE_WINDOW_DAYS", 1, 180, d.windowDays()),
                 (int) rangeOr(env, "PRECIS_PLACE_REGULAR_DAYS", 2, 180, d.regularDays()),
                 (int) rangeOr(env, "PRECIS_PLACE_FREQUENT_DAYS", 1, 180, d.frequentDays()));
+    }
+
+    /**
+     * How often every lookalike is built again ({@code PRECIS_LOOKALIKE_REBUILD_HOURS}, 1 to 720,
+     * default 24): a day lets new behaviour in and withdrawn consent out within a day.
+     */
+    public static Duration lookalikeRebuild(Map<String, String> env) {
+        return Duration.ofHours(rangeOr(env, "PRECIS_LOOKALIKE_REBUILD_HOURS", 1, 720, 24));
     }
 
     private static long rangeOr(Map<String, String> env, String name, long min, long max, long otherwise) {

@@ -219,7 +219,6 @@ public final class PrecisGateway implements AutoCloseable {
                 .onFailure(ctx::fail));
         accounts.register(routes);
         new CampaignRoutes(storagePool, campaigns, auth).register(routes);
-        new io.precis.gateway.audiences.AudienceRoutes(storagePool, audiences, auth).register(routes);
         DeliveryFeedback delivery = new DeliveryFeedback(ledger, stats, campaigns, clock, capHistory);
         metrics.capsLost(delivery::capsLost);
         // Before the server listens, so before the writer books any charge of its own.
@@ -232,21 +231,35 @@ public final class PrecisGateway implements AutoCloseable {
                 c.status() == io.precis.matcher.campaign.CampaignStatus.ACTIVE ? c.targeting().trigger() : null));
         AdRoutes adRoutes = new AdRoutes(matchPool, new CampaignMatcher(index, ledger, stats, null, config.impressionTtl(),
                 GatewayConfig.pageCache(System.getenv())), signer, metrics,
-                privacy, segments, cookie, clock, tracing.tracer(), audiences::listsOf);
+                privacy, segments, cookie, clock, tracing.tracer(),
+                (aliases, purposes) -> audiences.listsOf(aliases, purposes.profiling()));
         adRoutes.register(routes);
         new io.precis.gateway.ad.OpenRtbRoutes(adRoutes, matchPool, config.trustProxy()).register(routes);
         SegmentRuleStore segmentRules = new SegmentRuleStore(db, changes);
         places = new io.precis.gateway.places.PlaceStore(db, changes, clock);
         segments.places(places.directory(), GatewayConfig.placeRules(System.getenv()));
         new io.precis.gateway.places.PlaceRoutes(storagePool, places, segments, auth).register(routes);
-        new BehaviourRoutes(storagePool, auth, privacy, segments, segmentRules, places.directory(), clock).register(routes);
+        // Lookalikes: profiles of people with profiling consent, in memory, fed by behaviour.
+        var lookalikes = new io.precis.gateway.audiences.LookalikeService(new io.precis.matcher.lookalike.ProfileIndex(),
+                audiences, new io.precis.gateway.audiences.LookalikeStore(db),
+                aliases -> privacy.stored(new io.precis.gateway.privacy.UserKeys(aliases, List.of())).purposes().profiling(),
+                places::owns,
+                io.precis.gateway.audiences.LookalikeService.Converters.of(campaigns, events), clock);
+        new io.precis.gateway.audiences.AudienceRoutes(storagePool, audiences, lookalikes, auth).register(routes);
+        vertx.setPeriodic(GatewayConfig.lookalikeRebuild(System.getenv()).toMillis(), id -> storagePool.submit(() -> {
+            lookalikes.rebuildAll();
+            return null;
+        }));
+        new BehaviourRoutes(storagePool, auth, privacy, segments, segmentRules, places.directory(), lookalikes, clock)
+                .register(routes);
         new TrackingRoutes(storagePool, signer, events, campaigns, metrics, privacy, cookie, delivery, tracing.tracer())
                 .register(routes);
         new ReportRoutes(storagePool, events, auth, clock).register(routes);
         new WebPages(cookie, logins).register(routes);
         new io.precis.gateway.web.AdTag().register(routes);
         List<PersonalData> personal = List.of(BehaviourData.segments(segments),
-                BehaviourData.events(behaviour, segments), MeasurementData.of(events), delivery.personalData());
+                BehaviourData.events(behaviour, segments), MeasurementData.of(events), delivery.personalData(),
+                lookalikes.personalData());
         ErasureStore erasureStore = new ErasureStore(db, changes);
         new ConsentRoutes(storagePool, privacy, new UserRef(auth, cookie), erasureStore, personal, clock)
                 .register(routes);
@@ -254,7 +267,10 @@ public final class PrecisGateway implements AutoCloseable {
         // Campaigns and accounts changed through other gateways on the same PostgreSQL.
         changes.on(io.precis.gateway.storage.ChangeFeed.CAMPAIGN, campaigns::reload)
                 .on(io.precis.gateway.storage.ChangeFeed.ACCOUNT, id -> accountStore.find(id).ifPresent(auth::add))
-                .on(io.precis.gateway.audiences.AudienceService.CHANGE_KIND, audiences::reload)
+                .on(io.precis.gateway.audiences.AudienceService.CHANGE_KIND, id -> {
+                    audiences.reload(id);
+                    lookalikes.reload(id);
+                })
                 .on(io.precis.gateway.storage.ChangeFeed.SEGMENT_RULE, id -> segmentRules.find(id).ifPresent(segments::define))
                 .on(io.precis.gateway.storage.ChangeFeed.PLACE, id -> {
                     places.reload(id);

@@ -49,6 +49,15 @@ class GatewayConfigTest {
     }
 
     @Test
+    void lookalikeRebuildIntervalComesFromTheEnvironmentAndBadValuesStopTheStart() {
+        assertEquals(Duration.ofHours(24), GatewayConfig.lookalikeRebuild(Map.of()));
+        assertEquals(Duration.ofHours(6), GatewayConfig.lookalikeRebuild(Map.of("PRECIS_LOOKALIKE_REBUILD_HOURS", "6")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GatewayConfig.parse(new String[0], Map.of("PRECIS_LOOKALIKE_REBUILD_HOURS", "0")));
+        assertTrue(e.getMessage().contains("PRECIS_LOOKALIKE_REBUILD_HOURS"), e.getMessage());
+    }
+
+    @Test
     void pageCacheSizeAndTimeComeFromTheEnvironmentAndBadValuesStopTheStart() {
         assertEquals(0, GatewayConfig.pageCache(Map.of("PRECIS_PAGE_CACHE_CHARS", "0")).size());
         GatewayConfig.pageCache(Map.of("PRECIS_PAGE_CACHE_CHARS", "100000", "PRECIS_PAGE_CACHE_TTL_S", "5"));

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * personalised (demographic, behavioural and precise-geo matching) and that its measurement was
  * linked to the users (events in {@code /v1/me}) before it looks for leaks.
  */
-class PrivacyLeakTest {
+public class PrivacyLeakTest {
     private static final String USER_ID = "leaky-user-7f3a9c21";
     /** A cookie value the gateway never issued: ignored, and it must not leak either. */
     private static final String FORGED_COOKIE = "cookie-uid-55aa0c3e";
@@ -285,7 +285,8 @@ class PrivacyLeakTest {
                 : HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
-    private static void scan(String where, byte[] content, List<String> secrets, List<String> findings) {
+    /** Adds to {@code findings} where {@code content} holds any encoding of any of {@code secrets}. */
+    public static void scan(String where, byte[] content, List<String> secrets, List<String> findings) {
         for (String secret : secrets) {
             for (byte[] needle : encodings(secret)) {
                 if (indexOf(content, needle) >= 0) {

@@ -50,13 +50,16 @@ public final class AdRoutes {
     private final UserCookie cookie;
     private final Clock clock;
     private final Tracer tracer;
-    /** The customer lists a person's delivery aliases are in (memory only). */
-    private final java.util.function.Function<List<io.precis.consent.identity.Pseudonym>, Set<String>> audiences;
+    /**
+     * The audiences a person's delivery aliases are in (memory only), given the request's
+     * purposes: lookalikes only with profiling.
+     */
+    private final java.util.function.BiFunction<List<io.precis.consent.identity.Pseudonym>, Purposes, Set<String>> audiences;
 
     public AdRoutes(WorkerPool pool, CampaignMatcher matcher, TokenSigner signer, GatewayMetrics metrics,
                     PrivacyCore privacy, SegmentService segments, UserCookie cookie,
                     Clock clock, Tracer tracer,
-                    java.util.function.Function<List<io.precis.consent.identity.Pseudonym>, Set<String>> audiences) {
+                    java.util.function.BiFunction<List<io.precis.consent.identity.Pseudonym>, Purposes, Set<String>> audiences) {
         this.pool = pool;
         this.audiences = audiences;
         this.tracer = tracer;
@@ -237,7 +240,7 @@ public final class AdRoutes {
             userSegments = userSegments.stream().filter(s -> !s.startsWith("trigger:"))
                     .collect(java.util.stream.Collectors.toUnmodifiableSet());
         }
-        Set<String> lists = keys == null || fresh ? Set.of() : audiences.apply(keys.delivery());
+        Set<String> lists = keys == null || fresh ? Set.of() : audiences.apply(keys.delivery(), purposes);
         return new UserContext(keys == null ? null : keys.current(),
                 personal ? u.yob() : null, personal ? u.gender() : null, personal ? u.region() : null,
                 PrivacyCore.location(u.lat(), u.lon(), purposes), userSegments, lists);

@@ -86,6 +86,20 @@ public final class AudienceMembership {
         return out == null ? Set.of() : out;
     }
 
+    /** Whether any of {@code fingerprints} is in list {@code id}. */
+    public boolean contains(String id, long[] fingerprints) {
+        Indexed m = lists.get(id);
+        if (m == null) {
+            return false;
+        }
+        for (long f : fingerprints) {
+            if (m.contains(f)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Members of list {@code id} (0 when unknown). */
     public int size(String id) {
         Indexed m = lists.get(id);

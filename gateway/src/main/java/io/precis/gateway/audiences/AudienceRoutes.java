@@ -16,7 +16,8 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * {@code /v1/audiences[/{id}[/members]]}: an advertiser's customer lists. Members are uploaded
  * in batches and handled on a worker (parse, pseudonymise, store); no answer carries an id of a
- * member, only the list's size rounded down to the privacy k.
+ * member, only the list's size rounded down to the privacy k. {@code POST /v1/audiences/lookalike}
+ * and {@code POST /v1/audiences/{id}/rebuild}: lookalikes, built on a worker, shown the same way.
  */
 public final class AudienceRoutes {
     /**
@@ -30,10 +31,12 @@ public final class AudienceRoutes {
     private final WorkerPool pool;
     private final AudienceService audiences;
     private final Authenticator auth;
+    private final LookalikeService lookalikes;
 
-    public AudienceRoutes(WorkerPool pool, AudienceService audiences, Authenticator auth) {
+    public AudienceRoutes(WorkerPool pool, AudienceService audiences, LookalikeService lookalikes, Authenticator auth) {
         this.pool = pool;
         this.audiences = audiences;
+        this.lookalikes = lookalikes;
         this.auth = auth;
     }
 
@@ -47,6 +50,25 @@ public final class AudienceRoutes {
                         JsonBodies.send(ctx, 201, view(created));
                     })
                     .onFailure(ctx::fail);
+        });
+        routes.on(HttpMethod.POST, "/v1/audiences/lookalike", ctx -> {
+            Account a = auth.require(ctx, AccountType.ADVERTISER);
+            ObjectNode body = JsonBodies.object(ctx);
+            String name = name(body);
+            LookalikeStore.Seed seed = seed(body.get("seed"));
+            int size = size(body.get("size"));
+            pool.submit(() -> view(lookalikes.create(a.id(), name, seed, size)))
+                    .onSuccess(out -> {
+                        ctx.put(io.precis.gateway.observability.AuditLog.CREATED, out.get("id").textValue());
+                        JsonBodies.send(ctx, 201, out);
+                    })
+                    .onFailure(ctx::fail);
+        });
+        routes.on(HttpMethod.POST, "/v1/audiences/:id/rebuild", ctx -> {
+            Account a = auth.require(ctx, AccountType.ADVERTISER);
+            String id = ctx.pathParam("id");
+            pool.submit(() -> view(lookalikes.rebuild(a.id(), id)))
+                    .onSuccess(out -> JsonBodies.send(ctx, 200, out)).onFailure(ctx::fail);
         });
         routes.on(HttpMethod.GET, "/v1/audiences", ctx -> {
             Account a = auth.require(ctx, AccountType.ADVERTISER);
@@ -100,9 +122,43 @@ public final class AudienceRoutes {
 
     private ObjectNode view(AudienceStore.Audience a) {
         ObjectNode o = JsonBodies.MAPPER.createObjectNode();
-        o.put("id", a.id()).put("name", a.name()).put("createdAt", a.createdAt().toString())
+        o.put("id", a.id()).put("name", a.name()).put("kind", a.kind()).put("createdAt", a.createdAt().toString())
                 .put("size", audiences.roundedSize(a.id())).put("sizeRoundedTo", audiences.k());
+        lookalikes.spec(a.id()).ifPresent(spec -> {
+            ObjectNode l = o.putObject("lookalike");
+            l.putObject("seed").put(spec.seed().kind(), spec.seed().ref());
+            l.put("requestedSize", spec.size());
+            l.put("builtAt", spec.builtAt() == null ? null : spec.builtAt().toString());
+        });
         return o;
+    }
+
+    /** {@code {"segment": s}}, {@code {"audience": id}} or {@code {"campaign": id}}: exactly one. */
+    private static LookalikeStore.Seed seed(JsonNode seed) {
+        String message = "seed is required: {\"segment\": name}, {\"audience\": id} or {\"campaign\": id}";
+        if (seed == null || !seed.isObject() || seed.size() != 1) {
+            throw ApiError.badField("seed", message);
+        }
+        var field = seed.fields().next();
+        String kind = field.getKey();
+        if (!kind.equals(LookalikeStore.Seed.SEGMENT) && !kind.equals(LookalikeStore.Seed.AUDIENCE)
+                && !kind.equals(LookalikeStore.Seed.CAMPAIGN)) {
+            throw ApiError.badField("seed", message);
+        }
+        JsonNode ref = field.getValue();
+        if (!ref.isTextual() || ref.textValue().isBlank() || ref.textValue().length() > 200) {
+            throw ApiError.badField("seed." + kind, "seed." + kind + " must be a non-empty string of at most 200 characters");
+        }
+        return new LookalikeStore.Seed(kind, ref.textValue().strip());
+    }
+
+    private static int size(JsonNode size) {
+        if (size == null || !size.canConvertToInt() || !size.isIntegralNumber()
+                || size.intValue() < 1 || size.intValue() > io.precis.matcher.lookalike.Lookalikes.MAX_SIZE) {
+            throw ApiError.badField("size", "size is required: the number of people, 1 to "
+                    + io.precis.matcher.lookalike.Lookalikes.MAX_SIZE);
+        }
+        return size.intValue();
     }
 
     private static String name(ObjectNode body) {

@@ -16,11 +16,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 
 /**
- * Customer lists: an advertiser creates lists and uploads members by its own customer ids,
+ * Audiences: customer lists and lookalikes, in one id space. An advertiser creates lists and
+ * uploads members by its own customer ids,
  * which are pseudonymised on arrival with the delivery HMAC (the same keyed pseudonym a user id
  * of an ad request gets) and kept only as fingerprints; the raw ids are dropped at once. Sizes
- * are shown rounded down to a multiple of the privacy k. Blocking: call from worker threads,
- * except {@link #listsOf}, which reads memory only.
+ * are shown rounded down to a multiple of the privacy k. A lookalike's members are set by
+ * {@link LookalikeService} instead ({@link #replaceMembers}), as the same fingerprints. Blocking:
+ * call from worker threads, except {@link #listsOf}, which reads memory only.
  */
 public final class AudienceService {
     /** The change-feed kind of a list changed through another gateway on the same PostgreSQL. */
@@ -56,7 +58,12 @@ public final class AudienceService {
     }
 
     public AudienceStore.Audience create(String advertiserId, String name) {
-        var a = new AudienceStore.Audience(Randoms.token(12), advertiserId, name, clock.instant());
+        return create(advertiserId, name, AudienceStore.LIST);
+    }
+
+    /** Creates an empty audience of {@code kind} ({@link AudienceStore#LIST} or {@link AudienceStore#LOOKALIKE}). */
+    public AudienceStore.Audience create(String advertiserId, String name, String kind) {
+        var a = new AudienceStore.Audience(Randoms.token(12), advertiserId, name, clock.instant(), kind);
         store.create(a);
         byId.put(a.id(), a);
         changed.accept(a.id());
@@ -91,10 +98,37 @@ public final class AudienceService {
     /** Pseudonymises {@code ids} and changes list {@code id} of the advertiser by them. */
     public AudienceStore.Audience upload(String advertiserId, String id, List<RawUserId> ids, Mode mode) {
         var a = owned(advertiserId, id);
+        if (a.lookalike()) {
+            throw new ApiError(409, "conflict", "a lookalike's members are built from its seed, not uploaded", null);
+        }
         long[] prints = new long[ids.size()];
         for (int i = 0; i < prints.length; i++) {
             prints[i] = AudienceFingerprint.of(pseudonyms.delivery(ids.get(i)));
         }
+        change(advertiserId, id, prints, mode);
+        return a;
+    }
+
+    /** Sets the members of the advertiser's audience {@code id} to {@code prints} (a lookalike's build). */
+    public void replaceMembers(String advertiserId, String id, long[] prints) {
+        change(advertiserId, id, prints, Mode.REPLACE);
+    }
+
+    /** Removes {@code prints} (one person's fingerprints) from every lookalike (erasure). */
+    public void removeFromLookalikes(long[] prints) {
+        for (var a : byId.values()) {
+            if (a.lookalike() && members.contains(a.id(), prints)) {
+                change(a.advertiserId(), a.id(), prints, Mode.REMOVE);
+            }
+        }
+    }
+
+    /** Whether any of {@code prints} is a member of audience {@code id}. */
+    public boolean isMember(String id, long[] prints) {
+        return members.contains(id, prints);
+    }
+
+    private void change(String advertiserId, String id, long[] prints, Mode mode) {
         Lock lock = locks.of(id);
         lock.lock();
         try {
@@ -109,7 +143,6 @@ public final class AudienceService {
             lock.unlock();
         }
         changed.accept(id);
-        return a;
     }
 
     public void delete(String advertiserId, String id) {
@@ -150,6 +183,27 @@ public final class AudienceService {
     /** The lists any of a person's delivery aliases is in (memory only: safe on any thread). */
     public Set<String> listsOf(List<Pseudonym> deliveryAliases) {
         return members.listsOf(deliveryAliases);
+    }
+
+    /**
+     * {@link #listsOf(List)}, without the lookalikes unless {@code profiling}: a lookalike is
+     * made of profiles, so a person who withdrew profiling is in none from the next request on
+     * (the next rebuild then leaves them out for good).
+     */
+    public Set<String> listsOf(List<Pseudonym> deliveryAliases, boolean profiling) {
+        Set<String> in = members.listsOf(deliveryAliases);
+        if (profiling || in.isEmpty()) {
+            return in;
+        }
+        return in.stream().filter(id -> {
+            var a = byId.get(id);
+            return a != null && !a.lookalike();
+        }).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    /** Every lookalike, of every advertiser (for the scheduled rebuild). */
+    public List<AudienceStore.Audience> lookalikes() {
+        return byId.values().stream().filter(AudienceStore.Audience::lookalike).toList();
     }
 
     /** 400 unless every list {@code t} names is the advertiser's. */

@@ -15,8 +15,9 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * Customer lists in the gateway's SQL database (tables of migration V6): each list's row, and
- * its members as fingerprints, never raw ids. Blocking: call from worker threads.
+ * Customer lists and lookalikes in the gateway's SQL database (tables of migrations V6, V8): each
+ * audience's row, and its members as fingerprints, never raw ids. Blocking: call from worker
+ * threads.
  */
 public final class AudienceStore {
     /** Rows per JDBC batch: a 100k-id upload is a few round trips, in one transaction. */
@@ -24,8 +25,21 @@ public final class AudienceStore {
     private final DataSource ds;
     private final String addMember;
 
-    /** A list as stored. */
-    public record Audience(String id, String advertiserId, String name, Instant createdAt) {
+    /** An uploaded customer list. */
+    public static final String LIST = "list";
+    /** A lookalike, built from a seed ({@link LookalikeService}). */
+    public static final String LOOKALIKE = "lookalike";
+
+    /** An audience as stored; {@code kind} is {@link #LIST} or {@link #LOOKALIKE}. */
+    public record Audience(String id, String advertiserId, String name, Instant createdAt, String kind) {
+        /** A customer list. */
+        public Audience(String id, String advertiserId, String name, Instant createdAt) {
+            this(id, advertiserId, name, createdAt, LIST);
+        }
+
+        public boolean lookalike() {
+            return LOOKALIKE.equals(kind);
+        }
     }
 
     public AudienceStore(Database db) {
@@ -38,11 +52,12 @@ public final class AudienceStore {
     public void create(Audience a) {
         update("cannot store an audience", c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO audiences (id, advertiser_id, name, created_at_ms) VALUES (?, ?, ?, ?)")) {
+                    "INSERT INTO audiences (id, advertiser_id, name, created_at_ms, kind) VALUES (?, ?, ?, ?, ?)")) {
                 ps.setString(1, a.id());
                 ps.setString(2, a.advertiserId());
                 ps.setString(3, a.name());
                 ps.setLong(4, a.createdAt().toEpochMilli());
+                ps.setString(5, a.kind());
                 ps.executeUpdate();
             }
         });
@@ -52,11 +67,10 @@ public final class AudienceStore {
         List<Audience> out = new ArrayList<>();
         try (Connection c = ds.getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "SELECT id, advertiser_id, name, created_at_ms FROM audiences ORDER BY created_at_ms, id");
+                     "SELECT id, advertiser_id, name, created_at_ms, kind FROM audiences ORDER BY created_at_ms, id");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new Audience(rs.getString(1), rs.getString(2), rs.getString(3),
-                        Instant.ofEpochMilli(rs.getLong(4))));
+                out.add(audience(rs));
             }
             return out;
         } catch (SQLException e) {
@@ -68,15 +82,19 @@ public final class AudienceStore {
     public java.util.Optional<Audience> find(String id) {
         try (Connection c = ds.getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "SELECT id, advertiser_id, name, created_at_ms FROM audiences WHERE id = ?")) {
+                     "SELECT id, advertiser_id, name, created_at_ms, kind FROM audiences WHERE id = ?")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? java.util.Optional.of(new Audience(rs.getString(1), rs.getString(2),
-                        rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)))) : java.util.Optional.empty();
+                return rs.next() ? java.util.Optional.of(audience(rs)) : java.util.Optional.empty();
             }
         } catch (SQLException e) {
             throw new StorageException("cannot read an audience", e);
         }
+    }
+
+    private static Audience audience(ResultSet rs) throws SQLException {
+        return new Audience(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)),
+                rs.getString(5));
     }
 
     /** The members of list {@code id}. */
@@ -141,6 +159,10 @@ public final class AudienceStore {
     public void delete(String id) {
         update("cannot delete an audience", c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM audience_members WHERE audience_id = ?")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM lookalikes WHERE audience_id = ?")) {
                 ps.setString(1, id);
                 ps.executeUpdate();
             }

@@ -35,11 +35,16 @@ public final class BehaviourRoutes {
     private final SegmentRuleStore rules;
     private final Clock clock;
     private final PlaceDirectory places;
+    private final ProfileSink profiles;
 
-    /** @param places the registered places an event's location is matched against */
+    /**
+     * @param places the registered places an event's location is matched against
+     * @param profiles told of each person's behaviour after it is stored
+     */
     public BehaviourRoutes(WorkerPool pool, Authenticator auth, PrivacyCore privacy, SegmentService segments,
-                           SegmentRuleStore rules, PlaceDirectory places, Clock clock) {
+                           SegmentRuleStore rules, PlaceDirectory places, ProfileSink profiles, Clock clock) {
         this.places = places;
+        this.profiles = profiles;
         this.pool = pool;
         this.auth = auth;
         this.privacy = privacy;
@@ -80,13 +85,14 @@ public final class BehaviourRoutes {
                         UserKeys keys = privacy.keysOf(id);
                         Purposes purposes = privacy.effective(keys, null, gpc, dnt);
                         // Without profiling consent, behaviour is dropped before it is stored anywhere.
-                        int accepted = purposes.profiling() ? segments.ingest(keys.delivery(), events) : 0;
+                        var profile = purposes.profiling() ? profiles.of(keys, purposes) : null;
+                        int accepted = purposes.profiling() ? segments.ingest(keys.delivery(), events, profile) : 0;
                         if (purposes.profiling() && purposes.preciseGeo()) {
                             // A location becomes a visit-day to each place it is in, then is gone:
                             // only the places' ids, by day, are kept (never the trajectory).
                             List<BehaviourEvent> visits = visits(batch);
                             if (!visits.isEmpty()) {
-                                segments.ingest(keys.delivery(), visits);
+                                segments.ingest(keys.delivery(), visits, profile);
                             }
                         }
                         ObjectNode out = JsonBodies.MAPPER.createObjectNode()

@@ -55,7 +55,8 @@ public final class PlaceStore {
         }
     }
 
-    private boolean owns(String advertiserId, String placeSegment) {
+    /** Whether place segment {@code placeSegment} ({@code place:<id>:...}) is of the advertiser's place. */
+    public boolean owns(String advertiserId, String placeSegment) {
         int end = placeSegment.indexOf(':', "place:".length());
         Place p = end < 0 ? null : directory.place(placeSegment.substring("place:".length(), end));
         return p != null && p.advertiserId().equals(advertiserId);

@@ -59,7 +59,7 @@ class PostgresStoreTest {
             assertEquals(1, rs.getLong(2));
             assertEquals(2, rs.getLong(3), "the impression and the click");
             assertEquals(10, rs.getLong(4), "ten distinct customer-list members, as fingerprints");
-            assertEquals("7", rs.getString(5), "V7, the places (V6, customer lists)");
+            assertEquals("8", rs.getString(5), "V8, the lookalikes (V6, customer lists; V7, places)");
             assertEquals("6", rs.getString(6), "V6, the pair grains (V3 viewability, V4 and V5 reach)");
         }
         try (TestGateway gw = TestGateway.start(dir, c -> c.withStore(pg))) {

@@ -82,6 +82,19 @@ public final class SegmentService {
     private volatile PlaceVisits.Rules placeRules = PlaceVisits.Rules.DEFAULTS;
 
     /**
+     * Told, on the ingesting thread, what a person's behaviour says after an accepted ingest
+     * (so only with the profiling consent the caller checked): the lookalikes' profile index.
+     */
+    public interface ProfileListener {
+        /**
+         * @param aliases the person's delivery pseudonyms, current first
+         * @param webEvents their stored web events within {@link #HISTORY_DAYS} (no visits)
+         * @param segments their segments, triggers and value tier left out
+         */
+        void profiled(List<Pseudonym> aliases, List<BehaviourEvent> webEvents, Set<String> segments, Instant now);
+    }
+
+    /**
      * How much the service keeps in memory.
      *
      * @param cachedUsers users whose segments are cached (least recently used leave first; a
@@ -193,13 +206,21 @@ public final class SegmentService {
      * stored under the first (the current key epoch's) and the segments recomputed over all.
      */
     public int ingest(List<Pseudonym> aliases, List<BehaviourEvent> events) {
+        return ingest(aliases, events, null);
+    }
+
+    /**
+     * {@link #ingest(List, List)}, then, when any event was accepted, tells {@code listener}
+     * (null: nobody) what the person's whole behaviour now says.
+     */
+    public int ingest(List<Pseudonym> aliases, List<BehaviourEvent> events, ProfileListener listener) {
         Instant cutoff = clock.instant().minus(Duration.ofDays(HISTORY_DAYS));
         List<BehaviourEvent> accepted = events.stream().filter(e -> !e.ts().isBefore(cutoff))
                 .toList();
         accepted = newVisitsOnly(aliases, accepted);
         if (!accepted.isEmpty()) {
             store.append(aliases.get(0), accepted);
-            cache.put(aliases.get(0), compute(aliases));
+            cache.put(aliases.get(0), compute(aliases, listener));
         }
         return accepted.size();
     }
@@ -248,7 +269,7 @@ public final class SegmentService {
         Cached c = cache.getIfPresent(p);
         if (c == null || c.rulesVersion() != version || !c.aliases().equals(aliases)
                 || now.isAfter(c.computedAt().plus(CACHE_TTL))) {
-            c = compute(aliases);
+            c = compute(aliases, null);
             cache.put(p, c);
         }
         String tier = tiers.tier(p);
@@ -278,8 +299,11 @@ public final class SegmentService {
         tiers.remove(p);
     }
 
-    /** The segments of the person behind {@code aliases} (current first), from all their behaviour. */
-    private Cached compute(List<Pseudonym> aliases) {
+    /**
+     * The segments of the person behind {@code aliases} (current first), from all their
+     * behaviour; {@code listener}, when not null, is told of them and the web events.
+     */
+    private Cached compute(List<Pseudonym> aliases, ProfileListener listener) {
         long version = rulesVersion.get();
         Instant now = clock.instant();
         Instant cutoff = now.minus(Duration.ofDays(HISTORY_DAYS));
@@ -314,6 +338,9 @@ public final class SegmentService {
         for (int i = 1; i < aliases.size(); i++) { // one person, ranked once, under the current one
             tiers.remove(aliases.get(i));
             cache.invalidate(aliases.get(i));
+        }
+        if (listener != null) {
+            listener.profiled(List.copyOf(aliases), events, Set.copyOf(out), now);
         }
         return new Cached(Set.copyOf(out), now, version, List.copyOf(aliases), Map.copyOf(fired));
     }

@@ -79,6 +79,13 @@ public interface EventStore extends AutoCloseable {
     java.util.List<LinkedEvent> linkedTo(java.util.Collection<io.precis.consent.identity.Pseudonym> pseudonyms);
 
     /**
+     * The measurement pseudonyms of the people whose conversions were credited to campaign
+     * {@code campaignId} and are still linked to them (measurement consent; not erased): a
+     * lookalike's seed. Blocking.
+     */
+    java.util.Set<io.precis.consent.identity.Pseudonym> converters(String campaignId);
+
+    /**
      * Removes the link of every event to {@code pseudonyms} (erasure); counts, spend and
      * roll-ups stay, so reports still add up. Returns how many events were unlinked. Blocking.
      */

@@ -364,6 +364,11 @@ public final class JdbcEventStore implements EventStore {
     }
 
     @Override
+    public java.util.Set<io.precis.consent.identity.Pseudonym> converters(String campaignId) {
+        return UserLinks.converters(ds, campaignId);
+    }
+
+    @Override
     public int unlink(java.util.Collection<io.precis.consent.identity.Pseudonym> pseudonyms) {
         return UserLinks.unlink(ds, pseudonyms);
     }

@@ -43,6 +43,24 @@ final class UserLinks {
         return out;
     }
 
+    /** The pseudonyms linked to conversions credited to {@code campaignId}. */
+    static java.util.Set<Pseudonym> converters(DataSource ds, String campaignId) {
+        java.util.Set<Pseudonym> out = new java.util.HashSet<>();
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT DISTINCT pseudonym FROM precis_events WHERE kind = '" + StoredEvent.CONVERSION
+                        + "' AND campaign_id = ? AND is_valid = TRUE AND pseudonym IS NOT NULL")) {
+            ps.setString(1, campaignId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Pseudonym(rs.getString(1)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read converters", e);
+        }
+        return out;
+    }
+
     static int unlink(DataSource ds, Collection<Pseudonym> pseudonyms) {
         int changed = 0;
         try (Connection c = ds.getConnection();
