@@ -8,6 +8,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -21,17 +23,23 @@ public final class Routes {
     public static final String ROUTE_KEY = "precis.route";
 
     private final Router router;
-    /** The templates, each with its pattern over raw paths: {@code :id} stands for one segment. */
+    /** The templates with a {@code :param}, each with its pattern over raw paths: {@code :id} stands for one segment. */
     private final List<Map.Entry<String, Pattern>> known = new CopyOnWriteArrayList<>();
+    /** The templates without one, looked up as they are (every request asks: no pattern per route). */
+    private final Set<String> exact = ConcurrentHashMap.newKeySet();
 
     public Routes(Router router) {
         this.router = router;
     }
 
     public Route on(HttpMethod method, String path, Handler<RoutingContext> handler) {
-        known.add(Map.entry(path, Pattern.compile(Arrays.stream(path.split("/", -1))
-                .map(s -> s.startsWith(":") ? "[^/]+" : Pattern.quote(s))
-                .collect(Collectors.joining("/")))));
+        if (path.contains("/:")) {
+            known.add(Map.entry(path, Pattern.compile(Arrays.stream(path.split("/", -1))
+                    .map(s -> s.startsWith(":") ? "[^/]+" : Pattern.quote(s))
+                    .collect(Collectors.joining("/")))));
+        } else {
+            exact.add(path);
+        }
         return router.route(method, path)
                 .handler(ctx -> {
                     ctx.put(ROUTE_KEY, path);
@@ -46,10 +54,16 @@ public final class Routes {
         return template(rawPath) != null;
     }
 
-    /** The route template {@code rawPath} (as sent, not decoded) falls under, or null. */
+    /**
+     * The route template {@code rawPath} (as sent, not decoded) falls under, or null: a template
+     * without parameters first (so {@code /v1/audiences/lookalike} is not {@code /v1/audiences/:id}).
+     */
     public String template(String rawPath) {
         if (rawPath == null) {
             return null;
+        }
+        if (exact.contains(rawPath)) {
+            return rawPath;
         }
         for (Map.Entry<String, Pattern> e : known) {
             if (e.getValue().matcher(rawPath).matches()) {
