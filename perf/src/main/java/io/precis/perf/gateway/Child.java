@@ -49,6 +49,11 @@ final class Child implements AutoCloseable {
         }
     }
 
+    /** The CPU time the server's JVM has used so far (every thread), in nanoseconds; -1 where the OS does not say. */
+    long cpuNanos() {
+        return process.toHandle().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+    }
+
     @Override
     public void close() {
         process.destroy();
