@@ -24,10 +24,15 @@ import java.util.regex.Pattern;
  *                     one (pseudonymous) user for distinct-user thresholds and view-through
  * @param region       coarse user region, ISO 3166-1 alpha-2 optionally with a subdivision
  *                     ({@code CN}, {@code CN-11}); null when unknown
+ * @param conversionLink the user's delivery pseudonym, carried by a click token only, only for
+ *                     an ad of a campaign that stops after conversion and only when the user
+ *                     gave {@code measurement}: an attributed conversion of the click then stops
+ *                     the campaign's group for that person. Sealed like the rest of the token,
+ *                     never stored with events; null otherwise
  */
 public record AdServed(String adId, String advertiserId, String campaignId, String creativeId,
                        String slot, String site, List<String> matchedBy, String bidModel,
-                       long priceMicros, String pseudonym, String region) {
+                       long priceMicros, String pseudonym, String region, String conversionLink) {
 
     public static final Set<String> BID_MODELS = Set.of("CPM", "CPC", "CPA");
     /** Ids are short opaque strings; the cap keeps a token well inside a URL (< 1 KB). */
@@ -69,6 +74,23 @@ public record AdServed(String adId, String advertiserId, String campaignId, Stri
         if (region != null && !REGION.matcher(region).matches()) {
             throw new IllegalArgumentException("region must be a coarse ISO 3166 code like CN-11");
         }
+        if (conversionLink != null && (conversionLink.isEmpty() || conversionLink.length() > MAX_PSEUDONYM_CHARS)) {
+            throw new IllegalArgumentException("conversionLink must be 1.." + MAX_PSEUDONYM_CHARS + " chars");
+        }
+    }
+
+    /** An ad served without a conversion link (every impression token, most click tokens). */
+    public AdServed(String adId, String advertiserId, String campaignId, String creativeId,
+                    String slot, String site, List<String> matchedBy, String bidModel, long priceMicros,
+                    String pseudonym, String region) {
+        this(adId, advertiserId, campaignId, creativeId, slot, site, matchedBy, bidModel, priceMicros, pseudonym,
+                region, null);
+    }
+
+    /** This ad with {@code link} as its {@link #conversionLink} (null: none). */
+    public AdServed withConversionLink(String link) {
+        return new AdServed(adId, advertiserId, campaignId, creativeId, slot, site, matchedBy, bidModel, priceMicros,
+                pseudonym, region, link);
     }
 
     /** An ad served without a user link and without a known region. */
@@ -80,7 +102,7 @@ public record AdServed(String adId, String advertiserId, String campaignId, Stri
     /** This ad at another price (the same unit as {@link #priceMicros}): what it was billed at. */
     public AdServed withPriceMicros(long price) {
         return new AdServed(adId, advertiserId, campaignId, creativeId, slot, site, matchedBy, bidModel, price,
-                pseudonym, region);
+                pseudonym, region, conversionLink);
     }
 
     /**
