@@ -218,19 +218,19 @@ public final class AdRoutes {
         }
         Span sign = tracer.spanBuilder("sign").setParent(parent).startSpan();
         try {
-            return signed(req, keys, purposes, ads);
+            return signed(req, keys, purposes, ads, channel);
         } finally {
             sign.end();
         }
     }
 
-    /** Each ad with its signed impression and click tokens. */
-    private List<Placed> signed(AdRequest req, UserKeys keys, Purposes purposes, List<MatchedAd> ads) {
+    /** Each ad with its signed impression and click tokens, which say its channel (reports break down by it). */
+    private List<Placed> signed(AdRequest req, UserKeys keys, Purposes purposes, List<MatchedAd> ads, String channel) {
         String measurement = keys != null && purposes.measurement() ? keys.currentMeasurement().value() : null;
         String region = coarseRegion(req.user().region());
         List<Placed> out = new java.util.ArrayList<>(ads.size());
         for (MatchedAd ad : ads) {
-            AdServed served = served(req, ad, measurement, region);
+            AdServed served = served(req, ad, measurement, region).withChannel(channel);
             // Only the click token links a conversion to the person (ContactPolicy#conversionLink).
             AdServed clicked = served.withConversionLink(contacts.conversionLink(ad.campaign(), keys, purposes));
             out.add(new Placed(ad, "/v1/t/imp?t=" + url(signer.issue(TokenKind.IMPRESSION, served)),

@@ -165,6 +165,38 @@ class StopAfterConversionTest {
     }
 
     @Test
+    void offersDecidedForAChannelAreReportedByChannel() {
+        try (TestGateway gw = TestGateway.start(dir, c -> c, clock)) {
+            String key = gw.advertiser("Shoes Co");
+            String publisher = gw.account("publisher", "News");
+            String marathon = gw.campaign(key, campaign("Marathon", 9, ""));
+            Ads ads = new Ads(gw);
+            JsonNode web = gw.ad(adRequest("reader")).json().get("ads").get(0);
+            assertEquals(204, ads.impression(web));
+            for (String user : new String[] {"crm-1", "crm-2"}) {
+                JsonNode offer = decided(gw, key, user); // the advertiser's own CRM asks
+                assertEquals(marathon, offer.get("campaignId").textValue());
+                assertEquals(204, ads.impression(offer), "the email was sent: its impression counts");
+            }
+            JsonNode newsletter = decided(gw, publisher, "crm-3"); // the publisher's newsletter asks
+            assertEquals(204, ads.impression(newsletter));
+            clock.advance(Duration.ofSeconds(20));
+            ads.click(newsletter);
+            JsonNode report = gw.get("/v1/reports?groupBy=channel&from=2026-11-03&to=2026-11-03", key).json();
+            assertEquals(2, report.get("rows").size(), report.toString());
+            JsonNode email = report.get("rows").get(0);
+            assertEquals("email", email.get("channel").textValue(), report.toString());
+            assertEquals(3, email.get("impressions").asLong());
+            assertEquals(1, email.get("clicks").asLong(), "a click on the email's link");
+            assertEquals("web", report.get("rows").get(1).get("channel").textValue());
+            assertEquals(1, report.get("rows").get(1).get("impressions").asLong());
+            TestGateway.Resp bad = gw.get("/v1/reports?groupBy=channel,region", key);
+            assertEquals(400, bad.status(), bad.body());
+            assertEquals("groupBy", bad.json().get("field").textValue());
+        }
+    }
+
+    @Test
     void badContactFieldsAndDecisionsAre400WithAnErrorBody() {
         try (TestGateway gw = TestGateway.start(dir, c -> c, clock)) {
             String key = gw.advertiser("Shoes Co");

@@ -29,10 +29,17 @@ import java.util.regex.Pattern;
  *                     gave {@code measurement}: an attributed conversion of the click then stops
  *                     the campaign's group for that person. Sealed like the rest of the token,
  *                     never stored with events; null otherwise
+ * @param channel      where the ad was offered when not in an ad slot: {@code email}, {@code sms},
+ *                     {@code app-push}, {@code call-centre} or {@code store} ({@code POST
+ *                     /v1/decide}); null for an ad slot ({@link #WEB}). Reports break down by it
  */
 public record AdServed(String adId, String advertiserId, String campaignId, String creativeId,
                        String slot, String site, List<String> matchedBy, String bidModel,
-                       long priceMicros, String pseudonym, String region, String conversionLink) {
+                       long priceMicros, String pseudonym, String region, String conversionLink, String channel) {
+    /** The channel of an ad slot, the one a null {@link #channel} stands for. */
+    public static final String WEB = "web";
+    /** Channels are short lower-case names. */
+    private static final Pattern CHANNEL = Pattern.compile("[a-z][a-z-]{0,15}");
 
     public static final Set<String> BID_MODELS = Set.of("CPM", "CPC", "CPA");
     /** Ids are short opaque strings; the cap keeps a token well inside a URL (< 1 KB). */
@@ -77,6 +84,22 @@ public record AdServed(String adId, String advertiserId, String campaignId, Stri
         if (conversionLink != null && (conversionLink.isEmpty() || conversionLink.length() > MAX_PSEUDONYM_CHARS)) {
             throw new IllegalArgumentException("conversionLink must be 1.." + MAX_PSEUDONYM_CHARS + " chars");
         }
+        if (channel != null && (WEB.equals(channel) || !CHANNEL.matcher(channel).matches())) {
+            throw new IllegalArgumentException("channel must be a short lower-case name other than web (null)");
+        }
+    }
+
+    /** An ad served in an ad slot (no {@link #channel}). */
+    public AdServed(String adId, String advertiserId, String campaignId, String creativeId,
+                    String slot, String site, List<String> matchedBy, String bidModel, long priceMicros,
+                    String pseudonym, String region, String conversionLink) {
+        this(adId, advertiserId, campaignId, creativeId, slot, site, matchedBy, bidModel, priceMicros, pseudonym,
+                region, conversionLink, null);
+    }
+
+    /** The report key of {@link #channel}: {@link #WEB} for an ad slot. */
+    public String channelKey() {
+        return channel == null ? WEB : channel;
     }
 
     /** An ad served without a conversion link (every impression token, most click tokens). */
@@ -84,13 +107,19 @@ public record AdServed(String adId, String advertiserId, String campaignId, Stri
                     String slot, String site, List<String> matchedBy, String bidModel, long priceMicros,
                     String pseudonym, String region) {
         this(adId, advertiserId, campaignId, creativeId, slot, site, matchedBy, bidModel, priceMicros, pseudonym,
-                region, null);
+                region, null, null);
     }
 
     /** This ad with {@code link} as its {@link #conversionLink} (null: none). */
     public AdServed withConversionLink(String link) {
         return new AdServed(adId, advertiserId, campaignId, creativeId, slot, site, matchedBy, bidModel, priceMicros,
-                pseudonym, region, link);
+                pseudonym, region, link, channel);
+    }
+
+    /** This ad offered on {@code ch} ({@link #WEB} or null: an ad slot). */
+    public AdServed withChannel(String ch) {
+        return new AdServed(adId, advertiserId, campaignId, creativeId, slot, site, matchedBy, bidModel, priceMicros,
+                pseudonym, region, conversionLink, WEB.equals(ch) ? null : ch);
     }
 
     /** An ad served without a user link and without a known region. */
@@ -102,7 +131,7 @@ public record AdServed(String adId, String advertiserId, String campaignId, Stri
     /** This ad at another price (the same unit as {@link #priceMicros}): what it was billed at. */
     public AdServed withPriceMicros(long price) {
         return new AdServed(adId, advertiserId, campaignId, creativeId, slot, site, matchedBy, bidModel, price,
-                pseudonym, region, conversionLink);
+                pseudonym, region, conversionLink, channel);
     }
 
     /**

@@ -19,7 +19,7 @@ import java.util.List;
  * <p>Layout (big-endian): version byte {@value #VERSION}, kind code (one ASCII byte), issued-at
  * and expires-at (epoch seconds, 8 bytes each), ad id, advertiser id, campaign id, creative id,
  * slot, site, the count of matchedBy kinds (one byte) and each kind, the bid model's index in
- * {@link #BID_MODELS} (one byte), price in micros (8 bytes), pseudonym, region, and from version 3 the conversion link. Each string is
+ * {@link #BID_MODELS} (one byte), price in micros (8 bytes), pseudonym, region, and from version 3 the conversion link and the channel. Each string is
  * a 2-byte length then its UTF-8 bytes; length {@value #NULL_LENGTH} is a null string.
  */
 final class TokenPayload {
@@ -54,6 +54,7 @@ final class TokenPayload {
             string(out, ad.pseudonym());
             string(out, ad.region());
             string(out, ad.conversionLink());
+            string(out, ad.channel());
         } catch (IOException e) {
             throw new UncheckedIOException("a byte array stream does not fail", e);
         }
@@ -92,11 +93,12 @@ final class TokenPayload {
             String pseudonym = string(in);
             String region = string(in);
             String link = version == VERSION ? string(in) : null;
+            String channel = version == VERSION ? string(in) : null;
             if (in.read() != -1) {
                 throw malformed(); // trailing bytes
             }
             AdServed ad = new AdServed(adId, advertiser, campaign, creative, slot, site, matchedBy,
-                    BID_MODELS.get(model), price, pseudonym, region, link);
+                    BID_MODELS.get(model), price, pseudonym, region, link, channel);
             return new TrackingToken(kind, ad, issuedAt, expiresAt);
         } catch (IOException | RuntimeException e) {
             // Truncated input, bad field values (AdServed validation), out-of-range instants.
