@@ -276,6 +276,7 @@ public final class PrecisGateway implements AutoCloseable {
             // A Redis that restarted empty is seeded again from the database by one instance.
             reseedTimer = vertx.setPeriodic(REDIS_RESEED_MS, id -> storagePool.submit(() -> {
                 delivery.reseedIfEmpty(events);
+                contactPolicy.reseedIfEmpty();
                 return null;
             }));
         }

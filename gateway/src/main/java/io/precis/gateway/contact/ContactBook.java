@@ -60,4 +60,16 @@ public interface ContactBook {
 
     /** Forgets everything of {@code p}. */
     void erase(Pseudonym p);
+
+    /**
+     * Whether the book lost what it was seeded with: a shared book whose Redis restarted empty.
+     * Never for a book in this instance's memory (it is seeded once, at start).
+     */
+    default boolean lostItsSeed() {
+        return false;
+    }
+
+    /** Notes that the book is seeded from disk (see {@link #lostItsSeed}). */
+    default void seeded() {
+    }
 }

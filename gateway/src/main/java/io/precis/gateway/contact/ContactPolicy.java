@@ -49,6 +49,11 @@ public final class ContactPolicy {
     private final Map<String, Integer> limits = new ConcurrentHashMap<>();
     /** Tells the other gateways on the database that an advertiser's policy changed. */
     private final BiConsumer<String, String> publish;
+    /**
+     * The serving campaigns that stop after conversion: while there are none and no limit is
+     * set, a request's gate needs no read of the book (with Redis, a round trip saved per ad).
+     */
+    private final java.util.Set<String> stopping = ConcurrentHashMap.newKeySet();
     /** The change-feed kind of an advertiser's policy. */
     public static final String CHANGE_KIND = "contact-policy";
 
@@ -66,6 +71,13 @@ public final class ContactPolicy {
         this.clock = clock;
         this.clickWindow = clickWindow;
         this.publish = publish;
+        campaigns.onChange(c -> {
+            if (c.status() == io.precis.matcher.campaign.CampaignStatus.ACTIVE && c.contact().stopAfterConversion()) {
+                stopping.add(c.id());
+            } else {
+                stopping.remove(c.id());
+            }
+        });
     }
 
     /**
@@ -77,6 +89,21 @@ public final class ContactPolicy {
         limits.putAll(store.policies());
         Instant now = clock.instant();
         store.prune(startOfYesterday(now), now);
+        seed(now);
+    }
+
+    /**
+     * A shared book that lost its seed (its Redis restarted empty) is seeded again from disk.
+     * Blocking; from a timer, on a worker.
+     */
+    public void reseedIfEmpty() {
+        if (book.lostItsSeed()) {
+            seed(clock.instant());
+        }
+    }
+
+    /** Today's and yesterday's contacts and the running suppressions into the book (idempotent). */
+    private void seed(Instant now) {
         record Day(Pseudonym p, LocalDate day) {
         }
         Map<Day, Map<String, Integer>> counts = new HashMap<>();
@@ -88,6 +115,7 @@ public final class ContactPolicy {
         for (ContactStore.Suppression s : store.suppressionsAfter(now)) {
             book.suppress(s.user(), s.advertiserId(), s.group(), s.until());
         }
+        book.seeded();
     }
 
     private Instant startOfYesterday(Instant now) {
@@ -97,10 +125,11 @@ public final class ContactPolicy {
     /**
      * The gate of one request on {@code channel} for the person of {@code keys} (null: nobody
      * known, so only the channel applies: neither rule can count or recognise an anonymous
-     * person). Reads the book once; may block.
+     * person), and while no rule is in force (no limit set, no serving campaign that stops after
+     * conversion). Reads the book once; may block.
      */
     public ContactGate gate(UserKeys keys, String channel) {
-        if (keys == null) {
+        if (keys == null || settings.perDay() == 0 && limits.isEmpty() && stopping.isEmpty()) {
             return ContactGate.channel(channel);
         }
         Instant now = clock.instant();

@@ -102,6 +102,19 @@ public final class RedisContactBook implements ContactBook {
         redis.call(atLeast, List.of(dayKey(p, day)), args);
     }
 
+    /** Set once the book is seeded; a Redis restarted empty has lost it with the rest. */
+    private static final String SEEDED = RedisDeliveryLedger.PREFIX + "contact-seeded";
+
+    @Override
+    public boolean lostItsSeed() {
+        return redis.call(Request.cmd(Command.EXISTS).arg(SEEDED)).toInteger() == 0;
+    }
+
+    @Override
+    public void seeded() {
+        redis.call(Request.cmd(Command.SET).arg(SEEDED).arg("1"));
+    }
+
     @Override
     public void erase(Pseudonym p) {
         // Today and yesterday in any zone: the days around the UTC date.

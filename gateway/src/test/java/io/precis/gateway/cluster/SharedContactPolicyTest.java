@@ -117,6 +117,34 @@ class SharedContactPolicyTest {
             assertEquals(200, offer.status(), offer.body());
             assertEquals(socks, offer.json().get("offer").get("campaignId").textValue(), "and so does another, by email");
             assertNull(served(gws.c, "buyer"), "the buyer's third contact of the day was the email");
+
+            // Redis restarts empty: the counts and the stop come back from the database.
+            buy(gws, publisher, "second-buyer");
+            redis.stop();
+            redis.start();
+            try (io.precis.gateway.redis.SharedRedis shared = io.precis.gateway.redis.SharedRedis.connect(redis.uri())) {
+                GatewayPair.within(20, "a gateway seeds the emptied Redis again", () -> {
+                    try {
+                        return shared.call(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.EXISTS)
+                                .arg("precis:contact-seeded")).toInteger() == 1;
+                    } catch (RuntimeException e) {
+                        return false; // still loading
+                    }
+                });
+            }
+            assertNull(served(gws.b, "reader-1"), "the day's three contacts are counted again");
+            assertEquals(socks, served(gws.c, "second-buyer"), "and the purchase still stops the group");
         }
+    }
+
+    /** {@code user} (with measurement) is served the marathon ad on A, clicks it on B and buys on C. */
+    private static void buy(GatewayPair gws, String publisher, String user) {
+        assertEquals(200, gws.b.put("/v1/consent?user=" + user, "{\"purposes\": {\"measurement\": true}}",
+                publisher).status());
+        JsonNode ad = gws.a.ad(request(user)).json().get("ads").get(0);
+        assertEquals(204, new Ads(gws.a).impression(ad));
+        String clickId = new Ads(gws.b).click(ad);
+        assertEquals(202, gws.c.post("/v1/t/conversion",
+                "{\"click\": \"" + clickId + "\", \"event\": \"purchase\", \"value\": 399}", null).status());
     }
 }
