@@ -280,7 +280,8 @@ public final class AdRoutes {
                 ad.campaign().bid().model().name(), toMicros(ad.price()), measurementPseudonym, region);
     }
 
-    private static ObjectNode render(Placed placed) {
+    /** An ad as {@code /v1/ad} answers it (and, with more fields, {@code /v1/decide}). */
+    static ObjectNode render(Placed placed) {
         MatchedAd ad = placed.ad();
         ObjectNode o = JsonBodies.MAPPER.createObjectNode();
         o.put("campaignId", ad.campaign().id());

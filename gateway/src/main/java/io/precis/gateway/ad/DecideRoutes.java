@@ -11,7 +11,6 @@ import io.precis.gateway.http.Routes;
 import io.precis.gateway.workers.WorkerPool;
 import io.precis.matcher.campaign.ContactRules;
 import io.precis.matcher.match.AdFilter;
-import io.precis.matcher.match.MatchedAd;
 import io.opentelemetry.context.Context;
 import io.vertx.core.http.HttpMethod;
 import java.util.List;
@@ -75,21 +74,11 @@ public final class DecideRoutes {
         });
     }
 
+    /** The ad as {@code /v1/ad} renders it, with the offer's text and landing URL for channels that link directly. */
     private static ObjectNode offer(String requestId, String channel, AdRoutes.Placed placed) {
-        MatchedAd ad = placed.ad();
         ObjectNode out = JsonBodies.MAPPER.createObjectNode().put("requestId", requestId).put("channel", channel);
-        ObjectNode o = out.putObject("offer");
-        o.put("campaignId", ad.campaign().id());
-        o.put("creativeId", ad.creative().id());
-        o.put("format", ad.creative().format());
-        o.put("title", ad.creative().title());
-        o.put("text", ad.creative().text());
-        o.put("imageUrl", ad.creative().imageUrl());
-        o.put("landingUrl", ad.creative().landingUrl());
-        o.put("impressionUrl", placed.impressionUrl());
-        o.put("clickUrl", placed.clickUrl());
-        var by = o.putArray("matchedBy");
-        ad.matchedBy().forEach(k -> by.add(k.jsonName()));
+        out.set("offer", AdRoutes.render(placed).put("text", placed.ad().creative().text())
+                .put("landingUrl", placed.ad().creative().landingUrl()));
         return out;
     }
 }

@@ -38,6 +38,17 @@ class CampaignConsoleTest {
                  "consent": {"tcf": "%s"}}""".formatted(PAGE, TcfStrings.fullConsent()));
     }
 
+    /** Opens the dashboard as a Chinese browser and loads it with {@code key}. */
+    private static void openDashboard(HeadlessChromium browser, TestGateway gw, String key) throws Exception {
+        browser.call("Network.enable", TestGateway.JSON.createObjectNode());
+        browser.call("Network.setUserAgentOverride", TestGateway.JSON.createObjectNode()
+                .put("userAgent", TestGateway.BROWSER_UA).put("acceptLanguage", "zh-CN,zh;q=0.9"));
+        browser.navigate(gw.base + "/dashboard");
+        browser.evalValue("document.getElementById('key').value = " + TestGateway.JSON.writeValueAsString(key)
+                + "; document.getElementById('load').click(); true");
+        browser.waitFor("document.body.dataset.loaded === 'true'");
+    }
+
     private static void save(HeadlessChromium browser) {
         browser.evalValue("document.body.dataset.saved = ''; document.getElementById('saveCampaign').click(); true");
         browser.waitFor("document.body.dataset.saved !== ''");
@@ -47,13 +58,7 @@ class CampaignConsoleTest {
     void anAdvertiserCreatesEditsAndPausesACampaignInTheDashboard() throws Exception {
         try (TestGateway gw = TestGateway.start(dir); HeadlessChromium browser = HeadlessChromium.launch()) {
             String key = gw.advertiser("咖啡 Co");
-            browser.call("Network.enable", TestGateway.JSON.createObjectNode());
-            browser.call("Network.setUserAgentOverride", TestGateway.JSON.createObjectNode()
-                    .put("userAgent", TestGateway.BROWSER_UA).put("acceptLanguage", "zh-CN,zh;q=0.9"));
-            browser.navigate(gw.base + "/dashboard");
-            browser.evalValue("document.getElementById('key').value = " + TestGateway.JSON.writeValueAsString(key)
-                    + "; document.getElementById('load').click(); true");
-            browser.waitFor("document.body.dataset.loaded === 'true'");
+            openDashboard(browser, gw, key);
 
             // The district is picked by name: 北京市, then 朝阳区 (GB/T 2260 110105, CN-11-0105).
             browser.waitFor("Number(document.body.dataset.regions) >= 31");
@@ -191,13 +196,7 @@ class CampaignConsoleTest {
                     "bought: the beans campaign is held back (1 not shown)");
             assertEquals(204, gw.ad(request).status(), "two a day: the cups campaign is suppressed (1)");
 
-            browser.call("Network.enable", TestGateway.JSON.createObjectNode());
-            browser.call("Network.setUserAgentOverride", TestGateway.JSON.createObjectNode()
-                    .put("userAgent", TestGateway.BROWSER_UA).put("acceptLanguage", "zh-CN,zh;q=0.9"));
-            browser.navigate(gw.base + "/dashboard");
-            browser.evalValue("document.getElementById('key').value = " + TestGateway.JSON.writeValueAsString(key)
-                    + "; document.getElementById('load').click(); true");
-            browser.waitFor("document.body.dataset.loaded === 'true'");
+            openDashboard(browser, gw, key);
             String cell = "document.querySelector('#contact td[data-metric=\"%s\"][data-key=\"%s\"]').dataset.value";
             assertEquals("2", browser.evalValue(cell.formatted("adsNotShown", beans)).asText(),
                     "held back in both auctions after the purchase");
