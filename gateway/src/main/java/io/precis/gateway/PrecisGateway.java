@@ -304,7 +304,7 @@ public final class PrecisGateway implements AutoCloseable {
         contactPolicy = contacts;
         metrics.contactPolicy(() -> contacts.effects().total(io.precis.gateway.contact.ContactEffects.Reason.NOT_SHOWN),
                 () -> contacts.effects().total(io.precis.gateway.contact.ContactEffects.Reason.SUPPRESSED),
-                contactStore::dropped);
+                () -> contactStore.dropped() + contactStore.failed());
         vertx.setPeriodic(CONTACT_HOUSEKEEPING_MS, id -> storagePool.submit(() -> {
             contacts.housekeeping();
             return null;

@@ -35,6 +35,7 @@ public final class ContactStore implements AutoCloseable {
     private final Database db;
     private final DataSource ds;
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
     private final ThreadPoolExecutor writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(QUEUE), r -> {
                 Thread t = new Thread(r, "precis-contact-writer");
@@ -61,13 +62,30 @@ public final class ContactStore implements AutoCloseable {
 
     /** Queues contact {@code id}; never blocks. */
     public void appendContact(String id, Pseudonym p, String advertiserId, Instant at) {
-        writer.execute(() -> update("INSERT INTO contact_history (id, pseudonym, advertiser_id, at_ms) VALUES (?, ?, ?, ?)",
+        queue(() -> update("INSERT INTO contact_history (id, pseudonym, advertiser_id, at_ms) VALUES (?, ?, ?, ?)",
                 id, p.value(), advertiserId, at.toEpochMilli()));
     }
 
     /** Queues the removal of contact {@code id} (its ad was not served after all); never blocks. */
     public void removeContact(String id) {
-        writer.execute(() -> update("DELETE FROM contact_history WHERE id = ?", id));
+        queue(() -> update("DELETE FROM contact_history WHERE id = ?", id));
+    }
+
+    /** Runs {@code write} on the writer; nobody waits for it, so a failure is counted and logged, never thrown. */
+    private void queue(Runnable write) {
+        writer.execute(() -> {
+            try {
+                write.run();
+            } catch (StorageException e) {
+                failed.incrementAndGet();
+                LOG.warning("contact history write failed: " + e.getCause().getClass().getSimpleName());
+            }
+        });
+    }
+
+    /** Queued contact writes that failed (a restart would not count them). */
+    public long failed() {
+        return failed.get();
     }
 
     /** Contacts not queued because the writer fell behind (a restart would not count them). */
@@ -220,11 +238,6 @@ public final class ContactStore implements AutoCloseable {
             }
             ps.executeUpdate();
         } catch (SQLException e) {
-            if (Thread.currentThread().getName().equals("precis-contact-writer")) {
-                // A queued contact: nobody waits for it; say what failed, keep serving.
-                LOG.warning("contact history write failed: " + e.getClass().getSimpleName());
-                return;
-            }
             throw new StorageException("cannot write the contact policy's tables", e);
         }
     }

@@ -170,7 +170,7 @@ public final class GatewayMetrics implements AutoCloseable {
                 .setDescription("ads suppressed by the contact policy")
                 .buildWithCallback(m -> m.record(suppressed.getAsLong()));
         meter.counterBuilder("precis.contact_history.dropped")
-                .setDescription("contacts not stored in the contact history (writer queue full)")
+                .setDescription("contacts not stored in the contact history (writer queue full, or the write failed)")
                 .buildWithCallback(m -> m.record(dropped.getAsLong()));
     }
 
