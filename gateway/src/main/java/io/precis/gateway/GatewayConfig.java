@@ -38,12 +38,15 @@ import io.precis.reports.privacy.ReportPolicy;
  * @param capacity event loops, worker pools and their queues (see {@link Capacity})
  * @param rateLimit requests per client network on the public endpoints (see {@link RateLimit})
  * @param store where accounts, campaigns, events and the other tables live (see {@link Store})
+ * @param contact the gateway-wide contact policy and the suppression period of stop after
+ *     conversion (see {@link io.precis.gateway.contact.ContactSettings})
  */
 public record GatewayConfig(String host, int port, Path dataDir, boolean demo, String adminToken,
                             long bodyLimit, Duration impressionTtl, Duration clickTtl, Duration clickWindow,
                             Path keysDir, Purposes defaultPurposes, Duration pseudonymOverlap,
                             InvalidClickPolicy clickPolicy, ReportPolicy reportPolicy, boolean trustProxy,
-                            ConnectionLimits connections, Capacity capacity, RateLimit rateLimit, Store store) {
+                            ConnectionLimits connections, Capacity capacity, RateLimit rateLimit, Store store,
+                            io.precis.gateway.contact.ContactSettings contact) {
 
     public static final String USAGE =
             "usage: precis run [--port N] [--data-dir DIR] [--keys-dir DIR] [--no-demo] [--event-loops N]"
@@ -54,7 +57,7 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
         return new GatewayConfig("0.0.0.0", 8080, Path.of("data"), true, null, 64 * 1024,
                 Duration.ofHours(1), Duration.ofHours(24), Duration.ofDays(7), null, Purposes.NONE, Duration.ofDays(30),
                 InvalidClickPolicy.DEFAULTS, ReportPolicy.DEFAULTS, false, ConnectionLimits.defaults(),
-                Capacity.defaults(), RateLimit.DEFAULTS, Store.EMBEDDED);
+                Capacity.defaults(), RateLimit.DEFAULTS, Store.EMBEDDED, io.precis.gateway.contact.ContactSettings.DEFAULTS);
     }
 
     /**
@@ -340,7 +343,8 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
                 c.impressionTtl, c.clickTtl, c.clickWindow, keysDir, defaults, c.pseudonymOverlap, clickPolicy(env),
                 reportPolicy(env), "1".equals(env.get("PRECIS_TRUST_PROXY")), ConnectionLimits.parse(env),
                 Capacity.parse(env, eventLoops), RateLimit.parse(env),
-                Store.parse(storeKind != null ? storeKind : pgUrl != null ? "postgres" : null, pgUrl, redisUrl));
+                Store.parse(storeKind != null ? storeKind : pgUrl != null ? "postgres" : null, pgUrl, redisUrl),
+                io.precis.gateway.contact.ContactSettings.parse(env));
     }
 
     private static InvalidClickPolicy clickPolicy(Map<String, String> env) {
@@ -430,6 +434,10 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
         return edit(b -> b.rateLimit = limit);
     }
 
+    public GatewayConfig withContact(io.precis.gateway.contact.ContactSettings settings) {
+        return edit(b -> b.contact = settings);
+    }
+
     public GatewayConfig withTrustProxy(boolean on) {
         return edit(b -> b.trustProxy = on);
     }
@@ -440,7 +448,7 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
         change.accept(e);
         return new GatewayConfig(e.host, e.port, e.dataDir, e.demo, e.adminToken, bodyLimit, impressionTtl, clickTtl,
                 clickWindow, e.keysDir, defaultPurposes, pseudonymOverlap, e.clickPolicy, e.reportPolicy, e.trustProxy,
-                e.connections, e.capacity, e.rateLimit, e.store);
+                e.connections, e.capacity, e.rateLimit, e.store, e.contact);
     }
 
     /** The components that tests and tools change; the rest are copied as they are. */
@@ -458,6 +466,7 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
         Capacity capacity;
         RateLimit rateLimit;
         Path keysDir;
+        io.precis.gateway.contact.ContactSettings contact;
 
         Editable(GatewayConfig c) {
             host = c.host;
@@ -473,6 +482,7 @@ public record GatewayConfig(String host, int port, Path dataDir, boolean demo, S
             trustProxy = c.trustProxy;
             capacity = c.capacity;
             rateLimit = c.rateLimit;
+            contact = c.contact;
         }
     }
 

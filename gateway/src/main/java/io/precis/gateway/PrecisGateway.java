@@ -89,6 +89,9 @@ public final class PrecisGateway implements AutoCloseable {
     private final CampaignIndex index;
     private final EventStore events;
     private final CapHistoryStore capHistory;
+    private final io.precis.gateway.contact.ContactStore contactStore;
+    /** Set in the constructor: what the contact rules held back is written at close. */
+    private io.precis.gateway.contact.ContactPolicy contactPolicy;
     private final VaultBehaviourStore behaviour;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final Health health = new Health();
@@ -158,6 +161,7 @@ public final class PrecisGateway implements AutoCloseable {
         ledger = redis == null ? new InMemoryDeliveryLedger(clock) : new io.precis.gateway.redis.RedisDeliveryLedger(redis, clock);
         capHistory = new CapHistoryStore(db, clock, InMemoryDeliveryLedger.HISTORY);
         metrics.capHistoryDropped(capHistory::dropped);
+        contactStore = new io.precis.gateway.contact.ContactStore(db);
         metrics.loggedProblems(problems);
         stats = new InMemoryCampaignStats();
         JdbcEventStore eventStore = new JdbcEventStore(db.dataSource(), clock,
@@ -223,6 +227,7 @@ public final class PrecisGateway implements AutoCloseable {
         metrics.capsLost(delivery::capsLost);
         // Before the server listens, so before the writer books any charge of its own.
         delivery.restore(events);
+        io.precis.gateway.contact.ContactPolicy contacts = contactPolicy(config, changes);
         behaviour = new VaultBehaviourStore(privacy.vault(), db, clock);
         metrics.behaviourSweepFailures(behaviour::sweepFailures);
         SegmentService segments = new SegmentService(behaviour, clock, index.analysis());
@@ -232,8 +237,10 @@ public final class PrecisGateway implements AutoCloseable {
         AdRoutes adRoutes = new AdRoutes(matchPool, new CampaignMatcher(index, ledger, stats, null, config.impressionTtl(),
                 GatewayConfig.pageCache(System.getenv())), signer, metrics,
                 privacy, segments, cookie, clock, tracing.tracer(),
-                (aliases, purposes) -> audiences.listsOf(aliases, purposes.profiling()));
+                (aliases, purposes) -> audiences.listsOf(aliases, purposes.profiling()), contacts);
         adRoutes.register(routes);
+        new io.precis.gateway.ad.DecideRoutes(adRoutes, matchPool, auth).register(routes);
+        new io.precis.gateway.contact.ContactRoutes(storagePool, contacts, campaigns, auth, clock).register(routes);
         new io.precis.gateway.ad.OpenRtbRoutes(adRoutes, matchPool, config.trustProxy()).register(routes);
         SegmentRuleStore segmentRules = new SegmentRuleStore(db, changes);
         places = new io.precis.gateway.places.PlaceStore(db, changes, clock);
@@ -252,14 +259,14 @@ public final class PrecisGateway implements AutoCloseable {
         }));
         new BehaviourRoutes(storagePool, auth, privacy, segments, segmentRules, places.directory(), lookalikes, clock)
                 .register(routes);
-        new TrackingRoutes(storagePool, signer, events, campaigns, metrics, privacy, cookie, delivery, tracing.tracer())
-                .register(routes);
+        new TrackingRoutes(storagePool, signer, events, campaigns, metrics, privacy, cookie, delivery, tracing.tracer(),
+                contacts).register(routes);
         new ReportRoutes(storagePool, events, auth, clock).register(routes);
         new WebPages(cookie, logins).register(routes);
         new io.precis.gateway.web.AdTag().register(routes);
         List<PersonalData> personal = List.of(BehaviourData.segments(segments),
                 BehaviourData.events(behaviour, segments), MeasurementData.of(events), delivery.personalData(),
-                lookalikes.personalData());
+                lookalikes.personalData(), contacts.personalData());
         ErasureStore erasureStore = new ErasureStore(db, changes);
         new ConsentRoutes(storagePool, privacy, new UserRef(auth, cookie), erasureStore, personal, clock)
                 .register(routes);
@@ -271,6 +278,7 @@ public final class PrecisGateway implements AutoCloseable {
                     audiences.reload(id);
                     lookalikes.reload(id);
                 })
+                .on(io.precis.gateway.contact.ContactPolicy.CHANGE_KIND, contacts::reload)
                 .on(io.precis.gateway.storage.ChangeFeed.SEGMENT_RULE, id -> segmentRules.find(id).ifPresent(segments::define))
                 .on(io.precis.gateway.storage.ChangeFeed.PLACE, id -> {
                     places.reload(id);
@@ -283,6 +291,7 @@ public final class PrecisGateway implements AutoCloseable {
             // A Redis that restarted empty is seeded again from the database by one instance.
             reseedTimer = vertx.setPeriodic(REDIS_RESEED_MS, id -> storagePool.submit(() -> {
                 delivery.reseedIfEmpty(events);
+                contactPolicy.reseedIfEmpty();
                 return null;
             }));
         }
@@ -294,6 +303,32 @@ public final class PrecisGateway implements AutoCloseable {
             router.errorHandler(status, errors);
         }
     }
+
+    /**
+     * Stop after conversion and the contact policy, counted in the shared Redis when there is
+     * one, else in memory; seeded from the database, and its effects written every
+     * {@link #CONTACT_HOUSEKEEPING_MS}. Blocking; before any traffic.
+     */
+    private io.precis.gateway.contact.ContactPolicy contactPolicy(GatewayConfig config,
+                                                                   io.precis.gateway.storage.ChangeFeed changes) {
+        io.precis.gateway.contact.ContactBook book = redis == null ? new io.precis.gateway.contact.InMemoryContactBook()
+                : new io.precis.gateway.redis.RedisContactBook(redis, clock);
+        var contacts = new io.precis.gateway.contact.ContactPolicy(config.contact(), book, contactStore, campaigns, clock,
+                config.clickWindow(), changes::publish);
+        contacts.restore();
+        contactPolicy = contacts;
+        metrics.contactPolicy(() -> contacts.effects().total(io.precis.gateway.contact.ContactEffects.Reason.NOT_SHOWN),
+                () -> contacts.effects().total(io.precis.gateway.contact.ContactEffects.Reason.SUPPRESSED),
+                () -> contactStore.dropped() + contactStore.failed());
+        vertx.setPeriodic(CONTACT_HOUSEKEEPING_MS, id -> storagePool.submit(() -> {
+            contacts.housekeeping();
+            return null;
+        }));
+        return contacts;
+    }
+
+    /** What the contact rules held back reaches the dashboard's table within this (and at once when asked for). */
+    private static final long CONTACT_HOUSEKEEPING_MS = 10_000;
 
     /** 400 unless every customer list and place {@code t} names is the advertiser's. */
     private void checkOwned(String advertiserId, io.precis.matcher.campaign.Targeting t) {
@@ -491,6 +526,14 @@ public final class PrecisGateway implements AutoCloseable {
             LOG.warning("event store did not close cleanly: " + e.getClass().getSimpleName());
         }
         capHistory.close();
+        try {
+            if (contactPolicy != null) {
+                contactPolicy.effects().flush(contactStore);
+            }
+        } catch (RuntimeException e) {
+            LOG.warning("contact policy effects not written at close: " + e.getClass().getSimpleName());
+        }
+        contactStore.close();
         behaviour.close();
         if (redis != null) {
             redis.close();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.precis.consent.Purposes;
 import io.precis.consent.identity.RawUserId;
+import io.precis.gateway.contact.ContactPolicy;
 import io.precis.gateway.http.Cors;
 import io.precis.gateway.http.JsonBodies;
 import io.precis.gateway.http.Routes;
@@ -12,7 +13,9 @@ import io.precis.gateway.privacy.PrivacyCore;
 import io.precis.gateway.privacy.UserKeys;
 import io.precis.gateway.users.UserCookie;
 import io.precis.matcher.match.AdFilter;
+import io.precis.matcher.campaign.ContactRules;
 import io.precis.matcher.match.AdQuery;
+import io.precis.matcher.match.ContactGate;
 import io.precis.matcher.match.CampaignMatcher;
 import io.precis.matcher.match.MatchResult;
 import io.precis.matcher.match.MatchedAd;
@@ -55,12 +58,16 @@ public final class AdRoutes {
      * purposes: lookalikes only with profiling.
      */
     private final java.util.function.BiFunction<List<io.precis.consent.identity.Pseudonym>, Purposes, Set<String>> audiences;
+    /** Stop after conversion and the contact policy: each request's gate, each click token's link. */
+    private final ContactPolicy contacts;
 
     public AdRoutes(WorkerPool pool, CampaignMatcher matcher, TokenSigner signer, GatewayMetrics metrics,
                     PrivacyCore privacy, SegmentService segments, UserCookie cookie,
                     Clock clock, Tracer tracer,
-                    java.util.function.BiFunction<List<io.precis.consent.identity.Pseudonym>, Purposes, Set<String>> audiences) {
+                    java.util.function.BiFunction<List<io.precis.consent.identity.Pseudonym>, Purposes, Set<String>> audiences,
+                    ContactPolicy contacts) {
         this.pool = pool;
+        this.contacts = contacts;
         this.audiences = audiences;
         this.tracer = tracer;
         this.matcher = matcher;
@@ -175,6 +182,15 @@ public final class AdRoutes {
      * of {@code parent}.
      */
     List<Placed> place(AdRequest req, Reader reader, Signals signals, AdFilter filter, Context parent) {
+        return place(req, reader, signals, filter, ContactRules.WEB, parent);
+    }
+
+    /**
+     * {@link #place(AdRequest, Reader, Signals, AdFilter, Context)} for {@code channel}: only
+     * campaigns that declare it, within the person's contact policy and stop after conversion.
+     */
+    List<Placed> place(AdRequest req, Reader reader, Signals signals, AdFilter filter, String channel,
+                       Context parent) {
         Span consent = tracer.spanBuilder("consent").setParent(parent).startSpan();
         UserKeys keys;
         Purposes purposes;
@@ -186,8 +202,9 @@ public final class AdRoutes {
         } finally {
             consent.end();
         }
+        ContactGate gate = contacts.gate(keys, channel);
         AdQuery query = new AdQuery(req.slot().format(), req.slot().site(), req.page(), clock.instant(),
-                req.count(), purposes, user, filter);
+                req.count(), purposes, user, filter, gate);
         MatchSpans stages = new MatchSpans(tracer, parent);
         List<MatchedAd> ads = List.of();
         try {
@@ -202,22 +219,24 @@ public final class AdRoutes {
         }
         Span sign = tracer.spanBuilder("sign").setParent(parent).startSpan();
         try {
-            return signed(req, keys, purposes, ads);
+            return signed(req, keys, purposes, ads, channel);
         } finally {
             sign.end();
         }
     }
 
-    /** Each ad with its signed impression and click tokens. */
-    private List<Placed> signed(AdRequest req, UserKeys keys, Purposes purposes, List<MatchedAd> ads) {
+    /** Each ad with its signed impression and click tokens, which say its channel (reports break down by it). */
+    private List<Placed> signed(AdRequest req, UserKeys keys, Purposes purposes, List<MatchedAd> ads, String channel) {
         String measurement = keys != null && purposes.measurement() ? keys.currentMeasurement().value() : null;
         String region = coarseRegion(req.user().region());
         List<Placed> out = new java.util.ArrayList<>(ads.size());
         for (MatchedAd ad : ads) {
-            AdServed served = served(req, ad, measurement, region);
+            AdServed served = served(req, ad, measurement, region).withChannel(channel);
+            // Only the click token links a conversion to the person (ContactPolicy#conversionLink).
+            AdServed clicked = served.withConversionLink(contacts.conversionLink(ad.campaign(), keys, purposes));
             // Tokens are URL-safe base64 without padding: nothing in them needs escaping.
             out.add(new Placed(ad, "/v1/t/imp?t=" + signer.issue(TokenKind.IMPRESSION, served),
-                    "/v1/t/click?t=" + signer.issue(TokenKind.CLICK, served)));
+                    "/v1/t/click?t=" + signer.issue(TokenKind.CLICK, clicked)));
         }
         return out;
     }
@@ -266,7 +285,8 @@ public final class AdRoutes {
                 ad.campaign().bid().model().name(), toMicros(ad.price()), measurementPseudonym, region);
     }
 
-    private static ObjectNode render(Placed placed) {
+    /** An ad as {@code /v1/ad} answers it (and, with more fields, {@code /v1/decide}). */
+    static ObjectNode render(Placed placed) {
         MatchedAd ad = placed.ad();
         ObjectNode o = JsonBodies.MAPPER.createObjectNode();
         o.put("campaignId", ad.campaign().id());

@@ -33,14 +33,20 @@ public final class Authenticator {
 
     /** The account behind the request's key, of {@code type}; 401 for a bad key, 403 for the wrong type. */
     public Account require(RoutingContext ctx, AccountType type) {
+        return requireOneOf(ctx, type);
+    }
+
+    /** The account behind the request's key, of one of {@code types}; 401 for a bad key, 403 for another type. */
+    public Account requireOneOf(RoutingContext ctx, AccountType... types) {
         String key = bearer(ctx);
         String id = ApiKeys.accountIdOf(key);
         Account account = id == null ? null : accounts.get(id);
         if (account == null || !account.hasKey() || !ApiKeys.matches(key, account.keyHash())) {
             throw ApiError.unauthorized();
         }
-        if (account.type() != type) {
-            throw ApiError.forbidden("this endpoint needs an " + type.jsonName() + " key");
+        if (!java.util.List.of(types).contains(account.type())) {
+            throw ApiError.forbidden("this endpoint needs " + String.join(" or ", java.util.Arrays.stream(types)
+                    .map(t -> "an " + t.jsonName()).toList()) + " key");
         }
         ctx.put(io.precis.gateway.observability.AuditLog.ACTOR, account.id());
         return account;

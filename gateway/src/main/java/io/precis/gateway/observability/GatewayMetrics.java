@@ -156,6 +156,24 @@ public final class GatewayMetrics implements AutoCloseable {
                 .buildWithCallback(m -> m.record(lost.getAsLong()));
     }
 
+    /**
+     * Reports the ads stop after conversion did not show, the ads the contact policy suppressed,
+     * and the contacts not written to disk (their writer fell behind), since start.
+     */
+    public void contactPolicy(java.util.function.LongSupplier notShown, java.util.function.LongSupplier suppressed,
+                              java.util.function.LongSupplier dropped) {
+        var meter = provider.get("io.precis.gateway");
+        meter.counterBuilder("precis.contact.not_shown")
+                .setDescription("ads not shown because the person converted in the campaign's group")
+                .buildWithCallback(m -> m.record(notShown.getAsLong()));
+        meter.counterBuilder("precis.contact.suppressed")
+                .setDescription("ads suppressed by the contact policy")
+                .buildWithCallback(m -> m.record(suppressed.getAsLong()));
+        meter.counterBuilder("precis.contact_history.dropped")
+                .setDescription("contacts not stored in the contact history (writer queue full, or the write failed)")
+                .buildWithCallback(m -> m.record(dropped.getAsLong()));
+    }
+
     /** Reports the warnings and errors {@code problems} counted (read at each scrape), by level. */
     public void loggedProblems(ProblemCounter problems) {
         provider.get("io.precis.gateway").counterBuilder("precis.logged_problems")

@@ -5,6 +5,7 @@ import io.precis.consent.identity.Pseudonym;
 import io.precis.consent.identity.RawIp;
 import io.precis.consent.identity.RawUserId;
 import io.precis.gateway.campaigns.CampaignService;
+import io.precis.gateway.contact.ContactPolicy;
 import io.precis.gateway.delivery.DeliveryFeedback;
 import io.precis.gateway.privacy.PrivacyCore;
 import io.precis.gateway.privacy.UserKeys;
@@ -56,10 +57,14 @@ public final class TrackingRoutes {
 
     private final DeliveryFeedback delivery;
     private final Tracer tracer;
+    /** Links a click to the person who clicked, and stops a group after its conversion. */
+    private final ContactPolicy contacts;
 
     /** @param pool where a conversion's pseudonym is looked up (a consent read) */
     public TrackingRoutes(WorkerPool pool, TokenSigner signer, EventStore events, CampaignService campaigns, GatewayMetrics metrics,
-                          PrivacyCore privacy, UserCookie cookie, DeliveryFeedback delivery, Tracer tracer) {
+                          PrivacyCore privacy, UserCookie cookie, DeliveryFeedback delivery, Tracer tracer,
+                          ContactPolicy contacts) {
+        this.contacts = contacts;
         this.tracer = tracer;
         this.delivery = delivery;
         this.pool = pool;
@@ -116,6 +121,12 @@ public final class TrackingRoutes {
                             ctx.vertx().getOrCreateContext())
                     .andThen(r -> end(span, r, r.succeeded() && r.result().counted(),
                             r.succeeded() ? r.result().invalidReason() : null))
+                    // A click that may stop its campaign's group is linked before the redirect.
+                    .compose(outcome -> t.ad().conversionLink() == null || !outcome.counted() ? Future.succeededFuture(outcome)
+                            : pool.submit(() -> {
+                                contacts.clicked(clickId, t.ad());
+                                return outcome;
+                            }))
                     .onSuccess(outcome -> {
                         metrics.event(outcome.valid() ? "click" : "invalid_click", outcome.counted());
                         if (outcome.counted() && !outcome.valid()) {
@@ -145,7 +156,14 @@ public final class TrackingRoutes {
                         }
                     })
                     .compose(req -> Future.fromCompletionStage(events.recordConversion(req),
-                            ctx.vertx().getOrCreateContext()))
+                            ctx.vertx().getOrCreateContext())
+                            // Attributed through a linked click: its group stops for the person, durably, first.
+                            .compose(outcome -> !outcome.attributed() || req.clickId() == null
+                                    ? Future.succeededFuture(outcome)
+                                    : pool.submit(() -> {
+                                        contacts.converted(req.clickId());
+                                        return outcome;
+                                    })))
                     .andThen(r -> end(span, r, r.succeeded() && r.result().counted(), null))
                     .onSuccess(outcome -> {
                         metrics.event(outcome.attributed() ? "conversion" : "unattributed_conversion", outcome.counted());

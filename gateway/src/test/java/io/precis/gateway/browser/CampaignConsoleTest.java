@@ -38,6 +38,17 @@ class CampaignConsoleTest {
                  "consent": {"tcf": "%s"}}""".formatted(PAGE, TcfStrings.fullConsent()));
     }
 
+    /** Opens the dashboard as a Chinese browser and loads it with {@code key}. */
+    private static void openDashboard(HeadlessChromium browser, TestGateway gw, String key) throws Exception {
+        browser.call("Network.enable", TestGateway.JSON.createObjectNode());
+        browser.call("Network.setUserAgentOverride", TestGateway.JSON.createObjectNode()
+                .put("userAgent", TestGateway.BROWSER_UA).put("acceptLanguage", "zh-CN,zh;q=0.9"));
+        browser.navigate(gw.base + "/dashboard");
+        browser.evalValue("document.getElementById('key').value = " + TestGateway.JSON.writeValueAsString(key)
+                + "; document.getElementById('load').click(); true");
+        browser.waitFor("document.body.dataset.loaded === 'true'");
+    }
+
     private static void save(HeadlessChromium browser) {
         browser.evalValue("document.body.dataset.saved = ''; document.getElementById('saveCampaign').click(); true");
         browser.waitFor("document.body.dataset.saved !== ''");
@@ -47,13 +58,7 @@ class CampaignConsoleTest {
     void anAdvertiserCreatesEditsAndPausesACampaignInTheDashboard() throws Exception {
         try (TestGateway gw = TestGateway.start(dir); HeadlessChromium browser = HeadlessChromium.launch()) {
             String key = gw.advertiser("咖啡 Co");
-            browser.call("Network.enable", TestGateway.JSON.createObjectNode());
-            browser.call("Network.setUserAgentOverride", TestGateway.JSON.createObjectNode()
-                    .put("userAgent", TestGateway.BROWSER_UA).put("acceptLanguage", "zh-CN,zh;q=0.9"));
-            browser.navigate(gw.base + "/dashboard");
-            browser.evalValue("document.getElementById('key').value = " + TestGateway.JSON.writeValueAsString(key)
-                    + "; document.getElementById('load').click(); true");
-            browser.waitFor("document.body.dataset.loaded === 'true'");
+            openDashboard(browser, gw, key);
 
             // The district is picked by name: 北京市, then 朝阳区 (GB/T 2260 110105, CN-11-0105).
             browser.waitFor("Number(document.body.dataset.regions) >= 31");
@@ -147,6 +152,81 @@ class CampaignConsoleTest {
             Path shot = Path.of("target", "screenshots", "dashboard-console.png");
             browser.screenshot(shot);
             assertTrue(Files.size(shot) > 1000);
+        }
+    }
+
+    /**
+     * The dashboard shows, per campaign, the ads stop after conversion did not show and the ads
+     * the contact policy suppressed, as GET /v1/reports/contact counts them; and its form sets
+     * and keeps a campaign's stop after conversion, conversion group and channels.
+     */
+    @Test
+    void theDashboardShowsWhatStopAfterConversionAndTheContactPolicyHeldBack() throws Exception {
+        io.precis.reports.invalid.InvalidClickPolicy d = io.precis.reports.invalid.InvalidClickPolicy.DEFAULTS;
+        try (TestGateway gw = TestGateway.start(dir, c -> c
+                .withContact(io.precis.gateway.contact.ContactSettings.DEFAULTS.withPerDay(2))
+                .withClickPolicy(new io.precis.reports.invalid.InvalidClickPolicy(java.time.Duration.ZERO,
+                        d.maxClicksPerUserPerHour(), d.maxClicksPerIpPrefixPerHour())));
+             HeadlessChromium browser = HeadlessChromium.launch()) {
+            String key = gw.advertiser("咖啡 Co");
+            String publisher = gw.account("publisher", "News");
+            String beans = gw.campaign(key, """
+                    {"name": "咖啡豆", "bid": {"model": "CPM", "amount": 9}, "stopAfterConversion": true,
+                     "targeting": {"keywords": ["手冲咖啡"], "formats": ["banner-300x250"]},
+                     "creatives": [{"id": "c1", "format": "banner-300x250", "title": "新豆",
+                                    "landingUrl": "https://shop.example/beans"}]}""");
+            String cups = gw.campaign(key, """
+                    {"name": "滤杯", "bid": {"model": "CPM", "amount": 5},
+                     "targeting": {"keywords": ["手冲咖啡"], "formats": ["banner-300x250"]},
+                     "creatives": [{"id": "c1", "format": "banner-300x250", "title": "滤杯",
+                                    "landingUrl": "https://shop.example/cups"}]}""");
+            assertEquals(200, gw.put("/v1/consent?user=reader-9", "{\"purposes\": {\"measurement\": true}}",
+                    publisher).status());
+            String request = """
+                    {"slot": {"id": "top", "format": "banner-300x250", "site": "news.example"},
+                     "page": {"url": "https://news.example/coffee", "text": "%s"}, "user": {"id": "reader-9"}}"""
+                    .formatted(PAGE);
+            JsonNode ad = gw.ad(request).json().get("ads").get(0);
+            assertEquals(beans, ad.get("campaignId").textValue());
+            io.precis.gateway.Ads ads = new io.precis.gateway.Ads(gw);
+            ads.impression(ad);
+            assertEquals(202, gw.post("/v1/t/conversion", "{\"click\": \"" + ads.click(ad)
+                    + "\", \"event\": \"purchase\"}", null).status());
+            assertEquals(cups, gw.ad(request).json().get("ads").get(0).get("campaignId").textValue(),
+                    "bought: the beans campaign is held back (1 not shown)");
+            assertEquals(204, gw.ad(request).status(), "two a day: the cups campaign is suppressed (1)");
+
+            openDashboard(browser, gw, key);
+            String cell = "document.querySelector('#contact td[data-metric=\"%s\"][data-key=\"%s\"]').dataset.value";
+            assertEquals("2", browser.evalValue(cell.formatted("adsNotShown", beans)).asText(),
+                    "held back in both auctions after the purchase");
+            assertEquals("0", browser.evalValue(cell.formatted("adsSuppressed", beans)).asText());
+            assertEquals("1", browser.evalValue(cell.formatted("adsSuppressed", cups)).asText());
+            assertEquals("0", browser.evalValue(cell.formatted("adsNotShown", cups)).asText());
+            assertTrue(browser.evalValue("document.getElementById('contact').textContent").asText().contains("未展示（已购买）"));
+
+            // Edited in the form, the campaign keeps its rules and gains a group and the email channel.
+            browser.evalValue("document.querySelector('#manage button[data-action=\"edit\"][data-id=\"" + beans
+                    + "\"]').click(); true");
+            assertEquals(true, browser.evalValue(
+                    "document.getElementById('campaignForm').elements.stopAfterConversion.checked").asBoolean());
+            browser.evalValue(set("conversionGroup", "coffee")
+                    + " document.querySelector('#campaignForm input[name=\"channels\"][value=\"email\"]').checked = true;"
+                    + set("text", "新豆到货，手冲正当时") + " true");
+            save(browser);
+            assertEquals(beans, browser.evalValue("document.body.dataset.saved").asText());
+            JsonNode edited = gw.get("/v1/campaigns/" + beans, key).json();
+            assertTrue(edited.get("stopAfterConversion").asBoolean(), edited.toString());
+            assertEquals("coffee", edited.get("conversionGroup").textValue());
+            assertEquals("[\"email\",\"web\"]", edited.get("channels").toString());
+            assertEquals("新豆到货，手冲正当时", edited.get("creatives").get(0).get("text").textValue());
+
+            // A group without stop after conversion: the API's message, in Chinese, by the field.
+            browser.evalValue("document.querySelector('#manage button[data-action=\"edit\"][data-id=\"" + cups
+                    + "\"]').click();" + set("conversionGroup", "coffee") + " true");
+            save(browser);
+            assertEquals("需要同时开启“转化后停投”", browser.evalValue(
+                    "document.querySelector('label[data-field=\"conversionGroup\"] .err').textContent").asText());
         }
     }
 

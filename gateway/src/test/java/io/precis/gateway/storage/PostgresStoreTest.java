@@ -59,8 +59,8 @@ class PostgresStoreTest {
             assertEquals(1, rs.getLong(2));
             assertEquals(2, rs.getLong(3), "the impression and the click");
             assertEquals(10, rs.getLong(4), "ten distinct customer-list members, as fingerprints");
-            assertEquals("8", rs.getString(5), "V8, the lookalikes (V6, customer lists; V7, places)");
-            assertEquals("6", rs.getString(6), "V6, the pair grains (V3 viewability, V4 and V5 reach)");
+            assertEquals("9", rs.getString(5), "V9, the contact policy (V8 lookalikes, V7 places, V6 customer lists)");
+            assertEquals("8", rs.getString(6), "V8, the channel grain (V6 pair grains, V3 viewability, V4 and V5 reach)");
         }
         try (TestGateway gw = TestGateway.start(dir, c -> c.withStore(pg))) {
             JsonNode totals = gw.get("/v1/reports?from=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1)

@@ -17,12 +17,14 @@ import java.util.Objects;
  * @param adCategories what the ad is about, as IAB Content Taxonomy 1.0 categories
  *                     ({@code IAB9-7}): what an exchange's {@code bcat} is checked against;
  *                     null is read as empty (declares none); copied
+ * @param contact stop after conversion and the channels it may use; null is read as
+ *                {@link ContactRules#DEFAULT}
  */
 public record Campaign(String id, String advertiserId, String name, Goal goal,
                        CampaignStatus status, Bid bid, Budget budget, Schedule schedule,
                        FrequencyCap frequencyCap, Targeting targeting, List<Creative> creatives,
                        Instant createdAt, Instant updatedAt, ConversionCounting conversionCounting,
-                       List<String> adCategories) {
+                       List<String> adCategories, ContactRules contact) {
     public Campaign {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(advertiserId, "advertiserId");
@@ -38,6 +40,16 @@ public record Campaign(String id, String advertiserId, String name, Goal goal,
         Objects.requireNonNull(updatedAt, "updatedAt");
         conversionCounting = conversionCounting == null ? ConversionCounting.ONE : conversionCounting;
         adCategories = adCategories == null ? List.of() : List.copyOf(adCategories);
+        contact = contact == null ? ContactRules.DEFAULT : contact;
+    }
+
+    /** A campaign with the default {@link ContactRules}: the web only, no stop after conversion. */
+    public Campaign(String id, String advertiserId, String name, Goal goal, CampaignStatus status, Bid bid,
+                    Budget budget, Schedule schedule, FrequencyCap frequencyCap, Targeting targeting,
+                    List<Creative> creatives, Instant createdAt, Instant updatedAt,
+                    ConversionCounting conversionCounting, List<String> adCategories) {
+        this(id, advertiserId, name, goal, status, bid, budget, schedule, frequencyCap, targeting, creatives,
+                createdAt, updatedAt, conversionCounting, adCategories, ContactRules.DEFAULT);
     }
 
     /** A campaign declaring no ad category. */
@@ -60,6 +72,6 @@ public record Campaign(String id, String advertiserId, String name, Goal goal,
     /** This campaign with another status, changed at {@code updatedAt}. */
     public Campaign withStatus(CampaignStatus s, Instant updatedAt) {
         return new Campaign(id, advertiserId, name, goal, s, bid, budget, schedule, frequencyCap,
-                targeting, creatives, createdAt, updatedAt, conversionCounting, adCategories);
+                targeting, creatives, createdAt, updatedAt, conversionCounting, adCategories, contact);
     }
 }

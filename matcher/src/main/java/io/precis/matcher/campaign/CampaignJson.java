@@ -37,6 +37,8 @@ public final class CampaignJson {
     /** Bounds one campaign's size; real campaigns carry a handful of creatives. */
     private static final int MAX_CREATIVES = 100;
     private static final String DEFAULT_CURRENCY = "CNY";
+    /** An offer's body text: an email paragraph; an SMS is far shorter. */
+    private static final int MAX_TEXT = 1000;
 
     private CampaignJson() {
     }
@@ -140,6 +142,14 @@ public final class CampaignJson {
             var adCategories = o.putArray("adCategories");
             c.adCategories().forEach(adCategories::add);
         }
+        if (c.contact().stopAfterConversion()) {
+            o.put("stopAfterConversion", true);
+            if (c.contact().conversionGroup() != null) {
+                o.put("conversionGroup", c.contact().conversionGroup());
+            }
+        }
+        var channels = o.putArray("channels");
+        c.contact().channels().forEach(channels::add);
         o.set("targeting", TargetingJson.write(c.targeting()));
         var creatives = o.putArray("creatives");
         for (Creative cr : c.creatives()) {
@@ -151,6 +161,9 @@ public final class CampaignJson {
                 n.put("imageUrl", cr.imageUrl());
             }
             n.put("landingUrl", cr.landingUrl());
+            if (cr.text() != null) {
+                n.put("text", cr.text());
+            }
             if (!cr.audience().isEmpty()) {
                 TargetingJson.array(n, "audience", cr.audience());
             }
@@ -175,7 +188,37 @@ public final class CampaignJson {
         return new Campaign(id, advertiserId, name, goal, status, readBid(o), readBudget(o),
                 readSchedule(o), readFrequencyCap(o), targeting, readCreatives(o, targeting),
                 createdAt, updatedAt, readConversionCounting(o),
-                JsonFields.strings(o, "adCategories", "", FieldRules.MAX_AD_CATEGORIES, FieldRules::iabCategory));
+                JsonFields.strings(o, "adCategories", "", FieldRules.MAX_AD_CATEGORIES, FieldRules::iabCategory),
+                readContact(o));
+    }
+
+    /**
+     * {@code stopAfterConversion}, {@code conversionGroup} and {@code channels}; absent (and so
+     * in every campaign stored before they existed) means {@link ContactRules#DEFAULT}.
+     */
+    private static ContactRules readContact(ObjectNode o) {
+        JsonNode stop = member(o, "stopAfterConversion");
+        if (stop != null && !stop.isBoolean()) {
+            throw new InvalidFieldException("stopAfterConversion", "must be true or false");
+        }
+        boolean stops = stop != null && stop.booleanValue();
+        JsonNode g = member(o, "conversionGroup");
+        String group = g == null ? null : FieldRules.keyword(nonBlank(g, "conversionGroup", MAX_ID), "conversionGroup");
+        if (group != null && !stops) {
+            throw new InvalidFieldException("conversionGroup", "needs stopAfterConversion: true");
+        }
+        JsonNode ch = member(o, "channels");
+        if (ch != null && ch.isArray() && ch.isEmpty()) {
+            throw new InvalidFieldException("channels", "must name at least one channel");
+        }
+        List<String> channels = JsonFields.strings(o, "channels", "", ContactRules.CHANNELS.size() * 2,
+                (value, path) -> {
+                    if (!ContactRules.known(value)) {
+                        throw new InvalidFieldException(path, "must be one of " + String.join(", ", ContactRules.CHANNELS));
+                    }
+                    return value;
+                });
+        return new ContactRules(stops, group, channels);
     }
 
     /** Absent (and so in every campaign stored before the field existed) means {@code one}. */
@@ -326,7 +369,12 @@ public final class CampaignJson {
             String landing = FieldRules.httpUrl(
                     text(required(c, "landingUrl", p), path(p, "landingUrl")), path(p, "landingUrl"));
             List<String> audience = strings(c, "audience", p, FieldRules.MAX_LIST, FieldRules::keyword);
-            out.add(new Creative(id, format, title, imageUrl, landing, audience));
+            JsonNode tx = member(c, "text");
+            String text = tx == null ? null : text(tx, path(p, "text"));
+            if (text != null && text.length() > MAX_TEXT) {
+                throw new InvalidFieldException(path(p, "text"), "must be at most " + MAX_TEXT + " characters");
+            }
+            out.add(new Creative(id, format, title, imageUrl, landing, audience, text));
         }
         return out;
     }

@@ -10,14 +10,22 @@ import java.util.Objects;
  * @param title may be null
  * @param imageUrl absolute http(s) URL, may be null
  * @param landingUrl absolute http(s) URL a click goes to
+ * @param text the offer's body text for channels that show text (email, SMS, app push; API.md
+ *     {@code POST /v1/decide}), may be null
  */
 public record Creative(String id, String format, String title, String imageUrl, String landingUrl,
-                       java.util.List<String> audience) {
+                       java.util.List<String> audience, String text) {
     public Creative {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(landingUrl, "landingUrl");
         audience = audience == null ? java.util.List.of() : java.util.List.copyOf(audience);
+    }
+
+    /** A creative without body text. */
+    public Creative(String id, String format, String title, String imageUrl, String landingUrl,
+                    java.util.List<String> audience) {
+        this(id, format, title, imageUrl, landingUrl, audience, null);
     }
 
     /** A creative for everyone the campaign reaches. */

@@ -29,7 +29,8 @@ import org.apache.lucene.search.Query;
 /**
  * Chooses the ads for a request: candidates from the {@link CampaignIndex} in one query, then
  * an auction: best score first ({@link Ranking}), skipping campaigns whose frequency cap or
- * budget is used up or that pacing holds back, until {@code count} winners and one runner-up
+ * budget is used up, that pacing holds back or that the person's {@link ContactGate} rules out
+ * (channel, stop after conversion, contact policy), until {@code count} winners and one runner-up
  * are found; each winner pays the second price ({@link SecondPrice}) against the ad ranked
  * below it. The exact targeting checks ({@link Eligibility}) run lazily, in descending order
  * of an upper bound of each candidate's score ({@link RankedCandidates}), so the candidates
@@ -166,7 +167,7 @@ public final class CampaignMatcher {
 
     /**
      * Every campaign that may serve this request, by id (sorted), with the kinds it matched on:
-     * targeting, schedule, frequency caps and budgets, but not pacing (a random throttle) and
+     * targeting, schedule, frequency caps, budgets and the contact gate, but not pacing (a random throttle) and
      * regardless of {@code count}. For oracle tests and diagnostics.
      */
     public Map<String, List<TargetingKind>> eligible(AdQuery q) {
@@ -174,6 +175,7 @@ public final class CampaignMatcher {
         Map<String, List<TargetingKind>> out = new TreeMap<>();
         forEachFit(r, (ic, fit) -> {
             if (delivery.allows(ic.campaign(), r.pseudonym(), r.now(), fit.caution())
+                    && q.contacts().allows(ic.campaign())
                     && anyCreative(ic.campaign(), r.format(), AdFilter.NONE, r.segments())) {
                 out.put(ic.campaign().id(), fit.kinds());
             }
@@ -230,6 +232,7 @@ public final class CampaignMatcher {
      */
     private List<MatchedAd> auction(AdQuery q, Request r, Supplier<Scored> candidates) {
         AdFilter filter = q.filter();
+        ContactGate contacts = q.contacts();
         // What the buyer rules out is never a winner nor a runner-up: the next candidate is taken.
         // So is a campaign none of whose creatives may be shown to this person (creatives per audience).
         Supplier<Scored> best = () -> nextAdmitted(candidates, filter, r.format(), r.segments());
@@ -253,16 +256,22 @@ public final class CampaignMatcher {
             }
             Campaign c = s.campaign().campaign();
             boolean caution = s.fit().caution();
-            if (!delivery.allows(c, r.pseudonym(), r.now(), caution) || !delivery.paced(c, r.now())) {
+            if (!delivery.allows(c, r.pseudonym(), r.now(), caution) || !delivery.paced(c, r.now())
+                    || !contacts.allows(c)) {
                 continue;
             }
-            if (ranked.size() < q.count()) { // a winner: its budget and cap slot are taken now, atomically
+            if (ranked.size() < q.count()) { // a winner: its contact, budget and cap slot are taken now, atomically
+                if (!contacts.take(c)) {
+                    continue; // this request's earlier winners, or a parallel request, used up the policy
+                }
                 if (!delivery.hold(c, r.now(), pendingTtl)) {
+                    contacts.giveBack(c);
                     continue; // parallel requests hold the rest of its budget
                 }
                 String adId = Randoms.token(16);
                 if (!delivery.reserve(adId, c, r.pseudonym(), r.now(), pendingTtl, caution)) {
                     delivery.unhold(c, r.now());
+                    contacts.giveBack(c);
                     continue; // a parallel request of the same user took the last slot
                 }
                 adIds.add(adId);

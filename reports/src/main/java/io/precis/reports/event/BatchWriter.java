@@ -294,7 +294,7 @@ final class BatchWriter {
                     click == null ? null : click.advertiserId(), click == null ? null : click.campaignId(),
                     click == null ? null : click.creativeId(), null, null, null, null, 0, 0,
                     r.valueMicros(), r.currency(), r.event(), false, credit.reason(), r.clickId(), r.orderId(), null,
-                    null, null));
+                    null, null, click == null ? null : click.channel()));
             return new ConversionOutcome(true, false, null);
         }
         String key = conversionKey(r, source);
@@ -306,7 +306,7 @@ final class BatchWriter {
         StoredEvent row = new StoredEvent(StoredEvent.CONVERSION, v.at(), source.advertiserId(),
                 source.campaignId(), source.creativeId(), source.slot(), source.site(), source.matchedBy(),
                 source.bidModel(), source.priceMicros(), cost, r.valueMicros(), r.currency(), r.event(),
-                true, null, r.clickId(), r.orderId(), key, source.pseudonym(), source.region());
+                true, null, r.clickId(), r.orderId(), key, source.pseudonym(), source.region(), source.channel());
         if (key != null) {
             byKey.put(key, row);
         }

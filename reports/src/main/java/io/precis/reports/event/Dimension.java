@@ -20,7 +20,9 @@ public enum Dimension {
     HOUR,
     TARGETING,
     REGION,
-    SITE;
+    SITE,
+    /** Where the ad was offered: {@code web} (an ad slot) or a channel of {@code POST /v1/decide}. */
+    CHANNEL;
 
     /** Breakdowns by these describe users, so their rows are subject to the k-user threshold. */
     public static final Set<Dimension> THRESHOLDED = Set.of(TARGETING, REGION, SITE);

@@ -15,11 +15,13 @@ import java.util.StringJoiner;
 
 /** The writer's SQL on the events table: the per-batch lookup and the batched insert. */
 final class EventSql {
-    static final String COLUMNS = "kind, at_ms, utc_day, advertiser_id, campaign_id, creative_id, "
+    /** The columns before migration V8 added {@code channel}: what earlier migrations may read. */
+    static final String COLUMNS_BEFORE_V8 = "kind, at_ms, utc_day, advertiser_id, campaign_id, creative_id, "
             + "slot, site, matched_by, bid_model, price_micros, cost_nanos, value_micros, currency, "
             + "event_name, is_valid, reason, click_id, order_id, dedupe_key, pseudonym, region";
+    static final String COLUMNS = COLUMNS_BEFORE_V8 + ", channel";
     private static final String INSERT = "INSERT INTO " + EventSchema.TABLE + " (" + COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private EventSql() {
     }
@@ -109,6 +111,7 @@ final class EventSql {
                 ps.setString(++i, e.dedupeKey());
                 ps.setString(++i, e.pseudonym());
                 ps.setString(++i, e.region());
+                ps.setString(++i, e.channel());
                 ps.addBatch();
             }
             for (int n : ps.executeBatch()) {
@@ -128,6 +131,11 @@ final class EventSql {
     }
 
     static StoredEvent read(ResultSet rs) throws SQLException {
+        return read(rs, true);
+    }
+
+    /** A row of {@link #COLUMNS}, or of {@link #COLUMNS_BEFORE_V8} when not {@code withChannel} (web, then). */
+    static StoredEvent read(ResultSet rs, boolean withChannel) throws SQLException {
         return new StoredEvent(rs.getString("kind"), Instant.ofEpochMilli(rs.getLong("at_ms")),
                 rs.getString("advertiser_id"), rs.getString("campaign_id"), rs.getString("creative_id"),
                 rs.getString("slot"), rs.getString("site"), rs.getString("matched_by"),
@@ -135,6 +143,6 @@ final class EventSql {
                 rs.getLong("value_micros"), rs.getString("currency"), rs.getString("event_name"),
                 rs.getBoolean("is_valid"), rs.getString("reason"), rs.getString("click_id"),
                 rs.getString("order_id"), rs.getString("dedupe_key"), rs.getString("pseudonym"),
-                rs.getString("region"));
+                rs.getString("region"), withChannel ? rs.getString("channel") : null);
     }
 }

@@ -32,7 +32,9 @@ enum Grain {
     /** Day × campaign × creative × targeting × region × site: any other combination. */
     DAY_ALL("df", false, true, true, true, true),
     /** Hour × campaign × creative. */
-    HOUR("hc", true, true, false, false, false);
+    HOUR("hc", true, true, false, false, false),
+    /** Day × campaign × creative × channel (migration V8, issue 17: web, email, sms, ...). */
+    DAY_CHANNEL("dn", false, true, false, false, false, true);
 
     /** The value of a dimension a grain does not keep. */
     static final String ANY = "*";
@@ -45,20 +47,30 @@ enum Grain {
     final boolean targeting;
     final boolean region;
     final boolean site;
+    final boolean channel;
 
     Grain(String code, boolean hourly, boolean creative, boolean targeting, boolean region, boolean site) {
+        this(code, hourly, creative, targeting, region, site, false);
+    }
+
+    Grain(String code, boolean hourly, boolean creative, boolean targeting, boolean region, boolean site,
+          boolean channel) {
         this.code = code;
         this.hourly = hourly;
         this.creative = creative;
         this.targeting = targeting;
         this.region = region;
         this.site = site;
+        this.channel = channel;
     }
 
     /** The narrowest grain holding every dimension of {@code cols}. */
     static Grain forColumns(List<Dimension> cols) {
         if (cols.contains(Dimension.HOUR)) {
             return HOUR; // ReportQuery keeps hour apart from the thresholded dimensions
+        }
+        if (cols.contains(Dimension.CHANNEL)) {
+            return DAY_CHANNEL; // ReportQuery keeps channel apart from hour and the thresholded dimensions
         }
         for (Grain g : values()) {
             if (!g.hourly && (g.creative || !cols.contains(Dimension.CREATIVE))

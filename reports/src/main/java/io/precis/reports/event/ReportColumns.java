@@ -29,6 +29,7 @@ final class ReportColumns {
             case TARGETING -> "targeting";
             case REGION -> "region";
             case SITE -> "site";
+            case CHANNEL -> "channel";
         };
     }
 }

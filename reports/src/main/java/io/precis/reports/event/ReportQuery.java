@@ -33,6 +33,9 @@ public record ReportQuery(String advertiserId, LocalDate from, LocalDate to,
     /** No events predate the epoch; the bounds also keep date arithmetic far from overflow. */
     static final int MIN_YEAR = 1970;
     static final int MAX_YEAR = 9999;
+    /** Channels are kept by day, campaign and creative: the roll-up grain that holds them (issue 17). */
+    static final String CHANNEL_COMBINATION =
+            "groupBy 'channel' combines only with campaign, creative and day";
     static final String HOUR_COMBINATION = "groupBy 'hour' combines only with campaign, creative and day";
 
     public ReportQuery {
@@ -45,6 +48,10 @@ public record ReportQuery(String advertiserId, LocalDate from, LocalDate to,
         }
         if (groupBy.contains(Dimension.HOUR) && groupBy.stream().anyMatch(Dimension.THRESHOLDED::contains)) {
             throw new IllegalArgumentException(HOUR_COMBINATION);
+        }
+        if (groupBy.contains(Dimension.CHANNEL) && (groupBy.contains(Dimension.HOUR)
+                || groupBy.stream().anyMatch(Dimension.THRESHOLDED::contains))) {
+            throw new IllegalArgumentException(CHANNEL_COMBINATION);
         }
     }
 
@@ -89,7 +96,7 @@ public record ReportQuery(String advertiserId, LocalDate from, LocalDate to,
             Dimension d = Dimension.ofName(name);
             if (d == null) {
                 throw new InvalidRequestException("groupBy",
-                        "groupBy must be a comma list of campaign, creative, day, hour, targeting, region, site");
+                        "groupBy must be a comma list of campaign, creative, day, hour, targeting, region, site, channel");
             }
             if (out.contains(d)) {
                 throw new InvalidRequestException("groupBy", "groupBy '" + name + "' is repeated");
@@ -98,6 +105,10 @@ public record ReportQuery(String advertiserId, LocalDate from, LocalDate to,
         }
         if (out.contains(Dimension.HOUR) && out.stream().anyMatch(Dimension.THRESHOLDED::contains)) {
             throw new InvalidRequestException("groupBy", HOUR_COMBINATION);
+        }
+        if (out.contains(Dimension.CHANNEL) && (out.contains(Dimension.HOUR)
+                || out.stream().anyMatch(Dimension.THRESHOLDED::contains))) {
+            throw new InvalidRequestException("groupBy", CHANNEL_COMBINATION);
         }
         return out;
     }

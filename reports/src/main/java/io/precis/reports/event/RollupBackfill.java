@@ -35,7 +35,8 @@ public final class RollupBackfill {
         try (Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE " + RollupSql.TABLE + " SET reach_impressions = 0 WHERE impressions = 0");
         }
-        String sql = "SELECT " + EventSql.COLUMNS + " FROM " + EventSchema.TABLE
+        // Migration V5 runs this before V8 adds the channel column (every earlier event is web).
+        String sql = "SELECT " + EventSql.COLUMNS_BEFORE_V8 + " FROM " + EventSchema.TABLE
                 + " WHERE kind = '" + StoredEvent.IMPRESSION + "' AND advertiser_id IS NOT NULL"
                 // no writer stores an impression without them; a hand-made row would have no cell
                 + " AND campaign_id IS NOT NULL AND creative_id IS NOT NULL ORDER BY id";
@@ -45,7 +46,7 @@ public final class RollupBackfill {
             ps.setFetchSize(FETCH);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    StoredEvent e = EventSql.read(rs);
+                    StoredEvent e = EventSql.read(rs, false);
                     long start = Math.floorDiv(e.at().toEpochMilli(), DAY_MS) * DAY_MS;
                     if (start != dayStart) {
                         // A late event of a day already written finds its cells' counts short: they stay unknown.
@@ -105,7 +106,7 @@ public final class RollupBackfill {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         RollupCell cell = new RollupCell(Grain.DAY_ALL, (String) d[0], rs.getString(1), rs.getString(2),
-                                (Long) d[1], rs.getString(3), rs.getString(4), rs.getString(5));
+                                (Long) d[1], rs.getString(3), rs.getString(4), rs.getString(5), Grain.ANY);
                         Tally t = RollupSql.readCounts(rs, 5);
                         for (Grain g : Grain.PAIRS) {
                             pairs.computeIfAbsent(cell.in(g), k -> new Tally()).add(t);
@@ -115,5 +116,41 @@ public final class RollupBackfill {
                 RollupSql.insert(c, pairs);
             }
         }
+    }
+
+    /** Cells copied per insert while filling the channel grain: bounds the memory of a large table. */
+    private static final int CHANNEL_BATCH = 5_000;
+
+    /**
+     * Migration V8: the channel columns, and the channel grain of the days summed before it
+     * existed, when every ad was served in an ad slot: each day cell of {@link Grain#DAY} becomes
+     * the same cell of {@link Grain#DAY_CHANNEL} on channel {@code web}. From the roll-ups alone,
+     * so days past their events' retention get it too.
+     */
+    public static void channelGrain(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("ALTER TABLE " + EventSchema.TABLE + " ADD COLUMN IF NOT EXISTS channel VARCHAR(16)");
+            s.executeUpdate("ALTER TABLE " + RollupSql.TABLE
+                    + " ADD COLUMN IF NOT EXISTS channel VARCHAR(16) DEFAULT '" + Grain.ANY + "' NOT NULL");
+        }
+        String sql = "SELECT advertiser_id, campaign_id, creative_id, period_ms, " + RollupSql.COUNTS + " FROM "
+                + RollupSql.TABLE + " WHERE grain = '" + Grain.DAY.code + "'";
+        Map<RollupCell, Tally> batch = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setFetchSize(FETCH);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    RollupCell cell = new RollupCell(Grain.DAY_CHANNEL, rs.getString(1), rs.getString(2),
+                            rs.getString(3), rs.getLong(4), Grain.ANY, Grain.ANY, Grain.ANY,
+                            io.precis.reports.token.AdServed.WEB);
+                    batch.put(cell, RollupSql.readCounts(rs, 4));
+                    if (batch.size() >= CHANNEL_BATCH) {
+                        RollupSql.insert(c, batch);
+                        batch.clear();
+                    }
+                }
+            }
+        }
+        RollupSql.insert(c, batch);
     }
 }

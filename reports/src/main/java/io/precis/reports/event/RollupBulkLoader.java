@@ -58,7 +58,7 @@ public final class RollupBulkLoader {
         add(new StoredEvent(base.kind(), at, base.advertiserId(), base.campaignId(), base.creativeId(), base.slot(),
                 base.site(), base.matchedBy(), base.bidModel(), base.priceMicros(), base.costNanos(), valueMicros,
                 "CNY", "purchase", true, null, clickId, orderId,
-                BatchWriter.orderKey(ad.campaignId(), orderId), base.pseudonym(), base.region()));
+                BatchWriter.orderKey(ad.campaignId(), orderId), base.pseudonym(), base.region(), base.channel()));
     }
 
     /** Events added so far. */

@@ -17,7 +17,7 @@ import java.util.TreeSet;
  * @param periodMs start of the cell's UTC day or hour, epoch milliseconds
  */
 record RollupCell(Grain grain, String advertiserId, String campaignId, String creativeId, long periodMs,
-                  String targeting, String region, String site) {
+                  String targeting, String region, String site, String channel) {
     private static final long DAY_MS = Duration.ofDays(1).toMillis();
     private static final long HOUR_MS = Duration.ofHours(1).toMillis();
 
@@ -30,6 +30,9 @@ record RollupCell(Grain grain, String advertiserId, String campaignId, String cr
         for (String part : new String[] {advertiserId, campaignId, creativeId, Long.toString(periodMs),
                 targeting, region, site}) {
             b.append('|').append(part.length()).append(':').append(part);
+        }
+        if (!Grain.ANY.equals(channel)) { // the keys of the grains without a channel stay as they were
+            b.append('|').append(channel.length()).append(':').append(channel);
         }
         return Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(Digests.sha256(b.toString().getBytes(StandardCharsets.UTF_8)));
@@ -48,12 +51,14 @@ record RollupCell(Grain grain, String advertiserId, String campaignId, String cr
         String targeting = targetingKey(e.matchedBy());
         String region = e.region() == null ? Dimension.UNKNOWN : e.region();
         String site = e.site() == null ? Dimension.UNKNOWN : e.site();
+        String channel = e.channel() == null ? AdServed.WEB : e.channel();
         long hash = e.pseudonym() == null ? 0 : UserSketch.hash(e.pseudonym());
         UserSketch user = e.pseudonym() == null ? UserSketch.EMPTY : UserSketch.ofHash(hash);
         for (Grain g : Grain.values()) {
             long period = g.hourly ? Math.floorDiv(ms, HOUR_MS) * HOUR_MS : Math.floorDiv(ms, DAY_MS) * DAY_MS;
             RollupCell cell = new RollupCell(g, e.advertiserId(), e.campaignId(), g.creative ? e.creativeId() : Grain.ANY,
-                    period, g.targeting ? targeting : Grain.ANY, g.region ? region : Grain.ANY, g.site ? site : Grain.ANY);
+                    period, g.targeting ? targeting : Grain.ANY, g.region ? region : Grain.ANY, g.site ? site : Grain.ANY,
+                    g.channel ? channel : Grain.ANY);
             cells.computeIfAbsent(cell, c -> new Tally()).add(e, user, hash);
         }
     }
@@ -61,7 +66,8 @@ record RollupCell(Grain grain, String advertiserId, String campaignId, String cr
     /** This cell's key in {@code g}, a grain at most as fine as this cell's (same period). */
     RollupCell in(Grain g) {
         return new RollupCell(g, advertiserId, campaignId, g.creative ? creativeId : Grain.ANY, periodMs,
-                g.targeting ? targeting : Grain.ANY, g.region ? region : Grain.ANY, g.site ? site : Grain.ANY);
+                g.targeting ? targeting : Grain.ANY, g.region ? region : Grain.ANY, g.site ? site : Grain.ANY,
+                g.channel ? channel : Grain.ANY);
     }
 
     /** {@code Instant} of the period start, for day and hour keys. */

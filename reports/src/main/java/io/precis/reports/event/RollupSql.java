@@ -31,14 +31,21 @@ final class RollupSql {
     private static final String UPDATE = "UPDATE " + TABLE + " SET impressions = ?, clicks = ?, invalid_clicks = ?, "
             + "conversions = ?, cost_nanos = ?, value_micros = ?, users = ?, measured_impressions = ?, "
             + "viewable_impressions = ?, reach_impressions = ?, reach = ? WHERE cell_key = ?";
+    /**
+     * Cells of a grain without a channel leave the column out (its default is {@link Grain#ANY}),
+     * so migrations before V8, which added it, still write the grains of their time.
+     */
     private static final String INSERT = "INSERT INTO " + TABLE + " (cell_key, grain, advertiser_id, campaign_id, "
             + "creative_id, period_ms, targeting, region, site, " + COUNTS
             + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_CHANNEL = "INSERT INTO " + TABLE + " (cell_key, grain, advertiser_id, "
+            + "campaign_id, creative_id, period_ms, targeting, region, site, channel, " + COUNTS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private RollupSql() {
     }
 
-    private static final String UPSERT = INSERT + " ON CONFLICT (cell_key) DO UPDATE SET "
+    private static final String ON_CONFLICT = " ON CONFLICT (cell_key) DO UPDATE SET "
             + "impressions = " + TABLE + ".impressions + EXCLUDED.impressions, "
             + "clicks = " + TABLE + ".clicks + EXCLUDED.clicks, "
             + "invalid_clicks = " + TABLE + ".invalid_clicks + EXCLUDED.invalid_clicks, "
@@ -49,6 +56,8 @@ final class RollupSql {
             + "viewable_impressions = " + TABLE + ".viewable_impressions + EXCLUDED.viewable_impressions, "
             // NULL (reach unknown, see Tally#reachKnown) stays NULL
             + "reach_impressions = " + TABLE + ".reach_impressions + EXCLUDED.reach_impressions";
+    private static final String UPSERT = INSERT + ON_CONFLICT;
+    private static final String UPSERT_CHANNEL = INSERT_CHANNEL + ON_CONFLICT;
     private static final String SET_USERS = "UPDATE " + TABLE + " SET users = ?, reach = ? WHERE cell_key = ?";
 
     /** Adds {@code deltas} to their cells, creating the cells that do not exist yet. */
@@ -92,7 +101,7 @@ final class RollupSql {
     private static void applyShared(Connection c, Map<RollupCell, Tally> deltas) throws SQLException {
         Map<RollupCell, Tally> sorted = new java.util.TreeMap<>(java.util.Comparator.comparing(RollupCell::key));
         sorted.putAll(deltas);
-        write(c, sorted, UPSERT);
+        write(c, sorted, true);
         Map<String, Tally> stored = read(c, sorted.keySet().stream().map(RollupCell::key).toList());
         try (PreparedStatement ps = c.prepareStatement(SET_USERS)) {
             for (Map.Entry<RollupCell, Tally> e : sorted.entrySet()) {
@@ -114,10 +123,20 @@ final class RollupSql {
 
     /** Inserts new cells (none may exist yet): the writer's new cells and the bulk loader's. */
     static void insert(Connection c, Map<RollupCell, Tally> cells) throws SQLException {
-        write(c, cells, INSERT);
+        write(c, cells, false);
     }
 
-    private static void write(Connection c, Map<RollupCell, Tally> cells, String sql) throws SQLException {
+    /** The cells without a channel, then those with one (in {@code cells}' order within each). */
+    private static void write(Connection c, Map<RollupCell, Tally> cells, boolean upsert) throws SQLException {
+        Map<RollupCell, Tally> plain = new java.util.LinkedHashMap<>();
+        Map<RollupCell, Tally> channelled = new java.util.LinkedHashMap<>();
+        cells.forEach((cell, t) -> (Grain.ANY.equals(cell.channel()) ? plain : channelled).put(cell, t));
+        write(c, plain, upsert ? UPSERT : INSERT, false);
+        write(c, channelled, upsert ? UPSERT_CHANNEL : INSERT_CHANNEL, true);
+    }
+
+    private static void write(Connection c, Map<RollupCell, Tally> cells, String sql, boolean channel)
+            throws SQLException {
         if (cells.isEmpty()) {
             return;
         }
@@ -135,6 +154,9 @@ final class RollupSql {
                 ps.setString(++i, cell.targeting());
                 ps.setString(++i, cell.region());
                 ps.setString(++i, cell.site());
+                if (channel) {
+                    ps.setString(++i, cell.channel());
+                }
                 setCounts(ps, i, e.getValue());
                 ps.addBatch();
                 if (++n % 1000 == 0) {

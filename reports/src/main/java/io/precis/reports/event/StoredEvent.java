@@ -9,12 +9,14 @@ import java.time.Instant;
  * @param costNanos cost in 10^-9 currency units (see {@link EventSchema})
  * @param pseudonym measurement pseudonym of the user, only with measurement consent; may be null
  * @param region    coarse user region; may be null
+ * @param channel   where the ad was offered ({@link AdServed#channelKey}); null is read as web
  */
 record StoredEvent(String kind, Instant at, String advertiserId, String campaignId,
                    String creativeId, String slot, String site, String matchedBy,
                    String bidModel, long priceMicros, long costNanos, long valueMicros,
                    String currency, String eventName, boolean valid, String reason,
-                   String clickId, String orderId, String dedupeKey, String pseudonym, String region) {
+                   String clickId, String orderId, String dedupeKey, String pseudonym, String region,
+                   String channel) {
     static final String IMPRESSION = "imp";
     static final String CLICK = "click";
     static final String CONVERSION = "conv";
@@ -30,7 +32,7 @@ record StoredEvent(String kind, Instant at, String advertiserId, String campaign
     static StoredEvent measurement(String kind, Instant at, AdServed ad, String dedupeKey) {
         return new StoredEvent(kind, at, ad.advertiserId(), ad.campaignId(), ad.creativeId(),
                 ad.slot(), ad.site(), String.join(",", ad.matchedBy()), ad.bidModel(),
-                ad.priceMicros(), 0, 0, null, null, true, null, null, null, dedupeKey, null, ad.region());
+                ad.priceMicros(), 0, 0, null, null, true, null, null, null, dedupeKey, null, ad.region(), ad.channelKey());
     }
 
     /** An impression or click row carrying the served ad's descriptive fields. */
@@ -39,6 +41,6 @@ record StoredEvent(String kind, Instant at, String advertiserId, String campaign
         return new StoredEvent(kind, at, ad.advertiserId(), ad.campaignId(), ad.creativeId(),
                 ad.slot(), ad.site(), String.join(",", ad.matchedBy()), ad.bidModel(),
                 ad.priceMicros(), costNanos, 0, null, null, valid, reason, clickId, null, dedupeKey,
-                ad.pseudonym(), ad.region());
+                ad.pseudonym(), ad.region(), ad.channelKey());
     }
 }

@@ -24,10 +24,22 @@ import java.util.regex.Pattern;
  *                     one (pseudonymous) user for distinct-user thresholds and view-through
  * @param region       coarse user region, ISO 3166-1 alpha-2 optionally with a subdivision
  *                     ({@code CN}, {@code CN-11}); null when unknown
+ * @param conversionLink the user's delivery pseudonym, carried by a click token only, only for
+ *                     an ad of a campaign that stops after conversion and only when the user
+ *                     gave {@code measurement}: an attributed conversion of the click then stops
+ *                     the campaign's group for that person. Sealed like the rest of the token,
+ *                     never stored with events; null otherwise
+ * @param channel      where the ad was offered when not in an ad slot: {@code email}, {@code sms},
+ *                     {@code app-push}, {@code call-centre} or {@code store} ({@code POST
+ *                     /v1/decide}); null for an ad slot ({@link #WEB}). Reports break down by it
  */
 public record AdServed(String adId, String advertiserId, String campaignId, String creativeId,
                        String slot, String site, List<String> matchedBy, String bidModel,
-                       long priceMicros, String pseudonym, String region) {
+                       long priceMicros, String pseudonym, String region, String conversionLink, String channel) {
+    /** The channel of an ad slot, the one a null {@link #channel} stands for. */
+    public static final String WEB = "web";
+    /** Channels are short lower-case names. */
+    private static final Pattern CHANNEL = Pattern.compile("[a-z][a-z-]{0,15}");
 
     public static final Set<String> BID_MODELS = Set.of("CPM", "CPC", "CPA");
     /** Ids are short opaque strings; the cap keeps a token well inside a URL (< 1 KB). */
@@ -69,6 +81,45 @@ public record AdServed(String adId, String advertiserId, String campaignId, Stri
         if (region != null && !REGION.matcher(region).matches()) {
             throw new IllegalArgumentException("region must be a coarse ISO 3166 code like CN-11");
         }
+        if (conversionLink != null && (conversionLink.isEmpty() || conversionLink.length() > MAX_PSEUDONYM_CHARS)) {
+            throw new IllegalArgumentException("conversionLink must be 1.." + MAX_PSEUDONYM_CHARS + " chars");
+        }
+        if (channel != null && (WEB.equals(channel) || !CHANNEL.matcher(channel).matches())) {
+            throw new IllegalArgumentException("channel must be a short lower-case name other than web (null)");
+        }
+    }
+
+    /** An ad served in an ad slot (no {@link #channel}). */
+    public AdServed(String adId, String advertiserId, String campaignId, String creativeId,
+                    String slot, String site, List<String> matchedBy, String bidModel, long priceMicros,
+                    String pseudonym, String region, String conversionLink) {
+        this(adId, advertiserId, campaignId, creativeId, slot, site, matchedBy, bidModel, priceMicros, pseudonym,
+                region, conversionLink, null);
+    }
+
+    /** The report key of {@link #channel}: {@link #WEB} for an ad slot. */
+    public String channelKey() {
+        return channel == null ? WEB : channel;
+    }
+
+    /** An ad served without a conversion link (every impression token, most click tokens). */
+    public AdServed(String adId, String advertiserId, String campaignId, String creativeId,
+                    String slot, String site, List<String> matchedBy, String bidModel, long priceMicros,
+                    String pseudonym, String region) {
+        this(adId, advertiserId, campaignId, creativeId, slot, site, matchedBy, bidModel, priceMicros, pseudonym,
+                region, null, null);
+    }
+
+    /** This ad with {@code link} as its {@link #conversionLink} (null: none). */
+    public AdServed withConversionLink(String link) {
+        return new AdServed(adId, advertiserId, campaignId, creativeId, slot, site, matchedBy, bidModel, priceMicros,
+                pseudonym, region, link, channel);
+    }
+
+    /** This ad offered on {@code ch} ({@link #WEB} or null: an ad slot). */
+    public AdServed withChannel(String ch) {
+        return new AdServed(adId, advertiserId, campaignId, creativeId, slot, site, matchedBy, bidModel, priceMicros,
+                pseudonym, region, conversionLink, WEB.equals(ch) ? null : ch);
     }
 
     /** An ad served without a user link and without a known region. */
@@ -80,7 +131,7 @@ public record AdServed(String adId, String advertiserId, String campaignId, Stri
     /** This ad at another price (the same unit as {@link #priceMicros}): what it was billed at. */
     public AdServed withPriceMicros(long price) {
         return new AdServed(adId, advertiserId, campaignId, creativeId, slot, site, matchedBy, bidModel, price,
-                pseudonym, region);
+                pseudonym, region, conversionLink, channel);
     }
 
     /**

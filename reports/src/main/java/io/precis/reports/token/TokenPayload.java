@@ -19,11 +19,13 @@ import java.util.List;
  * <p>Layout (big-endian): version byte {@value #VERSION}, kind code (one ASCII byte), issued-at
  * and expires-at (epoch seconds, 8 bytes each), ad id, advertiser id, campaign id, creative id,
  * slot, site, the count of matchedBy kinds (one byte) and each kind, the bid model's index in
- * {@link #BID_MODELS} (one byte), price in micros (8 bytes), pseudonym, region. Each string is
+ * {@link #BID_MODELS} (one byte), price in micros (8 bytes), pseudonym, region, and from version 3 the conversion link and the channel. Each string is
  * a 2-byte length then its UTF-8 bytes; length {@value #NULL_LENGTH} is a null string.
  */
 final class TokenPayload {
-    static final int VERSION = 2;
+    static final int VERSION = 3;
+    /** Tokens issued before the conversion link existed: still valid for their lifetime. */
+    private static final int VERSION_WITHOUT_LINK = 2;
     private static final int NULL_LENGTH = 0xFFFF;
     /** Index order is part of the format: append only. */
     private static final List<String> BID_MODELS = List.of("CPM", "CPC", "CPA");
@@ -51,6 +53,8 @@ final class TokenPayload {
             out.writeLong(ad.priceMicros());
             string(out, ad.pseudonym());
             string(out, ad.region());
+            string(out, ad.conversionLink());
+            string(out, ad.channel());
         } catch (IOException e) {
             throw new UncheckedIOException("a byte array stream does not fail", e);
         }
@@ -60,7 +64,8 @@ final class TokenPayload {
     /** Parses a payload; any deviation from {@link #encode}'s layout is {@code malformed}. */
     static TrackingToken decode(byte[] payload) throws InvalidTokenException {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
-            if (in.readUnsignedByte() != VERSION) {
+            int version = in.readUnsignedByte();
+            if (version != VERSION && version != VERSION_WITHOUT_LINK) {
                 throw malformed();
             }
             TokenKind kind = TokenKind.ofCode(String.valueOf((char) in.readUnsignedByte()));
@@ -87,11 +92,13 @@ final class TokenPayload {
             long price = in.readLong();
             String pseudonym = string(in);
             String region = string(in);
+            String link = version == VERSION ? string(in) : null;
+            String channel = version == VERSION ? string(in) : null;
             if (in.read() != -1) {
                 throw malformed(); // trailing bytes
             }
             AdServed ad = new AdServed(adId, advertiser, campaign, creative, slot, site, matchedBy,
-                    BID_MODELS.get(model), price, pseudonym, region);
+                    BID_MODELS.get(model), price, pseudonym, region, link, channel);
             return new TrackingToken(kind, ad, issuedAt, expiresAt);
         } catch (IOException | RuntimeException e) {
             // Truncated input, bad field values (AdServed validation), out-of-range instants.

@@ -297,11 +297,11 @@ class JdbcEventStoreTest {
                 cols.add(rs.getMetaData().getColumnName(i).toLowerCase());
             }
             // Descriptive fields of the ad and the event, plus the pseudonym (measurement consent only)
-            // and the coarse region: no user id, IP, user agent or precise location.
+            // and the coarse region, and the channel (web, email...): no user id, IP, user agent or precise location.
             assertEquals(List.of("id", "kind", "at_ms", "utc_day", "advertiser_id", "campaign_id", "creative_id",
                     "slot", "site", "matched_by", "bid_model", "price_micros", "cost_nanos", "value_micros",
                     "currency", "event_name", "is_valid", "reason", "click_id", "order_id", "dedupe_key",
-                    "pseudonym", "region"), cols);
+                    "pseudonym", "region", "channel"), cols);
             assertTrue(rs.next());
             assertNull(rs.getString("reason"));
             assertNull(rs.getString("pseudonym")); // this ad was served without measurement consent

@@ -44,6 +44,8 @@ class ReportPropertyTest {
             List.of("behavioural", "contextual"), List.of("geo"));
     private static final String[] REGIONS = {"CN-11", "CN-31", "CN-44", null};
     private static final String[] SITES = {"a.example.cn", "b.example.cn", "c.example.cn", null};
+    /** An ad slot (web) twice as often as each channel of /v1/decide. */
+    private static final String[] CHANNELS = {null, "web", "email", "sms"};
     private static final Dimension[] DIMS = Dimension.values();
     private static final LocalDate FIRST = StoreFixture.DAY0;
     private static final int DAYS = 4;
@@ -61,6 +63,7 @@ class ReportPropertyTest {
                 case TARGETING -> ad.targetingKey();
                 case REGION -> ad.region() == null ? Dimension.UNKNOWN : ad.region();
                 case SITE -> ad.site() == null ? Dimension.UNKNOWN : ad.site();
+                case CHANNEL -> ad.channelKey();
             };
         }
     }
@@ -164,7 +167,7 @@ class ReportPropertyTest {
             AdServed ad = StoreFixture.ad(ADV, "c" + r.nextInt(3), "cr" + r.nextInt(2), r.nextBoolean() ? "CPM" : "CPC",
                     1_000_000 + r.nextInt(3) * 250_000, r.nextInt(5) == 0 ? null : "user-" + r.nextInt(users),
                     REGIONS[r.nextInt(REGIONS.length)], SITES[r.nextInt(SITES.length)],
-                    TARGETING.get(r.nextInt(TARGETING.size())));
+                    TARGETING.get(r.nextInt(TARGETING.size()))).withChannel(CHANNELS[r.nextInt(CHANNELS.length)]);
             pending.add(f.store.recordImpression(f.token(TokenKind.IMPRESSION, ad)));
             raw.add(new Raw(ad, at, StoredEvent.IMPRESSION, true, BatchWriter.impressionCost(ad)));
             if (r.nextInt(5) == 0) {
@@ -186,7 +189,9 @@ class ReportPropertyTest {
             List<Dimension> all = new ArrayList<>(List.of(DIMS));
             Collections.shuffle(all, r);
             List<Dimension> groupBy = all.subList(0, 1 + r.nextInt(4));
-            if (!groupBy.contains(Dimension.HOUR) || groupBy.stream().noneMatch(Dimension.THRESHOLDED::contains)) {
+            boolean thresholded = groupBy.stream().anyMatch(Dimension.THRESHOLDED::contains);
+            boolean hour = groupBy.contains(Dimension.HOUR);
+            if ((!hour || !thresholded) && (!groupBy.contains(Dimension.CHANNEL) || !hour && !thresholded)) {
                 return List.copyOf(groupBy);
             }
         }

@@ -60,6 +60,7 @@ class SimulatedWeekTest {
                 case TARGETING -> ad.targetingKey();
                 case REGION -> ad.region() == null ? "unknown" : ad.region();
                 case SITE -> ad.site() == null ? "unknown" : ad.site();
+                case CHANNEL -> ad.channelKey();
             };
         }
     }
@@ -272,6 +273,7 @@ class SimulatedWeekTest {
             List.of(Dimension.CAMPAIGN), List.of(Dimension.CREATIVE), List.of(Dimension.DAY),
             List.of(Dimension.HOUR), List.of(Dimension.TARGETING), List.of(Dimension.REGION), List.of(Dimension.SITE),
             List.of(Dimension.CAMPAIGN, Dimension.DAY), List.of(Dimension.DAY, Dimension.HOUR, Dimension.CREATIVE),
+            List.of(Dimension.CHANNEL), List.of(Dimension.CAMPAIGN, Dimension.CHANNEL, Dimension.DAY),
             List.of(Dimension.REGION, Dimension.CAMPAIGN), List.of(Dimension.TARGETING, Dimension.SITE),
             List.of(Dimension.SITE, Dimension.REGION, Dimension.TARGETING, Dimension.DAY, Dimension.CREATIVE));
 
