@@ -125,7 +125,11 @@ class CampaignConsoleTest {
             JsonNode withThree = created.deepCopy();
             ((com.fasterxml.jackson.databind.node.ArrayNode) withThree.get("creatives")).addObject()
                     .put("id", "api-3").put("format", "banner-300x250").put("title", "第三张图")
-                    .put("landingUrl", "https://shop.example/coffee3");
+                    .put("landingUrl", "https://shop.example/coffee3").putArray("audience").add("interest:coffee");
+            // And fields the form does not show: an edit in the page must keep them.
+            ((com.fasterxml.jackson.databind.node.ObjectNode) withThree).putArray("adCategories").add("IAB8-5");
+            ((com.fasterxml.jackson.databind.node.ObjectNode) withThree.get("targeting")).putObject("trigger")
+                    .put("withinMinutes", 60).putArray("events").add("cart");
             assertEquals(200, gw.put("/v1/campaigns/" + id, withThree.toString(), key).status());
             browser.evalValue("document.getElementById('load').click(); true");
             browser.waitFor("document.body.dataset.loaded === 'true'");
@@ -142,6 +146,11 @@ class CampaignConsoleTest {
             assertEquals("第二张图", edited.get(1).get("title").textValue());
             assertEquals("api-3", edited.get(2).get("id").textValue(), "creative ids are kept");
             assertEquals("第三张图 · 新", edited.get(2).get("title").textValue());
+            JsonNode whole = gw.get("/v1/campaigns/" + id, key).json();
+            assertEquals("[\"interest:coffee\"]", edited.get(2).get("audience").toString(), "a creative's audience is kept");
+            assertEquals("[\"IAB8-5\"]", whole.get("adCategories").toString(), "fields the form does not show are kept");
+            assertEquals(60, whole.get("targeting").get("trigger").get("withinMinutes").asInt(), whole.toString());
+            assertEquals("[\"手冲咖啡\",\"咖啡豆\"]", whole.get("targeting").get("keywords").toString());
 
             browser.evalValue("document.querySelector('#manage button[data-action=\"toggle\"][data-id=\"" + id
                     + "\"]').click(); true");
