@@ -17,12 +17,14 @@ import java.util.Objects;
  * @param adCategories what the ad is about, as IAB Content Taxonomy 1.0 categories
  *                     ({@code IAB9-7}): what an exchange's {@code bcat} is checked against;
  *                     null is read as empty (declares none); copied
+ * @param holdout the share of eligible people (0 ≤ holdout &lt; 1) held out of the campaign for a
+ *                lift test ({@link io.precis.matcher.lift.HoldOut}): 0 holds nobody out
  */
 public record Campaign(String id, String advertiserId, String name, Goal goal,
                        CampaignStatus status, Bid bid, Budget budget, Schedule schedule,
                        FrequencyCap frequencyCap, Targeting targeting, List<Creative> creatives,
                        Instant createdAt, Instant updatedAt, ConversionCounting conversionCounting,
-                       List<String> adCategories) {
+                       List<String> adCategories, double holdout) {
     public Campaign {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(advertiserId, "advertiserId");
@@ -38,6 +40,18 @@ public record Campaign(String id, String advertiserId, String name, Goal goal,
         Objects.requireNonNull(updatedAt, "updatedAt");
         conversionCounting = conversionCounting == null ? ConversionCounting.ONE : conversionCounting;
         adCategories = adCategories == null ? List.of() : List.copyOf(adCategories);
+        if (!(holdout >= 0 && holdout < 1)) {
+            throw new IllegalArgumentException("holdout must be at least 0 and below 1");
+        }
+    }
+
+    /** A campaign holding nobody out. */
+    public Campaign(String id, String advertiserId, String name, Goal goal, CampaignStatus status, Bid bid,
+                    Budget budget, Schedule schedule, FrequencyCap frequencyCap, Targeting targeting,
+                    List<Creative> creatives, Instant createdAt, Instant updatedAt,
+                    ConversionCounting conversionCounting, List<String> adCategories) {
+        this(id, advertiserId, name, goal, status, bid, budget, schedule, frequencyCap, targeting, creatives,
+                createdAt, updatedAt, conversionCounting, adCategories, 0);
     }
 
     /** A campaign declaring no ad category. */
@@ -60,6 +74,6 @@ public record Campaign(String id, String advertiserId, String name, Goal goal,
     /** This campaign with another status, changed at {@code updatedAt}. */
     public Campaign withStatus(CampaignStatus s, Instant updatedAt) {
         return new Campaign(id, advertiserId, name, goal, s, bid, budget, schedule, frequencyCap,
-                targeting, creatives, createdAt, updatedAt, conversionCounting, adCategories);
+                targeting, creatives, createdAt, updatedAt, conversionCounting, adCategories, holdout);
     }
 }

@@ -136,6 +136,9 @@ public final class CampaignJson {
                     .put("perHours", c.frequencyCap().perHours());
         }
         o.put("conversionCounting", c.conversionCounting().jsonName());
+        if (c.holdout() > 0) {
+            o.put("holdout", c.holdout());
+        }
         if (!c.adCategories().isEmpty()) {
             var adCategories = o.putArray("adCategories");
             c.adCategories().forEach(adCategories::add);
@@ -175,7 +178,14 @@ public final class CampaignJson {
         return new Campaign(id, advertiserId, name, goal, status, readBid(o), readBudget(o),
                 readSchedule(o), readFrequencyCap(o), targeting, readCreatives(o, targeting),
                 createdAt, updatedAt, readConversionCounting(o),
-                JsonFields.strings(o, "adCategories", "", FieldRules.MAX_AD_CATEGORIES, FieldRules::iabCategory));
+                JsonFields.strings(o, "adCategories", "", FieldRules.MAX_AD_CATEGORIES, FieldRules::iabCategory),
+                readHoldout(o));
+    }
+
+    /** Absent (and so in every campaign stored before the field existed) means nobody is held out. */
+    private static double readHoldout(ObjectNode o) {
+        JsonNode n = member(o, "holdout");
+        return n == null ? 0 : FieldRules.holdout(decimal(n, "holdout"), "holdout");
     }
 
     /** Absent (and so in every campaign stored before the field existed) means {@code one}. */
