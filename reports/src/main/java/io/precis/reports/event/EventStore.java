@@ -47,6 +47,15 @@ public interface EventStore extends AutoCloseable {
     CompletableFuture<ConversionOutcome> recordConversion(ConversionRequest c);
 
     /**
+     * Records a ghost impression: the ad {@code ad} (with the person's measurement pseudonym, when
+     * they gave measurement consent) that the auction would have served but for the campaign's
+     * lift test holding the person out. Never billed, never counted as an impression; with a
+     * pseudonym, it enters the person in the campaign's held-out group. Completes true when
+     * recorded, false when the ad's ghost was recorded before.
+     */
+    CompletableFuture<Boolean> recordGhost(io.precis.reports.token.AdServed ad);
+
+    /**
      * The advertiser's own report, read from the roll-ups under the query's privacy policy (or
      * the store's when the query has none); blocking, so call it off any event loop.
      */

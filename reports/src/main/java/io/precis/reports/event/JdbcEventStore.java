@@ -155,6 +155,13 @@ public final class JdbcEventStore implements EventStore {
     }
 
     @Override
+    public CompletableFuture<Boolean> recordGhost(io.precis.reports.token.AdServed ad) {
+        Objects.requireNonNull(ad, "ad");
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        return enqueue(new PendingEvent.Ghost(ad, clock.instant(), f), f);
+    }
+
+    @Override
     public List<InvalidClickReasons.Row> invalidClickReasons(String advertiserId, java.time.LocalDate from,
                                                              java.time.LocalDate to) {
         return InvalidClickReasons.read(ds, advertiserId, from, to);
@@ -173,7 +180,9 @@ public final class JdbcEventStore implements EventStore {
     @Override
     public Report report(ReportQuery q) {
         ReportPolicy p = q.policy() == null ? reportPolicy : q.policy();
-        return ReportReader.read(ds, q.withPolicy(p), p.noisy() ? new DiscreteLaplace(p.epsilon(), noiseRandom) : null);
+        DiscreteLaplace noise = p.noisy() ? new DiscreteLaplace(p.epsilon(), noiseRandom) : null;
+        return ReportReader.read(ds, q.withPolicy(p), noise)
+                .withLift(LiftReport.read(ds, q.advertiserId(), q.campaignId(), p.minUsers(), noise));
     }
 
     /**

@@ -26,6 +26,11 @@ sealed interface PendingEvent {
             implements PendingEvent {
     }
 
+    /** A ghost impression ({@link StoredEvent#GHOST}); completes true when recorded, false for a repeat. */
+    record Ghost(io.precis.reports.token.AdServed ad, Instant at, CompletableFuture<Boolean> done)
+            implements PendingEvent {
+    }
+
     /** Queued by close(): everything before it is written, then the writer stops. */
     record Stop(Instant at, CompletableFuture<Void> done) implements PendingEvent {
     }

@@ -32,6 +32,7 @@ public final class ReportJson {
         ObjectNode totals = o.putObject("totals");
         putMetrics(totals, r.totals());
         putReach(totals, r.totalReach());
+        o.set("lift", io.precis.reports.lift.LiftJson.toJson(r.lift()));
         return o;
     }
 
