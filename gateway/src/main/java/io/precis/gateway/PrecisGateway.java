@@ -162,7 +162,8 @@ public final class PrecisGateway implements AutoCloseable {
         stats = new InMemoryCampaignStats();
         JdbcEventStore eventStore = new JdbcEventStore(db.dataSource(), clock,
                 AttributionPolicy.withClickWindow(config.clickWindow()).withEveryConversionCounted(id -> campaigns
-                        .find(id).map(c -> c.conversionCounting() == ConversionCounting.EVERY).orElse(false)),
+                        .find(id).map(c -> c.conversionCounting() == ConversionCounting.EVERY).orElse(false))
+                        .withLiftTests(id -> campaigns.find(id).map(c -> c.holdout() > 0).orElse(false)),
                 redis == null ? config.clickPolicy() : config.clickPolicy().countedIn(new io.precis.gateway.redis.RedisClickCounters(
                         redis, KeyFiles.loadOrCreate(config.keysDirOrDefault().resolve("click-counter.key"), 32))),
                 config.reportPolicy(), ledger instanceof io.precis.gateway.redis.RedisDeliveryLedger shared
@@ -230,9 +231,10 @@ public final class PrecisGateway implements AutoCloseable {
         // Real-time triggers of the campaigns that serve, evaluated on each person's behaviour.
         campaigns.onChange(c -> segments.trigger(c.id(),
                 c.status() == io.precis.matcher.campaign.CampaignStatus.ACTIVE ? c.targeting().trigger() : null));
+        // Lift tests draw who is held out under a key derived from the token key: every instance shares it.
         AdRoutes adRoutes = new AdRoutes(matchPool, new CampaignMatcher(index, ledger, stats, null, config.impressionTtl(),
-                GatewayConfig.pageCache(System.getenv())), signer, metrics,
-                privacy, segments, cookie, clock, tracing.tracer(), audiences::listsOf);
+                GatewayConfig.pageCache(System.getenv()), io.precis.matcher.lift.HoldOut.keyedBy(tokenKey)), signer, metrics,
+                privacy, segments, cookie, clock, tracing.tracer(), audiences::listsOf, events);
         adRoutes.register(routes);
         new io.precis.gateway.ad.OpenRtbRoutes(adRoutes, matchPool, config.trustProxy()).register(routes);
         SegmentRuleStore segmentRules = new SegmentRuleStore(db, changes);

@@ -54,11 +54,16 @@ public final class AdRoutes {
     private final Tracer tracer;
     /** The customer lists a person's delivery aliases are in (memory only). */
     private final java.util.function.Function<List<io.precis.consent.identity.Pseudonym>, Set<String>> audiences;
+    /** Where the ghost impressions of lift tests are recorded. */
+    private final io.precis.reports.event.EventStore events;
+    private static final System.Logger LOG = System.getLogger(AdRoutes.class.getName());
 
     public AdRoutes(WorkerPool pool, CampaignMatcher matcher, TokenSigner signer, GatewayMetrics metrics,
                     PrivacyCore privacy, SegmentService segments, UserCookie cookie,
                     Clock clock, Tracer tracer,
-                    java.util.function.Function<List<io.precis.consent.identity.Pseudonym>, Set<String>> audiences) {
+                    java.util.function.Function<List<io.precis.consent.identity.Pseudonym>, Set<String>> audiences,
+                    io.precis.reports.event.EventStore events) {
+        this.events = events;
         this.pool = pool;
         this.audiences = audiences;
         this.tracer = tracer;
@@ -193,6 +198,7 @@ public final class AdRoutes {
             MatchResult match = matcher.matchResult(query, stages);
             metrics.matchCandidates(match.candidates(), match.evaluated());
             ads = match.ads();
+            recordGhosts(req, keys, purposes, match.heldOut());
         } finally {
             stages.end(ads.size());
         }
@@ -207,9 +213,39 @@ public final class AdRoutes {
         }
     }
 
+    /**
+     * Records a ghost impression ("would have served") for each ad a lift test held the person
+     * out of, with their measurement pseudonym when they gave measurement consent (then they
+     * count in the test's held-out group). Not waited for: the ad served instead does not wait
+     * on the event writer; a ghost the writer refuses (queue full, closed) is counted as such.
+     */
+    private void recordGhosts(AdRequest req, UserKeys keys, Purposes purposes, List<MatchedAd> heldOut) {
+        if (heldOut.isEmpty()) {
+            return;
+        }
+        String measurement = measurementPseudonym(keys, purposes);
+        String region = coarseRegion(req.user().region());
+        for (MatchedAd ad : heldOut) {
+            events.recordGhost(served(req, ad, measurement, region)).whenComplete((recorded, failure) -> {
+                if (failure == null) {
+                    metrics.event("ghost_impression", recorded);
+                } else {
+                    metrics.rejected("ghost_not_recorded");
+                    // The failure names no person: its class is enough to tell overload from a fault.
+                    LOG.log(System.Logger.Level.WARNING, "a ghost impression was not recorded: "
+                            + failure.getClass().getSimpleName());
+                }
+            });
+        }
+    }
+
+    private static String measurementPseudonym(UserKeys keys, Purposes purposes) {
+        return keys != null && purposes.measurement() ? keys.currentMeasurement().value() : null;
+    }
+
     /** Each ad with its signed impression and click tokens. */
     private List<Placed> signed(AdRequest req, UserKeys keys, Purposes purposes, List<MatchedAd> ads) {
-        String measurement = keys != null && purposes.measurement() ? keys.currentMeasurement().value() : null;
+        String measurement = measurementPseudonym(keys, purposes);
         String region = coarseRegion(req.user().region());
         List<Placed> out = new java.util.ArrayList<>(ads.size());
         for (MatchedAd ad : ads) {
