@@ -3,7 +3,8 @@
 -- exposed group (a counted impression of the campaign) or the held-out group (a ghost impression:
 -- the campaign would have been served), whichever came first, and what they converted since.
 -- GET /v1/reports reads the lift of each campaign from these rows. Erasure replaces the person
--- by a random value (the counts stay). One SQL for H2 2.x and PostgreSQL 10+.
+-- by a random value (the counts stay), and so does the raw events' retention for people who
+-- entered a test before its horizon. One SQL for H2 2.x and PostgreSQL 10+.
 CREATE TABLE precis_lift_people (
   campaign_id VARCHAR(128) NOT NULL,
   person VARCHAR(128) NOT NULL,
@@ -18,3 +19,5 @@ CREATE TABLE precis_lift_people (
 CREATE INDEX precis_lift_people_person ON precis_lift_people (person);
 -- A report reads one advertiser's tests.
 CREATE INDEX precis_lift_people_advertiser ON precis_lift_people (advertiser_id, campaign_id);
+-- Retention: a person who entered a test before the raw events' horizon loses their link.
+CREATE INDEX precis_lift_people_first ON precis_lift_people (first_ms);

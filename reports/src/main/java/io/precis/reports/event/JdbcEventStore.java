@@ -199,7 +199,8 @@ public final class JdbcEventStore implements EventStore {
     /**
      * Deletes every raw event recorded before now minus the retention horizon, as the writer
      * does by itself hourly; blocking. Reports, read from the roll-ups, keep every figure; the
-     * deleted events leave the invalid-click reasons and personal exports.
+     * deleted events leave the invalid-click reasons and personal exports. The people who
+     * entered a lift test before the horizon lose their link too (the test's counts stay).
      *
      * @return how many events were deleted
      */
@@ -210,6 +211,9 @@ public final class JdbcEventStore implements EventStore {
             n = EventRetention.purge(ds, clock.instant().minus(retention), PURGE_CHUNKS);
             total += n;
         } while (n >= (long) PURGE_CHUNKS * EventRetention.CHUNK);
+        while (EventRetention.forgetLiftPeople(ds, clock.instant().minus(retention), PURGE_CHUNKS)) {
+            // each round unlinks a few chunks of lift tests' people who entered before the horizon
+        }
         return total;
     }
 
@@ -282,8 +286,9 @@ public final class JdbcEventStore implements EventStore {
         }
         boolean more = false;
         try {
-            more = EventRetention.purge(ds, clock.instant().minus(retention), PURGE_CHUNKS)
-                    >= (long) PURGE_CHUNKS * EventRetention.CHUNK;
+            Instant cutoff = clock.instant().minus(retention);
+            more = EventRetention.purge(ds, cutoff, PURGE_CHUNKS) >= (long) PURGE_CHUNKS * EventRetention.CHUNK;
+            more |= EventRetention.forgetLiftPeople(ds, cutoff, PURGE_CHUNKS);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "deleting expired events failed; retried in an hour", e);
         }

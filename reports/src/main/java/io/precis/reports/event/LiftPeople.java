@@ -209,6 +209,38 @@ final class LiftPeople {
         return changed;
     }
 
+    /**
+     * Retention: the people who entered a test before {@code cutoffMs} (the raw events' horizon)
+     * get a random person instead, at most {@code max} of them; their counts stay, and later
+     * conversions of theirs no longer count. Returns how many were changed.
+     */
+    static int forgetBefore(Connection c, long cutoffMs, int max) throws SQLException {
+        List<List<String>> old = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT campaign_id, person FROM " + TABLE
+                + " WHERE first_ms < ? AND person NOT LIKE '~%' LIMIT " + max)) {
+            ps.setLong(1, cutoffMs);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    old.add(List.of(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        if (old.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE + " SET person = ? WHERE campaign_id = ? "
+                + "AND person = ?")) {
+            for (List<String> row : old) {
+                ps.setString(1, "~" + Randoms.token(16));
+                ps.setString(2, row.get(0));
+                ps.setString(3, row.get(1));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        return old.size();
+    }
+
     private static List<String> campaignsOf(Connection c, String person) throws SQLException {
         List<String> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT campaign_id FROM " + TABLE + " WHERE person = ?")) {

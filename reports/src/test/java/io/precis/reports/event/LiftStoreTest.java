@@ -147,6 +147,32 @@ class LiftStoreTest {
     }
 
     @Test
+    void peopleWhoEnteredBeforeTheRetentionHorizonLoseTheirLinkAndTheCountsStay(@TempDir Path dir) throws Exception {
+        try (StoreFixture f = fixture(dir)) {
+            for (int i = 0; i < 20; i++) {
+                f.impression(ad(LIFT, "old-" + i));
+                StoreFixture.await(f.store.recordGhost(ad(LIFT, "oldh-" + i)));
+            }
+            f.conversion(bought("old-1", 10, null));
+            f.clock.advance(JdbcEventStore.DEFAULT_EVENT_RETENTION.plusDays(1));
+            for (int i = 0; i < 10; i++) {
+                f.impression(ad(LIFT, "new-" + i));
+            }
+            LiftEstimate before = liftOf(f.report(ADV, Dimension.CAMPAIGN)).estimate();
+            f.store.purgeExpiredEvents();
+            assertEquals(before, liftOf(f.report(ADV, Dimension.CAMPAIGN)).estimate());
+            try (Connection c = f.ds.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM precis_lift_people WHERE person LIKE 'old%'"
+                         + " OR person LIKE 'new%'")) {
+                rs.next();
+                assertEquals(10, rs.getInt(1), "only the people who entered within the horizon keep their link");
+            }
+            f.conversion(bought("old-2", 10, null)); // forgotten: counts for nobody
+            assertEquals(before, liftOf(f.report(ADV, Dimension.CAMPAIGN)).estimate());
+        }
+    }
+
+    @Test
     void erasureKeepsTheTestsCountsAndDropsTheLinkGhostsIncluded(@TempDir Path dir) throws Exception {
         try (StoreFixture f = fixture(dir)) {
             for (int i = 0; i < 20; i++) {
