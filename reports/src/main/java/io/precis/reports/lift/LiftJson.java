@@ -43,14 +43,20 @@ public final class LiftJson {
             n.put("relativeLiftLow", round(e.relativeLow(), 6));
             n.put("relativeLiftHigh", round(e.relativeHigh(), 6));
             n.put("incrementalConversions", round(e.incrementalConversions(), 2));
-            n.put("incrementalRevenue", e.incrementalRevenue().setScale(6, RoundingMode.HALF_UP).stripTrailingZeros());
-            n.put("iroas", e.iroas());
+            n.put("incrementalRevenue", plain(e.incrementalRevenue().setScale(6, RoundingMode.HALF_UP)));
+            n.put("iroas", e.iroas() == null ? null : plain(e.iroas()));
             n.put("significant", e.significant());
         }
         return out;
     }
 
     private static BigDecimal round(Double v, int decimals) {
-        return v == null ? null : BigDecimal.valueOf(v).setScale(decimals, RoundingMode.HALF_UP).stripTrailingZeros();
+        return v == null ? null : plain(BigDecimal.valueOf(v).setScale(decimals, RoundingMode.HALF_UP));
+    }
+
+    /** One spelling per number: no trailing zeros, and never an exponent (40, not 4E+1). */
+    private static BigDecimal plain(BigDecimal v) {
+        BigDecimal d = v.stripTrailingZeros();
+        return d.scale() < 0 ? d.setScale(0) : d;
     }
 }

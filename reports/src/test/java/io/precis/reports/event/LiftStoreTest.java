@@ -105,6 +105,9 @@ class LiftStoreTest {
                 assertTrue(json.has(field), field);
             }
             assertEquals(0.1, json.get("absoluteLift").asDouble(), 1e-9);
+            // Whole numbers without an exponent, as every amount of a report.
+            assertEquals("40", json.get("incrementalConversions").toString());
+            assertEquals("4100", json.get("incrementalRevenue").toString());
 
             // A campaign filter reads that campaign's test only.
             assertEquals(List.of(), f.report(ADV, "plain", Dimension.CAMPAIGN).lift());
