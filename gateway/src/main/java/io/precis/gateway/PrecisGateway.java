@@ -162,8 +162,7 @@ public final class PrecisGateway implements AutoCloseable {
         stats = new InMemoryCampaignStats();
         JdbcEventStore eventStore = new JdbcEventStore(db.dataSource(), clock,
                 AttributionPolicy.withClickWindow(config.clickWindow()).withEveryConversionCounted(id -> campaigns
-                        .find(id).map(c -> c.conversionCounting() == ConversionCounting.EVERY).orElse(false))
-                        .withLiftTests(id -> campaigns.find(id).map(c -> c.holdout() > 0).orElse(false)),
+                        .find(id).map(c -> c.conversionCounting() == ConversionCounting.EVERY).orElse(false)),
                 redis == null ? config.clickPolicy() : config.clickPolicy().countedIn(new io.precis.gateway.redis.RedisClickCounters(
                         redis, KeyFiles.loadOrCreate(config.keysDirOrDefault().resolve("click-counter.key"), 32))),
                 config.reportPolicy(), ledger instanceof io.precis.gateway.redis.RedisDeliveryLedger shared

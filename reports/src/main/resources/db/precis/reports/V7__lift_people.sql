@@ -1,6 +1,6 @@
 -- Lift tests (issue 17): per campaign with a hold-out, each person counted in its test, by their
 -- measurement pseudonym (only people with measurement consent have one; never a raw id): in the
--- exposed group (a counted impression of the campaign) or the held-out group (a ghost impression:
+-- exposed group (the auction served them the campaign) or the held-out group (a ghost impression:
 -- the campaign would have been served), whichever came first, and what they converted since.
 -- GET /v1/reports reads the lift of each campaign from these rows. Erasure replaces the person
 -- by a random value (the counts stay), and so does the raw events' retention for people who

@@ -226,17 +226,22 @@ public final class AdRoutes {
         String measurement = measurementPseudonym(keys, purposes);
         String region = coarseRegion(req.user().region());
         for (MatchedAd ad : heldOut) {
-            events.recordGhost(served(req, ad, measurement, region)).whenComplete((recorded, failure) -> {
-                if (failure == null) {
-                    metrics.event("ghost_impression", recorded);
-                } else {
-                    metrics.rejected("ghost_not_recorded");
-                    // The failure names no person: its class is enough to tell overload from a fault.
-                    LOG.log(System.Logger.Level.WARNING, "a ghost impression was not recorded: "
-                            + failure.getClass().getSimpleName());
-                }
-            });
+            counted(events.recordGhost(served(req, ad, measurement, region)), "ghost_impression");
         }
+    }
+
+    /** Counts a lift test's record when the writer took it, or that it was refused (never waited for). */
+    private void counted(java.util.concurrent.CompletableFuture<Boolean> record, String kind) {
+        record.whenComplete((recorded, failure) -> {
+            if (failure == null) {
+                metrics.event(kind, recorded);
+            } else {
+                metrics.rejected(kind + "_not_recorded");
+                // The failure names no person: its class is enough to tell overload from a fault.
+                LOG.log(System.Logger.Level.WARNING, "a lift test's " + kind + " was not recorded: "
+                        + failure.getClass().getSimpleName());
+            }
+        });
     }
 
     private static String measurementPseudonym(UserKeys keys, Purposes purposes) {
@@ -250,6 +255,10 @@ public final class AdRoutes {
         List<Placed> out = new java.util.ArrayList<>(ads.size());
         for (MatchedAd ad : ads) {
             AdServed served = served(req, ad, measurement, region);
+            if (ad.campaign().holdout() > 0 && measurement != null) {
+                // Served to a person of a lift test: the exposed group, chosen where the ghosts are.
+                counted(events.recordExposure(served), "lift_exposure");
+            }
             out.add(new Placed(ad, "/v1/t/imp?t=" + url(signer.issue(TokenKind.IMPRESSION, served)),
                     "/v1/t/click?t=" + url(signer.issue(TokenKind.CLICK, served))));
         }

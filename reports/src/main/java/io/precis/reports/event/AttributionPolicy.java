@@ -23,13 +23,10 @@ import java.util.function.Predicate;
  *                              such conversion of each event name per credited click or
  *                              impression. Called on the writer thread, so as fast as
  *                              {@code clickWindowByCampaign}
- * @param liftTested            true for a campaign with a hold-out (a lift test): its impressions
- *                              of people with measurement consent enter them in its exposed
- *                              group. Called on the writer thread, as fast as the others
  */
 public record AttributionPolicy(Duration clickWindow, Duration viewWindow,
                                 Function<String, Duration> clickWindowByCampaign,
-                                Predicate<String> countsEveryConversion, Predicate<String> liftTested) {
+                                Predicate<String> countsEveryConversion) {
     /** API.md: 7 days, the usual e-commerce consideration time for a clicked ad. */
     public static final Duration DEFAULT_CLICK_WINDOW = Duration.ofDays(7);
     /**
@@ -46,18 +43,6 @@ public record AttributionPolicy(Duration clickWindow, Duration viewWindow,
         nonNegative(viewWindow, "viewWindow");
         Objects.requireNonNull(clickWindowByCampaign, "clickWindowByCampaign");
         Objects.requireNonNull(countsEveryConversion, "countsEveryConversion");
-        Objects.requireNonNull(liftTested, "liftTested");
-    }
-
-    /** No campaign runs a lift test. */
-    public AttributionPolicy(Duration clickWindow, Duration viewWindow,
-                             Function<String, Duration> clickWindowByCampaign, Predicate<String> countsEveryConversion) {
-        this(clickWindow, viewWindow, clickWindowByCampaign, countsEveryConversion, campaign -> false);
-    }
-
-    /** This policy with {@code liftTested} telling which campaigns run a lift test. */
-    public AttributionPolicy withLiftTests(Predicate<String> liftTested) {
-        return new AttributionPolicy(clickWindow, viewWindow, clickWindowByCampaign, countsEveryConversion, liftTested);
     }
 
     /** Windows as given; every campaign counts one conversion per click and event name. */
@@ -68,7 +53,7 @@ public record AttributionPolicy(Duration clickWindow, Duration viewWindow,
 
     /** This policy with {@code countsEveryConversion} telling which campaigns count every conversion. */
     public AttributionPolicy withEveryConversionCounted(Predicate<String> countsEveryConversion) {
-        return new AttributionPolicy(clickWindow, viewWindow, clickWindowByCampaign, countsEveryConversion, liftTested);
+        return new AttributionPolicy(clickWindow, viewWindow, clickWindowByCampaign, countsEveryConversion);
     }
 
     /** The default windows with a different default click window. */

@@ -99,6 +99,7 @@ final class BatchWriter {
                     }
                 }
                 case PendingEvent.Ghost g -> keys.add(ghostKey(g.ad()));
+                case PendingEvent.Exposure x -> { }
                 case PendingEvent.Stop s -> { }
             }
         }
@@ -135,13 +136,15 @@ final class BatchWriter {
             throws SQLException {
         List<StoredEvent> inserts = new ArrayList<>();
         List<LiftPeople.Conversion> liftConversions = new ArrayList<>();
+        List<LiftPeople.Entry> arrivals = new ArrayList<>();
         List<Object> outcomes = new ArrayList<>(batch.size());
         for (PendingEvent e : batch) {
             Object outcome = switch (e) {
                 case PendingEvent.Impression i -> impression(i, byKey, views, inserts, budget);
                 case PendingEvent.Click k -> click(k, byKey, clicks, inserts, budget);
                 case PendingEvent.Conversion v -> conversion(v, byKey, clicks, views, inserts, budget, liftConversions);
-                case PendingEvent.Ghost g -> ghost(g, byKey, inserts);
+                case PendingEvent.Ghost g -> ghost(g, byKey, inserts, arrivals);
+                case PendingEvent.Exposure x -> arrivals.add(LiftPeople.Entry.of(x.ad(), false, x.at()));
                 case PendingEvent.Stop s -> null;
             };
             outcomes.add(outcome);
@@ -151,7 +154,7 @@ final class BatchWriter {
         inserts.forEach(row -> RollupCell.addTo(cells, row));
         RollupSql.apply(c, cells);
         InvalidClickReasons.add(c, inserts);
-        LiftPeople.apply(c, inserts, liftConversions, attribution.liftTested());
+        LiftPeople.apply(c, arrivals, liftConversions);
         return new Written(outcomes, budget.charges());
     }
 
@@ -185,10 +188,14 @@ final class BatchWriter {
     }
 
     /** A ghost impression's row, once per ad: no cost, and no impression (see {@link StoredEvent#GHOST}). */
-    private static Boolean ghost(PendingEvent.Ghost g, Map<String, StoredEvent> byKey, List<StoredEvent> inserts) {
+    private static Boolean ghost(PendingEvent.Ghost g, Map<String, StoredEvent> byKey, List<StoredEvent> inserts,
+                                 List<LiftPeople.Entry> arrivals) {
         String key = ghostKey(g.ad());
         if (byKey.containsKey(key)) {
             return false;
+        }
+        if (g.ad().pseudonym() != null && g.ad().advertiserId() != null) {
+            arrivals.add(LiftPeople.Entry.of(g.ad(), true, g.at()));
         }
         StoredEvent row = StoredEvent.ofAd(StoredEvent.GHOST, g.at(), g.ad(), 0, true, null, null, key);
         byKey.put(key, row);

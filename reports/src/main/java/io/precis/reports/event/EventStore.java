@@ -56,6 +56,14 @@ public interface EventStore extends AutoCloseable {
     CompletableFuture<Boolean> recordGhost(io.precis.reports.token.AdServed ad);
 
     /**
+     * Records that the auction served {@code ad} of a campaign with a lift test to the person of
+     * its measurement pseudonym (required): they enter the test's exposed group, chosen at the
+     * same point as the held-out group's ghosts. No event is stored and nothing is counted or
+     * billed (the ad's impression is, when it comes). Completes true once recorded.
+     */
+    CompletableFuture<Boolean> recordExposure(io.precis.reports.token.AdServed ad);
+
+    /**
      * The advertiser's own report, read from the roll-ups under the query's privacy policy (or
      * the store's when the query has none); blocking, so call it off any event loop.
      */

@@ -162,6 +162,16 @@ public final class JdbcEventStore implements EventStore {
     }
 
     @Override
+    public CompletableFuture<Boolean> recordExposure(io.precis.reports.token.AdServed ad) {
+        Objects.requireNonNull(ad, "ad");
+        if (ad.pseudonym() == null) {
+            throw new IllegalArgumentException("an exposure needs the person's measurement pseudonym");
+        }
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        return enqueue(new PendingEvent.Exposure(ad, clock.instant(), f), f);
+    }
+
+    @Override
     public List<InvalidClickReasons.Row> invalidClickReasons(String advertiserId, java.time.LocalDate from,
                                                              java.time.LocalDate to) {
         return InvalidClickReasons.read(ds, advertiserId, from, to);

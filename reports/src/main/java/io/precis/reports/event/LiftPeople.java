@@ -14,13 +14,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import javax.sql.DataSource;
 
 /**
  * The people of each lift test ({@code precis_lift_people}, migration V7), kept by the event
- * writer in the batch's own transaction: a person enters a campaign's test with their first
- * counted impression of it (exposed) or their first ghost impression (held out), and every later
+ * writer in the batch's own transaction: a person enters a campaign's test when the auction
+ * first serves them the campaign (exposed) or first would have but held them out (held out, a
+ * ghost impression). Both groups are thus chosen at the same point, the auction, so nothing that
+ * happens after it (an impression pixel that never fires, a robot) can make them differ. Every later
  * conversion they report with their measurement pseudonym adds to each test they are in (of the
  * conversion's advertiser, when it names one), credited or not: the held-out people are never
  * credited with anything, so counting only credited conversions would compare unlike things.
@@ -38,26 +39,22 @@ final class LiftPeople {
     record Conversion(String person, String advertiserId, long atMs, long valueMicros) {
     }
 
-    private record Entry(String campaignId, String person, String advertiserId, boolean heldOut, long firstMs) {
+    /** A person entering a test (unless they are in it already). */
+    record Entry(String campaignId, String person, String advertiserId, boolean heldOut, long firstMs) {
+        /** The entry a served (exposed) or ghost (held-out) ad with a pseudonym makes. */
+        static Entry of(io.precis.reports.token.AdServed ad, boolean heldOut, java.time.Instant at) {
+            return new Entry(ad.campaignId(), ad.pseudonym(), ad.advertiserId(), heldOut, at.toEpochMilli());
+        }
     }
 
     /**
-     * Adds the people that {@code rows} (the batch's new events) bring into a test, then
+     * Adds the people of {@code arrivals} (the batch's, in order) to their tests, then
      * {@code conversions} to the tests their people are in.
-     *
-     * @param liftTested whether a campaign runs a lift test (its impressions then count)
      */
-    static void apply(Connection c, List<StoredEvent> rows, List<Conversion> conversions,
-                      Predicate<String> liftTested) throws SQLException {
+    static void apply(Connection c, List<Entry> arrivals, List<Conversion> conversions) throws SQLException {
         Map<List<String>, Entry> entries = new LinkedHashMap<>();
-        for (StoredEvent e : rows) {
-            boolean ghost = StoredEvent.GHOST.equals(e.kind());
-            boolean exposed = StoredEvent.IMPRESSION.equals(e.kind()) && e.campaignId() != null
-                    && liftTested.test(e.campaignId());
-            if (e.pseudonym() != null && e.advertiserId() != null && (ghost || exposed)) {
-                entries.putIfAbsent(List.of(e.campaignId(), e.pseudonym()),
-                        new Entry(e.campaignId(), e.pseudonym(), e.advertiserId(), ghost, e.at().toEpochMilli()));
-            }
+        for (Entry e : arrivals) {
+            entries.putIfAbsent(List.of(e.campaignId(), e.person()), e);
         }
         if (!entries.isEmpty()) {
             insert(c, entries.values());

@@ -31,6 +31,14 @@ sealed interface PendingEvent {
             implements PendingEvent {
     }
 
+    /**
+     * A lift test's campaign served to a person with a measurement pseudonym: they enter its
+     * exposed group (no event row: the impression, if it comes, is recorded as ever).
+     */
+    record Exposure(io.precis.reports.token.AdServed ad, Instant at, CompletableFuture<Boolean> done)
+            implements PendingEvent {
+    }
+
     /** Queued by close(): everything before it is written, then the writer stops. */
     record Stop(Instant at, CompletableFuture<Void> done) implements PendingEvent {
     }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.precis.consent.identity.Pseudonym;
-import io.precis.reports.invalid.InvalidClickPolicy;
 import io.precis.reports.lift.CampaignLift;
 import io.precis.reports.lift.LiftEstimate;
 import io.precis.reports.privacy.ReportPolicy;
@@ -22,23 +21,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The groups of a lift test as the event store keeps them: people enter with their first counted
- * impression (exposed) or ghost impression (held out), every later conversion reported with them
+ * The groups of a lift test as the event store keeps them: people enter when first served the
+ * campaign (exposed) or held out of it (a ghost impression), every later conversion reported with them
  * counts, credited or not; ghosts are never impressions nor billed; small groups are withheld;
  * erasure keeps the counts and drops the link.
  */
 class LiftStoreTest {
     private static final String ADV = "adv-1";
     private static final String LIFT = "lift";
-    private static final AttributionPolicy POLICY = AttributionPolicy.DEFAULTS.withLiftTests(LIFT::equals);
-
     StoreFixture fixture(Path dir) {
-        return new StoreFixture(dir, POLICY, InvalidClickPolicy.DEFAULTS, ReportPolicy.DEFAULTS);
+        return new StoreFixture(dir);
     }
 
     private static AdServed ad(String campaign, String person) {
         return StoreFixture.ad(ADV, campaign, "cr1", "CPM", 2_000_000, person, "CN-11", "news.example.cn",
                 List.of("contextual"));
+    }
+
+    /** As the gateway serves a lift test's campaign: the exposure at the auction, then the impression pixel. */
+    private static void served(StoreFixture f, AdServed ad) {
+        assertTrue(StoreFixture.await(f.store.recordExposure(ad)));
+        assertTrue(f.impression(ad).counted());
     }
 
     private static ConversionRequest bought(String person, double value, String advertiser) {
@@ -58,14 +61,19 @@ class LiftStoreTest {
             f.conversion(bought("e-0", 50, null));
             f.clock.advance(Duration.ofMinutes(1));
             for (int i = 0; i < 400; i++) {
-                assertTrue(f.impression(ad(LIFT, "e-" + i)).counted());
+                AdServed ad = ad(LIFT, "e-" + i);
+                if (i < 10) { // served, but the impression pixel never fired: exposed all the same
+                    assertTrue(StoreFixture.await(f.store.recordExposure(ad)));
+                } else {
+                    served(f, ad);
+                }
             }
             for (int i = 0; i < 100; i++) {
                 AdServed ghost = ad(LIFT, "h-" + i);
                 assertTrue(StoreFixture.await(f.store.recordGhost(ghost)));
                 assertFalse(StoreFixture.await(f.store.recordGhost(ghost)), "a ghost is recorded once");
             }
-            // Another campaign's impressions enter no test; an anonymous impression neither.
+            // Impressions alone (another campaign's, an anonymous one) enter no test.
             f.impression(ad("plain", "e-1"));
             f.impression(StoreFixture.ad(ADV, LIFT, "cr1", "CPM", 2_000_000));
             f.clock.advance(Duration.ofHours(2));
@@ -82,14 +90,14 @@ class LiftStoreTest {
             Report r = f.report(ADV, Dimension.CAMPAIGN);
             ReportRow liftRow = r.rows().stream().filter(row -> row.keys().get(Dimension.CAMPAIGN).equals(LIFT))
                     .findFirst().orElseThrow();
-            assertEquals(401, liftRow.counts().impressions(), "ghosts are never impressions");
-            assertEquals(401 * 2_000L, liftRow.counts().spendMicros(), "nor billed");
+            assertEquals(391, liftRow.counts().impressions(), "ghosts and exposures are never impressions");
+            assertEquals(391 * 2_000L, liftRow.counts().spendMicros(), "nor billed");
             CampaignLift lift = liftOf(r);
             assertEquals(LIFT, lift.campaignId());
             LiftEstimate e = lift.estimate();
             assertNotNull(e);
             LiftEstimate expected = LiftEstimate.of(400, 60, 100, 5, new BigDecimal("6100"), new BigDecimal("500"),
-                    new BigDecimal("0.802"), ReportPolicy.DEFAULTS.minUsers());
+                    new BigDecimal("0.782"), ReportPolicy.DEFAULTS.minUsers());
             assertEquals(expected, e);
             assertEquals(0.15, e.exposedRate());
             assertEquals(0.05, e.heldOutRate());
@@ -119,7 +127,7 @@ class LiftStoreTest {
     void aTestWithFewerThanKPeopleInAGroupIsWithheld(@TempDir Path dir) {
         try (StoreFixture f = fixture(dir)) {
             for (int i = 0; i < 50; i++) {
-                f.impression(ad(LIFT, "e-" + i));
+                served(f, ad(LIFT, "e-" + i));
             }
             for (int i = 0; i < ReportPolicy.DEFAULTS.minUsers() - 1; i++) {
                 StoreFixture.await(f.store.recordGhost(ad(LIFT, "h-" + i)));
@@ -139,8 +147,8 @@ class LiftStoreTest {
         try (StoreFixture f = fixture(dir)) {
             for (int i = 0; i < 20; i++) {
                 StoreFixture.await(f.store.recordGhost(ad(LIFT, "p-" + i)));
-                f.impression(ad(LIFT, "p-" + i)); // the hold-out share changed meanwhile
-                f.impression(ad(LIFT, "q-" + i));
+                served(f, ad(LIFT, "p-" + i)); // the hold-out share changed meanwhile
+                served(f, ad(LIFT, "q-" + i));
                 StoreFixture.await(f.store.recordGhost(ad(LIFT, "q-" + i)));
             }
             LiftEstimate e = liftOf(f.report(ADV, Dimension.CAMPAIGN)).estimate();
@@ -153,13 +161,13 @@ class LiftStoreTest {
     void peopleWhoEnteredBeforeTheRetentionHorizonLoseTheirLinkAndTheCountsStay(@TempDir Path dir) throws Exception {
         try (StoreFixture f = fixture(dir)) {
             for (int i = 0; i < 20; i++) {
-                f.impression(ad(LIFT, "old-" + i));
+                served(f, ad(LIFT, "old-" + i));
                 StoreFixture.await(f.store.recordGhost(ad(LIFT, "oldh-" + i)));
             }
             f.conversion(bought("old-1", 10, null));
             f.clock.advance(JdbcEventStore.DEFAULT_EVENT_RETENTION.plusDays(1));
             for (int i = 0; i < 10; i++) {
-                f.impression(ad(LIFT, "new-" + i));
+                served(f, ad(LIFT, "new-" + i));
             }
             LiftEstimate before = liftOf(f.report(ADV, Dimension.CAMPAIGN)).estimate();
             f.store.purgeExpiredEvents();
@@ -179,7 +187,7 @@ class LiftStoreTest {
     void erasureKeepsTheTestsCountsAndDropsTheLinkGhostsIncluded(@TempDir Path dir) throws Exception {
         try (StoreFixture f = fixture(dir)) {
             for (int i = 0; i < 20; i++) {
-                f.impression(ad(LIFT, "e-" + i));
+                served(f, ad(LIFT, "e-" + i));
                 StoreFixture.await(f.store.recordGhost(ad(LIFT, "h-" + i)));
             }
             f.conversion(bought("h-3", 10, null));
