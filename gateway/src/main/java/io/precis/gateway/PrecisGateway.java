@@ -234,10 +234,11 @@ public final class PrecisGateway implements AutoCloseable {
         // Real-time triggers of the campaigns that serve, evaluated on each person's behaviour.
         campaigns.onChange(c -> segments.trigger(c.id(),
                 c.status() == io.precis.matcher.campaign.CampaignStatus.ACTIVE ? c.targeting().trigger() : null));
+        // Lift tests draw who is held out under a key derived from the token key: every instance shares it.
         AdRoutes adRoutes = new AdRoutes(matchPool, new CampaignMatcher(index, ledger, stats, null, config.impressionTtl(),
-                GatewayConfig.pageCache(System.getenv())), signer, metrics,
+                GatewayConfig.pageCache(System.getenv()), io.precis.matcher.lift.HoldOut.keyedBy(tokenKey)), signer, metrics,
                 privacy, segments, cookie, clock, tracing.tracer(),
-                (aliases, purposes) -> audiences.listsOf(aliases, purposes.profiling()), contacts);
+                (aliases, purposes) -> audiences.listsOf(aliases, purposes.profiling()), contacts, events);
         adRoutes.register(routes);
         new io.precis.gateway.ad.DecideRoutes(adRoutes, matchPool, auth).register(routes);
         new io.precis.gateway.contact.ContactRoutes(storagePool, contacts, campaigns, auth, clock).register(routes);

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Traffic with known raw user ids, IPs, locations and TCF strings, then a scan of every file under
  * the data dir (access and audit logs included), every log line, every exported trace span and
  * every response for them, raw and in common encodings. Uploaded customer-list ids too: the list
- * is proven to match the person before the scan.
+ * is proven to match the person before the scan. A lift test holds the people out, so its ghost
+ * impressions and the test's people are stored and scanned too.
  *
  * <p>The scan proves something only if the data really travelled: the consented half runs with a
  * TCF string that decodes to full consent and no GPC or DNT, and the test checks that its ads were
@@ -110,6 +111,11 @@ public class PrivacyLeakTest {
             gw.campaign(key, Campaigns.keywords("P", "[\"privacy test\"]", "CPC", 1)
                     .replace("\"goal\"", "\"frequencyCap\": {\"impressions\": 5, \"perHours\": 24}, \"goal\""));
             gw.campaign(key, Campaigns.untargeted("fallback", "CPM", 1));
+            // A lift test holding out (all but) everyone: the people below are held out of it, so
+            // its ghost impressions and the test's people are stored too (a 1 in 10,000 chance
+            // that one is not held out would only show its ad instead).
+            String liftTest = gw.campaign(key, Campaigns.keywords("Lift", "[\"privacy test\"]", "CPM", 100)
+                    .replaceFirst("\\{", "{\"holdout\": 0.9999, "));
             // A customer list with the user's raw id in it, uploaded as CSV and as JSON, and a
             // campaign for its members only: the consented requests below must be matched by it.
             TestGateway.Resp list = gw.post("/v1/audiences", "{\"name\": \"customers\"}", key);
@@ -197,6 +203,8 @@ public class PrivacyLeakTest {
             // The location travelled as far as it may: a visit-day to the place, and its segment.
             assertTrue(mine.path("segments").toString().contains("place:" + placeId + ":occasional"), me.body());
             assertEquals(2, mine.path("behaviour").size(), "the view and the visit it made: " + me.body());
+            // The lift test's ghost impressions, linked like any measurement event.
+            assertTrue(count(mine.path("events"), liftTest) >= 2, "ghosts of the lift test: " + me.body());
             // Two impressions and a click of the ad that matched on everything, and the conversions.
             assertTrue(count(mine.path("events"), near) >= 4, me.body());
             // The capped campaign's impressions went through the frequency-cap history (stored).
@@ -208,6 +216,7 @@ public class PrivacyLeakTest {
             responses.add(cookieMe.body());
             responses.add(withCookie(gw, "precis_uid=" + FORGED_COOKIE, "GET", "/v1/me", null).body());
             responses.add(gw.get("/v1/reports?groupBy=campaign,creative,day", key).body());
+            assertTrue(gw.get("/v1/reports", key).json().get("lift").size() > 0, "the lift test has people");
             responses.add(gw.get("/v1/campaigns", key).body());
             gw.close();
 

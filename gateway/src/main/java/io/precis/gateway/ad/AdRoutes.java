@@ -60,12 +60,16 @@ public final class AdRoutes {
     private final java.util.function.BiFunction<List<io.precis.consent.identity.Pseudonym>, Purposes, Set<String>> audiences;
     /** Stop after conversion and the contact policy: each request's gate, each click token's link. */
     private final ContactPolicy contacts;
+    /** Where the ghost impressions of lift tests are recorded. */
+    private final io.precis.reports.event.EventStore events;
+    private static final System.Logger LOG = System.getLogger(AdRoutes.class.getName());
 
     public AdRoutes(WorkerPool pool, CampaignMatcher matcher, TokenSigner signer, GatewayMetrics metrics,
                     PrivacyCore privacy, SegmentService segments, UserCookie cookie,
                     Clock clock, Tracer tracer,
                     java.util.function.BiFunction<List<io.precis.consent.identity.Pseudonym>, Purposes, Set<String>> audiences,
-                    ContactPolicy contacts) {
+                    ContactPolicy contacts, io.precis.reports.event.EventStore events) {
+        this.events = events;
         this.pool = pool;
         this.contacts = contacts;
         this.audiences = audiences;
@@ -211,6 +215,7 @@ public final class AdRoutes {
             MatchResult match = matcher.matchResult(query, stages);
             metrics.matchCandidates(match.candidates(), match.evaluated());
             ads = match.ads();
+            recordGhosts(req, keys, purposes, match.heldOut());
         } finally {
             stages.end(ads.size());
         }
@@ -225,13 +230,52 @@ public final class AdRoutes {
         }
     }
 
+    /**
+     * Records a ghost impression ("would have served") for each ad a lift test held the person
+     * out of, with their measurement pseudonym when they gave measurement consent (then they
+     * count in the test's held-out group). Not waited for: the ad served instead does not wait
+     * on the event writer; a ghost the writer refuses (queue full, closed) is counted as such.
+     */
+    private void recordGhosts(AdRequest req, UserKeys keys, Purposes purposes, List<MatchedAd> heldOut) {
+        if (heldOut.isEmpty()) {
+            return;
+        }
+        String measurement = measurementPseudonym(keys, purposes);
+        String region = coarseRegion(req.user().region());
+        for (MatchedAd ad : heldOut) {
+            counted(events.recordGhost(served(req, ad, measurement, region)), "ghost_impression");
+        }
+    }
+
+    /** Counts a lift test's record when the writer took it, or that it was refused (never waited for). */
+    private void counted(java.util.concurrent.CompletableFuture<Boolean> record, String kind) {
+        record.whenComplete((recorded, failure) -> {
+            if (failure == null) {
+                metrics.event(kind, recorded);
+            } else {
+                metrics.rejected(kind + "_not_recorded");
+                // The failure names no person: its class is enough to tell overload from a fault.
+                LOG.log(System.Logger.Level.WARNING, "a lift test's " + kind + " was not recorded: "
+                        + failure.getClass().getSimpleName());
+            }
+        });
+    }
+
+    private static String measurementPseudonym(UserKeys keys, Purposes purposes) {
+        return keys != null && purposes.measurement() ? keys.currentMeasurement().value() : null;
+    }
+
     /** Each ad with its signed impression and click tokens, which say its channel (reports break down by it). */
     private List<Placed> signed(AdRequest req, UserKeys keys, Purposes purposes, List<MatchedAd> ads, String channel) {
-        String measurement = keys != null && purposes.measurement() ? keys.currentMeasurement().value() : null;
+        String measurement = measurementPseudonym(keys, purposes);
         String region = coarseRegion(req.user().region());
         List<Placed> out = new java.util.ArrayList<>(ads.size());
         for (MatchedAd ad : ads) {
             AdServed served = served(req, ad, measurement, region).withChannel(channel);
+            if (ad.campaign().holdout() > 0 && measurement != null) {
+                // Served to a person of a lift test: the exposed group, chosen where the ghosts are.
+                counted(events.recordExposure(served), "lift_exposure");
+            }
             // Only the click token links a conversion to the person (ContactPolicy#conversionLink).
             AdServed clicked = served.withConversionLink(contacts.conversionLink(ad.campaign(), keys, purposes));
             // Tokens are URL-safe base64 without padding: nothing in them needs escaping.

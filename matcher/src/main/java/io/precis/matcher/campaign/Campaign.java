@@ -19,12 +19,14 @@ import java.util.Objects;
  *                     null is read as empty (declares none); copied
  * @param contact stop after conversion and the channels it may use; null is read as
  *                {@link ContactRules#DEFAULT}
+ * @param holdout the share of eligible people (0 ≤ holdout &lt; 1) held out of the campaign for a
+ *                lift test ({@link io.precis.matcher.lift.HoldOut}): 0 holds nobody out
  */
 public record Campaign(String id, String advertiserId, String name, Goal goal,
                        CampaignStatus status, Bid bid, Budget budget, Schedule schedule,
                        FrequencyCap frequencyCap, Targeting targeting, List<Creative> creatives,
                        Instant createdAt, Instant updatedAt, ConversionCounting conversionCounting,
-                       List<String> adCategories, ContactRules contact) {
+                       List<String> adCategories, ContactRules contact, double holdout) {
     public Campaign {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(advertiserId, "advertiserId");
@@ -41,15 +43,36 @@ public record Campaign(String id, String advertiserId, String name, Goal goal,
         conversionCounting = conversionCounting == null ? ConversionCounting.ONE : conversionCounting;
         adCategories = adCategories == null ? List.of() : List.copyOf(adCategories);
         contact = contact == null ? ContactRules.DEFAULT : contact;
+        if (!(holdout >= 0 && holdout < 1)) {
+            throw new IllegalArgumentException("holdout must be at least 0 and below 1");
+        }
+    }
+
+    /** A campaign holding nobody out. */
+    public Campaign(String id, String advertiserId, String name, Goal goal, CampaignStatus status, Bid bid,
+                    Budget budget, Schedule schedule, FrequencyCap frequencyCap, Targeting targeting,
+                    List<Creative> creatives, Instant createdAt, Instant updatedAt,
+                    ConversionCounting conversionCounting, List<String> adCategories, ContactRules contact) {
+        this(id, advertiserId, name, goal, status, bid, budget, schedule, frequencyCap, targeting, creatives,
+                createdAt, updatedAt, conversionCounting, adCategories, contact, 0);
     }
 
     /** A campaign with the default {@link ContactRules}: the web only, no stop after conversion. */
     public Campaign(String id, String advertiserId, String name, Goal goal, CampaignStatus status, Bid bid,
                     Budget budget, Schedule schedule, FrequencyCap frequencyCap, Targeting targeting,
                     List<Creative> creatives, Instant createdAt, Instant updatedAt,
+                    ConversionCounting conversionCounting, List<String> adCategories, double holdout) {
+        this(id, advertiserId, name, goal, status, bid, budget, schedule, frequencyCap, targeting, creatives,
+                createdAt, updatedAt, conversionCounting, adCategories, ContactRules.DEFAULT, holdout);
+    }
+
+    /** A campaign with the default {@link ContactRules} holding nobody out. */
+    public Campaign(String id, String advertiserId, String name, Goal goal, CampaignStatus status, Bid bid,
+                    Budget budget, Schedule schedule, FrequencyCap frequencyCap, Targeting targeting,
+                    List<Creative> creatives, Instant createdAt, Instant updatedAt,
                     ConversionCounting conversionCounting, List<String> adCategories) {
         this(id, advertiserId, name, goal, status, bid, budget, schedule, frequencyCap, targeting, creatives,
-                createdAt, updatedAt, conversionCounting, adCategories, ContactRules.DEFAULT);
+                createdAt, updatedAt, conversionCounting, adCategories, ContactRules.DEFAULT, 0);
     }
 
     /** A campaign declaring no ad category. */
@@ -72,6 +95,6 @@ public record Campaign(String id, String advertiserId, String name, Goal goal,
     /** This campaign with another status, changed at {@code updatedAt}. */
     public Campaign withStatus(CampaignStatus s, Instant updatedAt) {
         return new Campaign(id, advertiserId, name, goal, s, bid, budget, schedule, frequencyCap,
-                targeting, creatives, createdAt, updatedAt, conversionCounting, adCategories, contact);
+                targeting, creatives, createdAt, updatedAt, conversionCounting, adCategories, contact, holdout);
     }
 }

@@ -138,6 +138,9 @@ public final class CampaignJson {
                     .put("perHours", c.frequencyCap().perHours());
         }
         o.put("conversionCounting", c.conversionCounting().jsonName());
+        if (c.holdout() > 0) {
+            o.put("holdout", c.holdout());
+        }
         if (!c.adCategories().isEmpty()) {
             var adCategories = o.putArray("adCategories");
             c.adCategories().forEach(adCategories::add);
@@ -189,7 +192,7 @@ public final class CampaignJson {
                 readSchedule(o), readFrequencyCap(o), targeting, readCreatives(o, targeting),
                 createdAt, updatedAt, readConversionCounting(o),
                 JsonFields.strings(o, "adCategories", "", FieldRules.MAX_AD_CATEGORIES, FieldRules::iabCategory),
-                readContact(o));
+                readContact(o), readHoldout(o));
     }
 
     /**
@@ -219,6 +222,12 @@ public final class CampaignJson {
                     return value;
                 });
         return new ContactRules(stops, group, channels);
+    }
+
+    /** Absent (and so in every campaign stored before the field existed) means nobody is held out. */
+    private static double readHoldout(ObjectNode o) {
+        JsonNode n = member(o, "holdout");
+        return n == null ? 0 : FieldRules.holdout(decimal(n, "holdout"), "holdout");
     }
 
     /** Absent (and so in every campaign stored before the field existed) means {@code one}. */

@@ -46,6 +46,22 @@ final class FieldRules {
     private FieldRules() {
     }
 
+    /**
+     * A lift test's hold-out share: at least 0 and below 1 (all held out would leave nobody to
+     * compare with), with at most 4 decimals (0.01%: finer shares change nothing a test can see).
+     */
+    static double holdout(BigDecimal value, String path) {
+        if (value.signum() < 0 || value.compareTo(BigDecimal.ONE) >= 0) {
+            throw new InvalidFieldException(path, "must be at least 0 and below 1, such as 0.1");
+        }
+        if (value.scale() > HOLDOUT_DECIMALS) {
+            throw new InvalidFieldException(path, "must have at most " + HOLDOUT_DECIMALS + " decimal places");
+        }
+        return value.doubleValue();
+    }
+
+    static final int HOLDOUT_DECIMALS = 4;
+
     /** A money amount with at most {@link #MONEY_DECIMALS} decimals and at most {@code max}. */
     static BigDecimal money(BigDecimal value, String path, BigDecimal max) {
         if (value.scale() > MONEY_DECIMALS) {

@@ -11,6 +11,7 @@ import io.precis.matcher.index.CandidateVisitor;
 import io.precis.matcher.index.RankedReplay;
 import io.precis.matcher.index.TargetingMask;
 import io.precis.matcher.index.IndexedCampaign;
+import io.precis.matcher.lift.HoldOut;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +39,9 @@ import org.apache.lucene.search.Query;
  * checking every candidate gives. One ad per campaign. Each winner
  * gets a fresh random ad id, and a winner of a frequency-capped campaign takes its slot of the
  * user's cap in the same atomic step that checks it ({@link DeliveryLedger#reserve}).
+ * A campaign that holds the person out of its lift test ({@link HoldOut}) is passed over as if
+ * it did not fit, wherever it ranks; when it would have been a winner, the result names it as
+ * held out ({@link MatchResult#heldOut}).
  * Thread-safe when its ledger, stats and random generator are.
  */
 public final class CampaignMatcher {
@@ -55,6 +59,7 @@ public final class CampaignMatcher {
     private final RandomGenerator random;
     private final Duration pendingTtl;
     private final PageCache pages;
+    private final HoldOut holdOut;
     /** Each thread's candidate arrays, reused from request to request. */
     private final ThreadLocal<RankedCandidates> candidateArrays = ThreadLocal.withInitial(RankedCandidates::new);
 
@@ -100,6 +105,13 @@ public final class CampaignMatcher {
     /** As above, reusing the analysis of a page asked for again from {@code pages}. */
     public CampaignMatcher(CampaignIndex index, DeliveryLedger ledger, CampaignStats stats,
                            RandomGenerator random, Duration pendingTtl, PageCache pages) {
+        this(index, ledger, stats, random, pendingTtl, pages, HoldOut.NOBODY);
+    }
+
+    /** As above, holding people out of the campaigns with a lift test as {@code holdOut} draws them. */
+    public CampaignMatcher(CampaignIndex index, DeliveryLedger ledger, CampaignStats stats,
+                           RandomGenerator random, Duration pendingTtl, PageCache pages, HoldOut holdOut) {
+        this.holdOut = java.util.Objects.requireNonNull(holdOut, "holdOut");
         this.index = index;
         this.pages = pages;
         this.stats = stats;
@@ -158,8 +170,9 @@ public final class CampaignMatcher {
                 r.page().keepMatches(index.visitCandidates(query, mask, adder, kept));
             }
             ranking.run();
-            List<MatchedAd> ads = auction(q, r, candidates::next);
-            return new MatchResult(ads, candidates.size(), candidates.evaluated());
+            List<MatchedAd> heldOut = new ArrayList<>(0);
+            List<MatchedAd> ads = auction(q, r, candidates::next, heldOut);
+            return new MatchResult(ads, candidates.size(), candidates.evaluated(), heldOut);
         } finally {
             candidates.finish();
         }
@@ -185,8 +198,13 @@ public final class CampaignMatcher {
 
     /** {@link #match} by checking every serving campaign, without the index query. */
     List<MatchedAd> matchByBruteForce(AdQuery q) {
+        return matchResultByBruteForce(q).ads();
+    }
+
+    /** {@link #matchResult} by checking every serving campaign (candidates and evaluated left 0). */
+    MatchResult matchResultByBruteForce(AdQuery q) {
         if (q.count() <= 0) {
-            return List.of();
+            return MatchResult.NONE;
         }
         Request r = request(q);
         PriorityQueue<Scored> scored = new PriorityQueue<>(Scored.BEST);
@@ -196,7 +214,9 @@ public final class CampaignMatcher {
                 scored.add(Scored.of(ic, fit, Ranking.valuePerImpression(ic, stats)));
             }
         }
-        return auction(q, r, scored::poll);
+        List<MatchedAd> heldOut = new ArrayList<>(0);
+        List<MatchedAd> ads = auction(q, r, scored::poll, heldOut);
+        return new MatchResult(ads, 0, 0, heldOut);
     }
 
     /** The rates a replayed page's static bounds were computed with. */
@@ -228,9 +248,11 @@ public final class CampaignMatcher {
      * Takes the best-scored campaigns from {@code best} (null when none is left) until count
      * winners and a runner-up pass the delivery limits, then prices each winner against the
      * next one. Only the campaigns taken are ever checked against the delivery limits, so the
-     * caps reserved and budgets held are those of the winners alone.
+     * caps reserved and budgets held are those of the winners alone. A campaign holding the
+     * person out is passed over; it goes to {@code heldOut} when it would have been a winner
+     * (fewer than count winners and held-out ones before it).
      */
-    private List<MatchedAd> auction(AdQuery q, Request r, Supplier<Scored> candidates) {
+    private List<MatchedAd> auction(AdQuery q, Request r, Supplier<Scored> candidates, List<MatchedAd> heldOut) {
         AdFilter filter = q.filter();
         ContactGate contacts = q.contacts();
         // What the buyer rules out is never a winner nor a runner-up: the next candidate is taken.
@@ -258,6 +280,13 @@ public final class CampaignMatcher {
             boolean caution = s.fit().caution();
             if (!delivery.allows(c, r.pseudonym(), r.now(), caution) || !delivery.paced(c, r.now())
                     || !contacts.allows(c)) {
+                continue;
+            }
+            if (holdOut.heldOut(r.pseudonym(), c)) {
+                if (ranked.size() + heldOut.size() < q.count()) {
+                    heldOut.add(new MatchedAd(Randoms.token(16), c, pickCreative(c, r.format(), filter, r.segments()),
+                            s.fit().kinds(), s.relevance(), s.score(), BigDecimal.ZERO));
+                }
                 continue;
             }
             if (ranked.size() < q.count()) { // a winner: its contact, budget and cap slot are taken now, atomically

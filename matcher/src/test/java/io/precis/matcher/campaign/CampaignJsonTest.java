@@ -239,6 +239,19 @@ class CampaignJsonTest {
     }
 
     @Test
+    void holdoutIsAShareFromZeroToBelowOneStoredOnlyWhenSet() {
+        assertEquals(0.0, parse(FULL).holdout());
+        assertNull(CampaignJson.toJson(parse(FULL)).get("holdout"));
+        Campaign c = parseWith("\"holdout\": 0.1");
+        assertEquals(0.1, c.holdout());
+        assertEquals(c, CampaignJson.fromStored(CampaignJson.toJson(c)));
+        assertEquals(0.0, parseWith("\"holdout\": 0").holdout());
+        for (String bad : new String[] {"1", "1.5", "-0.1", "\"0.1\"", "true", "0.12345"}) {
+            assertEquals("holdout", rejectedField("\"holdout\": " + bad), bad);
+        }
+    }
+
+    @Test
     void budgetMustNotBeNegative() {
         assertEquals("budget.total", rejectedField("\"budget\": {\"total\": -1}"));
         assertEquals("budget.daily", rejectedField("\"budget\": {\"daily\": -0.01}"));

@@ -98,6 +98,8 @@ final class BatchWriter {
                         earliest = earliest == null || v.at().isBefore(earliest) ? v.at() : earliest;
                     }
                 }
+                case PendingEvent.Ghost g -> keys.add(ghostKey(g.ad()));
+                case PendingEvent.Exposure x -> { }
                 case PendingEvent.Stop s -> { }
             }
         }
@@ -133,12 +135,16 @@ final class BatchWriter {
                           Map<String, StoredEvent> clicks, Map<String, List<StoredEvent>> views, BatchBudget budget)
             throws SQLException {
         List<StoredEvent> inserts = new ArrayList<>();
+        List<LiftPeople.Conversion> liftConversions = new ArrayList<>();
+        List<LiftPeople.Entry> arrivals = new ArrayList<>();
         List<Object> outcomes = new ArrayList<>(batch.size());
         for (PendingEvent e : batch) {
             Object outcome = switch (e) {
                 case PendingEvent.Impression i -> impression(i, byKey, views, inserts, budget);
                 case PendingEvent.Click k -> click(k, byKey, clicks, inserts, budget);
-                case PendingEvent.Conversion v -> conversion(v, byKey, clicks, views, inserts, budget);
+                case PendingEvent.Conversion v -> conversion(v, byKey, clicks, views, inserts, budget, liftConversions);
+                case PendingEvent.Ghost g -> ghost(g, byKey, inserts, arrivals);
+                case PendingEvent.Exposure x -> arrivals.add(LiftPeople.Entry.of(x.ad(), false, x.at()));
                 case PendingEvent.Stop s -> null;
             };
             outcomes.add(outcome);
@@ -148,6 +154,7 @@ final class BatchWriter {
         inserts.forEach(row -> RollupCell.addTo(cells, row));
         RollupSql.apply(c, cells);
         InvalidClickReasons.add(c, inserts);
+        LiftPeople.apply(c, arrivals, liftConversions);
         return new Written(outcomes, budget.charges());
     }
 
@@ -178,6 +185,22 @@ final class BatchWriter {
         }
         inserts.add(row);
         return new ImpressionOutcome(true, cost < price);
+    }
+
+    /** A ghost impression's row, once per ad: no cost, and no impression (see {@link StoredEvent#GHOST}). */
+    private static Boolean ghost(PendingEvent.Ghost g, Map<String, StoredEvent> byKey, List<StoredEvent> inserts,
+                                 List<LiftPeople.Entry> arrivals) {
+        String key = ghostKey(g.ad());
+        if (byKey.containsKey(key)) {
+            return false;
+        }
+        if (g.ad().pseudonym() != null && g.ad().advertiserId() != null) {
+            arrivals.add(LiftPeople.Entry.of(g.ad(), true, g.at()));
+        }
+        StoredEvent row = StoredEvent.ofAd(StoredEvent.GHOST, g.at(), g.ad(), 0, true, null, null, key);
+        byKey.put(key, row);
+        inserts.add(row);
+        return true;
     }
 
     /** Adds the ad's viewability row of {@code kind} unless it has one already. */
@@ -282,9 +305,17 @@ final class BatchWriter {
 
     private ConversionOutcome conversion(PendingEvent.Conversion v, Map<String, StoredEvent> byKey,
                                          Map<String, StoredEvent> clicks, Map<String, List<StoredEvent>> views,
-                                         List<StoredEvent> inserts, BatchBudget budget) {
+                                         List<StoredEvent> inserts, BatchBudget budget,
+                                         List<LiftPeople.Conversion> lift) {
         ConversionRequest r = v.request();
         Credit credit = credit(v, clicks, views);
+        // Lift tests count every conversion reported with the person, credited or not, repeats
+        // included: a held-out person's conversions are never credited, so the crediting rules
+        // cannot de-duplicate them, and both groups must be counted alike.
+        if (r.measurementPseudonym() != null) {
+            lift.add(new LiftPeople.Conversion(r.measurementPseudonym().value(), r.advertiserId(),
+                    v.at().toEpochMilli(), r.valueMicros()));
+        }
         StoredEvent click = credit.click();
         StoredEvent source = credit.source();
         boolean viewThrough = credit.viewThrough();
@@ -301,6 +332,7 @@ final class BatchWriter {
         if (key != null && byKey.containsKey(key)) {
             return new ConversionOutcome(false, true, source.campaignId(), viewThrough);
         }
+
         long price = conversionCost(source.bidModel(), source.priceMicros());
         long cost = budget.charge(source.campaignId(), v.at(), price);
         StoredEvent row = new StoredEvent(StoredEvent.CONVERSION, v.at(), source.advertiserId(),
@@ -349,6 +381,10 @@ final class BatchWriter {
 
     static String renderedKey(AdServed ad) {
         return "r:" + ad.adId();
+    }
+
+    static String ghostKey(AdServed ad) {
+        return "g:" + ad.adId();
     }
 
     static String viewableKey(AdServed ad) {

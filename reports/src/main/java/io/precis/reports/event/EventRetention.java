@@ -66,6 +66,33 @@ final class EventRetention {
         return deleted;
     }
 
+    /**
+     * Unlinks up to {@code maxChunks} chunks of the people who entered a lift test before
+     * {@code cutoff} (their pseudonym, kept beside the counts, expires with the raw events).
+     *
+     * @return whether more may be left
+     */
+    static boolean forgetLiftPeople(DataSource ds, Instant cutoff, int maxChunks) {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                for (int i = 0; i < maxChunks; i++) {
+                    int n = LiftPeople.forgetBefore(c, cutoff.toEpochMilli(), CHUNK);
+                    c.commit();
+                    if (n < CHUNK) {
+                        return false;
+                    }
+                }
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                io.precis.reports.sql.Transactions.rollback(c, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot unlink expired lift test people", e);
+        }
+    }
+
     /** The id of the last of the oldest {@value #CHUNK} events that are all expired, or -1 if the first is not. */
     private static long lastExpired(Connection c, long cutoffMs) throws SQLException {
         long last = -1;

@@ -47,6 +47,23 @@ public interface EventStore extends AutoCloseable {
     CompletableFuture<ConversionOutcome> recordConversion(ConversionRequest c);
 
     /**
+     * Records a ghost impression: the ad {@code ad} (with the person's measurement pseudonym, when
+     * they gave measurement consent) that the auction would have served but for the campaign's
+     * lift test holding the person out. Never billed, never counted as an impression; with a
+     * pseudonym, it enters the person in the campaign's held-out group. Completes true when
+     * recorded, false when the ad's ghost was recorded before.
+     */
+    CompletableFuture<Boolean> recordGhost(io.precis.reports.token.AdServed ad);
+
+    /**
+     * Records that the auction served {@code ad} of a campaign with a lift test to the person of
+     * its measurement pseudonym (required): they enter the test's exposed group, chosen at the
+     * same point as the held-out group's ghosts. No event is stored and nothing is counted or
+     * billed (the ad's impression is, when it comes). Completes true once recorded.
+     */
+    CompletableFuture<Boolean> recordExposure(io.precis.reports.token.AdServed ad);
+
+    /**
      * The advertiser's own report, read from the roll-ups under the query's privacy policy (or
      * the store's when the query has none); blocking, so call it off any event loop.
      */

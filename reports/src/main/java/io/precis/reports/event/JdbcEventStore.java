@@ -155,6 +155,23 @@ public final class JdbcEventStore implements EventStore {
     }
 
     @Override
+    public CompletableFuture<Boolean> recordGhost(io.precis.reports.token.AdServed ad) {
+        Objects.requireNonNull(ad, "ad");
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        return enqueue(new PendingEvent.Ghost(ad, clock.instant(), f), f);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> recordExposure(io.precis.reports.token.AdServed ad) {
+        Objects.requireNonNull(ad, "ad");
+        if (ad.pseudonym() == null) {
+            throw new IllegalArgumentException("an exposure needs the person's measurement pseudonym");
+        }
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        return enqueue(new PendingEvent.Exposure(ad, clock.instant(), f), f);
+    }
+
+    @Override
     public List<InvalidClickReasons.Row> invalidClickReasons(String advertiserId, java.time.LocalDate from,
                                                              java.time.LocalDate to) {
         return InvalidClickReasons.read(ds, advertiserId, from, to);
@@ -173,7 +190,9 @@ public final class JdbcEventStore implements EventStore {
     @Override
     public Report report(ReportQuery q) {
         ReportPolicy p = q.policy() == null ? reportPolicy : q.policy();
-        return ReportReader.read(ds, q.withPolicy(p), p.noisy() ? new DiscreteLaplace(p.epsilon(), noiseRandom) : null);
+        DiscreteLaplace noise = p.noisy() ? new DiscreteLaplace(p.epsilon(), noiseRandom) : null;
+        return ReportReader.read(ds, q.withPolicy(p), noise)
+                .withLift(LiftReport.read(ds, q.advertiserId(), q.campaignId(), p.minUsers(), noise));
     }
 
     /**
@@ -190,7 +209,8 @@ public final class JdbcEventStore implements EventStore {
     /**
      * Deletes every raw event recorded before now minus the retention horizon, as the writer
      * does by itself hourly; blocking. Reports, read from the roll-ups, keep every figure; the
-     * deleted events leave the invalid-click reasons and personal exports.
+     * deleted events leave the invalid-click reasons and personal exports. The people who
+     * entered a lift test before the horizon lose their link too (the test's counts stay).
      *
      * @return how many events were deleted
      */
@@ -201,6 +221,9 @@ public final class JdbcEventStore implements EventStore {
             n = EventRetention.purge(ds, clock.instant().minus(retention), PURGE_CHUNKS);
             total += n;
         } while (n >= (long) PURGE_CHUNKS * EventRetention.CHUNK);
+        while (EventRetention.forgetLiftPeople(ds, clock.instant().minus(retention), PURGE_CHUNKS)) {
+            // each round unlinks a few chunks of lift tests' people who entered before the horizon
+        }
         return total;
     }
 
@@ -273,8 +296,9 @@ public final class JdbcEventStore implements EventStore {
         }
         boolean more = false;
         try {
-            more = EventRetention.purge(ds, clock.instant().minus(retention), PURGE_CHUNKS)
-                    >= (long) PURGE_CHUNKS * EventRetention.CHUNK;
+            Instant cutoff = clock.instant().minus(retention);
+            more = EventRetention.purge(ds, cutoff, PURGE_CHUNKS) >= (long) PURGE_CHUNKS * EventRetention.CHUNK;
+            more |= EventRetention.forgetLiftPeople(ds, cutoff, PURGE_CHUNKS);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "deleting expired events failed; retried in an hour", e);
         }

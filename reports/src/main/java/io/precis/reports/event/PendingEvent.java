@@ -26,6 +26,19 @@ sealed interface PendingEvent {
             implements PendingEvent {
     }
 
+    /** A ghost impression ({@link StoredEvent#GHOST}); completes true when recorded, false for a repeat. */
+    record Ghost(io.precis.reports.token.AdServed ad, Instant at, CompletableFuture<Boolean> done)
+            implements PendingEvent {
+    }
+
+    /**
+     * A lift test's campaign served to a person with a measurement pseudonym: they enter its
+     * exposed group (no event row: the impression, if it comes, is recorded as ever).
+     */
+    record Exposure(io.precis.reports.token.AdServed ad, Instant at, CompletableFuture<Boolean> done)
+            implements PendingEvent {
+    }
+
     /** Queued by close(): everything before it is written, then the writer stops. */
     record Stop(Instant at, CompletableFuture<Void> done) implements PendingEvent {
     }

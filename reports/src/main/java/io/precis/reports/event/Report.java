@@ -8,12 +8,24 @@ import java.util.Objects;
  * {@code totalReach} is not a sum: a user reached in two rows is one user of the report, so it
  * is the reach of the union of every row's users.
  */
-public record Report(ReportQuery query, List<ReportRow> rows, Counts totals, Reach totalReach) {
+public record Report(ReportQuery query, List<ReportRow> rows, Counts totals, Reach totalReach,
+                     List<io.precis.reports.lift.CampaignLift> lift) {
     public Report {
         Objects.requireNonNull(query, "query");
         rows = List.copyOf(rows);
         Objects.requireNonNull(totals, "totals");
         Objects.requireNonNull(totalReach, "totalReach");
+        lift = lift == null ? List.of() : List.copyOf(lift);
+    }
+
+    /** A report without lift tests. */
+    public Report(ReportQuery query, List<ReportRow> rows, Counts totals, Reach totalReach) {
+        this(query, rows, totals, totalReach, List.of());
+    }
+
+    /** This report with {@code lift}: the lift test of each campaign with a hold-out, by campaign id. */
+    public Report withLift(List<io.precis.reports.lift.CampaignLift> lift) {
+        return new Report(query, rows, totals, totalReach, lift);
     }
 
     /** A report without reach. */

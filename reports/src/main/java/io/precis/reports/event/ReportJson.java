@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.util.Map;
 
-/** A {@link Report} in API.md's JSON shape: from, to, groupBy, usersCounted, rows, totals. */
+/** A {@link Report} in API.md's JSON shape: from, to, groupBy, usersCounted, rows, totals, lift. */
 public final class ReportJson {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** Says whom uniqueUsers and frequency count: only users who gave measurement consent. */
@@ -32,6 +32,7 @@ public final class ReportJson {
         ObjectNode totals = o.putObject("totals");
         putMetrics(totals, r.totals());
         putReach(totals, r.totalReach());
+        o.set("lift", io.precis.reports.lift.LiftJson.toJson(r.lift()));
         return o;
     }
 

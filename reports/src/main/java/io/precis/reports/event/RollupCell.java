@@ -41,10 +41,11 @@ record RollupCell(Grain grain, String advertiserId, String campaignId, String cr
     /**
      * Adds a stored event to its cell of every grain, when it counts in reports: impressions,
      * clicks (valid or not) and attributed conversions. Unattributed conversions belong to no
-     * advertiser's results and are skipped.
+     * advertiser's results and are skipped, and so are ghost impressions (never an impression).
      */
     static void addTo(Map<RollupCell, Tally> cells, StoredEvent e) {
-        if (e.advertiserId() == null || (StoredEvent.CONVERSION.equals(e.kind()) && !e.valid())) {
+        if (e.advertiserId() == null || (StoredEvent.CONVERSION.equals(e.kind()) && !e.valid())
+                || StoredEvent.GHOST.equals(e.kind())) {
             return;
         }
         long ms = e.at().toEpochMilli();

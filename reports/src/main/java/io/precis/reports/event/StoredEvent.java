@@ -24,6 +24,11 @@ record StoredEvent(String kind, Instant at, String advertiserId, String campaign
     static final String RENDERED = "rend";
     /** The ad tag saw the ad viewable (one row per ad, no cost). */
     static final String VIEWABLE = "view";
+    /**
+     * A "would have served" impression of a campaign whose lift test held the person out: the
+     * ad the auction would have shown them (no cost, never an impression, in no roll-up).
+     */
+    static final String GHOST = "ghost";
 
     /**
      * A viewability row ({@link #RENDERED} or {@link #VIEWABLE}) of a served ad: no cost, and no

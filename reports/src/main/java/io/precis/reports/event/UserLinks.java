@@ -14,7 +14,8 @@ import javax.sql.DataSource;
 /**
  * The link between measurement events and a person's measurement pseudonym: read for the
  * person's export, removed on erasure. Removing it keeps every count, spend and roll-up, so
- * reports still add up; only the answer to "whose event was this" is gone.
+ * reports still add up; only the answer to "whose event was this" is gone. The same holds for
+ * the people of lift tests ({@link LiftPeople}).
  */
 final class UserLinks {
     /** An export lists at most this many events; a person with more gets the newest. */
@@ -69,6 +70,7 @@ final class UserLinks {
                 ps.setString(1, p.value());
                 changed += ps.executeUpdate();
             }
+            LiftPeople.unlink(c, pseudonyms); // the lift tests' counts stay, their link goes
         } catch (SQLException e) {
             throw new IllegalStateException("cannot unlink events", e);
         }

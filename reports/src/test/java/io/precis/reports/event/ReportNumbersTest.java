@@ -103,7 +103,8 @@ class ReportNumbersTest {
     @Test
     void jsonHasApiShapeWithKeysBeforeMetrics() {
         JsonNode json = ReportJson.toJson(f.report("adv", Dimension.CAMPAIGN, Dimension.DAY));
-        assertEquals(List.of("from", "to", "groupBy", "usersCounted", "rows", "totals"), fieldNames(json));
+        assertEquals(List.of("from", "to", "groupBy", "usersCounted", "rows", "totals", "lift"), fieldNames(json));
+        assertEquals("[]", json.get("lift").toString(), "no campaign here holds anyone out");
         assertEquals("measurementConsent", json.get("usersCounted").asText());
         assertEquals("[\"campaign\",\"day\"]", json.get("groupBy").toString());
         assertEquals("2026-10-04", json.get("from").asText());
