@@ -146,6 +146,7 @@ final class BatchWriter {
         EventSql.insert(c, inserts);
         Map<RollupCell, Tally> cells = new HashMap<>();
         inserts.forEach(row -> RollupCell.addTo(cells, row));
+        PeriodBlocks.addBlocks(cells);
         RollupSql.apply(c, cells);
         InvalidClickReasons.add(c, inserts);
         return new Written(outcomes, budget.charges());

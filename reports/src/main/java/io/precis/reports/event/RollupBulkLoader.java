@@ -66,14 +66,22 @@ public final class RollupBulkLoader {
         return events;
     }
 
-    /** Roll-up cells those events fill, over all grains. */
+    /** Roll-up cells those events fill, over all grains and {@link PeriodBlocks blocks of days}. */
     public int cells() {
+        PeriodBlocks.addBlocks(withoutBlocks());
         return cells.size();
+    }
+
+    /** The cells, after removing the blocks so far (summed again from the days by {@link PeriodBlocks#addBlocks}). */
+    private Map<RollupCell, Tally> withoutBlocks() {
+        cells.keySet().removeIf(c -> c.level() > 0);
+        return cells;
     }
 
     /** Creates the tables if absent and inserts every cell, committing every {@code commitEvery} cells. */
     public void writeTo(DataSource ds, int commitEvery) {
         flushEvents();
+        cells();
         EventSchema.create(ds);
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
