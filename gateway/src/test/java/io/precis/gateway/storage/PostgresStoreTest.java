@@ -60,7 +60,7 @@ class PostgresStoreTest {
             assertEquals(2, rs.getLong(3), "the impression and the click");
             assertEquals(10, rs.getLong(4), "ten distinct customer-list members, as fingerprints");
             assertEquals("7", rs.getString(5), "V7, the places (V6, customer lists)");
-            assertEquals("6", rs.getString(6), "V6, the pair grains (V3 viewability, V4 and V5 reach)");
+            assertEquals("9", rs.getString(6), "V9, the blocks of days (V6 pair grains, V3 viewability, V4 and V5 reach)");
         }
         try (TestGateway gw = TestGateway.start(dir, c -> c.withStore(pg))) {
             JsonNode totals = gw.get("/v1/reports?from=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1)
