@@ -15,7 +15,7 @@ import java.util.List;
  * about one cell per event and save nothing.
  *
  * <p>Reports without {@code day} or {@code hour} read fewer cells still (issue 14): every
- * {@link #blocked()} grain is also kept per aligned block of 2, 4, 8 and 16 days
+ * {@link #blocked()} grain is also kept per aligned block of 4, 8 and 16 days
  * ({@link PeriodBlocks}), so 30 days are a handful of blocks, not 30 days of cells. And the three
  * thresholded dimensions together, over all campaigns, have a grain of their own per
  * advertiser ({@link #TARGETING_REGION_SITE}: at most a few thousand cells a day, where the full
@@ -101,7 +101,7 @@ enum Grain {
         if (level == 0) {
             return code;
         }
-        if (!blocked() || level > PeriodBlocks.LEVELS) {
+        if (!blocked() || level < PeriodBlocks.MIN_LEVEL || level > PeriodBlocks.LEVELS) {
             throw new IllegalArgumentException(this + " has no cells of level " + level);
         }
         return block + Integer.toString(level);

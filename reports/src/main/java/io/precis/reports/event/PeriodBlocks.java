@@ -8,19 +8,24 @@ import java.util.Map;
 /**
  * Aligned blocks of days for the reports that do not break down by day or hour (issue 14).
  *
- * <p>A cell of level {@code j} (1 to {@value #LEVELS}) sums 2^j days starting at a UTC epoch day
- * divisible by 2^j; level 0 is the day itself. Any range of days is the disjoint union of such
- * blocks, at most two of each level plus the whole 16-day blocks in between
- * ({@link #cover}), so a 30-day report reads at most 8 periods of cells instead of 30, and a
- * 366-day one at most 30. The writer adds every event to its day's cell and to the 4 blocks that
- * hold the day ({@link #addBlocks}), in the same transaction, so a block that includes today is
- * as exact as today's cell: up to the last acknowledged event. Blocks stop at 16 days: each
- * level costs at most as many cells as half the level below (once a grain's keys are all
- * present in every day, each level halves), so the four levels together cost at most as many
- * cells as the days, and a 32-day block would rarely fit inside a 30-day report.
+ * <p>A cell of level {@code j} ({@value #MIN_LEVEL} to {@value #LEVELS}) sums 2^j days starting at
+ * a UTC epoch day divisible by 2^j; level 0 is the day itself. Any range of days is the disjoint
+ * union of such blocks and days ({@link #cover}): a 31-day report reads at most 10 periods of cells
+ * instead of 31, a 366-day one at most 31. The writer adds every event to its day's cell and to
+ * the 3 blocks that hold the day ({@link #addBlocks}), in the same transaction, so a block that
+ * includes today is as exact as today's cell: up to the last acknowledged event.
+ *
+ * <p>Why 4, 8 and 16 days: once a grain's keys are all present every day, each level holds half
+ * the cells of the level below, but its cells hold more users (bigger user sets), so each level
+ * costs about two thirds of the bytes of the one below. At 10 M events 2-day blocks would cost 23
+ * bytes per event (perf/README.md) and save at most 2 periods per report, which took the whole
+ * store past the issue's 300 bytes per event; a 32-day block would rarely fit inside a 30-day
+ * report.
  */
 final class PeriodBlocks {
-    /** Levels 1..4: blocks of 2, 4, 8 and 16 days. */
+    /** The smallest block: 4 days. */
+    static final int MIN_LEVEL = 2;
+    /** The largest block: 16 days. */
     static final int LEVELS = 4;
     static final long DAY_MS = 86_400_000L;
 
@@ -38,8 +43,11 @@ final class PeriodBlocks {
         List<Piece> out = new ArrayList<>();
         while (day < end) {
             int level = LEVELS;
-            while (level > 0 && (Math.floorMod(day, 1L << level) != 0 || day + (1L << level) > end)) {
+            while (level >= MIN_LEVEL && (Math.floorMod(day, 1L << level) != 0 || day + (1L << level) > end)) {
                 level--;
+            }
+            if (level < MIN_LEVEL) {
+                level = 0; // a day
             }
             long next = day + (1L << level);
             Piece last = out.isEmpty() ? null : out.get(out.size() - 1);
@@ -72,7 +80,7 @@ final class PeriodBlocks {
             }
         }
         for (Map.Entry<RollupCell, Tally> e : daily) {
-            for (int level = 1; level <= LEVELS; level++) {
+            for (int level = MIN_LEVEL; level <= LEVELS; level++) {
                 cells.computeIfAbsent(e.getKey().inBlock(level), k -> new Tally()).add(e.getValue());
             }
         }
