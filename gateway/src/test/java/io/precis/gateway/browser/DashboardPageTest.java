@@ -47,7 +47,9 @@ class DashboardPageTest {
             for (JsonNode row : api.get("rows")) {
                 String id = row.get("campaign").textValue();
                 for (String metric : new String[] {"impressions", "clicks", "conversions", "spend", "revenue", "ctr",
-                        "cpa", "roas", "roi"}) {
+                        "cpa", "roas", "roi", "uniqueUsers", "frequency"}) {
+                    assertTrue(browser.evalValue("!!document.querySelector('#campaigns td[data-key=\"" + id
+                            + "\"][data-metric=\"" + metric + "\"]')").asBoolean(), metric + " shown for " + id);
                     JsonNode shown = browser.evalValue("(document.querySelector('#campaigns td[data-key=\"" + id
                             + "\"][data-metric=\"" + metric + "\"]') || {dataset: {}}).dataset.value");
                     String expected = row.get(metric).isNull() ? "null" : row.get(metric).asText();

@@ -18,9 +18,11 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * roll-ups, {@link RollupBulkLoader#withEvents}) into a fresh H2 file database, then prints
  * the on-disk size of each table and index (H2's {@code DB_OBJECT_SIZE}) and of the file, per
  * event, after compacting the file as the gateway does, and the roll-up cells and user-set
- * bytes of each grain. Usage: {@code ReportStorage EVENTS DIR [--rollups-only | --existing]}
+ * bytes of each grain. Usage: {@code ReportStorage EVENTS DIR [--rollups-only | --existing | --in-memory]}
  * (DIR must not exist; delete it afterwards). {@code --existing} measures a database already
- * loaded and compacted in DIR, such as {@link ReportBench}'s.
+ * loaded and compacted in DIR, such as {@link ReportBench}'s; {@code --in-memory} stores nothing
+ * (DIR unused) and prints the cells and user-set bytes each grain would store, in minutes where
+ * inserting takes hours.
  */
 public final class ReportStorage {
     private static final String[] TABLES = {"PRECIS_EVENTS", "PRECIS_ROLLUPS", "PRECIS_CLICK_REASONS"};
@@ -34,6 +36,22 @@ public final class ReportStorage {
         String mode = args.length > 2 ? args[2] : "";
         boolean withEvents = mode.isEmpty();
         String url = "jdbc:h2:file:" + dir.resolve("precis");
+        if ("--in-memory".equals(mode)) {
+            RollupBulkLoader loader = new RollupBulkLoader();
+            SyntheticMonth.generate(loader, events, 42);
+            long[] all = new long[4];
+            System.out.println("grain    cells   users bytes (B/event)   reach bytes (B/event)   cells with an HLL");
+            loader.setBytesByGrain().forEach((grain, s) -> {
+                System.out.printf("%-4s %,10d %,14d (%5.1f) %,14d (%5.1f) %,10d%n", grain, s[0], s[1],
+                        (double) s[1] / events, s[2], (double) s[2] / events, s[3]);
+                for (int i = 0; i < all.length; i++) {
+                    all[i] += s[i];
+                }
+            });
+            System.out.printf("all  %,10d %,14d (%5.1f) %,14d (%5.1f) %,10d%n", all[0], all[1],
+                    (double) all[1] / events, all[2], (double) all[2] / events, all[3]);
+            return;
+        }
         if ("--existing".equals(mode)) {
             measure(url, events, fileBytes(dir));
             return;

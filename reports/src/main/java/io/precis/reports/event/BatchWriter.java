@@ -152,6 +152,7 @@ final class BatchWriter {
         EventSql.insert(c, inserts);
         Map<RollupCell, Tally> cells = new HashMap<>();
         inserts.forEach(row -> RollupCell.addTo(cells, row));
+        PeriodBlocks.addBlocks(cells);
         RollupSql.apply(c, cells);
         InvalidClickReasons.add(c, inserts);
         LiftPeople.apply(c, arrivals, liftConversions);

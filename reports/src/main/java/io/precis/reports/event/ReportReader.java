@@ -40,31 +40,23 @@ final class ReportReader {
         List<Dimension> cols = ReportColumns.keyColumns(q.groupBy());
         ReportPolicy policy = q.policy();
         boolean threshold = policy.minUsers() > 1 && cols.stream().anyMatch(Dimension.THRESHOLDED::contains);
-        Grain grain = Grain.forColumns(cols);
+        Grain grain = Grain.forColumns(cols, q.campaignId() != null);
         List<String> selected = selectedColumns(cols);
         // Every cell is read with its user sets: reach is a union, never a sum (no SQL GROUP BY).
         String sql = "SELECT " + String.join(", ", selected) + ", " + RollupSql.COUNTS + where(q);
         Map<List<String>, Tally> groups = new LinkedHashMap<>();
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 0;
-            ps.setString(++i, q.advertiserId());
-            ps.setString(++i, grain.code);
-            ps.setLong(++i, dayStart(q.from()));
-            ps.setLong(++i, dayStart(q.to()) + DAY_MS);
-            if (q.campaignId() != null) {
-                ps.setString(++i, q.campaignId());
+        try (Connection c = ds.getConnection()) {
+            boolean h2 = SqlDialect.of(c) == SqlDialect.H2;
+            if (h2) {
+                lazy(c, true);
             }
-            ps.setFetchSize(10_000); // PostgreSQL otherwise holds the whole result in memory
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    List<String> keys = keys(rs, cols, selected);
-                    Tally cell = RollupSql.readCounts(rs, selected.size());
-                    Tally group = groups.get(keys);
-                    if (group == null) {
-                        groups.put(keys, cell); // read fresh for this row: summed into, never shared
-                    } else {
-                        group.add(cell);
-                    }
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (PeriodBlocks.Piece piece : pieces(grain, cols, q)) {
+                    readCells(ps, q, grain.code(piece.level()), piece, cols, selected, groups);
+                }
+            } finally {
+                if (h2) {
+                    lazy(c, false);
                 }
             }
         } catch (SQLException e) {
@@ -109,6 +101,54 @@ final class ReportReader {
             impressions = noisy(impressions, noise);
         }
         return new Reach(users, impressions, !t.reach.exact());
+    }
+
+    /**
+     * The periods to read: the days (or hours) of the range when the report breaks down by day
+     * or hour, or the grain has no blocks; else the fewest aligned blocks of days covering it.
+     */
+    private static List<PeriodBlocks.Piece> pieces(Grain grain, List<Dimension> cols, ReportQuery q) {
+        if (!grain.blocked() || cols.contains(Dimension.DAY)) {
+            return List.of(new PeriodBlocks.Piece(0, dayStart(q.from()), dayStart(q.to()) + DAY_MS));
+        }
+        return PeriodBlocks.cover(q.from(), q.to());
+    }
+
+    /** Sums the cells of {@code code} in {@code piece} into {@code groups}, by their keys in {@code cols}. */
+    private static void readCells(PreparedStatement ps, ReportQuery q, String code, PeriodBlocks.Piece piece,
+                                  List<Dimension> cols, List<String> selected, Map<List<String>, Tally> groups)
+            throws SQLException {
+        int i = 0;
+        ps.setString(++i, q.advertiserId());
+        ps.setString(++i, code);
+        ps.setLong(++i, piece.fromMs());
+        ps.setLong(++i, piece.toMs());
+        if (q.campaignId() != null) {
+            ps.setString(++i, q.campaignId());
+        }
+        ps.setFetchSize(10_000); // PostgreSQL otherwise holds the whole result in memory
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                List<String> keys = keys(rs, cols, selected);
+                Tally cell = RollupSql.readCounts(rs, selected.size());
+                Tally group = groups.get(keys);
+                if (group == null) {
+                    groups.put(keys, cell); // read fresh for this row: summed into, never shared
+                } else {
+                    group.add(cell);
+                }
+            }
+        }
+    }
+
+    /**
+     * H2 streams a lazy query's rows instead of first copying the whole result (to a temporary
+     * file past 40,000 rows): a quarter of the time of a report over the full grain.
+     */
+    private static void lazy(Connection c, boolean on) throws SQLException {
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("SET LAZY_QUERY_EXECUTION " + on);
+        }
     }
 
     private static String where(ReportQuery q) {

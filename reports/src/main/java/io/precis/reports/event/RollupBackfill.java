@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * Fills what issue 14 added to the roll-ups for the days recorded before it, once, inside the
  * migrations that add it ({@code db.precis.reports.V5__rollup_reach_from_events},
- * {@code V6__pair_grains}); the same SQL on H2 and PostgreSQL.
+ * {@code V6__pair_grains}, {@code V9__period_blocks}); the same SQL on H2 and PostgreSQL.
  */
 public final class RollupBackfill {
     private static final long DAY_MS = Duration.ofDays(1).toMillis();
@@ -86,6 +86,60 @@ public final class RollupBackfill {
      * Independent of the raw events, so days past their retention get them too.
      */
     public static void pairGrains(Connection c) throws SQLException {
+        fromFullGrain(c, Grain.PAIRS);
+    }
+
+    /**
+     * What migration V9 adds for the days already summed: the advertiser-wide grain of the three
+     * thresholded dimensions ({@link Grain#TARGETING_REGION_SITE}) from each day's full grain,
+     * then the {@link PeriodBlocks} of every blocked grain from its daily cells, 16 days (one
+     * block of the top level) at a time. Independent of the raw events, like the pair grains.
+     */
+    public static void periodBlocks(Connection c) throws SQLException {
+        fromFullGrain(c, List.of(Grain.TARGETING_REGION_SITE));
+        List<Object[]> spans = new ArrayList<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT advertiser_id, MIN(period_ms), MAX(period_ms) FROM "
+                     + RollupSql.TABLE + " WHERE grain = '" + Grain.DAY.code + "' GROUP BY advertiser_id")) {
+            while (rs.next()) {
+                spans.add(new Object[] {rs.getString(1), rs.getLong(2), rs.getLong(3)});
+            }
+        }
+        String sql = "SELECT campaign_id, creative_id, targeting, region, site, period_ms, " + RollupSql.COUNTS
+                + " FROM " + RollupSql.TABLE + " WHERE advertiser_id = ? AND grain = ? AND period_ms >= ? AND period_ms < ?";
+        long top = DAY_MS << PeriodBlocks.LEVELS;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setFetchSize(FETCH);
+            for (Object[] span : spans) {
+                String advertiser = (String) span[0];
+                for (long from = PeriodBlocks.blockStart((Long) span[1], PeriodBlocks.LEVELS); from <= (Long) span[2];
+                        from += top) {
+                    Map<RollupCell, Tally> cells = new HashMap<>();
+                    for (Grain g : Grain.values()) {
+                        if (!g.blocked()) {
+                            continue;
+                        }
+                        ps.setString(1, advertiser);
+                        ps.setString(2, g.code);
+                        ps.setLong(3, from);
+                        ps.setLong(4, from + top);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                cells.put(new RollupCell(g, advertiser, rs.getString(1), rs.getString(2), rs.getLong(6),
+                                        rs.getString(3), rs.getString(4), rs.getString(5)), RollupSql.readCounts(rs, 6));
+                            }
+                        }
+                    }
+                    PeriodBlocks.addBlocks(cells);
+                    cells.keySet().removeIf(cell -> cell.level() == 0);
+                    RollupSql.insert(c, cells);
+                }
+            }
+        }
+    }
+
+    /** The cells of {@code targets} of every day already summed, from that day's full grain. */
+    private static void fromFullGrain(Connection c, List<Grain> targets) throws SQLException {
         List<Object[]> days = new ArrayList<>();
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT advertiser_id, period_ms FROM " + RollupSql.TABLE
@@ -108,7 +162,7 @@ public final class RollupBackfill {
                         RollupCell cell = new RollupCell(Grain.DAY_ALL, (String) d[0], rs.getString(1), rs.getString(2),
                                 (Long) d[1], rs.getString(3), rs.getString(4), rs.getString(5), Grain.ANY);
                         Tally t = RollupSql.readCounts(rs, 5);
-                        for (Grain g : Grain.PAIRS) {
+                        for (Grain g : targets) {
                             pairs.computeIfAbsent(cell.in(g), k -> new Tally()).add(t);
                         }
                     }

@@ -66,14 +66,42 @@ public final class RollupBulkLoader {
         return events;
     }
 
-    /** Roll-up cells those events fill, over all grains. */
+    /** Roll-up cells those events fill, over all grains and {@link PeriodBlocks blocks of days}. */
     public int cells() {
+        PeriodBlocks.addBlocks(withoutBlocks());
         return cells.size();
+    }
+
+    /**
+     * Per stored grain code (blocks included), in code order: cells, bytes of their k-threshold
+     * user sets, bytes of their reach sets, and cells whose reach is an HLL; as they would be
+     * stored, without storing them (a capacity estimate for loads too large to insert).
+     */
+    public Map<String, long[]> setBytesByGrain() {
+        cells();
+        Map<String, long[]> out = new java.util.TreeMap<>();
+        for (Map.Entry<RollupCell, Tally> e : cells.entrySet()) {
+            long[] s = out.computeIfAbsent(e.getKey().code(), k -> new long[4]);
+            byte[] users = e.getValue().users.toBytes();
+            s[0]++;
+            s[1] += users == null ? 0 : users.length;
+            byte[] reach = e.getValue().reach.toBytes();
+            s[2] += reach == null ? 0 : reach.length;
+            s[3] += e.getValue().reach.exact() ? 0 : 1;
+        }
+        return out;
+    }
+
+    /** The cells, after removing the blocks so far (summed again from the days by {@link PeriodBlocks#addBlocks}). */
+    private Map<RollupCell, Tally> withoutBlocks() {
+        cells.keySet().removeIf(c -> c.level() > 0);
+        return cells;
     }
 
     /** Creates the tables if absent and inserts every cell, committing every {@code commitEvery} cells. */
     public void writeTo(DataSource ds, int commitEvery) {
         flushEvents();
+        cells();
         EventSchema.create(ds);
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);

@@ -14,19 +14,44 @@ import java.util.TreeSet;
 /**
  * The key of one roll-up cell; dimensions its grain does not keep are {@link Grain#ANY}.
  *
- * @param periodMs start of the cell's UTC day or hour, epoch milliseconds
+ * @param periodMs start of the cell's UTC day, hour or block of days, epoch milliseconds
+ * @param channel the channel of a {@link Grain#DAY_CHANNEL} cell, else {@link Grain#ANY}
+ * @param level 0 for a day or hour, else the {@link PeriodBlocks} level of a block of days
  */
 record RollupCell(Grain grain, String advertiserId, String campaignId, String creativeId, long periodMs,
-                  String targeting, String region, String site, String channel) {
+                  String targeting, String region, String site, String channel, int level) {
     private static final long DAY_MS = Duration.ofDays(1).toMillis();
     private static final long HOUR_MS = Duration.ofHours(1).toMillis();
+
+    /** A cell of a day or an hour, of a grain without channel. */
+    RollupCell(Grain grain, String advertiserId, String campaignId, String creativeId, long periodMs,
+               String targeting, String region, String site) {
+        this(grain, advertiserId, campaignId, creativeId, periodMs, targeting, region, site, Grain.ANY, 0);
+    }
+
+    /** A cell of a day or an hour ({@code channel} {@link Grain#ANY} but in {@link Grain#DAY_CHANNEL}). */
+    RollupCell(Grain grain, String advertiserId, String campaignId, String creativeId, long periodMs,
+               String targeting, String region, String site, String channel) {
+        this(grain, advertiserId, campaignId, creativeId, periodMs, targeting, region, site, channel, 0);
+    }
+
+    /** A cell of a grain without channel, of a day or hour ({@code level} 0) or a block of days. */
+    RollupCell(Grain grain, String advertiserId, String campaignId, String creativeId, long periodMs,
+               String targeting, String region, String site, int level) {
+        this(grain, advertiserId, campaignId, creativeId, periodMs, targeting, region, site, Grain.ANY, level);
+    }
+
+    /** The stored {@code grain} column: {@link Grain#code(int)}. */
+    String code() {
+        return grain.code(level);
+    }
 
     /**
      * The primary key: base64url SHA-256 of the length-prefixed parts (43 chars), so that any
      * id, site and targeting length fits one short indexed column.
      */
     String key() {
-        StringBuilder b = new StringBuilder(grain.code);
+        StringBuilder b = new StringBuilder(code());
         for (String part : new String[] {advertiserId, campaignId, creativeId, Long.toString(periodMs),
                 targeting, region, site}) {
             b.append('|').append(part.length()).append(':').append(part);
@@ -57,18 +82,25 @@ record RollupCell(Grain grain, String advertiserId, String campaignId, String cr
         UserSketch user = e.pseudonym() == null ? UserSketch.EMPTY : UserSketch.ofHash(hash);
         for (Grain g : Grain.values()) {
             long period = g.hourly ? Math.floorDiv(ms, HOUR_MS) * HOUR_MS : Math.floorDiv(ms, DAY_MS) * DAY_MS;
-            RollupCell cell = new RollupCell(g, e.advertiserId(), e.campaignId(), g.creative ? e.creativeId() : Grain.ANY,
+            RollupCell cell = new RollupCell(g, e.advertiserId(), g.campaign ? e.campaignId() : Grain.ANY,
+                    g.creative ? e.creativeId() : Grain.ANY,
                     period, g.targeting ? targeting : Grain.ANY, g.region ? region : Grain.ANY, g.site ? site : Grain.ANY,
-                    g.channel ? channel : Grain.ANY);
+                    g.channel ? channel : Grain.ANY, 0);
             cells.computeIfAbsent(cell, c -> new Tally()).add(e, user, hash);
         }
     }
 
-    /** This cell's key in {@code g}, a grain at most as fine as this cell's (same period). */
+    /** This cell's key in {@code g}, a grain at most as fine as this cell's (same period and level). */
     RollupCell in(Grain g) {
-        return new RollupCell(g, advertiserId, campaignId, g.creative ? creativeId : Grain.ANY, periodMs,
-                g.targeting ? targeting : Grain.ANY, g.region ? region : Grain.ANY, g.site ? site : Grain.ANY,
-                g.channel ? channel : Grain.ANY);
+        return new RollupCell(g, advertiserId, g.campaign ? campaignId : Grain.ANY, g.creative ? creativeId : Grain.ANY,
+                periodMs, g.targeting ? targeting : Grain.ANY, g.region ? region : Grain.ANY,
+                g.site ? site : Grain.ANY, g.channel ? channel : Grain.ANY, level);
+    }
+
+    /** The block of {@code level} holding this daily cell ({@link PeriodBlocks}). */
+    RollupCell inBlock(int level) {
+        return new RollupCell(grain, advertiserId, campaignId, creativeId, PeriodBlocks.blockStart(periodMs, level),
+                targeting, region, site, channel, level);
     }
 
     /** {@code Instant} of the period start, for day and hour keys. */

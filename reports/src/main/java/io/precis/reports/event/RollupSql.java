@@ -146,7 +146,7 @@ final class RollupSql {
                 RollupCell cell = e.getKey();
                 int i = 0;
                 ps.setString(++i, cell.key());
-                ps.setString(++i, cell.grain().code);
+                ps.setString(++i, cell.code());
                 ps.setString(++i, cell.advertiserId());
                 ps.setString(++i, cell.campaignId());
                 ps.setString(++i, cell.creativeId());

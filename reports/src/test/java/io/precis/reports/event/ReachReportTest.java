@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Reach and frequency through the store: many users, seen on several days and in several
  * regions, counted once in a union (HLL once large), and the one-time backfill of migrations
- * V5 (reach from the raw events) and V6 (pair grains from the full grain).
+ * V5 (reach from the raw events), V6 (pair grains from the full grain) and V9 (blocks of days and
+ * the advertiser-wide grain from the daily cells).
  */
 class ReachReportTest {
     private static final String ADV = "adv-r";
@@ -111,6 +113,36 @@ class ReachReportTest {
             assertEquals(beforeDays.rows().get(1).reach(), days.rows().get(1).reach());
             assertEquals(new Reach(30L, 30L, false), days.rows().get(2).reach());
             assertFalse(days.rows().get(2).reach().withheld());
+        }
+    }
+
+    @Test
+    void migrationFillsBlocksOfDaysAndTheAdvertiserGrainFromTheDailyCells(@TempDir Path dir) throws Exception {
+        try (StoreFixture f = fixture(dir)) {
+            everyUserEveryDay(f, 30, 9);
+            List<ReportQuery> queries = new ArrayList<>();
+            for (List<Dimension> groupBy : List.of(List.of(Dimension.TARGETING, Dimension.REGION, Dimension.SITE),
+                    List.of(Dimension.REGION, Dimension.SITE), List.of(Dimension.CAMPAIGN), List.of(Dimension.REGION))) {
+                for (int from = -1; from < 9; from += 2) {
+                    LocalDate first = StoreFixture.DAY0.plusDays(from);
+                    queries.add(new ReportQuery(ADV, first, first.plusDays(1 + 2L * from), groupBy, null));
+                }
+            }
+            List<Report> before = queries.stream().map(f::report).toList();
+            try (Connection c = f.ds.getConnection(); Statement s = c.createStatement()) {
+                // The roll-ups as a store before V9 left them: no blocks, no advertiser-wide grain.
+                s.executeUpdate("DELETE FROM precis_rollups WHERE grain NOT IN "
+                        + "('dc', 'dt', 'dr', 'ds', 'tr', 'ts', 'rs', 'df', 'hc')");
+                assertEquals(0, f.report(queries.get(2)).totals().impressions(), "reports read the blocks");
+                c.setAutoCommit(false);
+                RollupBackfill.periodBlocks(c);
+                c.commit();
+            }
+            for (int q = 0; q < queries.size(); q++) {
+                assertEquals(before.get(q), f.report(queries.get(q)), queries.get(q).toString());
+            }
+            assertEquals(121, before.get(3).totals().impressions(), "days 5 to 8, and the one without consent");
+            assertEquals(new Reach(30L, 120L, false), before.get(3).totalReach());
         }
     }
 }

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Property: for random events (random campaigns, creatives, targeting, regions, sites, users
  * with and without measurement consent, days and hours) and random queries (any valid groupBy in
- * any order, any k from 1 to {@link UserSketch#CAPACITY}, any window, with or without a campaign
- * filter), every report row equals an exact computation over the raw events: rows summed from
+ * any order, any k from 1 to {@link UserSketch#CAPACITY}, any window of up to 40 days, so reports
+ * without day read blocks of days of every level, with or without a campaign filter), every report row equals an exact computation over the raw events: rows summed from
  * the events themselves, users counted as exact sets of pseudonyms, the threshold's merge
  * applied to those sets, and each row's and the totals' reach (distinct consenting users of
  * impressions, and their impressions) from exact sets, withheld below k users. The store answers from its roll-up cells and their bounded user sets,
@@ -48,7 +48,8 @@ class ReportPropertyTest {
     private static final String[] CHANNELS = {null, "web", "email", "sms"};
     private static final Dimension[] DIMS = Dimension.values();
     private static final LocalDate FIRST = StoreFixture.DAY0;
-    private static final int DAYS = 4;
+    /** Enough days for every level of {@link PeriodBlocks} to fit some random window. */
+    private static final int DAYS = 40;
     /** No click is judged invalid by rate: validity is still taken from each click's own outcome. */
     static final InvalidClickPolicy CLICKS = new InvalidClickPolicy(Duration.ofSeconds(1), 10_000, 10_000);
 
@@ -115,7 +116,8 @@ class ReportPropertyTest {
         int merged = 0;
         int reached = 0;
         for (int q = 0; q < 120; q++) {
-            List<Dimension> groupBy = randomGroupBy(r);
+            // Every 8th: the three thresholded dimensions, which have a grain over all campaigns.
+            List<Dimension> groupBy = q % 8 == 0 ? threeThresholded(r) : randomGroupBy(r);
             int k = 1 + r.nextInt(UserSketch.CAPACITY);
             LocalDate from = FIRST.plusDays(r.nextInt(DAYS));
             LocalDate to = from.plusDays(r.nextInt(DAYS));
@@ -181,6 +183,16 @@ class ReportPropertyTest {
             raw.add(new Raw(ad, f.clock.instant(), StoredEvent.CLICK, o.valid(), BatchWriter.clickCost(ad, o.valid())));
         }
         return raw;
+    }
+
+    /** Targeting, region and site in random order, half the time with day. */
+    private static List<Dimension> threeThresholded(Random r) {
+        List<Dimension> dims = new ArrayList<>(List.of(Dimension.TARGETING, Dimension.REGION, Dimension.SITE));
+        if (r.nextBoolean()) {
+            dims.add(Dimension.DAY);
+        }
+        Collections.shuffle(dims, r);
+        return List.copyOf(dims);
     }
 
     /** A valid groupBy: 1 to 4 distinct dimensions in random order, {@code hour} never with a thresholded one. */

@@ -275,6 +275,7 @@ class SimulatedWeekTest {
             List.of(Dimension.CAMPAIGN, Dimension.DAY), List.of(Dimension.DAY, Dimension.HOUR, Dimension.CREATIVE),
             List.of(Dimension.CHANNEL), List.of(Dimension.CAMPAIGN, Dimension.CHANNEL, Dimension.DAY),
             List.of(Dimension.REGION, Dimension.CAMPAIGN), List.of(Dimension.TARGETING, Dimension.SITE),
+            List.of(Dimension.REGION, Dimension.TARGETING, Dimension.SITE),
             List.of(Dimension.SITE, Dimension.REGION, Dimension.TARGETING, Dimension.DAY, Dimension.CREATIVE));
 
     private ReportQuery query(String advertiser, List<Dimension> groupBy, String campaign, ReportPolicy p) {
