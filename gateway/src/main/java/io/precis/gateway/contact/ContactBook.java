@@ -72,4 +72,11 @@ public interface ContactBook {
     /** Notes that the book is seeded from disk (see {@link #lostItsSeed}). */
     default void seeded() {
     }
+
+    /**
+     * Drops suppressions that ended before {@code now}; for a book that keeps them until asked
+     * (a shared book's entries expire by themselves).
+     */
+    default void prune(Instant now) {
+    }
 }

@@ -256,8 +256,6 @@ public final class ContactPolicy {
         effects.flush(store);
         Instant now = clock.instant();
         store.prune(startOfYesterday(now), now);
-        if (book instanceof InMemoryContactBook mine) {
-            mine.prune(now);
-        }
+        book.prune(now);
     }
 }

@@ -110,7 +110,8 @@ public final class InMemoryContactBook implements ContactBook {
     }
 
     /** Drops suppressions that ended before {@code now}. */
-    void prune(Instant now) {
+    @Override
+    public void prune(Instant now) {
         long ms = now.toEpochMilli();
         suppressions.values().forEach(s -> {
             synchronized (s) {
