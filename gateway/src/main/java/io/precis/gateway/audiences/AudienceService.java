@@ -1,6 +1,5 @@
 package io.precis.gateway.audiences;
 
-import io.precis.consent.concurrent.StripedLocks;
 import io.precis.consent.crypto.Randoms;
 import io.precis.consent.identity.Pseudonym;
 import io.precis.consent.identity.RawUserId;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.Lock;
 
 /**
  * Audiences: customer lists and lookalikes, in one id space. An advertiser creates lists and
@@ -37,8 +35,8 @@ public final class AudienceService {
     private final Map<String, AudienceStore.Audience> byId = new ConcurrentHashMap<>();
     private final int k;
     private final Clock clock;
-    /** One change at a time per list, so the store and memory see its batches in one order. */
-    private final StripedLocks locks = new StripedLocks(64);
+    /** Each list's changes applied to memory in the order the store committed them. */
+    private final ListVersions versions = new ListVersions();
     /** Told the id of each list changed here (after it is stored), for the other gateways. */
     private final java.util.function.Consumer<String> changed;
 
@@ -53,8 +51,15 @@ public final class AudienceService {
         this.pseudonyms = pseudonyms;
         this.k = Math.max(1, k);
         this.clock = clock;
-        store.all().forEach(a -> byId.put(a.id(), a));
-        store.members().forEach(members::replace);
+        // Versions first: members read after them hold at least those versions (see ListVersions#reset).
+        Map<String, Long> stored = store.versions();
+        Map<String, long[]> all = store.members();
+        for (var a : store.all()) {
+            versions.reset(a.id(), stored.getOrDefault(a.id(), 0L), () -> {
+                byId.put(a.id(), a);
+                members.replace(a.id(), all.getOrDefault(a.id(), new long[0]));
+            });
+        }
     }
 
     public AudienceStore.Audience create(String advertiserId, String name) {
@@ -65,7 +70,7 @@ public final class AudienceService {
     public AudienceStore.Audience create(String advertiserId, String name, String kind) {
         var a = new AudienceStore.Audience(Randoms.token(12), advertiserId, name, clock.instant(), kind);
         store.create(a);
-        byId.put(a.id(), a);
+        versions.reset(a.id(), 0, () -> byId.put(a.id(), a));
         changed.accept(a.id());
         return a;
     }
@@ -128,34 +133,34 @@ public final class AudienceService {
         return members.contains(id, prints);
     }
 
+    /**
+     * Stores the change, then applies it to memory in the list's commit order (no lock is held
+     * across the store's I/O: {@link ListVersions}). With several gateways, a change that
+     * committed after another gateway's shows here once that one is read back (the change feed).
+     */
     private void change(String advertiserId, String id, long[] prints, Mode mode) {
-        Lock lock = locks.of(id);
-        lock.lock();
-        try {
-            owned(advertiserId, id); // not deleted meanwhile
-            store.change(id, prints, mode);
+        owned(advertiserId, id);
+        long version = store.change(id, prints, mode);
+        if (version < 0) {
+            throw ApiError.notFound("audience"); // deleted meanwhile
+        }
+        versions.apply(id, version, () -> {
             switch (mode) {
                 case ADD -> members.add(id, prints);
                 case REMOVE -> members.remove(id, prints);
                 case REPLACE -> members.replace(id, prints);
             }
-        } finally {
-            lock.unlock();
-        }
+        });
         changed.accept(id);
     }
 
     public void delete(String advertiserId, String id) {
         owned(advertiserId, id);
-        Lock lock = locks.of(id);
-        lock.lock();
-        try {
-            store.delete(id);
+        store.delete(id);
+        versions.forget(id, () -> {
             byId.remove(id);
             members.drop(id);
-        } finally {
-            lock.unlock();
-        }
+        });
         changed.accept(id);
     }
 
@@ -164,20 +169,21 @@ public final class AudienceService {
      * feed): its row and all its members, or its absence. Blocking.
      */
     public void reload(String id) {
-        Lock lock = locks.of(id);
-        lock.lock();
-        try {
-            var found = store.find(id);
-            if (found.isEmpty()) {
+        // The version first: the members read after it hold at least that version.
+        long version = store.version(id);
+        var found = store.find(id);
+        if (version < 0 || found.isEmpty()) {
+            versions.forget(id, () -> {
                 byId.remove(id);
                 members.drop(id);
-                return;
-            }
-            members.replace(id, store.members(id));
-            byId.put(id, found.get());
-        } finally {
-            lock.unlock();
+            });
+            return;
         }
+        long[] stored = store.members(id);
+        versions.reset(id, version, () -> {
+            members.replace(id, stored);
+            byId.put(id, found.get());
+        });
     }
 
     /** The lists any of a person's delivery aliases is in (memory only: safe on any thread). */

@@ -131,9 +131,55 @@ public final class AudienceStore {
         return out;
     }
 
-    /** Adds, removes or (replace) sets the members of list {@code id}, in one transaction. */
-    public void change(String id, long[] members, AudienceService.Mode mode) {
+    /** Every list's version: how many member changes it committed (see {@link #change}). */
+    public Map<String, Long> versions() {
+        Map<String, Long> out = new HashMap<>();
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT id, version FROM audiences");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw new StorageException("cannot read audiences", e);
+        }
+        return out;
+    }
+
+    /** List {@code id}'s version, or -1 when it does not exist. */
+    public long version(String id) {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT version FROM audiences WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
+        } catch (SQLException e) {
+            throw new StorageException("cannot read an audience", e);
+        }
+    }
+
+    /**
+     * Adds, removes or (replace) sets the members of list {@code id}, in one transaction that
+     * first bumps the list's version (its row lock orders the changes of one list); returns the
+     * version this change committed as, or -1 when the list no longer exists (nothing written).
+     */
+    public long change(String id, long[] members, AudienceService.Mode mode) {
+        long[] version = {-1};
         update("cannot store audience members", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE audiences SET version = version + 1 WHERE id = ?")) {
+                ps.setString(1, id);
+                if (ps.executeUpdate() == 0) {
+                    return;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT version FROM audiences WHERE id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    version[0] = rs.getLong(1);
+                }
+            }
             if (mode == AudienceService.Mode.REPLACE) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM audience_members WHERE audience_id = ?")) {
                     ps.setString(1, id);
@@ -154,6 +200,7 @@ public final class AudienceStore {
                 ps.executeBatch();
             }
         });
+        return version[0];
     }
 
     public void delete(String id) {
