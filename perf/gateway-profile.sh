@@ -10,15 +10,8 @@ out="$1"; campaigns="${2:-10000}"
 bin="${JAVA_HOME:+$JAVA_HOME/bin/}"
 mkdir -p "$out"; rm -rf "${out:?}"/*
 cp="perf/target/classes:perf/target/lib/*"
-"${bin}java" --add-modules jdk.incubator.vector -XX:FlightRecorderOptions:stackdepth=256 -cp "$cp" io.precis.perf.gateway.BenchGateway serve \
-  "$campaigns" "$out/target.json" "$out/data" > "$out/gateway.log" 2>&1 &
-gw=$!
-trap 'kill "$gw" 2>/dev/null || true' EXIT
-until [ -f "$out/target.json" ]; do
-  kill -0 "$gw" 2>/dev/null || { tail -20 "$out/gateway.log" >&2; exit 1; }
-  sleep 1
-done
-"${bin}java" -cp "$cp" io.precis.perf.gateway.LoadOnly "$out/target.json" 15 64 2>/dev/null | sed 's/^/warm-up: /'
+. "$(dirname "$0")/bench-gateway.sh"
+start_bench_gateway "$out" "$campaigns" -XX:FlightRecorderOptions:stackdepth=256
 "${bin}jcmd" "$gw" JFR.start name=load settings=profile filename="$out/gateway.jfr" > /dev/null
 "${bin}java" -cp "$cp" io.precis.perf.gateway.LoadOnly "$out/target.json" 20 64 2>/dev/null | sed 's/^/profiled: /'
 "${bin}jcmd" "$gw" JFR.stop name=load > /dev/null

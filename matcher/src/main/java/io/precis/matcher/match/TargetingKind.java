@@ -8,8 +8,10 @@ public enum TargetingKind {
     /** A customer list the campaign includes (never an exclude or caution list). */
     AUDIENCE;
 
+    private final String jsonName = name().toLowerCase(Locale.ROOT);
+
     /** The JSON spelling: lower case ({@code "contextual"}). */
     public String jsonName() {
-        return name().toLowerCase(Locale.ROOT);
+        return jsonName;
     }
 }

@@ -2,7 +2,6 @@ package io.precis.matcher.text;
 
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,6 +45,9 @@ public final class AnalysedText {
      */
     public boolean contains(Phrase phrase) {
         List<String> terms = phrase.terms();
+        if (terms.isEmpty()) {
+            return false;
+        }
         if (terms.size() == 1) {
             return positions.containsKey(terms.get(0));
         }
@@ -54,33 +56,34 @@ public final class AnalysedText {
                 return false;
             }
         }
-        Set<String> distinct = new LinkedHashSet<>(phrase.terms());
-        if (distinct.isEmpty()) {
-            return false;
-        }
-        int[][] lists = new int[distinct.size()][];
-        int i = 0;
-        for (String t : distinct) {
-            int[] p = positions.get(t);
-            if (p == null) {
-                return false;
+        // Each distinct term's positions once (a phrase may repeat a term); phrases have a few
+        // terms, so a pairwise check beats building a set per candidate.
+        int[][] lists = new int[terms.size()][];
+        int distinct = 0;
+        next:
+        for (int i = 0, n = terms.size(); i < n; i++) {
+            String t = terms.get(i);
+            for (int j = 0; j < i; j++) {
+                if (terms.get(j).equals(t)) {
+                    continue next;
+                }
             }
-            lists[i++] = p;
+            lists[distinct++] = positions.get(t);
         }
-        return lists.length == 1 || withinWindow(lists, phrase.window());
+        return distinct == 1 || withinWindow(lists, distinct, phrase.window());
     }
 
     /**
      * Smallest span holding one position of every list (the k-list minimum window walk): keep a
      * cursor per list, measure the span, advance the cursor at the smallest position.
      */
-    private static boolean withinWindow(int[][] lists, int window) {
-        int[] cursor = new int[lists.length];
+    private static boolean withinWindow(int[][] lists, int count, int window) {
+        int[] cursor = new int[count];
         while (true) {
             int min = Integer.MAX_VALUE;
             int max = Integer.MIN_VALUE;
             int minList = 0;
-            for (int l = 0; l < lists.length; l++) {
+            for (int l = 0; l < count; l++) {
                 int p = lists[l][cursor[l]];
                 if (p < min) {
                     min = p;

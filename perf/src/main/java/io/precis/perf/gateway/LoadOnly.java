@@ -5,8 +5,11 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 /**
- * Closed-model ad-request load against a running bench gateway, for profiling it alone:
- * {@code LoadOnly TARGET_JSON SECONDS [CONNECTIONS]} (the gateway from {@code BenchGateway serve}).
+ * Ad-request load against a running bench gateway, for profiling it alone:
+ * {@code LoadOnly TARGET_JSON SECONDS [CONNECTIONS] [RATE...]} (the gateway from
+ * {@code BenchGateway serve}): a closed model (every connection busy) without a rate; with rates,
+ * an open model at each rate in turn, {@code SECONDS} each (for the tail at a given load, as
+ * {@code GatewayBench}'s "p99 at half the peak").
  */
 public final class LoadOnly {
     private LoadOnly() {
@@ -20,7 +23,12 @@ public final class LoadOnly {
         List<String> bodies = BenchWorkload.adRequests(500, 12);
         IntFunction<LoadGen.Request> ads = i -> LoadGen.Request.postJson("/v1/ad", bodies.get(i % bodies.size()));
         try (LoadGen load = new LoadGen(port, connections)) {
-            System.out.println(load.closed(connections, seconds, ads));
+            if (args.length <= 3) {
+                System.out.println(load.closed(connections, seconds, ads));
+            }
+            for (int i = 3; i < args.length; i++) {
+                System.out.println(load.open(Double.parseDouble(args[i]), seconds, ads));
+            }
         }
     }
 }
