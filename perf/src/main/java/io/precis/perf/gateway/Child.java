@@ -20,6 +20,11 @@ final class Child implements AutoCloseable {
 
     /** Starts {@code mainClass} with {@code args}; its output goes to {@code log}. */
     static Child start(Path log, Class<?> mainClass, String... args) throws IOException {
+        return start(log, List.of(), mainClass, args);
+    }
+
+    /** As above, with {@code jvmOptions} after this JVM's own. */
+    static Child start(Path log, List<String> jvmOptions, Class<?> mainClass, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -27,6 +32,7 @@ final class Child implements AutoCloseable {
                 cmd.add(a);
             }
         }
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass.getName());

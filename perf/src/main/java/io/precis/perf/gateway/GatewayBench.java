@@ -15,7 +15,7 @@ import java.util.function.IntFunction;
  *       the rate search (the better counts: the first still pays for warming up);
  *   <li>the highest open-model rate whose p99 stays at or under 10 ms (doubling from 200/s, or
  *       halving when 200/s misses, then bisecting), steps of {@code STEP_SECONDS};
- *   <li>the gateway's p99 at half its own peak throughput.
+ *   <li>the gateway's p99 at half its own peak throughput, over {@code HALF_PEAK_SECONDS}.
  * </ol>
  * Prints both servers' figures and the gateway's share of the bare server's. Also the server
  * JVM's CPU time per answered request over the peak phase (its own process, not the load
@@ -28,6 +28,7 @@ public final class GatewayBench {
     private static final long P99_MICROS = 10_000;
     private static final double STEP_SECONDS = 3;
     private static final int CONNECTIONS = 64;
+    private static final double HALF_PEAK_SECONDS = 15;
 
     private GatewayBench() {}
 
@@ -43,7 +44,8 @@ public final class GatewayBench {
         LoadGen.Result half;
         double meanBytes;
         System.out.printf("starting the gateway with %,d campaigns...%n", campaigns);
-        try (Child gw = Child.start(dir.resolve("gateway.log"), BenchGateway.class, "serve",
+        Path gcLog = dir.resolve("gateway-gc.log");
+        try (Child gw = Child.start(dir.resolve("gateway.log"), List.of("-Xlog:gc:file=" + gcLog), BenchGateway.class, "serve",
                 Integer.toString(campaigns), dir.resolve("target.json").toString(), dir.resolve("data").toString())) {
             gw.awaitFile(dir.resolve("target.json"), 1800);
             int port = Integer.parseInt(BenchGateway.Target.read(dir.resolve("target.json")).baseUrl().replaceAll(".*:", ""));
@@ -52,8 +54,16 @@ public final class GatewayBench {
                 meanBytes = warm.meanBytes();
                 System.out.printf("gateway warm-up: %s, mean body %.0f bytes%n", warm, meanBytes);
                 precis = measure("gateway", load, ads, gw);
-                half = load.open(precis.peak().answered() / 2, 5, ads);
+                // Long enough to hold several young collections (one every few seconds at this
+                // rate): a window between two of them would report the tail without its pauses.
+                List<String> pausesBefore = pauses(gcLog);
+                half = load.open(precis.peak().answered() / 2, HALF_PEAK_SECONDS, ads);
+                List<String> during = pauses(gcLog);
+                during = during.subList(Math.min(pausesBefore.size(), during.size()), during.size());
                 System.out.printf("gateway at half its peak: %s%n", half);
+                System.out.printf("gateway GC pauses meanwhile: %d, longest %.1f ms, %.1f ms in all%n", during.size(),
+                        during.stream().mapToDouble(GatewayBench::pauseMillis).max().orElse(0),
+                        during.stream().mapToDouble(GatewayBench::pauseMillis).sum());
             }
         }
         Figures bare;
@@ -77,6 +87,17 @@ public final class GatewayBench {
                 half.under(P99_MICROS) ? "met (<= 10 ms)" : "NOT met (> 10 ms)");
         System.out.printf("target >= 25%% of the bare server's throughput: %s%n",
                 precis.peak().answered() >= 0.25 * bare.peak().answered() ? "met" : "NOT met");
+    }
+
+    /** The stop-the-world pauses the gateway's GC log ({@code -Xlog:gc}) holds so far. */
+    private static List<String> pauses(Path gcLog) throws java.io.IOException {
+        return Files.exists(gcLog) ? Files.readAllLines(gcLog).stream()
+                .filter(l -> l.contains(" Pause ") && l.endsWith("ms")).toList() : List.of();
+    }
+
+    /** The duration at the end of a pause line ({@code ... 7.123ms}). */
+    private static double pauseMillis(String line) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1, line.length() - 2));
     }
 
     private static void row(String name, double precis, double bare) {
