@@ -180,7 +180,8 @@ public final class CampaignMatcher {
 
     /**
      * Every campaign that may serve this request, by id (sorted), with the kinds it matched on:
-     * targeting, schedule, frequency caps, budgets and the contact gate, but not pacing (a random throttle) and
+     * targeting, schedule, frequency caps, budgets, the contact gate and the request's
+     * {@link AdFilter} (as the auction applies it), but not pacing (a random throttle) and
      * regardless of {@code count}. For oracle tests and diagnostics.
      */
     public Map<String, List<TargetingKind>> eligible(AdQuery q) {
@@ -189,7 +190,8 @@ public final class CampaignMatcher {
         forEachFit(r, (ic, fit) -> {
             if (delivery.allows(ic.campaign(), r.pseudonym(), r.now(), fit.caution())
                     && q.contacts().allows(ic.campaign())
-                    && anyCreative(ic.campaign(), r.format(), AdFilter.NONE, r.segments())) {
+                    && admitted(Scored.of(ic, fit, Ranking.valuePerImpression(ic, stats)), q.filter(), r.format(),
+                            r.segments())) {
                 out.put(ic.campaign().id(), fit.kinds());
             }
         });
@@ -342,22 +344,30 @@ public final class CampaignMatcher {
     }
 
     /**
-     * The next of {@code candidates} that {@code filter} admits: its campaign, one of its
-     * creatives for {@code format}, and its bid's worth against the floor; null when none is left.
+     * The next of {@code candidates} that {@code filter} admits ({@link #admitted}); null when
+     * none is left.
      */
     private static Scored nextAdmitted(Supplier<Scored> candidates, AdFilter filter, String format,
                                        Set<String> segments) {
         for (Scored s; (s = candidates.get()) != null; ) {
-            Campaign c = s.campaign().campaign();
-            if (!filter.admits(c) || !anyCreative(c, format, filter, segments)) {
-                continue;
-            }
-            BigDecimal floor = filter.floorCpm(c);
-            if (floor == null || MatchedAd.cpm(c.bid(), c.bid().amount(), s.score() / s.relevance()).compareTo(floor) >= 0) {
+            if (admitted(s, filter, format, segments)) {
                 return s;
             }
         }
         return null;
+    }
+
+    /**
+     * Whether {@code filter} admits {@code s}: its campaign, one of its creatives for
+     * {@code format} that the person may see, and its bid's worth against the floor.
+     */
+    private static boolean admitted(Scored s, AdFilter filter, String format, Set<String> segments) {
+        Campaign c = s.campaign().campaign();
+        if (!filter.admits(c) || !anyCreative(c, format, filter, segments)) {
+            return false;
+        }
+        BigDecimal floor = filter.floorCpm(c);
+        return floor == null || MatchedAd.cpm(c.bid(), c.bid().amount(), s.score() / s.relevance()).compareTo(floor) >= 0;
     }
 
     /**

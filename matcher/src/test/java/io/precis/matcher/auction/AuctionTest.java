@@ -84,6 +84,50 @@ class AuctionTest {
         }
     }
 
+    /**
+     * eligible() (diagnostics and the oracle tests) said what may serve a request as if no
+     * buyer's filter applied: a blocked advertiser, a blocked creative or a floor no bid can
+     * reach still showed as eligible, though the auction would never choose them.
+     */
+    @Test
+    void eligibleLeavesOutWhatTheRequestsFilterRulesOut() throws Exception {
+        try (CampaignIndex index = new CampaignIndex()) {
+            index.upsert(campaign("blocked", 9, ""));
+            index.upsert(campaign("cpc", 1, "\"bid\": {\"model\": \"CPC\", \"amount\": 0.5}")); // 0.005 per impression
+            index.upsert(campaign("cpm", 3, ""));
+            CampaignMatcher m = new CampaignMatcher(index);
+            assertEquals(java.util.Set.of("blocked", "cpc", "cpm"),
+                    m.eligible(new AdQuery(null, null, null, NOW, 1, null)).keySet());
+            AdFilter floored = new AdFilter() {
+                @Override
+                public boolean admits(io.precis.matcher.campaign.Campaign c) {
+                    return !c.id().equals("blocked");
+                }
+
+                @Override
+                public BigDecimal floorCpm(io.precis.matcher.campaign.Campaign c) {
+                    return new BigDecimal("4.2");
+                }
+            };
+            assertEquals(java.util.Set.of("cpc"),
+                    m.eligible(new AdQuery(null, null, null, NOW, 1, null, null, floored)).keySet(),
+                    "blocked is ruled out and cpm (CPM 3) cannot reach the floor");
+            AdFilter noCreatives = new AdFilter() {
+                @Override
+                public boolean admits(io.precis.matcher.campaign.Campaign c) {
+                    return true;
+                }
+
+                @Override
+                public boolean admits(io.precis.matcher.campaign.Creative creative) {
+                    return false;
+                }
+            };
+            assertEquals(java.util.Set.of(), m.eligible(new AdQuery(null, null, null, NOW, 1, null, null, noCreatives)).keySet(),
+                    "a campaign none of whose creatives is admitted is ruled out");
+        }
+    }
+
     @Test
     void newCampaignsStartAtThePriorAndHistoryTakesOver() {
         InMemoryCampaignStats stats = new InMemoryCampaignStats();
