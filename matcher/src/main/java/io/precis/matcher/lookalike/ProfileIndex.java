@@ -56,9 +56,9 @@ import org.apache.lucene.util.BytesRef;
  *
  * <p>The index is held in memory ({@link ByteBuffersDirectory}), never on disk: a profile is
  * derived from behaviour that is at rest only encrypted under each person's own key, and a
- * plaintext copy on disk would outlive a cryptographic erasure. It therefore holds the people
- * whose behaviour arrived since this process started. Deleted documents leave memory when
- * their segment is merged ({@link #purgeDeleted}).
+ * plaintext copy on disk would outlive a cryptographic erasure. Whoever keeps profiles across
+ * restarts stores them sealed and puts them back here (the gateway's {@code StoredProfiles}).
+ * Deleted documents leave memory when their segment is merged ({@link #purgeDeleted}).
  *
  * <p>Thread-safe (Lucene's writer and searcher manager are). Blocking: call from workers.
  */
@@ -72,7 +72,7 @@ public final class ProfileIndex implements AutoCloseable {
     /**
      * The person's measurement pseudonyms, when they gave measurement consent: a term each, so
      * the converters of a campaign (known to reports by measurement pseudonym) can be a seed.
-     * Held in memory only, as the whole index.
+     * Held in memory, as the whole index (stored only sealed, by the gateway).
      */
     static final String MEASURED = "measured";
     /** The profile vector; unit length, so the dot product is the cosine. */
