@@ -97,6 +97,11 @@ public final class StoredProfiles implements AutoCloseable {
         return loadMillis;
     }
 
+    /** Stored rows that did not open (tampered with, or sealed under other keys), since start. */
+    public long unreadable() {
+        return store.unreadable();
+    }
+
     /** Start-up loads that failed and were tried again. */
     public long loadFailures() {
         return loadFailures.get();

@@ -9,12 +9,9 @@ import io.precis.gateway.GatewayConfig;
 import io.precis.gateway.LogCapture;
 import io.precis.gateway.PrivacyLeakTest;
 import io.precis.gateway.TestGateway;
-import io.precis.gateway.storage.Database;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -73,6 +70,9 @@ class LookalikeRestartTest {
                 gw = start();
                 String after = build("after the restart", seed);
                 assertEquals(members, waterMembersOf(after), "the same people as without the restart");
+                String metrics = gw.get("/metrics", null).body();
+                assertTrue(metrics.contains("\nprecis_profiles_loaded 1"), metrics);
+                assertTrue(metrics.contains("\nprecis_profiles_load_failures_total 0"), metrics);
                 assertEquals(size(before), size(after));
 
                 erased = members.get(0);
@@ -97,7 +97,7 @@ class LookalikeRestartTest {
                 gw.close();
             }
             // The consented path stored profiles (they are what the restarts loaded): now scan.
-            assertEquals(2 * GROUP - 2, storedProfiles(), "every person's profile but the erased and the withdrawn");
+            assertEquals(2 * GROUP - 2, PrivacyLeakTest.storedProfiles(dir), "every person's profile but the erased and the withdrawn");
             List<String> secrets = List.of("water-0", "water-109", erased, withdrawn, "shoe-7");
             List<String> findings = new ArrayList<>();
             for (String line : logs.lines()) {
@@ -169,13 +169,5 @@ class LookalikeRestartTest {
     List<String> waterMembersOf(String id) {
         return IntStream.range(SEEDED, GROUP).mapToObj(i -> "water-" + i)
                 .filter(u -> lookalikesOf(u).contains(id)).toList();
-    }
-
-    long storedProfiles() throws Exception {
-        try (Database db = Database.open(dir); Connection c = db.dataSource().getConnection();
-             ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM profiles")) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 }

@@ -8,6 +8,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.apache.lucene.codecs.Codec;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene102.Lucene102BinaryQuantizedVectorsFormat;
+import org.apache.lucene.codecs.lucene103.Lucene103Codec;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -81,6 +85,21 @@ public final class ProfileIndex implements AutoCloseable {
     /** The profile vector; unit length, so the dot product is the cosine. */
     static final String VECTOR = "profile";
 
+    /**
+     * Vectors stored flat, with no HNSW graph: {@link #nearest} scans them exactly (see there),
+     * and building the graph was most of the time a profile took to index (perf/README,
+     * "Lookalikes"). Of Lucene's flat vector formats, the binary-quantized one is registered for
+     * reading segments back; it keeps the floats and adds about 24 bytes of bits a vector.
+     */
+    private static final Codec FLAT_VECTORS = new Lucene103Codec() {
+        private final KnnVectorsFormat flat = new Lucene102BinaryQuantizedVectorsFormat();
+
+        @Override
+        public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+            return flat;
+        }
+    };
+
     /** One person of the index. */
     public record Person(List<Pseudonym> aliases, float[] vector) {
         public Pseudonym current() {
@@ -98,7 +117,7 @@ public final class ProfileIndex implements AutoCloseable {
 
     public ProfileIndex() {
         try {
-            writer = new IndexWriter(dir, new IndexWriterConfig());
+            writer = new IndexWriter(dir, new IndexWriterConfig().setCodec(FLAT_VECTORS));
             searchers = new SearcherManager(writer, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
