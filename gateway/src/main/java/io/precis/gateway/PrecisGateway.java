@@ -252,7 +252,7 @@ public final class PrecisGateway implements AutoCloseable {
         // Lookalikes: profiles of people with profiling consent, fed by behaviour, stored sealed
         // and indexed in memory; the index is loaded from the store after the server listens.
         profiles = new io.precis.gateway.audiences.StoredProfiles(new io.precis.matcher.lookalike.ProfileIndex(),
-                new io.precis.gateway.audiences.ProfileStore(db, privacy.vault()));
+                new io.precis.gateway.audiences.ProfileStore(db, privacy.vault(), clock));
         metrics.storedProfiles(profiles::loaded, profiles::loadFailures, profiles::unreadable);
         var lookalikes = new io.precis.gateway.audiences.LookalikeService(profiles,
                 audiences, new io.precis.gateway.audiences.LookalikeStore(db),

@@ -153,7 +153,8 @@ public final class LookalikeService implements ProfileSink {
     }
 
     /**
-     * Builds every lookalike again (the schedule), then drops deleted profiles from memory. A
+     * Deletes the profiles past the behaviour's retention, builds every lookalike again (the
+     * schedule), then drops deleted profiles from memory. A
      * lookalike whose seed no longer qualifies keeps its members (still gated by consent at
      * serving, and cut by erasure); the failure is counted and logged by audience id only.
      */
@@ -162,6 +163,8 @@ public final class LookalikeService implements ProfileSink {
             LOG.log(System.Logger.Level.INFO, "lookalikes not rebuilt: the interest profiles are still loading");
             return;
         }
+        // A profile outlives none of the behaviour it was made of: gone before the builds.
+        stored.expire(ProfileStore.day(clock.instant()));
         for (var a : audiences.lookalikes()) {
             try {
                 rebuild(a.advertiserId(), a.id());

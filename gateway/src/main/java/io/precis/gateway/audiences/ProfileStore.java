@@ -82,7 +82,7 @@ public final class ProfileStore implements AutoCloseable {
         CompletableFuture<Void> done();
     }
 
-    private record Save(String user, byte[] owner, byte[] sealed, List<String> older, CompletableFuture<Void> done)
+    private record Save(String user, byte[] owner, byte[] sealed, int day, List<String> older, CompletableFuture<Void> done)
             implements Op {
     }
 
@@ -94,15 +94,17 @@ public final class ProfileStore implements AutoCloseable {
 
     private final Database db;
     private final UserVault vault;
+    private final java.time.Clock clock;
     private final BlockingQueue<Op> queue = new ArrayBlockingQueue<>(MAX_QUEUE);
     private final Thread writer;
     private final AtomicLong unreadable = new AtomicLong();
     private final Object lifecycle = new Object();
     private boolean closed; // guarded by lifecycle
 
-    public ProfileStore(Database db, UserVault vault) {
+    public ProfileStore(Database db, UserVault vault, java.time.Clock clock) {
         this.db = db;
         this.vault = vault;
+        this.clock = clock;
         writer = new Thread(this::runWriter, "precis-profile-writer");
         writer.setDaemon(true); // close() is the orderly way out
         writer.start();
@@ -113,7 +115,7 @@ public final class ProfileStore implements AutoCloseable {
         Pseudonym current = p.aliases().get(0);
         List<String> older = p.aliases().subList(1, p.aliases().size()).stream().map(vault::storageName).toList();
         await(enqueue(new Save(vault.storageName(current), vault.sealOwner(current),
-                vault.seal(current, KIND, encode(p)), older, new CompletableFuture<>())));
+                vault.seal(current, KIND, encode(p)), day(clock.instant()), older, new CompletableFuture<>())));
     }
 
     /** Deletes the profile stored under any of {@code aliases}; done on return. */
@@ -142,6 +144,62 @@ public final class ProfileStore implements AutoCloseable {
             throw new StorageException("cannot read the interest profiles", e);
         }
         return new Page(out, last, rows);
+    }
+
+    /**
+     * The current pseudonyms of the profiles last made before UTC day {@code day} (days since
+     * 1970) whose sequence number is above {@code seq}, in its order, at most {@code limit} rows.
+     *
+     * @param owners those that opened
+     * @param lastSeq the highest sequence number read, or {@code seq} when none was
+     * @param rows rows read: fewer than asked means the end was reached
+     */
+    public record Expired(List<Pseudonym> owners, long lastSeq, int rows) {
+    }
+
+    /** See {@link Expired}. */
+    public Expired madeBefore(int day, long seq, int limit) {
+        List<Pseudonym> out = new ArrayList<>();
+        long last = seq;
+        int rows = 0;
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT owner, seq FROM profiles WHERE updated_day < ? AND seq > ? ORDER BY seq LIMIT ?")) {
+            ps.setInt(1, day);
+            ps.setLong(2, seq);
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows++;
+                    last = rs.getLong(2);
+                    try {
+                        out.add(vault.openOwner(rs.getBytes(1)));
+                    } catch (SealException e) {
+                        unreadable.incrementAndGet();
+                        LOG.log(System.Logger.Level.WARNING, "an interest profile did not open; left out");
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new StorageException("cannot read the interest profiles", e);
+        }
+        return new Expired(out, last, rows);
+    }
+
+    /** Deletes every profile last made before UTC day {@code day}, opened or not; done on return. */
+    public void deleteBefore(int day) {
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM profiles WHERE updated_day < ?")) {
+            ps.setInt(1, day);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StorageException("cannot delete interest profiles", e);
+        }
+    }
+
+    /** UTC days since 1970 of {@code t}. */
+    static int day(java.time.Instant t) {
+        return (int) Math.floorDiv(t.getEpochSecond(), 86_400L);
     }
 
     /** The highest sequence number given so far (0 when none). */
@@ -273,11 +331,12 @@ public final class ProfileStore implements AutoCloseable {
 
     private String upsert() {
         return db.postgres()
-                ? "INSERT INTO profiles (user_name, owner, sealed, seq) VALUES (?, ?, ?, nextval('profile_seq'))"
-                        + " ON CONFLICT (user_name) DO UPDATE SET owner = EXCLUDED.owner, sealed = EXCLUDED.sealed,"
+                ? "INSERT INTO profiles (user_name, owner, sealed, updated_day, seq)"
+                        + " VALUES (?, ?, ?, ?, nextval('profile_seq')) ON CONFLICT (user_name) DO UPDATE SET"
+                        + " owner = EXCLUDED.owner, sealed = EXCLUDED.sealed, updated_day = EXCLUDED.updated_day,"
                         + " seq = EXCLUDED.seq"
-                : "MERGE INTO profiles (user_name, owner, sealed, seq) KEY (user_name)"
-                        + " VALUES (?, ?, ?, NEXT VALUE FOR profile_seq)";
+                : "MERGE INTO profiles (user_name, owner, sealed, updated_day, seq) KEY (user_name)"
+                        + " VALUES (?, ?, ?, ?, NEXT VALUE FOR profile_seq)";
     }
 
     /** The batch in one transaction, in queue order (a save and a later erasure of one person stay in order). */
@@ -296,6 +355,7 @@ public final class ProfileStore implements AutoCloseable {
                             save.setString(1, s.user());
                             save.setBytes(2, s.owner());
                             save.setBytes(3, s.sealed());
+                            save.setInt(4, s.day());
                             save.executeUpdate();
                         }
                         case Delete d -> {

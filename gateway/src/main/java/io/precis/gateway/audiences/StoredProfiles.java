@@ -4,6 +4,7 @@ import io.precis.consent.identity.Pseudonym;
 import io.precis.matcher.lookalike.ProfileIndex;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -85,6 +86,26 @@ public final class StoredProfiles implements AutoCloseable {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /**
+     * Deletes, from the store and the index, the profiles not made again within the behaviour's
+     * retention ({@code SegmentService.HISTORY_DAYS}: a profile outlives none of the behaviour
+     * it is made of), as of {@code today} (UTC days since 1970). Blocking; the lookalike
+     * schedule calls it.
+     */
+    public void expire(int today) {
+        int cutoff = today - io.precis.matcher.segment.SegmentService.HISTORY_DAYS;
+        ProfileStore.Expired page;
+        long cursor = 0;
+        do {
+            page = store.madeBefore(cutoff, cursor, PAGE);
+            cursor = page.lastSeq();
+            for (Pseudonym p : page.owners()) {
+                remove(List.of(p));
+            }
+        } while (page.rows() == PAGE);
+        store.deleteBefore(cutoff); // and the rows that did not open
     }
 
     /** Whether every profile stored before the start is in the index. */

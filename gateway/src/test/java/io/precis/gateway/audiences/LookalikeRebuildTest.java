@@ -85,7 +85,7 @@ class LookalikeRebuildTest {
             assertTrue(in(audiences, id, ps, "a-121"), "the lookalike keeps its members meanwhile");
         }
         try (Database db = Database.open(dir); StoredProfiles profiles = new StoredProfiles(new ProfileIndex(),
-                new ProfileStore(db, vault()))) {
+                new ProfileStore(db, vault(), Clock.systemUTC()))) {
             AudienceService audiences = new AudienceService(new AudienceStore(db), ps, 10, clock, x -> { });
             LookalikeService lookalikes = new LookalikeService(profiles, audiences, new LookalikeStore(db),
                     aliases -> true, (a, s) -> false, NO_CAMPAIGNS, clock);
@@ -118,7 +118,7 @@ class LookalikeRebuildTest {
 
     /** The stored profiles of {@code db}, loaded. */
     StoredProfiles loaded(Database db) {
-        StoredProfiles profiles = new StoredProfiles(new ProfileIndex(), new ProfileStore(db, vault()));
+        StoredProfiles profiles = new StoredProfiles(new ProfileIndex(), new ProfileStore(db, vault(), Clock.systemUTC()));
         profiles.loadInBackground();
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (!profiles.loaded()) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.precis.consent.MutableClock;
 import io.precis.consent.identity.Pseudonym;
 import io.precis.consent.vault.UserVault;
 import io.precis.devservices.LocalPostgres;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The stored interest profiles on H2 and on PostgreSQL: a profile comes back whole from a
  * store opened again; nothing of it (pseudonyms, segments) is in clear in its row; a key
  * rotation keeps one row a person; erasure of the vault key makes a row unreadable, and a
- * delete by any alias removes it; a catch-up takes in what another store instance wrote.
+ * delete by its aliases removes it; a catch-up takes in what another store instance wrote; a
+ * profile not made again within the behaviour's retention is deleted from store and index.
  */
 class ProfileStoreTest {
     static final Pseudonym ALICE = new Pseudonym("alice-delivery-pseudonym-1");
@@ -35,6 +37,7 @@ class ProfileStoreTest {
 
     @TempDir
     Path dir;
+    final MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-01T10:00:00Z"));
 
     @Test
     void profilesRoundTripSealedOnTheEmbeddedStore() throws Exception {
@@ -54,7 +57,7 @@ class ProfileStoreTest {
     private void roundTrip(Database db, java.util.function.Supplier<Database> another) throws Exception {
         UserVault vault = UserVault.open(dir, dir.resolve("keys"));
         float[] vector = unit(3);
-        try (ProfileStore store = new ProfileStore(db, vault)) {
+        try (ProfileStore store = new ProfileStore(db, vault, clock)) {
             store.save(new ProfileStore.Profile(List.of(ALICE_OLD), List.of(), unit(1), Set.of("interest:旧")));
             store.save(new ProfileStore.Profile(List.of(BOB), List.of(), unit(2), Set.of("interest:跑鞋")));
             // A key rotation: Alice's current pseudonym is new, her old one an alias.
@@ -72,7 +75,7 @@ class ProfileStoreTest {
             }
         }
 
-        try (ProfileStore store = new ProfileStore(db, UserVault.open(dir, dir.resolve("keys")))) {
+        try (ProfileStore store = new ProfileStore(db, UserVault.open(dir, dir.resolve("keys")), clock)) {
             ProfileStore.Page page = store.after(0, 10);
             assertEquals(2, page.rows());
             assertEquals(store.highestSeq(), page.lastSeq());
@@ -95,7 +98,7 @@ class ProfileStoreTest {
             assertEquals(2, here.index().size());
             Pseudonym carol = new Pseudonym("carol-delivery-pseudonym-1");
             try (Database other = another.get(); ProfileStore there = new ProfileStore(
-                    other != null ? other : db, UserVault.open(dir, dir.resolve("keys")))) {
+                    other != null ? other : db, UserVault.open(dir, dir.resolve("keys")), clock)) {
                 there.save(new ProfileStore.Profile(List.of(carol), List.of(), unit(5), Set.of("interest:茶")));
             }
             assertEquals(2, here.index().size(), "not before a catch-up");
@@ -113,6 +116,16 @@ class ProfileStoreTest {
             assertEquals(1, store.after(0, 10).rows());
             assertEquals(1, here.index().size());
             assertEquals(0, store.unreadable(), "an erased key is not a tampered row");
+
+            // Retention: a profile not made again within the behaviour's 180 days goes, from both.
+            clock.advance(java.time.Duration.ofDays(120));
+            Pseudonym dave = new Pseudonym("dave-delivery-pseudonym-1");
+            here.put(new ProfileStore.Profile(List.of(dave), List.of(), unit(6), Set.of()));
+            clock.advance(java.time.Duration.ofDays(61));
+            here.expire(ProfileStore.day(clock.instant()));
+            assertEquals(1, store.after(0, 10).rows(), "Carol's profile, 181 days old, is deleted; Dave's stays");
+            assertEquals(1, here.index().size());
+            assertEquals(List.of(dave), here.index().where(p -> true).get(0).aliases());
         }
     }
 

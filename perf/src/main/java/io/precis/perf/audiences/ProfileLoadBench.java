@@ -49,7 +49,7 @@ public final class ProfileLoadBench {
         }
 
         long start = System.nanoTime();
-        try (Database db = Database.open(dir); ProfileStore store = new ProfileStore(db, vault(dir))) {
+        try (Database db = Database.open(dir); ProfileStore store = new ProfileStore(db, vault(dir), java.time.Clock.systemUTC())) {
             ExecutorService writers = Executors.newFixedThreadPool(8);
             List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
@@ -82,7 +82,7 @@ public final class ProfileLoadBench {
         heapBefore = heapAfterGc();
 
         try (Database db = Database.open(dir);
-             StoredProfiles loaded = new StoredProfiles(new ProfileIndex(), new ProfileStore(db, vault(dir)))) {
+             StoredProfiles loaded = new StoredProfiles(new ProfileIndex(), new ProfileStore(db, vault(dir), java.time.Clock.systemUTC()))) {
             start = System.nanoTime();
             loaded.loadInBackground();
             while (!loaded.loaded()) {
