@@ -93,6 +93,8 @@ public final class PrecisGateway implements AutoCloseable {
     /** Set in the constructor: what the contact rules held back is written at close. */
     private io.precis.gateway.contact.ContactPolicy contactPolicy;
     private final VaultBehaviourStore behaviour;
+    /** The lookalikes' interest profiles: loaded in the background once the server listens. */
+    private io.precis.gateway.audiences.StoredProfiles profiles;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final Health health = new Health();
     private final ProblemCounter problems = ProblemCounter.install();
@@ -247,8 +249,12 @@ public final class PrecisGateway implements AutoCloseable {
         places = new io.precis.gateway.places.PlaceStore(db, changes, clock);
         segments.places(places.directory(), GatewayConfig.placeRules(System.getenv()));
         new io.precis.gateway.places.PlaceRoutes(storagePool, places, segments, auth).register(routes);
-        // Lookalikes: profiles of people with profiling consent, in memory, fed by behaviour.
-        var lookalikes = new io.precis.gateway.audiences.LookalikeService(new io.precis.matcher.lookalike.ProfileIndex(),
+        // Lookalikes: profiles of people with profiling consent, fed by behaviour, stored sealed
+        // and indexed in memory; the index is loaded from the store after the server listens.
+        profiles = new io.precis.gateway.audiences.StoredProfiles(new io.precis.matcher.lookalike.ProfileIndex(),
+                new io.precis.gateway.audiences.ProfileStore(db, privacy.vault(), clock));
+        metrics.storedProfiles(profiles::loaded, profiles::loadFailures, profiles::unreadable);
+        var lookalikes = new io.precis.gateway.audiences.LookalikeService(profiles,
                 audiences, new io.precis.gateway.audiences.LookalikeStore(db),
                 aliases -> privacy.stored(new io.precis.gateway.privacy.UserKeys(aliases, List.of())).purposes().profiling(),
                 places::owns,
@@ -270,6 +276,7 @@ public final class PrecisGateway implements AutoCloseable {
                 lookalikes.personalData(), contacts.personalData());
         ErasureStore erasureStore = new ErasureStore(db, changes);
         new ConsentRoutes(storagePool, privacy, new UserRef(auth, cookie), erasureStore, personal, clock)
+                .onProfilingWithdrawn(lookalikes::withdrawn)
                 .register(routes);
         // Pick up key rotations made with ./precis keys rotate, and destroy expired epochs.
         // Campaigns and accounts changed through other gateways on the same PostgreSQL.
@@ -418,6 +425,9 @@ public final class PrecisGateway implements AutoCloseable {
             }
             throw new IllegalStateException("cannot listen on port " + config.port(), e);
         }
+        // Off the event loop and after the server listens: /health and /v1/ad answer meanwhile,
+        // and a lookalike build is refused with 503 until it is done.
+        gw.profiles.loadInBackground();
         return gw;
     }
 
@@ -535,6 +545,7 @@ public final class PrecisGateway implements AutoCloseable {
             LOG.warning("contact policy effects not written at close: " + e.getClass().getSimpleName());
         }
         contactStore.close();
+        profiles.close();
         behaviour.close();
         if (redis != null) {
             redis.close();

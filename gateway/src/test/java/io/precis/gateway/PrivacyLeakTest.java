@@ -68,7 +68,7 @@ public class PrivacyLeakTest {
     }
 
     @Test
-    void noRawIdIpLocationTcfOrGppStringReachesDiskLogsOrResponses() throws IOException {
+    void noRawIdIpLocationTcfOrGppStringReachesDiskLogsOrResponses() throws Exception {
         List<String> responses = new ArrayList<>();
         List<String> secrets = new ArrayList<>(List.of(USER_ID, LIST_ONLY_ID, FORGED_COOKIE, IP, IPV6, LAT, LON, TCF, GPP));
         SpanCollector spans = new SpanCollector();
@@ -219,6 +219,8 @@ public class PrivacyLeakTest {
             assertTrue(gw.get("/v1/reports", key).json().get("lift").size() > 0, "the lift test has people");
             responses.add(gw.get("/v1/campaigns", key).body());
             gw.close();
+            // The behaviour made an interest profile, stored (sealed): the scan below covers it.
+            assertEquals(1, storedProfiles(dir), "the consented behaviour's interest profile is stored");
 
             List<String> findings = new ArrayList<>();
             for (String response : responses) {
@@ -292,6 +294,16 @@ public class PrivacyLeakTest {
         }
         return gw.send(b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** Rows of the lookalikes' stored interest profiles in the embedded database of {@code dataDir} (the gateway closed). */
+    public static long storedProfiles(Path dataDir) throws java.sql.SQLException {
+        try (io.precis.gateway.storage.Database db = io.precis.gateway.storage.Database.open(dataDir);
+             java.sql.Connection c = db.dataSource().getConnection();
+             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM profiles")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** Adds to {@code findings} where {@code content} holds any encoding of any of {@code secrets}. */

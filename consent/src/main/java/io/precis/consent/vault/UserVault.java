@@ -66,6 +66,8 @@ public final class UserVault {
     private static final byte[] DATA_AAD = "precis/vault/data/v1".getBytes(StandardCharsets.UTF_8);
     private static final byte[] LOG_AAD = "precis/vault/log/v1".getBytes(StandardCharsets.UTF_8);
     private static final byte[] KEY_ID_INFO = "precis/vault/key-id/v1".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] OWNERS_INFO = "precis/vault/owners/v1".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] OWNER_AAD = "precis/vault/owner/v1".getBytes(StandardCharsets.UTF_8);
     /** Enough to tell a user's keys apart (a new key after erasure), far too short to say anything about one. */
     private static final int KEY_ID_BYTES = 8;
     private static final String SUFFIX = ".bin";
@@ -74,6 +76,8 @@ public final class UserVault {
     private final Path saltRoot;
     private final byte[] master;
     private final Hmac names;
+    /** Seals the pseudonyms of {@link #sealOwner}: a key of the vault's, not of any user. */
+    private final Sealer owners;
     private final Object[] locks = new Object[STRIPES];
 
     private UserVault(Path dataRoot, Path saltRoot, byte[] master) {
@@ -81,6 +85,7 @@ public final class UserVault {
         this.saltRoot = saltRoot;
         this.master = master;
         this.names = new Hmac(Hkdf.derive(master, null, NAMES_INFO, 32));
+        this.owners = Sealer.reusingCiphers(Hkdf.derive(master, null, OWNERS_INFO, Sealer.KEY_LENGTH));
         for (int i = 0; i < STRIPES; i++) {
             locks[i] = new Object();
         }
@@ -179,6 +184,22 @@ public final class UserVault {
             }
         }
         return out;
+    }
+
+    /**
+     * {@code p} sealed (AES-256-GCM) under a key derived from the master key, for a store that
+     * must find, with no pseudonym in hand, whose records it holds (to load them all at start):
+     * it keeps this beside the records sealed by {@link #seal}. It reveals nothing without the
+     * master key, and with it only the pseudonym: the records stay sealed under the user's
+     * key, so an erased user's stay unreadable.
+     */
+    public byte[] sealOwner(Pseudonym p) {
+        return owners.seal(p.value().getBytes(StandardCharsets.UTF_8), OWNER_AAD);
+    }
+
+    /** The pseudonym {@link #sealOwner} sealed; throws {@link SealException} when tampered with. */
+    public Pseudonym openOwner(byte[] sealed) {
+        return new Pseudonym(new String(owners.open(sealed, OWNER_AAD), StandardCharsets.UTF_8));
     }
 
     /** Deletes the user's {@code kind} record kept here, if any (the key and other kinds stay). */

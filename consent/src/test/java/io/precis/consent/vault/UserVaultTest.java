@@ -200,4 +200,16 @@ class UserVaultTest {
         assertTrue(v.open(ALICE, "behaviour", record).isEmpty(), "a record of the erased key stays unreadable");
         assertArrayEquals("new".getBytes(StandardCharsets.UTF_8), v.open(ALICE, "behaviour", fresh).orElseThrow());
     }
+
+    @Test
+    void anOwnerSealedOpensWithTheSameMasterKeyOnlyAndSaysNothingInClear() throws Exception {
+        byte[] owner = vault().sealOwner(ALICE);
+        assertFalse(new String(owner, StandardCharsets.ISO_8859_1).contains(ALICE.value()));
+        assertEquals(ALICE, vault().openOwner(owner), "another instance on the same keys opens it");
+        byte[] flipped = owner.clone();
+        flipped[flipped.length - 1] ^= 1;
+        assertThrows(SealException.class, () -> vault().openOwner(flipped));
+        UserVault elsewhere = UserVault.open(root.resolve("other-data"), root.resolve("other-keys"));
+        assertThrows(SealException.class, () -> elsewhere.openOwner(owner), "another master key opens nothing");
+    }
 }

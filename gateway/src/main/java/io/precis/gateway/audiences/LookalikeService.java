@@ -27,22 +27,28 @@ import java.util.function.Predicate;
 /**
  * Lookalikes: audiences of the N people whose interest profiles are nearest a seed's (a
  * segment, one of the advertiser's audiences, or the converters of one of its campaigns), among
- * the people who gave {@code profiling} consent. Profiles enter the {@link ProfileIndex} as
- * behaviour is ingested (this is the behaviour routes' {@link ProfileSink});
+ * the people who gave {@code profiling} consent. Profiles are stored (sealed) and enter the
+ * {@link ProfileIndex} as behaviour is ingested (this is the behaviour routes'
+ * {@link ProfileSink}), and the index is loaded from the store at start ({@link StoredProfiles});
  * a lookalike is built when created, when asked ({@link #rebuild}) and on a schedule
- * ({@link #rebuildAll}), and its members are stored as a customer list's: fingerprints of
- * delivery pseudonyms, so campaigns target it as they target a list.
+ * ({@link #rebuildAll}), each time over every stored profile, whichever gateway received the
+ * behaviour; its members are stored as a customer list's: fingerprints of delivery pseudonyms,
+ * so campaigns target it as they target a list. Until the start-up load is done a build is
+ * refused with 503 (a build over part of the people would be silently wrong), and the schedule
+ * waits for its next turn.
  *
  * <p>Consent: a person's stored choice is read at every build, for the seed and for each person
- * found; one who withdrew profiling is left out and their profile dropped. Erasure
- * ({@link #personalData}) removes the person's profile and takes them out of every lookalike at
- * once. Nothing here names a person but by pseudonym, and nothing of a profile reaches disk.
+ * found; one who withdrew profiling is left out and their profile deleted, as it is at once
+ * when they withdraw through this gateway ({@link #withdrawn}). Erasure ({@link #personalData})
+ * deletes the person's profile and takes them out of every lookalike at once. Nothing here names
+ * a person but by pseudonym, and a profile reaches disk only sealed under the person's key.
  *
  * <p>Thread-safe. Blocking: call from workers.
  */
 public final class LookalikeService implements ProfileSink {
     private static final System.Logger LOG = System.getLogger(LookalikeService.class.getName());
 
+    private final StoredProfiles stored;
     private final ProfileIndex profiles;
     private final AudienceService audiences;
     private final LookalikeStore store;
@@ -84,10 +90,11 @@ public final class LookalikeService implements ProfileSink {
      * @param ownsPlaceSegment whether a place segment ({@code place:<id>:...}) is of one of the
      *     advertiser's places: only those may seed its lookalikes, as only those may be targeted
      */
-    public LookalikeService(ProfileIndex profiles, AudienceService audiences, LookalikeStore store,
+    public LookalikeService(StoredProfiles profiles, AudienceService audiences, LookalikeStore store,
                             Predicate<List<Pseudonym>> profilingConsent, BiPredicate<String, String> ownsPlaceSegment,
                             Converters converters, Clock clock) {
-        this.profiles = profiles;
+        this.stored = profiles;
+        this.profiles = profiles.index();
         this.audiences = audiences;
         this.store = store;
         this.profilingConsent = profilingConsent;
@@ -105,8 +112,13 @@ public final class LookalikeService implements ProfileSink {
     @Override
     public SegmentService.ProfileListener of(UserKeys keys, Purposes purposes) {
         List<Pseudonym> measurement = purposes.measurement() ? keys.measurement() : List.of();
-        return (aliases, webEvents, segments, now) ->
-                profiles.put(aliases, measurement, InterestProfile.of(webEvents, segments, now), segments);
+        return (aliases, webEvents, segments, now) -> stored.put(
+                new ProfileStore.Profile(aliases, measurement, InterestProfile.of(webEvents, segments, now), segments));
+    }
+
+    /** The person withdrew profiling consent: their profile is deleted (they leave lookalikes at the next build). */
+    public void withdrawn(UserKeys keys) {
+        stored.remove(keys.delivery());
     }
 
     /**
@@ -118,6 +130,7 @@ public final class LookalikeService implements ProfileSink {
         if (size < 1 || size > Lookalikes.MAX_SIZE) {
             throw ApiError.badField("size", "size must be 1 to " + Lookalikes.MAX_SIZE);
         }
+        requireLoaded();
         List<ProfileIndex.Person> seedPeople = seedPeople(advertiserId, seed);
         var a = audiences.create(advertiserId, name, AudienceStore.LOOKALIKE);
         var spec = new LookalikeStore.Spec(a.id(), seed, size, null);
@@ -134,16 +147,24 @@ public final class LookalikeService implements ProfileSink {
         if (!a.lookalike() || spec == null) {
             throw ApiError.notFound("lookalike");
         }
+        requireLoaded();
         build(a, spec, seedPeople(advertiserId, spec.seed()));
         return a;
     }
 
     /**
-     * Builds every lookalike again (the schedule), then drops deleted profiles from memory. A
+     * Deletes the profiles past the behaviour's retention, builds every lookalike again (the
+     * schedule), then drops deleted profiles from memory. A
      * lookalike whose seed no longer qualifies keeps its members (still gated by consent at
      * serving, and cut by erasure); the failure is counted and logged by audience id only.
      */
     public void rebuildAll() {
+        if (!stored.loaded()) {
+            LOG.log(System.Logger.Level.INFO, "lookalikes not rebuilt: the interest profiles are still loading");
+            return;
+        }
+        // A profile outlives none of the behaviour it was made of: gone before the builds.
+        stored.expire(ProfileStore.day(clock.instant()));
         for (var a : audiences.lookalikes()) {
             try {
                 rebuild(a.advertiserId(), a.id());
@@ -176,10 +197,27 @@ public final class LookalikeService implements ProfileSink {
         return profiles.size();
     }
 
+    /** 503 while the stored profiles are loading after a start; else takes in other gateways' new ones. */
+    private void requireLoaded() {
+        if (!stored.loaded()) {
+            throw ApiError.unavailable("interest profiles are still loading after a start; try again shortly");
+        }
+        stored.catchUp();
+    }
+
+    /** Whether the person may be profiled now; one who may not is deleted from the profiles. */
+    private boolean allowed(List<Pseudonym> aliases) {
+        if (profilingConsent.test(aliases)) {
+            return true;
+        }
+        stored.remove(aliases);
+        return false;
+    }
+
     private void build(AudienceStore.Audience a, LookalikeStore.Spec spec, List<ProfileIndex.Person> seedPeople) {
         List<List<Pseudonym>> found;
         try {
-            found = Lookalikes.build(profiles, seedPeople, spec.size(), p -> profilingConsent.test(p.aliases()));
+            found = Lookalikes.build(profiles, seedPeople, spec.size(), p -> allowed(p.aliases()));
         } catch (Lookalikes.SeedTooSmallException e) {
             throw seedTooSmall();
         }
@@ -219,7 +257,7 @@ public final class LookalikeService implements ProfileSink {
             }
             default -> throw ApiError.badField("seed", "seed must name a segment, an audience or a campaign");
         };
-        List<ProfileIndex.Person> allowed = people.stream().filter(p -> profilingConsent.test(p.aliases())).toList();
+        List<ProfileIndex.Person> allowed = people.stream().filter(p -> allowed(p.aliases())).toList();
         if (allowed.size() < Lookalikes.MIN_SEED) {
             throw seedTooSmall();
         }
@@ -260,7 +298,7 @@ public final class LookalikeService implements ProfileSink {
 
             @Override
             public void erase(UserKeys user) {
-                profiles.remove(user.delivery());
+                stored.remove(user.delivery());
                 audiences.removeFromLookalikes(prints(user.delivery()));
             }
         };

@@ -191,6 +191,24 @@ public final class GatewayMetrics implements AutoCloseable {
                 .buildWithCallback(m -> m.record(failures.getAsLong()));
     }
 
+    /**
+     * Reports the lookalikes' stored interest profiles: whether the start-up load is done (1) or
+     * under way (0), the loads that failed and were tried again, and rows that did not open.
+     */
+    public void storedProfiles(java.util.function.BooleanSupplier loaded, java.util.function.LongSupplier loadFailures,
+                               java.util.function.LongSupplier unreadable) {
+        var meter = provider.get("io.precis.gateway");
+        meter.gaugeBuilder("precis.profiles.loaded").ofLongs()
+                .setDescription("1 once the stored interest profiles are loaded after a start (lookalike builds answer 503 before)")
+                .buildWithCallback(m -> m.record(loaded.getAsBoolean() ? 1 : 0));
+        meter.counterBuilder("precis.profiles.load_failures")
+                .setDescription("start-up loads of the stored interest profiles that failed (retried every 5 s)")
+                .buildWithCallback(m -> m.record(loadFailures.getAsLong()));
+        meter.counterBuilder("precis.profiles.unreadable")
+                .setDescription("stored interest profiles that did not open (tampered with, or sealed under other keys)")
+                .buildWithCallback(m -> m.record(unreadable.getAsLong()));
+    }
+
     /** Reports the failed compactions of the embedded database file that {@code failures} counted. */
     public void databaseCompactionFailures(java.util.function.LongSupplier failures) {
         provider.get("io.precis.gateway").counterBuilder("precis.db.compaction_failures")

@@ -32,6 +32,7 @@ public final class ConsentRoutes {
     private final ErasureStore erasures;
     private final List<PersonalData> data;
     private final Clock clock;
+    private java.util.function.Consumer<UserKeys> profilingWithdrawn = keys -> { };
 
     public ConsentRoutes(WorkerPool pool, PrivacyCore privacy, UserRef users, ErasureStore erasures,
                          List<PersonalData> data, Clock clock) {
@@ -41,6 +42,15 @@ public final class ConsentRoutes {
         this.erasures = erasures;
         this.data = List.copyOf(data);
         this.clock = clock;
+    }
+
+    /**
+     * Tells {@code then} of each person whose stored choice no longer grants profiling after a
+     * change they made here (the lookalikes delete their interest profile at once).
+     */
+    public ConsentRoutes onProfilingWithdrawn(java.util.function.Consumer<UserKeys> then) {
+        this.profilingWithdrawn = then;
+        return this;
     }
 
     public void register(Routes routes) {
@@ -53,7 +63,14 @@ public final class ConsentRoutes {
         routes.on(HttpMethod.PUT, "/v1/consent", ctx -> {
             RawUserId id = users.of(ctx);
             Map<String, Boolean> change = purposesOf(JsonBodies.object(ctx));
-            blocking(ctx, 200, () -> state(privacy.update(privacy.keysOf(id), change, "user")));
+            blocking(ctx, 200, () -> {
+                UserKeys keys = privacy.keysOf(id);
+                ConsentState s = privacy.update(keys, change, "user");
+                if (!s.purposes().profiling()) {
+                    profilingWithdrawn.accept(keys);
+                }
+                return state(s);
+            });
         });
         routes.on(HttpMethod.GET, "/v1/consent/history", ctx -> {
             RawUserId id = users.of(ctx);

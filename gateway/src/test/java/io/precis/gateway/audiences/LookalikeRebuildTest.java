@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.precis.consent.identity.Pseudonym;
 import io.precis.consent.identity.RawUserId;
 import io.precis.consent.pseudonym.Pseudonymiser;
+import io.precis.consent.vault.UserVault;
+import io.precis.gateway.http.ApiError;
 import io.precis.gateway.storage.Database;
 import io.precis.matcher.lookalike.InterestProfile;
 import io.precis.matcher.lookalike.ProfileIndex;
@@ -25,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The scheduled rebuild ({@link LookalikeService#rebuildAll}) over the real stores on H2: a
  * person who withdrew profiling is gone after it; a lookalike whose seed fell below 100 keeps
- * its members and counts a failure; and lookalikes (recipe, kind, members) survive a restart.
+ * its members and counts a failure; and lookalikes (recipe, kind, members) survive a restart,
+ * as the stored profiles do (but the withdrawn people's), loaded in the background: a build
+ * before the load is done is refused with 503.
  */
 class LookalikeRebuildTest {
     static final String ADVERTISER = "adv-1";
@@ -50,15 +54,14 @@ class LookalikeRebuildTest {
         Clock clock = Clock.systemUTC();
         Pseudonymiser ps = Pseudonymiser.open(dir.resolve("keys"), Duration.ofDays(30), clock);
         Set<Pseudonym> withdrawn = ConcurrentHashMap.newKeySet();
-        ProfileIndex profiles = new ProfileIndex();
-        for (int i = 0; i < 150; i++) {
-            profile(profiles, ps, "a-" + i, "净水器");
-        }
-        for (int i = 0; i < 100; i++) {
-            profile(profiles, ps, "b-" + i, "跑鞋");
-        }
         String id;
-        try (Database db = Database.open(dir)) {
+        try (Database db = Database.open(dir); StoredProfiles profiles = loaded(db)) {
+            for (int i = 0; i < 150; i++) {
+                profile(profiles, ps, "a-" + i, "净水器");
+            }
+            for (int i = 0; i < 100; i++) {
+                profile(profiles, ps, "b-" + i, "跑鞋");
+            }
             AudienceService audiences = new AudienceService(new AudienceStore(db), ps, 10, clock, x -> { });
             LookalikeService lookalikes = new LookalikeService(profiles, audiences, new LookalikeStore(db),
                     aliases -> aliases.stream().noneMatch(withdrawn::contains), (a, s) -> false, NO_CAMPAIGNS, clock);
@@ -81,24 +84,57 @@ class LookalikeRebuildTest {
             assertEquals(1, lookalikes.rebuildFailures(), "a seed of 90 with profiling is refused");
             assertTrue(in(audiences, id, ps, "a-121"), "the lookalike keeps its members meanwhile");
         }
-        try (Database db = Database.open(dir)) {
+        try (Database db = Database.open(dir); StoredProfiles profiles = new StoredProfiles(new ProfileIndex(),
+                new ProfileStore(db, vault(), Clock.systemUTC()))) {
             AudienceService audiences = new AudienceService(new AudienceStore(db), ps, 10, clock, x -> { });
-            LookalikeService lookalikes = new LookalikeService(new ProfileIndex(), audiences, new LookalikeStore(db),
+            LookalikeService lookalikes = new LookalikeService(profiles, audiences, new LookalikeStore(db),
                     aliases -> true, (a, s) -> false, NO_CAMPAIGNS, clock);
             assertTrue(audiences.owned(ADVERTISER, id).lookalike());
             assertEquals(40, audiences.roundedSize(id));
             assertTrue(lookalikes.spec(id).orElseThrow().builtAt() != null);
             assertTrue(in(audiences, id, ps, "a-121"), "members are stored, profiles are not needed to serve");
+
+            // Before the stored profiles are loaded a build would see part of the people: refused.
+            ApiError early = org.junit.jupiter.api.Assertions.assertThrows(ApiError.class,
+                    () -> lookalikes.rebuild(ADVERTISER, id));
+            assertEquals(503, early.status());
+            assertEquals("unavailable", early.code());
+            lookalikes.rebuildAll();
+            assertEquals(0, lookalikes.rebuildFailures(), "the schedule waits for its next turn, no failure");
+            profiles.loadInBackground();
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (!profiles.loaded()) {
+                assertTrue(System.nanoTime() < deadline, "profiles loaded within 20 s");
+                Thread.onSpinWait();
+            }
+            assertEquals(250 - 21, lookalikes.profiled(),
+                    "every stored profile is back, but those of the 21 who withdrew: deleted, not only unindexed");
         }
     }
 
-    static void profile(ProfileIndex profiles, Pseudonymiser ps, String user, String category) {
+    UserVault vault() {
+        return UserVault.open(dir, dir.resolve("keys"));
+    }
+
+    /** The stored profiles of {@code db}, loaded. */
+    StoredProfiles loaded(Database db) {
+        StoredProfiles profiles = new StoredProfiles(new ProfileIndex(), new ProfileStore(db, vault(), Clock.systemUTC()));
+        profiles.loadInBackground();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!profiles.loaded()) {
+            assertTrue(System.nanoTime() < deadline, "profiles loaded within 20 s");
+            Thread.onSpinWait();
+        }
+        return profiles;
+    }
+
+    static void profile(StoredProfiles profiles, Pseudonymiser ps, String user, String category) {
         List<Pseudonym> aliases = ps.deliveryAliases(RawUserId.ofNullable(user));
         Instant now = Instant.now();
         List<BehaviourEvent> events = List.of(
                 new BehaviourEvent(BehaviourEvent.Type.VIEW, now, null, null, null, category, 0),
                 new BehaviourEvent(BehaviourEvent.Type.VIEW, now, null, null, null, "其他-" + user.hashCode() % 7, 0));
-        profiles.put(aliases, List.of(), InterestProfile.of(events, Set.of(), now), Set.of());
+        profiles.put(new ProfileStore.Profile(aliases, List.of(), InterestProfile.of(events, Set.of(), now), Set.of()));
     }
 
     static boolean in(AudienceService audiences, String id, Pseudonymiser ps, String user) {

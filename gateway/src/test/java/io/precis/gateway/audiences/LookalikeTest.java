@@ -78,9 +78,11 @@ class LookalikeTest {
      * the audience routes (the leak scan of {@code PrivacyLeakTest}, over this population).
      */
     @AfterAll
-    static void stopAndScanForRawIds() throws java.io.IOException {
+    static void stopAndScanForRawIds() throws Exception {
         gw.close();
         logs.close();
+        // Every person's interest profile is stored (sealed) in the data dir the scan reads.
+        assertTrue(PrivacyLeakTest.storedProfiles(dir) >= 2 * GROUP - 3, "profiles stored, but of the erased and the withdrawn");
         List<String> secrets = List.of("water-0", "water-119", "water-137", "water-159", "shoe-42");
         List<String> findings = new ArrayList<>();
         for (String r : responses) {

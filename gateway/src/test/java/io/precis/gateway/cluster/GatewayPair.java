@@ -32,6 +32,11 @@ final class GatewayPair implements AutoCloseable {
         return start(root, null, 2, c -> c);
     }
 
+    /** As {@link #start(Path)}, each gateway's configuration changed by {@code tweak}. */
+    static GatewayPair start(Path root, UnaryOperator<GatewayConfig> tweak) {
+        return start(root, null, 2, tweak);
+    }
+
     /**
      * Three gateways A, B and C on one new database and, when {@code redisUrl} is not null, one
      * Redis (caps, budgets and counters shared), with rate limits and the rest as configured.

@@ -25,7 +25,7 @@ public final class InterestProfile {
      * 64 floats (256 bytes a person): a shop's few hundred categories and segments hash into 64
      * signed buckets with little cross-talk in the cosine (the planted-groups check in
      * {@code LookalikeRecoveryTest} recovers groups with precision above 0.9), and a million
-     * profiles stay near 300 MB with the HNSW graph.
+     * profiles stay near 300 MB in the index.
      */
     public static final int DIMENSIONS = 64;
     /** Interest fades: an act a month old counts half (as {@code SegmentService.INTEREST_DAYS}). */

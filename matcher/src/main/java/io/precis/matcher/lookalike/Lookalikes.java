@@ -8,7 +8,7 @@ import java.util.function.Predicate;
 /**
  * Finds the people most like a seed: the {@code n} profiles nearest to the centroid of the
  * seed's profiles, the seed itself left out (an advertiser already has those people). One
- * HNSW search answers it ({@link ProfileIndex#nearest}); people the {@code allowed} check refuses
+ * exact scan of the profiles answers it ({@link ProfileIndex#nearest}); people the {@code allowed} check refuses
  * (their consent to profiling was withdrawn since their behaviour arrived) are removed from the
  * index and the search is repeated for the places they leave. Plain Java, thread-safe.
  */
@@ -19,7 +19,7 @@ public final class Lookalikes {
      * naming them.
      */
     public static final int MIN_SEED = 100;
-    /** The largest lookalike: an HNSW search keeps k candidates in memory at once. */
+    /** The largest lookalike: a search keeps k candidates in memory at once. */
     public static final int MAX_SIZE = 1_000_000;
     /** Searches repeated at most this often for places left by refused people. */
     private static final int MAX_ROUNDS = 4;

@@ -8,6 +8,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.apache.lucene.codecs.Codec;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene102.Lucene102BinaryQuantizedVectorsFormat;
+import org.apache.lucene.codecs.lucene103.Lucene103Codec;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -25,7 +29,6 @@ import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
@@ -35,6 +38,10 @@ import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.Weight;
+import org.apache.lucene.queries.function.FunctionQuery;
+import org.apache.lucene.queries.function.valuesource.ConstKnnFloatValueSource;
+import org.apache.lucene.queries.function.valuesource.FloatKnnVectorFieldSource;
+import org.apache.lucene.queries.function.valuesource.FloatVectorSimilarityFunction;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
@@ -47,8 +54,8 @@ import org.apache.lucene.util.BytesRef;
  * {@link SearcherManager} refreshed before each search.
  *
  * <p>Why vectors and not {@code MoreLikeThis}: a lookalike is "near the seed as a whole", and a
- * seed of hundreds of people has one natural query, the centroid of their profiles; a vector
- * query searches for it in the HNSW graph in time that grows with the log of the population.
+ * seed of hundreds of people has one natural query, the centroid of their profiles, and the
+ * nearest profiles to it are one scan of dot products ({@link #nearest}).
  * {@code MoreLikeThis} builds a query from the rare terms of one document, weighted by tf-idf:
  * with a seed it would need one query per seed member (or a pseudo-document of all their terms)
  * and would favour rare categories over the ones the seed shares, the opposite of what a
@@ -56,9 +63,9 @@ import org.apache.lucene.util.BytesRef;
  *
  * <p>The index is held in memory ({@link ByteBuffersDirectory}), never on disk: a profile is
  * derived from behaviour that is at rest only encrypted under each person's own key, and a
- * plaintext copy on disk would outlive a cryptographic erasure. It therefore holds the people
- * whose behaviour arrived since this process started. Deleted documents leave memory when
- * their segment is merged ({@link #purgeDeleted}).
+ * plaintext copy on disk would outlive a cryptographic erasure. Whoever keeps profiles across
+ * restarts stores them sealed and puts them back here (the gateway's {@code StoredProfiles}).
+ * Deleted documents leave memory when their segment is merged ({@link #purgeDeleted}).
  *
  * <p>Thread-safe (Lucene's writer and searcher manager are). Blocking: call from workers.
  */
@@ -72,11 +79,26 @@ public final class ProfileIndex implements AutoCloseable {
     /**
      * The person's measurement pseudonyms, when they gave measurement consent: a term each, so
      * the converters of a campaign (known to reports by measurement pseudonym) can be a seed.
-     * Held in memory only, as the whole index.
+     * Held in memory, as the whole index (stored only sealed, by the gateway).
      */
     static final String MEASURED = "measured";
     /** The profile vector; unit length, so the dot product is the cosine. */
     static final String VECTOR = "profile";
+
+    /**
+     * Vectors stored flat, with no HNSW graph: {@link #nearest} scans them exactly (see there),
+     * and building the graph was most of the time a profile took to index (perf/README,
+     * "Lookalikes"). Of Lucene's flat vector formats, the binary-quantized one is registered for
+     * reading segments back; it keeps the floats and adds about 24 bytes of bits a vector.
+     */
+    private static final Codec FLAT_VECTORS = new Lucene103Codec() {
+        private final KnnVectorsFormat flat = new Lucene102BinaryQuantizedVectorsFormat();
+
+        @Override
+        public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+            return flat;
+        }
+    };
 
     /** One person of the index. */
     public record Person(List<Pseudonym> aliases, float[] vector) {
@@ -95,7 +117,7 @@ public final class ProfileIndex implements AutoCloseable {
 
     public ProfileIndex() {
         try {
-            writer = new IndexWriter(dir, new IndexWriterConfig());
+            writer = new IndexWriter(dir, new IndexWriterConfig().setCodec(FLAT_VECTORS));
             searchers = new SearcherManager(writer, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -186,19 +208,28 @@ public final class ProfileIndex implements AutoCloseable {
 
     /**
      * The {@code k} people whose profiles are closest to {@code target} (a unit vector), closest
-     * first, leaving out those whose current pseudonym is in {@code leaveOut}. Approximate, as
-     * HNSW search is: a near neighbour is missed now and then, never a far one taken for near.
+     * first, leaving out those whose current pseudonym is in {@code leaveOut}. Exact: every
+     * profile outside {@code leaveOut} is scored with the field's similarity.
+     *
+     * <p>Why not the HNSW graph ({@code KnnFloatVectorQuery}): a seed is by design most of the
+     * people nearest its centroid, and many people share a profile exactly (the same few
+     * categories); the graph keeps one of equal vectors among a node's neighbours, and a walk
+     * that must step over the seed's refused nodes finds no path to the few like them left and
+     * returns far people as the nearest (with Lucene's filtered walk or without it:
+     * {@code ProfileIndexTest}). An exact scan costs one 64-float dot product a person (perf/README,
+     * "Lookalikes"), for a build that runs when asked or on a schedule, not per request.
      */
     public List<Scored> nearest(float[] target, int k, Collection<Pseudonym> leaveOut) {
-        Query filter = null;
+        // The score is the field's similarity, as a vector query's: (1 + cosine) / 2.
+        BooleanQuery.Builder b = new BooleanQuery.Builder()
+                .add(new FunctionQuery(new FloatVectorSimilarityFunction(VectorSimilarityFunction.DOT_PRODUCT,
+                        new FloatKnnVectorFieldSource(VECTOR), new ConstKnnFloatValueSource(target))),
+                        BooleanClause.Occur.MUST);
         if (!leaveOut.isEmpty()) {
-            List<BytesRef> keys = leaveOut.stream().map(p -> new BytesRef(p.value())).toList();
-            filter = new BooleanQuery.Builder()
-                    .add(new MatchAllDocsQuery(), BooleanClause.Occur.FILTER)
-                    .add(new TermInSetQuery(KEY, keys), BooleanClause.Occur.MUST_NOT)
-                    .build();
+            b.add(new TermInSetQuery(KEY, leaveOut.stream().map(p -> new BytesRef(p.value())).toList()),
+                    BooleanClause.Occur.MUST_NOT);
         }
-        Query q = new KnnFloatVectorQuery(VECTOR, target, k, filter);
+        Query q = b.build();
         return withSearcher(s -> {
             ScoreDoc[] hits = s.search(q, k).scoreDocs;
             StoredFields stored = s.storedFields();

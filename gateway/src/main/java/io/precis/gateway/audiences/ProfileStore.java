@@ -1,0 +1,383 @@
+package io.precis.gateway.audiences;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.precis.consent.crypto.SealException;
+import io.precis.consent.identity.Pseudonym;
+import io.precis.consent.vault.UserVault;
+import io.precis.gateway.http.JsonBodies;
+import io.precis.gateway.storage.Database;
+import io.precis.gateway.storage.StorageException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The lookalikes' interest profiles at rest (table {@code profiles} of migration V11), in the
+ * embedded database or the PostgreSQL every gateway shares: one row a person, keyed by the
+ * vault's keyed-hash name of their current delivery pseudonym, the profile sealed under their
+ * own vault key (as their behaviour is: {@link UserVault#seal}), and the pseudonym itself
+ * sealed under a vault key ({@link UserVault#sealOwner}) so that a gateway starting with no
+ * pseudonym in hand can open every record. Erasure deletes the row, and the vault's erasure of
+ * the person's key has made any copy of it unreadable already.
+ *
+ * <p>Writes go through one writer thread that commits up to {@value #MAX_BATCH} of them in a
+ * transaction (group commit, as behaviour's); a caller waits for its commit. On the embedded
+ * file a commit reaches the file before it returns (it survives {@code kill -9}); unlike
+ * behaviour no {@code fsync} follows, because a profile is derived from behaviour that is
+ * durable: one lost to a power cut is made again by the person's next behaviour.
+ *
+ * <p>Thread-safe. Blocking: call from workers.
+ */
+public final class ProfileStore implements AutoCloseable {
+    /** The vault kind the profiles are sealed as (bound into each record's AAD). */
+    static final String KIND = "profile";
+    /** Large enough to amortise a commit over many ingests, small enough for a short transaction. */
+    static final int MAX_BATCH = 512;
+    /** Some seconds of peak behaviour; beyond it callers get a fast rejection (503), not a memory blow-up. */
+    static final int MAX_QUEUE = 16_384;
+    private static final System.Logger LOG = System.getLogger(ProfileStore.class.getName());
+
+    /**
+     * One person's profile: delivery pseudonyms (current first), measurement pseudonyms (empty
+     * without measurement consent), unit vector, segments. What {@code ProfileIndex.put} takes.
+     */
+    public record Profile(List<Pseudonym> aliases, List<Pseudonym> measurement, float[] vector, Set<String> segments) {
+        public Profile {
+            aliases = List.copyOf(aliases);
+            measurement = List.copyOf(measurement);
+            segments = Set.copyOf(segments);
+        }
+    }
+
+    /**
+     * Profiles of the rows after a sequence number, in its order.
+     *
+     * @param profiles those that opened (a row sealed under an erased key does not)
+     * @param lastSeq the highest sequence number read, or the one asked after when none was
+     * @param rows rows read, opened or not: fewer than asked means the end was reached
+     */
+    public record Page(List<Profile> profiles, long lastSeq, int rows) {
+    }
+
+    private sealed interface Op {
+        CompletableFuture<Void> done();
+    }
+
+    private record Save(String user, byte[] owner, byte[] sealed, int day, List<String> older, CompletableFuture<Void> done)
+            implements Op {
+    }
+
+    private record Delete(List<String> users, CompletableFuture<Void> done) implements Op {
+    }
+
+    private record Stop(CompletableFuture<Void> done) implements Op {
+    }
+
+    private final Database db;
+    private final UserVault vault;
+    private final java.time.Clock clock;
+    private final BlockingQueue<Op> queue = new ArrayBlockingQueue<>(MAX_QUEUE);
+    private final Thread writer;
+    private final AtomicLong unreadable = new AtomicLong();
+    private final Object lifecycle = new Object();
+    private boolean closed; // guarded by lifecycle
+
+    public ProfileStore(Database db, UserVault vault, java.time.Clock clock) {
+        this.db = db;
+        this.vault = vault;
+        this.clock = clock;
+        writer = new Thread(this::runWriter, "precis-profile-writer");
+        writer.setDaemon(true); // close() is the orderly way out
+        writer.start();
+    }
+
+    /** Stores {@code p} in place of the person's previous profile (of any of their aliases); durable on return. */
+    public void save(Profile p) {
+        Pseudonym current = p.aliases().get(0);
+        List<String> older = p.aliases().subList(1, p.aliases().size()).stream().map(vault::storageName).toList();
+        await(enqueue(new Save(vault.storageName(current), vault.sealOwner(current),
+                vault.seal(current, KIND, encode(p)), day(clock.instant()), older, new CompletableFuture<>())));
+    }
+
+    /** Deletes the profile stored under any of {@code aliases}; done on return. */
+    public void delete(Collection<Pseudonym> aliases) {
+        await(enqueue(new Delete(aliases.stream().map(vault::storageName).toList(), new CompletableFuture<>())));
+    }
+
+    /** Up to {@code limit} profiles of the rows whose sequence number is above {@code seq}, in its order. */
+    public Page after(long seq, int limit) {
+        List<Profile> out = new ArrayList<>();
+        long last = seq;
+        int rows = 0;
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT owner, sealed, seq FROM profiles WHERE seq > ? ORDER BY seq LIMIT ?")) {
+            ps.setLong(1, seq);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows++;
+                    last = rs.getLong(3);
+                    open(rs.getBytes(1), rs.getBytes(2)).ifPresent(out::add);
+                }
+            }
+        } catch (SQLException e) {
+            throw new StorageException("cannot read the interest profiles", e);
+        }
+        return new Page(out, last, rows);
+    }
+
+    /**
+     * The current pseudonyms of the profiles last made before UTC day {@code day} (days since
+     * 1970) whose sequence number is above {@code seq}, in its order, at most {@code limit} rows.
+     *
+     * @param owners those that opened
+     * @param lastSeq the highest sequence number read, or {@code seq} when none was
+     * @param rows rows read: fewer than asked means the end was reached
+     */
+    public record Expired(List<Pseudonym> owners, long lastSeq, int rows) {
+    }
+
+    /** See {@link Expired}. */
+    public Expired madeBefore(int day, long seq, int limit) {
+        List<Pseudonym> out = new ArrayList<>();
+        long last = seq;
+        int rows = 0;
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT owner, seq FROM profiles WHERE updated_day < ? AND seq > ? ORDER BY seq LIMIT ?")) {
+            ps.setInt(1, day);
+            ps.setLong(2, seq);
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows++;
+                    last = rs.getLong(2);
+                    try {
+                        out.add(vault.openOwner(rs.getBytes(1)));
+                    } catch (SealException e) {
+                        unreadable.incrementAndGet();
+                        LOG.log(System.Logger.Level.WARNING, "an interest profile did not open; left out");
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new StorageException("cannot read the interest profiles", e);
+        }
+        return new Expired(out, last, rows);
+    }
+
+    /** Deletes every profile last made before UTC day {@code day}, opened or not; done on return. */
+    public void deleteBefore(int day) {
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM profiles WHERE updated_day < ?")) {
+            ps.setInt(1, day);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StorageException("cannot delete interest profiles", e);
+        }
+    }
+
+    /** UTC days since 1970 of {@code t}. */
+    static int day(java.time.Instant t) {
+        return (int) Math.floorDiv(t.getEpochSecond(), 86_400L);
+    }
+
+    /** The highest sequence number given so far (0 when none). */
+    public long highestSeq() {
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM profiles");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new StorageException("cannot read the interest profiles", e);
+        }
+    }
+
+    /** Rows that did not open because they were tampered with or sealed under other keys (each logged). */
+    public long unreadable() {
+        return unreadable.get();
+    }
+
+    /** Writes everything queued so far, then stops the writer. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            queue.put(new Stop(new CompletableFuture<>()));
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The row's profile; empty when its person's key is gone (erased) or it does not open. */
+    private Optional<Profile> open(byte[] owner, byte[] sealed) {
+        try {
+            Pseudonym p = vault.openOwner(owner);
+            return vault.open(p, KIND, sealed).map(ProfileStore::decode);
+        } catch (SealException e) {
+            // A row from a database restored under other keys, or tampered with: left out, never guessed.
+            unreadable.incrementAndGet();
+            LOG.log(System.Logger.Level.WARNING, "an interest profile did not open; left out");
+            return Optional.empty();
+        }
+    }
+
+    static byte[] encode(Profile p) {
+        ObjectNode o = JsonBodies.MAPPER.createObjectNode();
+        var aliases = o.putArray("a");
+        p.aliases().forEach(a -> aliases.add(a.value()));
+        var measurement = o.putArray("m");
+        p.measurement().forEach(m -> measurement.add(m.value()));
+        var segments = o.putArray("s");
+        new TreeSet<>(p.segments()).forEach(segments::add);
+        ByteBuffer v = ByteBuffer.allocate(p.vector().length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (float x : p.vector()) {
+            v.putFloat(x);
+        }
+        o.put("v", Base64.getEncoder().encodeToString(v.array()));
+        try {
+            return JsonBodies.MAPPER.writeValueAsBytes(o);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Profile decode(byte[] bytes) {
+        try {
+            JsonNode o = JsonBodies.MAPPER.readTree(bytes);
+            List<Pseudonym> aliases = new ArrayList<>();
+            o.get("a").forEach(n -> aliases.add(new Pseudonym(n.textValue())));
+            List<Pseudonym> measurement = new ArrayList<>();
+            o.get("m").forEach(n -> measurement.add(new Pseudonym(n.textValue())));
+            Set<String> segments = new TreeSet<>();
+            o.get("s").forEach(n -> segments.add(n.textValue()));
+            ByteBuffer v = ByteBuffer.wrap(Base64.getDecoder().decode(o.get("v").textValue())).order(ByteOrder.LITTLE_ENDIAN);
+            float[] vector = new float[v.remaining() / Float.BYTES];
+            for (int i = 0; i < vector.length; i++) {
+                vector[i] = v.getFloat();
+            }
+            return new Profile(aliases, measurement, vector, segments);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private CompletableFuture<Void> enqueue(Op op) {
+        synchronized (lifecycle) {
+            if (closed) {
+                op.done().completeExceptionally(new IllegalStateException("profile store is closed"));
+            } else if (!queue.offer(op)) {
+                op.done().completeExceptionally(new RejectedExecutionException("profile queue is full"));
+            }
+        }
+        return op.done();
+    }
+
+    private static void await(CompletableFuture<Void> f) {
+        try {
+            f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    private void runWriter() {
+        List<Op> batch = new ArrayList<>(MAX_BATCH);
+        boolean stop = false;
+        while (!stop) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                continue; // only close() stops the writer, so nothing queued is dropped
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            stop = batch.removeIf(op -> op instanceof Stop);
+            if (!batch.isEmpty()) {
+                write(batch);
+            }
+            batch.clear();
+        }
+    }
+
+    private String upsert() {
+        return db.postgres()
+                ? "INSERT INTO profiles (user_name, owner, sealed, updated_day, seq)"
+                        + " VALUES (?, ?, ?, ?, nextval('profile_seq')) ON CONFLICT (user_name) DO UPDATE SET"
+                        + " owner = EXCLUDED.owner, sealed = EXCLUDED.sealed, updated_day = EXCLUDED.updated_day,"
+                        + " seq = EXCLUDED.seq"
+                : "MERGE INTO profiles (user_name, owner, sealed, updated_day, seq) KEY (user_name)"
+                        + " VALUES (?, ?, ?, ?, NEXT VALUE FOR profile_seq)";
+    }
+
+    /** The batch in one transaction, in queue order (a save and a later erasure of one person stay in order). */
+    private void write(List<Op> batch) {
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement save = c.prepareStatement(upsert());
+                 PreparedStatement delete = c.prepareStatement("DELETE FROM profiles WHERE user_name = ?")) {
+                for (Op op : batch) {
+                    switch (op) {
+                        case Save s -> {
+                            for (String old : s.older()) {
+                                delete.setString(1, old);
+                                delete.executeUpdate();
+                            }
+                            save.setString(1, s.user());
+                            save.setBytes(2, s.owner());
+                            save.setBytes(3, s.sealed());
+                            save.setInt(4, s.day());
+                            save.executeUpdate();
+                        }
+                        case Delete d -> {
+                            for (String user : d.users()) {
+                                delete.setString(1, user);
+                                delete.executeUpdate();
+                            }
+                        }
+                        case Stop s -> { }
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                io.precis.reports.sql.Transactions.rollback(c, e);
+                throw e;
+            }
+        } catch (Throwable e) {
+            // The batch names no person in clear; the cause is a database error.
+            LOG.log(System.Logger.Level.ERROR, "interest profile batch of " + batch.size() + " operations failed", e);
+            batch.forEach(op -> op.done().completeExceptionally(e));
+            return;
+        }
+        batch.forEach(op -> op.done().complete(null));
+    }
+}

@@ -1,0 +1,157 @@
+package io.precis.gateway.audiences;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.precis.consent.MutableClock;
+import io.precis.consent.identity.Pseudonym;
+import io.precis.consent.vault.UserVault;
+import io.precis.devservices.LocalPostgres;
+import io.precis.gateway.PrivacyLeakTest;
+import io.precis.gateway.storage.Database;
+import io.precis.matcher.lookalike.ProfileIndex;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The stored interest profiles on H2 and on PostgreSQL: a profile comes back whole from a
+ * store opened again; nothing of it (pseudonyms, segments) is in clear in its row; a key
+ * rotation keeps one row a person; erasure of the vault key makes a row unreadable, and a
+ * delete by its aliases removes it; a catch-up takes in what another store instance wrote; a
+ * profile not made again within the behaviour's retention is deleted from store and index.
+ */
+class ProfileStoreTest {
+    static final Pseudonym ALICE = new Pseudonym("alice-delivery-pseudonym-1");
+    static final Pseudonym ALICE_OLD = new Pseudonym("alice-delivery-pseudonym-0");
+    static final Pseudonym ALICE_MEASURED = new Pseudonym("alice-measurement-pseudonym");
+    static final Pseudonym BOB = new Pseudonym("bob-delivery-pseudonym-1");
+
+    @TempDir
+    Path dir;
+    final MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-01T10:00:00Z"));
+
+    @Test
+    void profilesRoundTripSealedOnTheEmbeddedStore() throws Exception {
+        try (Database db = Database.open(dir)) {
+            roundTrip(db, () -> null); // one file, one database: a second store on it writes as another would
+        }
+    }
+
+    @Test
+    void profilesRoundTripSealedOnPostgres() throws Exception {
+        String url = LocalPostgres.shared().createDatabase();
+        try (Database db = Database.connect(url, 4)) {
+            roundTrip(db, () -> Database.connect(url, 4));
+        }
+    }
+
+    private void roundTrip(Database db, java.util.function.Supplier<Database> another) throws Exception {
+        UserVault vault = UserVault.open(dir, dir.resolve("keys"));
+        float[] vector = unit(3);
+        try (ProfileStore store = new ProfileStore(db, vault, clock)) {
+            store.save(new ProfileStore.Profile(List.of(ALICE_OLD), List.of(), unit(1), Set.of("interest:旧")));
+            store.save(new ProfileStore.Profile(List.of(BOB), List.of(), unit(2), Set.of("interest:跑鞋")));
+            // A key rotation: Alice's current pseudonym is new, her old one an alias.
+            store.save(new ProfileStore.Profile(List.of(ALICE, ALICE_OLD), List.of(ALICE_MEASURED), vector,
+                    Set.of("interest:净水器", "place:p1:regular")));
+        }
+        List<byte[]> rows = rows(db);
+        assertEquals(2, rows.size(), "one row a person: the old alias's row went with the rotation");
+        for (byte[] row : rows) {
+            for (String clear : List.of(ALICE.value(), ALICE_OLD.value(), ALICE_MEASURED.value(), BOB.value(),
+                    "净水器", "跑鞋", "interest:", "place:p1")) {
+                List<String> found = new ArrayList<>();
+                PrivacyLeakTest.scan("a profile row", row, List.of(clear), found);
+                assertTrue(found.isEmpty(), "a row holds " + clear + " in clear");
+            }
+        }
+
+        try (ProfileStore store = new ProfileStore(db, UserVault.open(dir, dir.resolve("keys")), clock)) {
+            ProfileStore.Page page = store.after(0, 10);
+            assertEquals(2, page.rows());
+            assertEquals(store.highestSeq(), page.lastSeq());
+            ProfileStore.Profile alice = page.profiles().stream()
+                    .filter(p -> p.aliases().get(0).equals(ALICE)).findFirst().orElseThrow();
+            assertEquals(List.of(ALICE, ALICE_OLD), alice.aliases());
+            assertEquals(List.of(ALICE_MEASURED), alice.measurement());
+            assertEquals(Set.of("interest:净水器", "place:p1:regular"), alice.segments());
+            assertArrayEquals(vector, alice.vector());
+            assertEquals(0, store.after(page.lastSeq(), 10).rows(), "nothing after the last");
+
+            // Another gateway on the same database stores a profile: a catch-up indexes it.
+            StoredProfiles here = new StoredProfiles(new ProfileIndex(), store);
+            here.loadInBackground();
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (!here.loaded()) {
+                assertTrue(System.nanoTime() < deadline, "loaded within 20 s");
+                Thread.onSpinWait();
+            }
+            assertEquals(2, here.index().size());
+            Pseudonym carol = new Pseudonym("carol-delivery-pseudonym-1");
+            try (Database other = another.get(); ProfileStore there = new ProfileStore(
+                    other != null ? other : db, UserVault.open(dir, dir.resolve("keys")), clock)) {
+                there.save(new ProfileStore.Profile(List.of(carol), List.of(), unit(5), Set.of("interest:茶")));
+            }
+            assertEquals(2, here.index().size(), "not before a catch-up");
+            here.catchUp();
+            assertEquals(3, here.index().size(), "the catch-up took in the other's profile");
+            assertEquals(1, here.index().inSegment("interest:茶").size());
+
+            // Erasure: the vault key goes first (behaviour's erasure): the row no longer opens...
+            vault.erase(BOB);
+            assertEquals(2, store.after(0, 10).profiles().size(), "Bob's row is unreadable");
+            assertEquals(3, store.after(0, 10).rows());
+            // ...and the profile's own erasure deletes the rows, by the person's aliases.
+            here.remove(List.of(BOB));
+            here.remove(List.of(ALICE, ALICE_OLD));
+            assertEquals(1, store.after(0, 10).rows());
+            assertEquals(1, here.index().size());
+            assertEquals(0, store.unreadable(), "an erased key is not a tampered row");
+
+            // Retention: a profile not made again within the behaviour's 180 days goes, from both.
+            clock.advance(java.time.Duration.ofDays(120));
+            Pseudonym dave = new Pseudonym("dave-delivery-pseudonym-1");
+            here.put(new ProfileStore.Profile(List.of(dave), List.of(), unit(6), Set.of()));
+            clock.advance(java.time.Duration.ofDays(61));
+            here.expire(ProfileStore.day(clock.instant()));
+            assertEquals(1, store.after(0, 10).rows(), "Carol's profile, 181 days old, is deleted; Dave's stays");
+            assertEquals(1, here.index().size());
+            assertEquals(List.of(dave), here.index().where(p -> true).get(0).aliases());
+        }
+    }
+
+    static float[] unit(int at) {
+        float[] v = new float[io.precis.matcher.lookalike.InterestProfile.DIMENSIONS];
+        v[at] = 1;
+        return v;
+    }
+
+    /** Every column of every row, as bytes. */
+    static List<byte[]> rows(Database db) throws Exception {
+        List<byte[]> out = new ArrayList<>();
+        try (Connection c = db.dataSource().getConnection();
+             ResultSet rs = c.createStatement().executeQuery("SELECT user_name, owner, sealed, seq FROM profiles")) {
+            while (rs.next()) {
+                byte[] name = rs.getString(1).getBytes(StandardCharsets.UTF_8);
+                byte[] owner = rs.getBytes(2);
+                byte[] sealed = rs.getBytes(3);
+                byte[] all = new byte[name.length + owner.length + sealed.length];
+                System.arraycopy(name, 0, all, 0, name.length);
+                System.arraycopy(owner, 0, all, name.length, owner.length);
+                System.arraycopy(sealed, 0, all, name.length + owner.length, sealed.length);
+                out.add(all);
+            }
+        }
+        assertFalse(out.isEmpty());
+        return out;
+    }
+}
