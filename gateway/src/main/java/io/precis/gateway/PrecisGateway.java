@@ -253,7 +253,7 @@ public final class PrecisGateway implements AutoCloseable {
         // and indexed in memory; the index is loaded from the store after the server listens.
         profiles = new io.precis.gateway.audiences.StoredProfiles(new io.precis.matcher.lookalike.ProfileIndex(),
                 new io.precis.gateway.audiences.ProfileStore(db, privacy.vault(), clock));
-        metrics.storedProfiles(profiles::loaded, profiles::loadFailures, profiles::unreadable);
+        metrics.storedProfiles(profiles::loaded, profiles::loadFailures, profiles::unreadable, profiles::writeFailures);
         var lookalikes = new io.precis.gateway.audiences.LookalikeService(profiles,
                 audiences, new io.precis.gateway.audiences.LookalikeStore(db),
                 aliases -> privacy.stored(new io.precis.gateway.privacy.UserKeys(aliases, List.of())).purposes().profiling(),

@@ -112,7 +112,8 @@ public final class LookalikeService implements ProfileSink {
     @Override
     public SegmentService.ProfileListener of(UserKeys keys, Purposes purposes) {
         List<Pseudonym> measurement = purposes.measurement() ? keys.measurement() : List.of();
-        return (aliases, webEvents, segments, now) -> stored.put(
+        // Best effort: the behaviour is stored already, and the profile is made again from it.
+        return (aliases, webEvents, segments, now) -> stored.update(
                 new ProfileStore.Profile(aliases, measurement, InterestProfile.of(webEvents, segments, now), segments));
     }
 

@@ -50,6 +50,7 @@ public final class StoredProfiles implements AutoCloseable {
     private volatile boolean closing;
     private volatile long loadMillis = -1;
     private final AtomicLong loadFailures = new AtomicLong();
+    private final AtomicLong writeFailures = new AtomicLong();
     private Thread loader;
 
     public StoredProfiles(ProfileIndex index, ProfileStore store) {
@@ -75,6 +76,30 @@ public final class StoredProfiles implements AutoCloseable {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /**
+     * {@link #put} for a profile remade from behaviour that is already stored: a failure to store
+     * it (the database away) is counted and logged, not thrown. Thrown, it failed the behaviour's
+     * request after its events were stored, and the client, sending them again, had them count
+     * twice. The person's stored and indexed profile stay as they were (the index follows the
+     * store) until their next behaviour makes it again. Returns whether it was stored.
+     */
+    public boolean update(ProfileStore.Profile p) {
+        try {
+            put(p);
+            return true;
+        } catch (RuntimeException e) {
+            writeFailures.incrementAndGet();
+            LOG.log(System.Logger.Level.WARNING, "an interest profile was not stored (kept as it was): "
+                    + e.getClass().getSimpleName());
+            return false;
+        }
+    }
+
+    /** Profiles remade from behaviour that could not be stored ({@link #update}), since start. */
+    public long writeFailures() {
+        return writeFailures.get();
     }
 
     /** Deletes the profile of the person behind {@code aliases} from the store and the index (erasure, withdrawal). */

@@ -193,10 +193,11 @@ public final class GatewayMetrics implements AutoCloseable {
 
     /**
      * Reports the lookalikes' stored interest profiles: whether the start-up load is done (1) or
-     * under way (0), the loads that failed and were tried again, and rows that did not open.
+     * under way (0), the loads that failed and were tried again, rows that did not open, and
+     * profiles remade from behaviour that could not be stored.
      */
     public void storedProfiles(java.util.function.BooleanSupplier loaded, java.util.function.LongSupplier loadFailures,
-                               java.util.function.LongSupplier unreadable) {
+                               java.util.function.LongSupplier unreadable, java.util.function.LongSupplier writeFailures) {
         var meter = provider.get("io.precis.gateway");
         meter.gaugeBuilder("precis.profiles.loaded").ofLongs()
                 .setDescription("1 once the stored interest profiles are loaded after a start (lookalike builds answer 503 before)")
@@ -207,6 +208,9 @@ public final class GatewayMetrics implements AutoCloseable {
         meter.counterBuilder("precis.profiles.unreadable")
                 .setDescription("stored interest profiles that did not open (tampered with, or sealed under other keys)")
                 .buildWithCallback(m -> m.record(unreadable.getAsLong()));
+        meter.counterBuilder("precis.profiles.write_failures")
+                .setDescription("interest profiles remade from accepted behaviour that could not be stored (kept as they were)")
+                .buildWithCallback(m -> m.record(writeFailures.getAsLong()));
     }
 
     /** Reports the failed compactions of the embedded database file that {@code failures} counted. */

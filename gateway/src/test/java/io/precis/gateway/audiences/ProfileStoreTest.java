@@ -129,6 +129,37 @@ class ProfileStoreTest {
         }
     }
 
+    /**
+     * A profile remade from accepted behaviour that cannot be stored (here its table is away)
+     * is counted, not thrown: thrown, it failed the behaviour's request after the events were
+     * stored, and a client sending them again had them count twice. Store and index keep the
+     * profile as it was; the next change stores again.
+     */
+    @Test
+    void aProfileThatCannotBeStoredIsCountedAndLeftAsItWas() throws Exception {
+        try (Database db = Database.open(dir);
+             ProfileStore store = new ProfileStore(db, UserVault.open(dir, dir.resolve("keys")), clock);
+             StoredProfiles profiles = new StoredProfiles(new ProfileIndex(), store)) {
+            profiles.loadInBackground();
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (!profiles.loaded()) {
+                assertTrue(System.nanoTime() < deadline, "loaded within 20 s");
+                Thread.onSpinWait();
+            }
+            assertTrue(profiles.update(new ProfileStore.Profile(List.of(ALICE), List.of(), unit(1), Set.of("interest:茶"))));
+            db.execute("ALTER TABLE profiles RENAME TO profiles_away");
+            assertFalse(profiles.update(new ProfileStore.Profile(List.of(ALICE), List.of(), unit(2), Set.of("interest:咖啡"))),
+                    "the store refused it");
+            assertEquals(1, profiles.writeFailures());
+            assertEquals(1, profiles.index().inSegment("interest:茶").size(), "the index keeps what the store holds");
+            assertEquals(0, profiles.index().inSegment("interest:咖啡").size());
+            db.execute("ALTER TABLE profiles_away RENAME TO profiles");
+            assertTrue(profiles.update(new ProfileStore.Profile(List.of(ALICE), List.of(), unit(2), Set.of("interest:咖啡"))));
+            assertEquals(1, profiles.index().inSegment("interest:咖啡").size());
+            assertEquals(1, profiles.writeFailures());
+        }
+    }
+
     static float[] unit(int at) {
         float[] v = new float[io.precis.matcher.lookalike.InterestProfile.DIMENSIONS];
         v[at] = 1;
