@@ -43,7 +43,8 @@ public final class StoredProfiles implements AutoCloseable {
 
     private final ProfileIndex index;
     private final ProfileStore store;
-    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    /** Fair: a page's release lets the changes waiting for it in before the next page. */
+    private final ReadWriteLock lock = new ReentrantReadWriteLock(true);
     /** The highest sequence number ever indexed (guarded by the write lock). */
     private long highest;
     private volatile boolean loaded;
@@ -203,17 +204,22 @@ public final class StoredProfiles implements AutoCloseable {
         if (!loaded) {
             return;
         }
+        long cursor;
         lock.writeLock().lock();
         try {
-            long cursor = Math.max(0, highest - LOOK_BACK);
-            ProfileStore.Page page;
-            do {
-                page = page(cursor);
-                cursor = page.lastSeq();
-            } while (page.rows() == PAGE);
+            cursor = Math.max(0, highest - LOOK_BACK);
         } finally {
             lock.writeLock().unlock();
         }
+        // The write lock a page at a time, as the load takes it: held across every page, a
+        // catch-up of many other gateways' rows (each opened with its person's key) held back
+        // every profile change of this gateway's behaviour requests for as long. A page is
+        // still read and indexed whole under it, which is what keeps the order above.
+        ProfileStore.Page page;
+        do {
+            page = page(cursor);
+            cursor = page.lastSeq();
+        } while (page.rows() == PAGE);
     }
 
     /** Reads and indexes up to {@link #PAGE} rows after sequence number {@code after}. */

@@ -160,6 +160,53 @@ class ProfileStoreTest {
         }
     }
 
+    /**
+     * A catch-up of many pages (here another gateway's 4,000 profiles) lets this gateway's
+     * profile changes through between its pages: it held the lock across every page, and a
+     * behaviour request that remade a profile waited for the whole catch-up (a lock around I/O
+     * that stalled the storage workers).
+     */
+    @Test
+    void profileChangesGoOnBetweenTheCatchUpsPages() throws Exception {
+        try (Database db = Database.open(dir);
+             ProfileStore store = new ProfileStore(db, UserVault.open(dir, dir.resolve("keys")), clock);
+             StoredProfiles here = new StoredProfiles(new ProfileIndex(), store)) {
+            here.loadInBackground();
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (!here.loaded()) {
+                assertTrue(System.nanoTime() < deadline, "loaded within 20 s");
+                Thread.onSpinWait();
+            }
+            int others = 4 * StoredProfiles.PAGE;
+            try (ProfileStore there = new ProfileStore(db, UserVault.open(dir, dir.resolve("keys")), clock);
+                 java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16)) {
+                List<java.util.concurrent.Future<?>> saves = new ArrayList<>();
+                for (int i = 0; i < others; i++) {
+                    Pseudonym p = new Pseudonym("other-gateway-person-" + i);
+                    int at = i % 8;
+                    saves.add(pool.submit(() -> there.save(new ProfileStore.Profile(List.of(p), List.of(), unit(at), Set.of()))));
+                }
+                for (var f : saves) {
+                    f.get();
+                }
+            }
+            java.util.concurrent.atomic.AtomicLong caughtUpAt = new java.util.concurrent.atomic.AtomicLong();
+            Thread catchUp = new Thread(() -> {
+                here.catchUp();
+                caughtUpAt.set(System.nanoTime());
+            });
+            catchUp.start();
+            while (here.index().size() == 0) { // the first page is being indexed
+                Thread.onSpinWait();
+            }
+            assertTrue(here.update(new ProfileStore.Profile(List.of(ALICE), List.of(), unit(1), Set.of("interest:茶"))));
+            long updatedAt = System.nanoTime();
+            catchUp.join();
+            assertEquals(others + 1, here.index().size());
+            assertTrue(updatedAt < caughtUpAt.get(), "the change waited for the whole catch-up");
+        }
+    }
+
     static float[] unit(int at) {
         float[] v = new float[io.precis.matcher.lookalike.InterestProfile.DIMENSIONS];
         v[at] = 1;
