@@ -267,7 +267,7 @@ public final class PrecisGateway implements AutoCloseable {
         new io.precis.gateway.web.AdTag().register(routes);
         List<PersonalData> personal = List.of(BehaviourData.segments(segments),
                 BehaviourData.events(behaviour, segments), MeasurementData.of(events), delivery.personalData(),
-                lookalikes.personalData(), contacts.personalData());
+                lookalikes.personalData(), audiences.personalData(), contacts.personalData());
         ErasureStore erasureStore = new ErasureStore(db, changes);
         new ConsentRoutes(storagePool, privacy, new UserRef(auth, cookie), erasureStore, personal, clock)
                 .register(routes);

@@ -128,6 +128,61 @@ public final class AudienceService {
         }
     }
 
+    /**
+     * Removes {@code prints} (one person's fingerprints, every key epoch they are known by) from
+     * every customer list of every advertiser (erasure): in the store, then in memory here, and
+     * through the change feed in every other gateway's memory.
+     */
+    public void removeFromLists(long[] prints) {
+        for (var a : byId.values()) {
+            if (!a.lookalike() && members.contains(a.id(), prints)) {
+                try {
+                    change(a.advertiserId(), a.id(), prints, Mode.REMOVE);
+                } catch (ApiError deletedMeanwhile) {
+                    // the list went with its members
+                }
+            }
+        }
+    }
+
+    /**
+     * The {@code customerLists} section of the person's data: the customer lists they are in
+     * (export, by list id; the advertiser uploaded them, the raw ids are not kept), and on
+     * erasure their removal from every one of them.
+     */
+    public io.precis.gateway.privacy.PersonalData personalData() {
+        return new io.precis.gateway.privacy.PersonalData() {
+            @Override
+            public String section() {
+                return "customerLists";
+            }
+
+            @Override
+            public com.fasterxml.jackson.databind.JsonNode export(io.precis.gateway.privacy.UserKeys user) {
+                var out = io.precis.gateway.http.JsonBodies.MAPPER.createArrayNode();
+                members.listsOf(user.delivery()).stream().filter(id -> {
+                    var a = byId.get(id);
+                    return a != null && !a.lookalike();
+                }).sorted().forEach(out::add);
+                return out;
+            }
+
+            @Override
+            public void erase(io.precis.gateway.privacy.UserKeys user) {
+                removeFromLists(fingerprints(user.delivery()));
+            }
+        };
+    }
+
+    /** The fingerprints of {@code aliases}. */
+    static long[] fingerprints(List<Pseudonym> aliases) {
+        long[] out = new long[aliases.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = AudienceFingerprint.of(aliases.get(i));
+        }
+        return out;
+    }
+
     /** Whether any of {@code prints} is a member of audience {@code id}. */
     public boolean isMember(String id, long[] prints) {
         return members.contains(id, prints);
