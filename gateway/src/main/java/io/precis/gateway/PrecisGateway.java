@@ -296,7 +296,8 @@ public final class PrecisGateway implements AutoCloseable {
                 return null;
             }));
         }
-        keyRefresh = new KeyRefresh(privacy.pseudonyms(), metrics, health, audit);
+        // After each refresh, customer lists drop the members of keys just destroyed.
+        keyRefresh = new KeyRefresh(privacy.pseudonyms(), metrics, health, audit).then(audiences::expireKeys);
         vertx.setPeriodic(KEY_REFRESH_MS, id -> vertx.executeBlocking(keyRefresh::refresh, false));
         ErrorHandler errors = new ErrorHandler();
         router.route().failureHandler(errors);
