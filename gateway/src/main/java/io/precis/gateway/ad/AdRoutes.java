@@ -318,15 +318,24 @@ public final class AdRoutes {
     /**
      * {@code local} with the triggers that fired through another instance and still run: one
      * read of the shared store (on this matcher thread, never an event loop), made only when a
-     * campaign with a trigger serves; nothing to read with one instance.
+     * campaign with a trigger serves; nothing to read with one instance. A shared store that
+     * cannot be reached leaves the local triggers.
      */
     private Set<String> withSharedTriggers(UserKeys keys, Set<String> local) {
         if (!triggers.shared() || !segments.hasTriggers()) {
             return local;
         }
         java.time.Instant now = clock.instant();
+        java.util.Map<String, java.time.Instant> shared;
+        try {
+            shared = triggers.read(keys.delivery());
+        } catch (io.precis.gateway.storage.StoreUnavailableException e) {
+            // Redis away: the triggers this instance knows still apply; the ad is not refused for it.
+            LOG.log(System.Logger.Level.WARNING, "shared triggers not read: " + e.getClass().getSimpleName());
+            return local;
+        }
         Set<String> out = null;
-        for (var fired : triggers.read(keys.delivery()).entrySet()) {
+        for (var fired : shared.entrySet()) {
             if (now.isBefore(fired.getValue()) && !local.contains(fired.getKey())) {
                 out = out == null ? new java.util.HashSet<>(local) : out;
                 out.add(fired.getKey());

@@ -37,6 +37,7 @@ public final class BehaviourRoutes {
     private final PlaceDirectory places;
     private final ProfileSink profiles;
     private final SharedTriggers triggers;
+    private static final System.Logger LOG = System.getLogger(BehaviourRoutes.class.getName());
 
     /**
      * @param places the registered places an event's location is matched against
@@ -73,7 +74,13 @@ public final class BehaviourRoutes {
         }
         long now = clock.millis();
         long last = fired.values().stream().mapToLong(java.time.Instant::toEpochMilli).max().orElse(now);
-        triggers.fired(keys.current(), fired, java.time.Duration.ofMillis(Math.max(1, last - now)));
+        try {
+            triggers.fired(keys.current(), fired, java.time.Duration.ofMillis(Math.max(1, last - now)));
+        } catch (io.precis.gateway.storage.StoreUnavailableException e) {
+            // The behaviour is stored (a 503 would have it sent and stored twice): the other
+            // instances see the trigger when their cache of the person next refreshes.
+            LOG.log(System.Logger.Level.WARNING, "a fired trigger was not shared: " + e.getClass().getSimpleName());
+        }
     }
 
     /** The visits the located events of {@code batch} made to registered places. */

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code targeting.trigger} with several gateways on one PostgreSQL and one Redis: a cart
  * accepted by gateway A fires the trigger campaign on the very next ad request to gateway B,
  * although B had just computed (and cached) the person's segments without it; without
- * personalisation it does not; erasure forgets what fired; and Redis holds no raw id.
+ * personalisation it does not; erasure forgets what fired; Redis holds no raw id; and a
+ * Redis that is away does not make the behaviour refused.
  */
 class SharedTriggersTest {
     private static final String ALL = "{\"purposes\": {\"personalisation\": true, \"profiling\": true, \"measurement\": true}}";
@@ -47,15 +48,8 @@ class SharedTriggersTest {
         redis.close();
     }
 
-    private static String cartAbandoned() {
-        return Campaigns.untargeted("PurifierBack", "CPM", 5).replace("\"creatives\"",
-                "\"targeting\": {\"trigger\": {\"events\": [\"cart\"], \"keywords\": [\"净水器\"], \"withinMinutes\": 60}},"
-                        + " \"creatives\"");
-    }
-
     private static int adFor(TestGateway gw, String user) {
-        return gw.ad(Campaigns.adRequest("news.example", "today's news").strip()
-                .replaceFirst("}$", ", \"user\": {\"id\": \"" + user + "\"}}")).status();
+        return gw.ad(Campaigns.adRequest("news.example", "today's news", user)).status();
     }
 
     private static int cart(TestGateway gw, String publisher, String user) {
@@ -73,7 +67,7 @@ class SharedTriggersTest {
             String publisher = a.account("publisher", "Pub");
             GatewayPair.within(10, "the publisher key reaches B",
                     () -> b.get("/v1/consent?user=probe", publisher).status() == 200);
-            TestGateway.Resp created = a.post("/v1/campaigns", cartAbandoned(), key);
+            TestGateway.Resp created = a.post("/v1/campaigns", Campaigns.cartAbandoned("PurifierBack"), key);
             assertEquals(201, created.status(), created.body());
             // B knows the trigger campaign once a cart it accepted itself fires it.
             assertEquals(200, b.put("/v1/consent?user=probe", ALL, publisher).status());
@@ -109,6 +103,15 @@ class SharedTriggersTest {
             assertEquals(204, adFor(a, SHOPPER), "erased: nothing fires on A");
             assertEquals(204, adFor(gws.c, SHOPPER));
             assertEquals(0, b.get("/v1/me?user=" + SHOPPER, publisher).json().path("segments").size());
+
+            // Redis away: the behaviour is still accepted (a 503 would have it sent and stored twice).
+            assertEquals(200, a.put("/v1/consent?user=probe-2", ALL, publisher).status());
+            redis.stop();
+            try {
+                assertEquals(202, cart(a, publisher, "probe-2"), "accepted though the trigger is not shared");
+            } finally {
+                redis.start();
+            }
         }
     }
 
