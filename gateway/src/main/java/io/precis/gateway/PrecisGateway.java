@@ -233,6 +233,9 @@ public final class PrecisGateway implements AutoCloseable {
         behaviour = new VaultBehaviourStore(privacy.vault(), db, clock);
         metrics.behaviourSweepFailures(behaviour::sweepFailures);
         SegmentService segments = new SegmentService(behaviour, clock, index.analysis());
+        // Triggers that fired, shared at once with the other instances through the shared Redis.
+        io.precis.gateway.behaviour.SharedTriggers triggers = redis == null
+                ? io.precis.gateway.behaviour.SharedTriggers.NONE : new io.precis.gateway.redis.RedisTriggers(redis);
         // Real-time triggers of the campaigns that serve, evaluated on each person's behaviour.
         campaigns.onChange(c -> segments.trigger(c.id(),
                 c.status() == io.precis.matcher.campaign.CampaignStatus.ACTIVE ? c.targeting().trigger() : null));
@@ -240,7 +243,7 @@ public final class PrecisGateway implements AutoCloseable {
         AdRoutes adRoutes = new AdRoutes(matchPool, new CampaignMatcher(index, ledger, stats, null, config.impressionTtl(),
                 GatewayConfig.pageCache(System.getenv()), io.precis.matcher.lift.HoldOut.keyedBy(tokenKey)), signer, metrics,
                 privacy, segments, cookie, clock, tracing.tracer(),
-                (aliases, purposes) -> audiences.listsOf(aliases, purposes.profiling()), contacts, events);
+                (aliases, purposes) -> audiences.listsOf(aliases, purposes.profiling()), contacts, events, triggers);
         adRoutes.register(routes);
         new io.precis.gateway.ad.DecideRoutes(adRoutes, matchPool, auth).register(routes);
         new io.precis.gateway.contact.ContactRoutes(storagePool, contacts, campaigns, auth, clock).register(routes);
@@ -264,16 +267,16 @@ public final class PrecisGateway implements AutoCloseable {
             lookalikes.rebuildAll();
             return null;
         }));
-        new BehaviourRoutes(storagePool, auth, privacy, segments, segmentRules, places.directory(), lookalikes, clock)
+        new BehaviourRoutes(storagePool, auth, privacy, segments, segmentRules, places.directory(), lookalikes, triggers, clock)
                 .register(routes);
         new TrackingRoutes(storagePool, signer, events, campaigns, metrics, privacy, cookie, delivery, tracing.tracer(),
                 contacts).register(routes);
         new ReportRoutes(storagePool, events, auth, clock).register(routes);
         new WebPages(cookie, logins).register(routes);
         new io.precis.gateway.web.AdTag().register(routes);
-        List<PersonalData> personal = List.of(BehaviourData.segments(segments),
+        List<PersonalData> personal = List.of(BehaviourData.segments(segments, triggers, clock),
                 BehaviourData.events(behaviour, segments), MeasurementData.of(events), delivery.personalData(),
-                lookalikes.personalData(), contacts.personalData());
+                lookalikes.personalData(), audiences.personalData(), contacts.personalData());
         ErasureStore erasureStore = new ErasureStore(db, changes);
         new ConsentRoutes(storagePool, privacy, new UserRef(auth, cookie), erasureStore, personal, clock)
                 .onProfilingWithdrawn(lookalikes::withdrawn)
@@ -303,7 +306,8 @@ public final class PrecisGateway implements AutoCloseable {
                 return null;
             }));
         }
-        keyRefresh = new KeyRefresh(privacy.pseudonyms(), metrics, health, audit);
+        // After each refresh, customer lists drop the members of keys just destroyed.
+        keyRefresh = new KeyRefresh(privacy.pseudonyms(), metrics, health, audit).then(audiences::expireKeys);
         vertx.setPeriodic(KEY_REFRESH_MS, id -> vertx.executeBlocking(keyRefresh::refresh, false));
         ErrorHandler errors = new ErrorHandler();
         router.route().failureHandler(errors);

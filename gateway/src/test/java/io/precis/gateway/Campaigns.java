@@ -38,6 +38,16 @@ public final class Campaigns {
                 """.formatted(name, model, amount, name, name);
     }
 
+    /**
+     * An untargeted CPM campaign with the real-time trigger of a water purifier left in a cart
+     * within the last hour ({@code targeting.trigger}).
+     */
+    public static String cartAbandoned(String name) {
+        return untargeted(name, "CPM", 5).replace("\"creatives\"",
+                "\"targeting\": {\"trigger\": {\"events\": [\"cart\"], \"keywords\": [\"净水器\"], \"withinMinutes\": 60}},"
+                        + " \"creatives\"");
+    }
+
     /** An ad request from the reader {@code user} (the publisher's id of them), as below. */
     public static String adRequest(String site, String text, String user) {
         return """

@@ -62,13 +62,17 @@ public final class AdRoutes {
     private final ContactPolicy contacts;
     /** Where the ghost impressions of lift tests are recorded. */
     private final io.precis.reports.event.EventStore events;
+    /** The real-time triggers that fired through any instance (read only when one could serve). */
+    private final io.precis.gateway.behaviour.SharedTriggers triggers;
     private static final System.Logger LOG = System.getLogger(AdRoutes.class.getName());
 
     public AdRoutes(WorkerPool pool, CampaignMatcher matcher, TokenSigner signer, GatewayMetrics metrics,
                     PrivacyCore privacy, SegmentService segments, UserCookie cookie,
                     Clock clock, Tracer tracer,
                     java.util.function.BiFunction<List<io.precis.consent.identity.Pseudonym>, Purposes, Set<String>> audiences,
-                    ContactPolicy contacts, io.precis.reports.event.EventStore events) {
+                    ContactPolicy contacts, io.precis.reports.event.EventStore events,
+                    io.precis.gateway.behaviour.SharedTriggers triggers) {
+        this.triggers = triggers;
         this.events = events;
         this.pool = pool;
         this.contacts = contacts;
@@ -302,11 +306,42 @@ public final class AdRoutes {
             // A trigger reacts to what the person just did: it needs profiling as well.
             userSegments = userSegments.stream().filter(s -> !s.startsWith("trigger:"))
                     .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        } else if (personal && purposes.profiling() && keys != null && !fresh) {
+            userSegments = withSharedTriggers(keys, userSegments);
         }
         Set<String> lists = keys == null || fresh ? Set.of() : audiences.apply(keys.delivery(), purposes);
         return new UserContext(keys == null ? null : keys.current(),
                 personal ? u.yob() : null, personal ? u.gender() : null, personal ? u.region() : null,
                 PrivacyCore.location(u.lat(), u.lon(), purposes), userSegments, lists);
+    }
+
+    /**
+     * {@code local} with the triggers that fired through another instance and still run: one
+     * read of the shared store (on this matcher thread, never an event loop), made only when a
+     * campaign with a trigger serves; nothing to read with one instance. A shared store that
+     * cannot be reached leaves the local triggers.
+     */
+    private Set<String> withSharedTriggers(UserKeys keys, Set<String> local) {
+        if (!triggers.shared() || !segments.hasTriggers()) {
+            return local;
+        }
+        java.time.Instant now = clock.instant();
+        java.util.Map<String, java.time.Instant> shared;
+        try {
+            shared = triggers.read(keys.delivery());
+        } catch (io.precis.gateway.storage.StoreUnavailableException e) {
+            // Redis away: the triggers this instance knows still apply; the ad is not refused for it.
+            LOG.log(System.Logger.Level.WARNING, "shared triggers not read: " + e.getClass().getSimpleName());
+            return local;
+        }
+        Set<String> out = null;
+        for (var fired : shared.entrySet()) {
+            if (now.isBefore(fired.getValue()) && !local.contains(fired.getKey())) {
+                out = out == null ? new java.util.HashSet<>(local) : out;
+                out.add(fired.getKey());
+            }
+        }
+        return out == null ? local : Set.copyOf(out);
     }
 
     private static final java.util.regex.Pattern REGION =

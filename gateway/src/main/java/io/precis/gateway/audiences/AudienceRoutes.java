@@ -124,6 +124,11 @@ public final class AudienceRoutes {
         ObjectNode o = JsonBodies.MAPPER.createObjectNode();
         o.put("id", a.id()).put("name", a.name()).put("kind", a.kind()).put("createdAt", a.createdAt().toString())
                 .put("size", audiences.roundedSize(a.id())).put("sizeRoundedTo", audiences.k());
+        if (!a.lookalike()) {
+            AudienceService.KeyState keys = audiences.keyState(a.id());
+            o.put("stale", keys.stale());
+            o.put("reuploadBy", keys.reuploadBy() == null ? null : keys.reuploadBy().toString());
+        }
         lookalikes.spec(a.id()).ifPresent(spec -> {
             ObjectNode l = o.putObject("lookalike");
             l.putObject("seed").put(spec.seed().kind(), spec.seed().ref());

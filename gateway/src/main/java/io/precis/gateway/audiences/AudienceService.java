@@ -21,6 +21,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * are shown rounded down to a multiple of the privacy k. A lookalike's members are set by
  * {@link LookalikeService} instead ({@link #replaceMembers}), as the same fingerprints. Blocking:
  * call from worker threads, except {@link #listsOf}, which reads memory only.
+ *
+ * <p>Key rotation: raw ids are never kept, so a list cannot be pseudonymised again under a new
+ * key. Each member is stored with the key epoch it was pseudonymised under. During a rotation's
+ * overlap a person is known by the pseudonyms of both epochs, so a list uploaded under the old
+ * key still matches them, and removing ids (or erasing a person) removes them under every epoch
+ * still known. The list then shows {@code reuploadBy}: when the old key expires. Once it has
+ * expired the old members match nobody; when its key is destroyed they are deleted
+ * ({@link #expireKeys}) and the list shows {@code stale} until it is uploaded again whole
+ * ({@link Mode#REPLACE}).
  */
 public final class AudienceService {
     /** The change-feed kind of a list changed through another gateway on the same PostgreSQL. */
@@ -39,6 +48,20 @@ public final class AudienceService {
     private final ListVersions versions = new ListVersions();
     /** Told the id of each list changed here (after it is stored), for the other gateways. */
     private final java.util.function.Consumer<String> changed;
+    /** The key epochs each list's members were pseudonymised under (changed with its members). */
+    private final Map<String, Set<Integer>> epochsOf = new ConcurrentHashMap<>();
+    /** When each stale list lost members to a destroyed key ({@link #expireKeys}). */
+    private final Map<String, java.time.Instant> staleSince = new ConcurrentHashMap<>();
+
+    /**
+     * What a list's keys mean for its advertiser: {@code stale} when some of its members can no
+     * longer match (their key expired or was destroyed) until it is uploaded again whole;
+     * {@code reuploadBy} when some were pseudonymised under an older key still in its overlap:
+     * when they stop matching (null otherwise).
+     */
+    public record KeyState(boolean stale, java.time.Instant reuploadBy) {
+        static final KeyState FRESH = new KeyState(false, null);
+    }
 
     /**
      * Loads every list; {@code k} is the reports' privacy threshold (sizes round down to it);
@@ -53,13 +76,96 @@ public final class AudienceService {
         this.clock = clock;
         // Versions first: members read after them hold at least those versions (see ListVersions#reset).
         Map<String, Long> stored = store.versions();
+        Map<String, Set<Integer>> epochs = adoptUnknownEpochs(store.epochs());
+        Map<String, java.time.Instant> stale = store.staleSince();
         Map<String, long[]> all = store.members();
         for (var a : store.all()) {
             versions.reset(a.id(), stored.getOrDefault(a.id(), 0L), () -> {
                 byId.put(a.id(), a);
                 members.replace(a.id(), all.getOrDefault(a.id(), new long[0]));
+                epochsOf.put(a.id(), Set.copyOf(epochs.getOrDefault(a.id(), Set.of())));
+                if (stale.containsKey(a.id())) {
+                    staleSince.put(a.id(), stale.get(a.id()));
+                }
             });
         }
+        expireKeys();
+    }
+
+    /**
+     * {@code epochs} with the members stored before epochs were recorded (epoch 0) given the
+     * oldest epoch still resolvable, in the store too: they expire with it at the latest.
+     */
+    private Map<String, Set<Integer>> adoptUnknownEpochs(Map<String, Set<Integer>> epochs) {
+        if (epochs.values().stream().noneMatch(e -> e.contains(0))) {
+            return epochs;
+        }
+        java.time.Instant now = clock.instant();
+        int oldest = pseudonyms.epochs().stream().filter(e -> e.resolvableAt(now))
+                .mapToInt(io.precis.consent.pseudonym.Epoch::number).min().orElse(pseudonyms.currentEpoch());
+        store.adoptUnknownEpochs(oldest);
+        Map<String, Set<Integer>> out = new java.util.HashMap<>();
+        epochs.forEach((id, e) -> {
+            Set<Integer> known = new java.util.TreeSet<>(e);
+            if (known.remove(0)) {
+                known.add(oldest);
+            }
+            out.put(id, known);
+        });
+        return out;
+    }
+
+    /**
+     * Deletes the members of customer lists pseudonymised under a key epoch whose key has been
+     * destroyed (they can match nobody any more), marks those lists stale, and tells the other
+     * gateways. Run after each key refresh and at start; does nothing when no list holds such
+     * members. Blocking.
+     */
+    public void expireKeys() {
+        Set<Integer> destroyed = new java.util.HashSet<>();
+        for (var e : pseudonyms.epochs()) {
+            if (e.destroyed()) {
+                destroyed.add(e.number());
+            }
+        }
+        if (destroyed.isEmpty()) {
+            return;
+        }
+        for (var a : List.copyOf(byId.values())) {
+            Set<Integer> dead = new java.util.TreeSet<>(epochsOf.getOrDefault(a.id(), Set.of()));
+            dead.retainAll(destroyed);
+            if (a.lookalike() || dead.isEmpty()) {
+                continue; // a lookalike is built again from current profiles
+            }
+            if (store.expire(a.id(), dead, clock.instant()) >= 0) {
+                reload(a.id());
+                changed.accept(a.id());
+            }
+        }
+    }
+
+    /** What list {@code id}'s key epochs mean for its advertiser now ({@link KeyState}). */
+    public KeyState keyState(String id) {
+        var a = byId.get(id);
+        if (a == null || a.lookalike()) {
+            return KeyState.FRESH;
+        }
+        java.time.Instant now = clock.instant();
+        boolean stale = staleSince.containsKey(id);
+        java.time.Instant by = null;
+        int current = pseudonyms.currentEpoch();
+        Set<Integer> held = epochsOf.getOrDefault(id, Set.of());
+        for (var e : pseudonyms.epochs()) {
+            if (e.number() == current || !held.contains(e.number())) {
+                continue;
+            }
+            if (!e.resolvableAt(now)) {
+                stale = true;
+            } else if (e.expires() != null && (by == null || e.expires().isBefore(by))) {
+                by = e.expires();
+            }
+        }
+        return new KeyState(stale, by);
     }
 
     public AudienceStore.Audience create(String advertiserId, String name) {
@@ -106,26 +212,97 @@ public final class AudienceService {
         if (a.lookalike()) {
             throw new ApiError(409, "conflict", "a lookalike's members are built from its seed, not uploaded", null);
         }
-        long[] prints = new long[ids.size()];
-        for (int i = 0; i < prints.length; i++) {
-            prints[i] = AudienceFingerprint.of(pseudonyms.delivery(ids.get(i)));
+        if (mode == Mode.REMOVE) {
+            // Under every epoch the ids are still known by: members uploaded before a rotation too.
+            List<Pseudonym> aliases = new java.util.ArrayList<>(ids.size());
+            ids.forEach(raw -> aliases.addAll(pseudonyms.deliveryAliases(raw)));
+            change(advertiserId, id, fingerprints(aliases), pseudonyms.currentEpoch(), mode);
+            return a;
         }
-        change(advertiserId, id, prints, mode);
+        long[] prints = new long[ids.size()];
+        int epoch = -1;
+        for (int i = 0; i < prints.length; i++) {
+            Pseudonym p = pseudonyms.delivery(ids.get(i));
+            int e = io.precis.consent.pseudonym.Pseudonymiser.epochOf(p);
+            if (epoch != e && i > 0) {
+                i = -1; // a rotation picked up mid-batch: the whole batch again, under the new key
+                epoch = e;
+                continue;
+            }
+            epoch = e;
+            prints[i] = AudienceFingerprint.of(p);
+        }
+        change(advertiserId, id, prints, epoch, mode);
         return a;
     }
 
     /** Sets the members of the advertiser's audience {@code id} to {@code prints} (a lookalike's build). */
     public void replaceMembers(String advertiserId, String id, long[] prints) {
-        change(advertiserId, id, prints, Mode.REPLACE);
+        change(advertiserId, id, prints, pseudonyms.currentEpoch(), Mode.REPLACE);
     }
 
     /** Removes {@code prints} (one person's fingerprints) from every lookalike (erasure). */
     public void removeFromLookalikes(long[] prints) {
         for (var a : byId.values()) {
             if (a.lookalike() && members.contains(a.id(), prints)) {
-                change(a.advertiserId(), a.id(), prints, Mode.REMOVE);
+                change(a.advertiserId(), a.id(), prints, pseudonyms.currentEpoch(), Mode.REMOVE);
             }
         }
+    }
+
+    /**
+     * Removes {@code prints} (one person's fingerprints, every key epoch they are known by) from
+     * every customer list of every advertiser (erasure): in the store, then in memory here, and
+     * through the change feed in every other gateway's memory.
+     */
+    public void removeFromLists(long[] prints) {
+        for (var a : byId.values()) {
+            if (!a.lookalike() && members.contains(a.id(), prints)) {
+                try {
+                    change(a.advertiserId(), a.id(), prints, pseudonyms.currentEpoch(), Mode.REMOVE);
+                } catch (ApiError deletedMeanwhile) {
+                    // the list went with its members
+                }
+            }
+        }
+    }
+
+    /**
+     * The {@code customerLists} section of the person's data: the customer lists they are in
+     * (export, by list id; the advertiser uploaded them, the raw ids are not kept), and on
+     * erasure their removal from every one of them.
+     */
+    public io.precis.gateway.privacy.PersonalData personalData() {
+        return new io.precis.gateway.privacy.PersonalData() {
+            @Override
+            public String section() {
+                return "customerLists";
+            }
+
+            @Override
+            public com.fasterxml.jackson.databind.JsonNode export(io.precis.gateway.privacy.UserKeys user) {
+                var out = io.precis.gateway.http.JsonBodies.MAPPER.createArrayNode();
+                members.listsOf(user.delivery()).stream().filter(id -> {
+                    var a = byId.get(id);
+                    return a != null && !a.lookalike();
+                }).sorted().forEach(out::add);
+                return out;
+            }
+
+            @Override
+            public void erase(io.precis.gateway.privacy.UserKeys user) {
+                removeFromLists(fingerprints(user.delivery()));
+            }
+        };
+    }
+
+    /** The fingerprints of {@code aliases}. */
+    static long[] fingerprints(List<Pseudonym> aliases) {
+        long[] out = new long[aliases.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = AudienceFingerprint.of(aliases.get(i));
+        }
+        return out;
     }
 
     /** Whether any of {@code prints} is a member of audience {@code id}. */
@@ -138,17 +315,26 @@ public final class AudienceService {
      * across the store's I/O: {@link ListVersions}). With several gateways, a change that
      * committed after another gateway's shows here once that one is read back (the change feed).
      */
-    private void change(String advertiserId, String id, long[] prints, Mode mode) {
+    private void change(String advertiserId, String id, long[] prints, int epoch, Mode mode) {
         owned(advertiserId, id);
-        long version = store.change(id, prints, mode);
+        long version = store.change(id, prints, epoch, mode);
         if (version < 0) {
             throw ApiError.notFound("audience"); // deleted meanwhile
         }
         versions.apply(id, version, () -> {
             switch (mode) {
-                case ADD -> members.add(id, prints);
+                case ADD -> {
+                    members.add(id, prints);
+                    Set<Integer> held = new java.util.TreeSet<>(epochsOf.getOrDefault(id, Set.of()));
+                    held.add(epoch);
+                    epochsOf.put(id, Set.copyOf(held));
+                }
                 case REMOVE -> members.remove(id, prints);
-                case REPLACE -> members.replace(id, prints);
+                case REPLACE -> {
+                    members.replace(id, prints);
+                    epochsOf.put(id, prints.length == 0 ? Set.of() : Set.of(epoch));
+                    staleSince.remove(id);
+                }
             }
         });
         changed.accept(id);
@@ -157,10 +343,7 @@ public final class AudienceService {
     public void delete(String advertiserId, String id) {
         owned(advertiserId, id);
         store.delete(id);
-        versions.forget(id, () -> {
-            byId.remove(id);
-            members.drop(id);
-        });
+        versions.forget(id, () -> forget(id));
         changed.accept(id);
     }
 
@@ -173,17 +356,30 @@ public final class AudienceService {
         long version = store.version(id);
         var found = store.find(id);
         if (version < 0 || found.isEmpty()) {
-            versions.forget(id, () -> {
-                byId.remove(id);
-                members.drop(id);
-            });
+            versions.forget(id, () -> forget(id));
             return;
         }
         long[] stored = store.members(id);
+        Set<Integer> epochs = Set.copyOf(store.epochs(id));
+        java.time.Instant stale = store.staleSince().get(id);
         versions.reset(id, version, () -> {
             members.replace(id, stored);
             byId.put(id, found.get());
+            epochsOf.put(id, epochs);
+            if (stale == null) {
+                staleSince.remove(id);
+            } else {
+                staleSince.put(id, stale);
+            }
         });
+    }
+
+    /** Drops list {@code id} from memory. */
+    private void forget(String id) {
+        byId.remove(id);
+        members.drop(id);
+        epochsOf.remove(id);
+        staleSince.remove(id);
     }
 
     /** The lists any of a person's delivery aliases is in (memory only: safe on any thread). */

@@ -38,8 +38,12 @@ public final class BehaviourData {
         };
     }
 
-    /** The {@code segments} section: what the behaviour says about the person right now. */
-    public static PersonalData segments(SegmentService segments) {
+    /**
+     * The {@code segments} section: what the behaviour says about the person right now, with the
+     * real-time triggers that fired through another instance ({@code triggers}) and still run;
+     * erasure forgets those too.
+     */
+    public static PersonalData segments(SegmentService segments, SharedTriggers triggers, java.time.Clock clock) {
         return new PersonalData() {
             @Override
             public String section() {
@@ -49,13 +53,23 @@ public final class BehaviourData {
             @Override
             public JsonNode export(UserKeys user) {
                 ArrayNode out = JsonBodies.MAPPER.createArrayNode();
-                new TreeSet<>(segments.segments(user.delivery())).forEach(out::add);
+                TreeSet<String> all = new TreeSet<>(segments.segments(user.delivery()));
+                if (triggers.shared()) {
+                    java.time.Instant now = clock.instant();
+                    triggers.read(user.delivery()).forEach((segment, until) -> {
+                        if (now.isBefore(until)) {
+                            all.add(segment);
+                        }
+                    });
+                }
+                all.forEach(out::add);
                 return out;
             }
 
             @Override
             public void erase(UserKeys user) {
                 user.delivery().forEach(segments::erase);
+                triggers.erase(user.delivery());
             }
         };
     }

@@ -36,13 +36,18 @@ public final class BehaviourRoutes {
     private final Clock clock;
     private final PlaceDirectory places;
     private final ProfileSink profiles;
+    private final SharedTriggers triggers;
+    private static final System.Logger LOG = System.getLogger(BehaviourRoutes.class.getName());
 
     /**
      * @param places the registered places an event's location is matched against
      * @param profiles told of each person's behaviour after it is stored
+     * @param triggers where the triggers that fired go for the other instances, before the answer
      */
     public BehaviourRoutes(WorkerPool pool, Authenticator auth, PrivacyCore privacy, SegmentService segments,
-                           SegmentRuleStore rules, PlaceDirectory places, ProfileSink profiles, Clock clock) {
+                           SegmentRuleStore rules, PlaceDirectory places, ProfileSink profiles, SharedTriggers triggers,
+                           Clock clock) {
+        this.triggers = triggers;
         this.places = places;
         this.profiles = profiles;
         this.pool = pool;
@@ -52,6 +57,30 @@ public final class BehaviourRoutes {
         this.rules = rules;
         this.clock = clock;
         rules.all().forEach(segments::define);
+    }
+
+    /**
+     * Records the triggers that fired for the person (with profiling: their behaviour was just
+     * accepted) where every instance reads them, before the behaviour is acknowledged, so the
+     * very next ad request fires them whichever instance answers it; kept until the last lapses.
+     */
+    private void share(UserKeys keys) {
+        if (!triggers.shared() || !segments.hasTriggers()) {
+            return;
+        }
+        java.util.Map<String, java.time.Instant> fired = segments.firedTriggers(keys.delivery());
+        if (fired.isEmpty()) {
+            return;
+        }
+        long now = clock.millis();
+        long last = fired.values().stream().mapToLong(java.time.Instant::toEpochMilli).max().orElse(now);
+        try {
+            triggers.fired(keys.current(), fired, java.time.Duration.ofMillis(Math.max(1, last - now)));
+        } catch (io.precis.gateway.storage.StoreUnavailableException e) {
+            // The behaviour is stored (a 503 would have it sent and stored twice): the other
+            // instances see the trigger when their cache of the person next refreshes.
+            LOG.log(System.Logger.Level.WARNING, "a fired trigger was not shared: " + e.getClass().getSimpleName());
+        }
     }
 
     /** The visits the located events of {@code batch} made to registered places. */
@@ -87,6 +116,9 @@ public final class BehaviourRoutes {
                         // Without profiling consent, behaviour is dropped before it is stored anywhere.
                         var profile = purposes.profiling() ? profiles.of(keys, purposes) : null;
                         int accepted = purposes.profiling() ? segments.ingest(keys.delivery(), events, profile) : 0;
+                        if (accepted > 0) {
+                            share(keys);
+                        }
                         if (purposes.profiling() && purposes.preciseGeo()) {
                             // A location becomes a visit-day to each place it is in, then is gone:
                             // only the places' ids, by day, are kept (never the trajectory).

@@ -23,6 +23,8 @@ public final class KeyRefresh {
     private final GatewayMetrics metrics;
     private final Health health;
     private final io.precis.gateway.observability.AuditLog audit;
+    /** Run after each successful refresh: what must follow the keys (customer lists). */
+    private volatile Runnable then = () -> { };
 
     public KeyRefresh(Pseudonymiser pseudonyms, GatewayMetrics metrics, Health health) {
         this(pseudonyms, metrics, health, null);
@@ -35,6 +37,16 @@ public final class KeyRefresh {
         this.pseudonyms = Objects.requireNonNull(pseudonyms, "pseudonyms");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.health = Objects.requireNonNull(health, "health");
+    }
+
+    /**
+     * Runs {@code after} after each successful refresh (blocking, on the refresh's thread), e.g.
+     * deleting what was pseudonymised under a key just destroyed; its failure fails the refresh
+     * (counted, shown by {@code /health}, tried again at the next one).
+     */
+    public KeyRefresh then(Runnable after) {
+        this.then = Objects.requireNonNull(after, "after");
+        return this;
     }
 
     /** One refresh; returns whether it succeeded. Never throws. */
@@ -50,6 +62,7 @@ public final class KeyRefresh {
                 audit.record("admin", io.precis.gateway.observability.AuditLog.KEYS_ROTATED, "epoch " + now);
             }
             pseudonyms.destroyExpired();
+            then.run();
             health.ok(CHECK);
             return true;
         } catch (RuntimeException e) {

@@ -88,4 +88,37 @@ class ListVersionsTest {
             assertEquals(reread.roundedSize(id), audiences.roundedSize(id));
         }
     }
+
+    /**
+     * Members stored before key epochs were recorded (migration V12 gives them epoch 0) take the
+     * oldest epoch still resolvable at start, so they are deleted when its key is destroyed.
+     */
+    @Test
+    void membersStoredBeforeEpochsWereRecordedExpireWithTheOldestLiveKey() throws Exception {
+        java.time.Instant start = java.time.Instant.parse("2026-11-01T00:00:00Z");
+        io.precis.consent.MutableClock clock = new io.precis.consent.MutableClock(start);
+        Pseudonymiser ps = Pseudonymiser.open(dir.resolve("keys"), Duration.ofDays(30), clock);
+        RawUserId old = RawUserId.ofNullable("customer-before-v12");
+        try (Database db = Database.open(dir)) {
+            AudienceService audiences = new AudienceService(new AudienceStore(db), ps, 10, clock, x -> { });
+            String id = audiences.create("adv", "customers").id();
+            audiences.upload("adv", id, List.of(old), AudienceService.Mode.ADD);
+            try (var c = db.dataSource().getConnection()) {
+                c.createStatement().executeUpdate("UPDATE audience_members SET epoch = 0");
+            }
+            ps.rotate();
+            long[] print = AudienceService.fingerprints(ps.deliveryAliases(old));
+            AudienceService restarted = new AudienceService(new AudienceStore(db), ps, 10, clock, x -> { });
+            assertEquals(java.util.Set.of(1), new AudienceStore(db).epochs(id), "the oldest live epoch");
+            assertEquals(true, restarted.isMember(id, print));
+            assertEquals(start.plus(Duration.ofDays(30)), restarted.keyState(id).reuploadBy());
+            clock.advance(Duration.ofDays(31));
+            assertEquals(true, restarted.keyState(id).stale(), "expired: its members match nobody");
+            assertEquals(1, ps.destroyExpired());
+            restarted.expireKeys();
+            assertEquals(false, restarted.isMember(id, print), "deleted with the destroyed key");
+            assertEquals(0, new AudienceStore(db).members(id).length);
+            assertEquals(true, restarted.keyState(id).stale());
+        }
+    }
 }

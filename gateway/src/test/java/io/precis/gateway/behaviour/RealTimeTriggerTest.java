@@ -22,15 +22,8 @@ class RealTimeTriggerTest {
     @TempDir
     Path dir;
 
-    private static String cartAbandoned() {
-        return Campaigns.untargeted("PurifierBack", "CPM", 5).replace("\"creatives\"",
-                "\"targeting\": {\"trigger\": {\"events\": [\"cart\"], \"keywords\": [\"净水器\"], \"withinMinutes\": 60}},"
-                        + " \"creatives\"");
-    }
-
     private static int adFor(TestGateway gw, String user) {
-        return gw.ad(Campaigns.adRequest("news.example", "today's news").strip()
-                .replaceFirst("}$", ", \"user\": {\"id\": \"" + user + "\"}}")).status();
+        return gw.ad(Campaigns.adRequest("news.example", "today's news", user)).status();
     }
 
     private static String behaviour(String user, String type, Instant at, String text) {
@@ -44,7 +37,7 @@ class RealTimeTriggerTest {
         try (TestGateway gw = TestGateway.start(dir, c -> c, clock)) {
             String key = gw.advertiser("Purifiers");
             String publisher = gw.account("publisher", "Pub");
-            TestGateway.Resp created = gw.post("/v1/campaigns", cartAbandoned(), key);
+            TestGateway.Resp created = gw.post("/v1/campaigns", Campaigns.cartAbandoned("PurifierBack"), key);
             assertEquals(201, created.status(), created.body());
             assertTrue(created.json().at("/targeting/trigger/withinMinutes").asInt() == 60, created.body());
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class LauncherTest {
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
 
-    private static final String BENCH_USAGE = "usage: ./precis bench NAME [args...]   (load: gateway, cluster, events, consent,"
+    private static final String BENCH_USAGE = "usage: ./precis bench NAME [args...]   (load: gateway, cluster, triggers, events, consent,"
             + " startup, gatling; JMH: matcher, reports, consent-service, behaviour, token)";
 
     private static Cli.Result precis(String... args) throws Exception {
@@ -35,7 +35,7 @@ class LauncherTest {
             assertTrue(r.out().contains("./precis run [--port N] [--data-dir DIR]"), form + ": " + r.out());
             assertTrue(r.out().contains("./precis audit verify"), form + ": " + r.out());
             assertTrue(r.out().contains("./precis bench NAME [args...]"), form + ": " + r.out());
-            assertTrue(r.out().contains("load: gateway, cluster, events, consent, startup, gatling"), form + ": " + r.out());
+            assertTrue(r.out().contains("load: gateway, cluster, triggers, events, consent, startup, gatling"), form + ": " + r.out());
             assertEquals("", r.err(), form);
         }
     }

@@ -265,13 +265,7 @@ public final class SegmentService {
     public Set<String> segments(List<Pseudonym> aliases) {
         Pseudonym p = aliases.get(0);
         Instant now = clock.instant();
-        long version = rulesVersion.get();
-        Cached c = cache.getIfPresent(p);
-        if (c == null || c.rulesVersion() != version || !c.aliases().equals(aliases)
-                || now.isAfter(c.computedAt().plus(CACHE_TTL))) {
-            c = compute(aliases, null);
-            cache.put(p, c);
-        }
+        Cached c = cached(aliases, now);
         String tier = tiers.tier(p);
         boolean firing = false;
         for (Instant until : c.firedUntil().values()) {
@@ -290,6 +284,52 @@ public final class SegmentService {
             }
         });
         return Set.copyOf(out);
+    }
+
+    /** The person's cached segments, computed again when the rules, aliases or time made them stale. */
+    private Cached cached(List<Pseudonym> aliases, Instant now) {
+        Pseudonym p = aliases.get(0);
+        Cached c = cache.getIfPresent(p);
+        if (c == null || c.rulesVersion() != rulesVersion.get() || !c.aliases().equals(aliases)
+                || now.isAfter(c.computedAt().plus(CACHE_TTL))) {
+            c = compute(aliases, null);
+            cache.put(p, c);
+        }
+        return c;
+    }
+
+    /** Whether any campaign that serves has a real-time trigger ({@link #trigger}). */
+    public boolean hasTriggers() {
+        return !triggers.isEmpty();
+    }
+
+    /** The longest window of the triggers of the campaigns that serve, in minutes (0 when none). */
+    public int longestTriggerMinutes() {
+        int longest = 0;
+        for (CompiledTrigger t : triggers.values()) {
+            longest = Math.max(longest, t.trigger().withinMinutes());
+        }
+        return longest;
+    }
+
+    /**
+     * The trigger segments ({@code trigger:<campaignId>}) that have fired for the person behind
+     * {@code aliases} (current first) and when each lapses, those still running now: what
+     * {@link #segments(List)} adds for them, for sharing with other instances. Empty when none.
+     */
+    public Map<String, Instant> firedTriggers(List<Pseudonym> aliases) {
+        if (triggers.isEmpty()) {
+            return Map.of();
+        }
+        Instant now = clock.instant();
+        Cached c = cached(aliases, now);
+        Map<String, Instant> out = new HashMap<>();
+        c.firedUntil().forEach((segment, until) -> {
+            if (now.isBefore(until)) {
+                out.put(segment, until);
+            }
+        });
+        return out;
     }
 
     /** Deletes {@code p}'s behaviour and everything derived from it. */

@@ -159,13 +159,16 @@ public final class ClusterBench {
         void take() throws Exception;
     }
 
-    private static final Pattern CMDSTAT = Pattern.compile("cmdstat_evalsha:calls=(\\d+),usec=(\\d+)");
-
     /**
      * Script calls since Redis started, and their server time in µs (the commands a script runs
      * inside are in it). Every call of the ad path is one script: one round trip each.
      */
     private static long[] redisCalls(int port) throws IOException {
+        return redisCommand(port, "evalsha");
+    }
+
+    /** Calls of Redis command {@code command} since Redis started, and their server time in µs. */
+    static long[] redisCommand(int port, String command) throws IOException {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             s.getOutputStream().write("INFO commandstats\r\n".getBytes(StandardCharsets.US_ASCII));
             InputStream in = s.getInputStream();
@@ -177,7 +180,7 @@ public final class ClusterBench {
             String info = new String(in.readNBytes(length), StandardCharsets.UTF_8);
             long calls = 0;
             long usec = 0;
-            Matcher m = CMDSTAT.matcher(info);
+            Matcher m = Pattern.compile("cmdstat_" + command + ":calls=(\\d+),usec=(\\d+)").matcher(info);
             if (m.find()) {
                 calls = Long.parseLong(m.group(1));
                 usec = Long.parseLong(m.group(2));
