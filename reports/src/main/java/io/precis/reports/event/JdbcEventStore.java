@@ -240,13 +240,7 @@ public final class JdbcEventStore implements EventStore {
      * @return how many periods (of one advertiser and grain) were packed
      */
     public long packClosedPeriods() {
-        long total = 0;
-        int n;
-        do {
-            n = pack(PACK_PERIODS);
-            total += n;
-        } while (n >= PACK_PERIODS);
-        return total;
+        return pack(Integer.MAX_VALUE);
     }
 
     /** Periods of roll-up cells the writer packs between two batches. */

@@ -23,8 +23,11 @@ import java.util.TreeMap;
 final class RollupPacker {
     static final String TABLE = "precis_rollup_packs";
     private static final List<String> UNPACKED = List.of(Grain.DAY.code, Grain.HOUR.code, Grain.DAY_CHANNEL.code);
-    private static final String CELLS = "SELECT campaign_id, creative_id, targeting, region, site, channel, "
-            + RollupSql.COUNTS + " FROM " + RollupSql.TABLE + " WHERE advertiser_id = ? AND grain = ? AND period_ms = ?";
+    private static final String COLUMNS = "campaign_id, creative_id, targeting, region, site, channel, "
+            + RollupSql.COUNTS;
+    private static final String WHERE = " WHERE advertiser_id = ? AND grain = ? AND period_ms = ?";
+    /** Periods packed per transaction by {@link #packClosed}: fewer commits rewrite fewer pages. */
+    private static final int PER_COMMIT = 16;
     private static final String PACKS = "SELECT cells FROM " + TABLE
             + " WHERE advertiser_id = ? AND grain = ? AND period_ms = ? ORDER BY part";
 
@@ -49,18 +52,34 @@ final class RollupPacker {
 
     /**
      * The periods with cells in the cell table that ended at or before {@code closedAtMs}, at
-     * most {@code max} of them, oldest first.
+     * most {@code max} of them, by advertiser, grain code and period. Only index seeks on
+     * {@code precis_rollups_report} (advertiser, grain, period): one per advertiser, grain code
+     * and period found, never a scan of the table.
      */
     static List<Period> closed(Connection c, long closedAtMs, int max) throws SQLException {
         List<Period> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT advertiser_id, grain, period_ms FROM "
-                + RollupSql.TABLE + " WHERE period_ms < ? ORDER BY period_ms")) {
-            ps.setLong(1, closedAtMs - PeriodBlocks.DAY_MS + 1);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next() && out.size() < max) {
-                    String code = rs.getString(2);
-                    if (packed(code) && periodEnd(code, rs.getLong(3)) <= closedAtMs) {
-                        out.add(new Period(rs.getString(1), code, rs.getLong(3)));
+        try (PreparedStatement advertisers = c.prepareStatement("SELECT advertiser_id FROM " + RollupSql.TABLE
+                + " WHERE advertiser_id > ? ORDER BY advertiser_id LIMIT 1");
+             PreparedStatement periods = c.prepareStatement("SELECT period_ms FROM " + RollupSql.TABLE
+                     + " WHERE advertiser_id = ? AND grain = ? AND period_ms > ? AND period_ms < ? ORDER BY period_ms LIMIT 1")) {
+            String advertiser = "";
+            while (out.size() < max && (advertiser = first(advertisers, advertiser)) != null) {
+                for (String code : CODES) {
+                    long after = Long.MIN_VALUE;
+                    while (out.size() < max) {
+                        periods.setString(1, advertiser);
+                        periods.setString(2, code);
+                        periods.setLong(3, after);
+                        periods.setLong(4, closedAtMs - PeriodBlocks.DAY_MS + 1);
+                        try (ResultSet rs = periods.executeQuery()) {
+                            if (!rs.next()) {
+                                break;
+                            }
+                            after = rs.getLong(1);
+                        }
+                        if (periodEnd(code, after) <= closedAtMs) {
+                            out.add(new Period(advertiser, code, after));
+                        }
                     }
                 }
             }
@@ -68,20 +87,47 @@ final class RollupPacker {
         return out;
     }
 
+    /** The first advertiser after {@code after} with cells, or null. */
+    private static String first(PreparedStatement advertisers, String after) throws SQLException {
+        advertisers.setString(1, after);
+        try (ResultSet rs = advertisers.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /** Every stored grain code that is packed: each daily grain's and each level of blocks. */
+    private static final List<String> CODES = packedCodes();
+
+    private static List<String> packedCodes() {
+        List<String> codes = new ArrayList<>();
+        for (Grain g : Grain.values()) {
+            codes.add(g.code(0));
+            if (g.blocked()) {
+                for (int level = PeriodBlocks.MIN_LEVEL; level <= PeriodBlocks.LEVELS; level++) {
+                    codes.add(g.code(level));
+                }
+            }
+        }
+        codes.removeIf(code -> !packed(code));
+        return List.copyOf(codes);
+    }
+
     /**
-     * Packs up to {@code max} closed periods, each in its own transaction on {@code c} (which
-     * must not be in auto-commit); returns how many it packed.
+     * Packs up to {@code max} closed periods, {@value #PER_COMMIT} to a transaction on {@code c}
+     * (which must not be in auto-commit); returns how many it packed.
      */
     static int packClosed(Connection c, long closedAtMs, int max) throws SQLException {
         List<Period> periods = closed(c, closedAtMs, max);
-        for (Period p : periods) {
-            try {
-                pack(c, p);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+        try {
+            for (int i = 0; i < periods.size(); i++) {
+                pack(c, periods.get(i));
+                if ((i + 1) % PER_COMMIT == 0 || i == periods.size() - 1) {
+                    c.commit();
+                }
             }
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
         }
         return periods.size();
     }
@@ -89,8 +135,7 @@ final class RollupPacker {
     /** Moves the cells of {@code p} into its packs, merged with the packs already there. */
     static void pack(Connection c, Period p) throws SQLException {
         Map<RollupPack.Key, Tally> cells = new TreeMap<>(RollupPacker::compare);
-        // The rows stay locked to the commit: a writer's update of a cell waits, then finds it gone
-        // and inserts its delta as a new cell (RollupSql#apply); one that updated first is read here.
+        // The packs stay locked to the commit: another packer of the same period waits.
         try (PreparedStatement ps = c.prepareStatement(PACKS + " FOR UPDATE")) {
             bind(ps, p);
             try (ResultSet rs = ps.executeQuery()) {
@@ -100,7 +145,12 @@ final class RollupPacker {
             }
         }
         int read = 0;
-        try (PreparedStatement ps = c.prepareStatement(CELLS + " FOR UPDATE")) {
+        // Deleted and read in one statement: a writer's update that came first is in the rows
+        // read; one that comes after finds its cell gone and inserts its delta (RollupSql#apply).
+        String sql = SqlDialect.of(c) == SqlDialect.POSTGRES
+                ? "DELETE FROM " + RollupSql.TABLE + WHERE + " RETURNING " + COLUMNS
+                : "SELECT " + COLUMNS + " FROM OLD TABLE (DELETE FROM " + RollupSql.TABLE + WHERE + ")";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, p);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -132,7 +182,6 @@ final class RollupPacker {
             }
             ps.executeBatch();
         }
-        delete(c, "DELETE FROM " + RollupSql.TABLE + " WHERE advertiser_id = ? AND grain = ? AND period_ms = ?", p);
     }
 
     private static void delete(Connection c, String sql, Period p) throws SQLException {
