@@ -33,9 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Report latency over 30 days of 10 million events in an H2 file database, read from the
- * roll-ups. The month is bulk-loaded straight into the roll-ups ({@link RollupBulkLoader}: the
- * writer's own cell and cost rules, without the events table or the per-event rules), once for
- * every fork; the load time is printed. Each benchmark is one full report, k threshold at its
+ * roll-ups. The month is bulk-loaded ({@link RollupBulkLoader#withEvents}: the events table and
+ * the roll-ups, the rows the writer would store), once for every fork; the load time is printed. Each benchmark is one full report, k threshold at its
  * default of 10 where it applies, reach and frequency included. {@code groupBy} covers every
  * roll-up grain with the most columns it serves (the cells read do not depend on which of them
  * are asked), plus the common reports without day, which read blocks of days instead.
@@ -67,18 +66,37 @@ public class ReportBench {
     public void load() throws IOException {
         // JMH forks once per benchmark: the month is loaded by the first and reused by the rest.
         dir = Path.of(System.getProperty("java.io.tmpdir"), "precis-report-bench-" + events);
+        String url = load(dir, events);
+        pool = JdbcConnectionPool.create(url, "sa", "");
+        store = new JdbcEventStore(pool, Clock.systemUTC());
+        Report r = store.report(query(Dimension.CAMPAIGN));
+        System.out.printf("check: %,d impressions, %,d clicks, %,d invalid clicks, %,d conversions, reach %s%n",
+                r.totals().impressions(), r.totals().clicks(), r.totals().invalidClicks(), r.totals().conversions(),
+                r.totalReach());
+        Report rows = report();
+        System.out.printf("groupBy=%s: %,d rows%n", groupBy, rows.rows().size());
+    }
+
+    /**
+     * Loads the month into {@code dir} unless a file {@code loaded} there says it was (then prints
+     * that file): the events table and the roll-ups ({@link RollupBulkLoader#withEvents}), then
+     * compacts the file. Returns the JDBC URL to open it with. Also run alone:
+     * {@code ReportBench EVENTS [DIR]} loads and exits.
+     */
+    static String load(Path dir, long events) throws IOException {
         Path done = dir.resolve("loaded");
         Files.createDirectories(dir);
         // 512 MB page cache: H2's default (16 MB) re-reads the roll-up pages from the file on every report.
         String url = "jdbc:h2:file:" + dir.resolve("precis") + ";CACHE_SIZE=524288";
-        pool = JdbcConnectionPool.create(url, "sa", "");
         if (!Files.exists(done)) {
+            JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
             long t0 = System.nanoTime();
-            RollupBulkLoader loader = new RollupBulkLoader();
+            RollupBulkLoader loader = RollupBulkLoader.withEvents(pool);
             SyntheticMonth.generate(loader, events, 42);
             long t1 = System.nanoTime();
             int cells = loader.cells();
             loader.writeTo(pool, 50_000);
+            long t2 = System.nanoTime();
             // The store turns off H2's background reclaiming (WRITE_DELAY 0); the gateway compacts
             // the file every 10 s (FileCompaction). Compact once here, or the file keeps every
             // overwritten chunk of the load (14 GB at 10 M events, ~20× the live data).
@@ -88,20 +106,48 @@ public class ReportBench {
                 throw new IllegalStateException(e);
             }
             pool.dispose();
-            pool = JdbcConnectionPool.create(url, "sa", "");
-            long t2 = System.nanoTime();
-            String line = String.format("loaded %,d events into %,d roll-up cells: generate+aggregate %.1f s, "
-                    + "insert %.1f s%n", events, cells, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+            long t3 = System.nanoTime();
+            String line = String.format("loaded %,d events (events table and roll-ups) into %,d roll-up cells: "
+                    + "generate, aggregate and insert events %.1f s, insert cells and build indexes %.1f s, "
+                    + "compact %.1f s%n", events, cells, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
             Files.writeString(done, line);
         }
         System.out.printf("%n%s", Files.readString(done));
-        store = new JdbcEventStore(pool, Clock.systemUTC());
-        Report r = store.report(query(Dimension.CAMPAIGN));
-        System.out.printf("check: %,d impressions, %,d clicks, %,d invalid clicks, %,d conversions, reach %s%n",
-                r.totals().impressions(), r.totals().clicks(), r.totals().invalidClicks(), r.totals().conversions(),
-                r.totalReach());
-        Report rows = report();
-        System.out.printf("groupBy=%s: %,d rows%n", groupBy, rows.rows().size());
+        pack(dir, url);
+        return url;
+    }
+
+    /**
+     * Packs every closed period once ({@link JdbcEventStore#packClosedPeriods}: the whole month,
+     * which ended before the bench runs), as the writer does hourly, then compacts the file; a
+     * file {@code packed} says it was done (also for a month loaded by earlier code, before V10).
+     */
+    private static void pack(Path dir, String url) throws IOException {
+        Path done = dir.resolve("packed");
+        if (!Files.exists(done)) {
+            JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
+            long t0 = System.nanoTime();
+            long periods;
+            try (JdbcEventStore store = new JdbcEventStore(pool, Clock.systemUTC())) {
+                periods = store.packClosedPeriods();
+            }
+            long t1 = System.nanoTime();
+            try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN COMPACT");
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            pool.dispose();
+            Files.writeString(done, String.format("packed %,d closed periods in %.1f s, compacted in %.1f s%n", periods,
+                    (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9));
+        }
+        System.out.print(Files.readString(done));
+    }
+
+    public static void main(String[] args) throws IOException {
+        long events = Long.parseLong(args[0]);
+        load(args.length > 1 ? Path.of(args[1])
+                : Path.of(System.getProperty("java.io.tmpdir"), "precis-report-bench-" + events), events);
     }
 
     @TearDown(Level.Trial)

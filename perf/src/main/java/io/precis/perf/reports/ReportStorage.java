@@ -25,7 +25,8 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * inserting takes hours.
  */
 public final class ReportStorage {
-    private static final String[] TABLES = {"PRECIS_EVENTS", "PRECIS_ROLLUPS", "PRECIS_CLICK_REASONS"};
+    private static final String[] TABLES = {"PRECIS_EVENTS", "PRECIS_ROLLUPS", "PRECIS_ROLLUP_PACKS",
+        "PRECIS_CLICK_REASONS"};
 
     private ReportStorage() {
     }
@@ -82,7 +83,13 @@ public final class ReportStorage {
         long total = 0;
         try (Connection c = pool.getConnection()) {
             for (String table : TABLES) {
-                long rows = count(c, table);
+                long rows;
+                try {
+                    rows = count(c, table);
+                } catch (SQLException e) {
+                    System.out.printf("%-34s absent%n", table); // packs: a store before reports migration V10
+                    continue;
+                }
                 long bytes = size(c, "TABLE", table);
                 System.out.printf("%-34s %,12d rows %,14d bytes %7.1f B/event%n", table, rows, bytes,
                         (double) bytes / events);
@@ -107,6 +114,17 @@ public final class ReportStorage {
                         rs.getLong(3), rs.getLong(3) / (double) events, rs.getLong(4), rs.getLong(4) / (double) events,
                         rs.getLong(5));
             }
+        }
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT grain, COUNT(DISTINCT period_ms), COUNT(*), SUM(OCTET_LENGTH(cells)) "
+                     + "FROM PRECIS_ROLLUP_PACKS GROUP BY grain ORDER BY grain")) {
+            System.out.println("packed grain   periods   rows   bytes (B/event)");
+            while (rs.next()) {
+                System.out.printf("%-4s %,10d %,8d %,14d (%5.1f)%n", rs.getString(1), rs.getLong(2), rs.getLong(3),
+                        rs.getLong(4), rs.getLong(4) / (double) events);
+            }
+        } catch (SQLException e) {
+            System.out.println("no packs (a store before reports migration V10)");
         }
         pool.dispose();
         System.out.printf("%-34s %,32d bytes %7.1f B/event%n", "tables + indexes", total, (double) total / events);

@@ -50,9 +50,13 @@ final class ReportReader {
             if (h2) {
                 lazy(c, true);
             }
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            try (PreparedStatement ps = c.prepareStatement(sql); PreparedStatement packs = c.prepareStatement(PACKS)) {
                 for (PeriodBlocks.Piece piece : pieces(grain, cols, q)) {
-                    readCells(ps, q, grain.code(piece.level()), piece, cols, selected, groups);
+                    String code = grain.code(piece.level());
+                    if (RollupPacker.packed(code)) {
+                        readPacks(packs, q, code, piece, cols, groups);
+                    }
+                    readCells(ps, q, code, piece, cols, selected, groups);
                 }
             } finally {
                 if (h2) {
@@ -137,6 +141,51 @@ final class ReportReader {
                 } else {
                     group.add(cell);
                 }
+            }
+        }
+    }
+
+    private static final String PACKS = "SELECT period_ms, cells FROM " + RollupPacker.TABLE
+            + " WHERE advertiser_id = ? AND grain = ? AND period_ms >= ? AND period_ms < ?";
+
+    /**
+     * Sums the packed cells of {@code code} in {@code piece} ({@link RollupPacker}: a few rows per
+     * closed period, decoded here) into {@code groups}, as {@link #readCells} does for the cell table.
+     */
+    private static void readPacks(PreparedStatement ps, ReportQuery q, String code, PeriodBlocks.Piece piece,
+                                  List<Dimension> cols, Map<List<String>, Tally> groups) throws SQLException {
+        ps.setString(1, q.advertiserId());
+        ps.setString(2, code);
+        ps.setLong(3, piece.fromMs());
+        ps.setLong(4, piece.toMs());
+        ps.setFetchSize(4);
+        String campaign = q.campaignId();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                long period = rs.getLong(1);
+                String day = LocalDate.ofInstant(Instant.ofEpochMilli(period), ZoneOffset.UTC).toString();
+                RollupPack.decode(rs.getBytes(2), (key, cell) -> {
+                    if (campaign != null && !campaign.equals(key.campaignId())) {
+                        return;
+                    }
+                    String[] keys = new String[cols.size()];
+                    for (int d = 0; d < keys.length; d++) {
+                        keys[d] = switch (cols.get(d)) {
+                            case CAMPAIGN -> key.campaignId();
+                            case CREATIVE -> key.creativeId();
+                            case DAY -> day;
+                            case HOUR -> Instant.ofEpochMilli(period).toString();
+                            case TARGETING -> key.targeting();
+                            case REGION -> key.region();
+                            case SITE -> key.site();
+                            case CHANNEL -> key.channel();
+                        };
+                    }
+                    Tally group = groups.putIfAbsent(List.of(keys), cell);
+                    if (group != null) {
+                        group.add(cell);
+                    }
+                });
             }
         }
     }

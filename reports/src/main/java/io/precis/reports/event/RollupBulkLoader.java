@@ -17,6 +17,12 @@ import javax.sql.DataSource;
  * invalid-click rules, so it is not a way to record real events. With {@link #withEvents} it
  * also writes each event's row (with the writer's own keys) into the events table as it goes,
  * so that storage can be measured whole. Load into an empty store. Not thread-safe.
+ *
+ * <p>On H2 the load is fast (issue 14: 10 M events in minutes, not hours): the secondary indexes
+ * of both tables are dropped while rows go in and created again, with the same definitions, once
+ * they are all in (H2 then builds each index from sorted runs instead of inserting every entry at
+ * random), and the cells go in in primary-key order. The store ends up holding the same rows as
+ * if the writer had written them ({@code RollupBulkLoaderTest}).
  */
 public final class RollupBulkLoader {
     private static final int EVENT_BATCH = 10_000;
@@ -24,6 +30,8 @@ public final class RollupBulkLoader {
     private final DataSource eventsTo;
     private final List<StoredEvent> pending = new ArrayList<>();
     private long events;
+    /** The events table's secondary indexes, dropped while loading (H2), or null. */
+    private DeferredIndexes deferred;
 
     /** Roll-ups only. */
     public RollupBulkLoader() {
@@ -37,7 +45,9 @@ public final class RollupBulkLoader {
     /** Also writes every event's row into {@code ds}'s events table (tables created if absent). */
     public static RollupBulkLoader withEvents(DataSource ds) {
         EventSchema.create(ds);
-        return new RollupBulkLoader(ds);
+        RollupBulkLoader loader = new RollupBulkLoader(ds);
+        loader.deferred = DeferredIndexes.drop(ds, EventSchema.TABLE);
+        return loader;
     }
 
     public void impression(AdServed ad, Instant at) {
@@ -98,16 +108,23 @@ public final class RollupBulkLoader {
         return cells;
     }
 
-    /** Creates the tables if absent and inserts every cell, committing every {@code commitEvery} cells. */
+    /**
+     * Creates the tables if absent and inserts every cell in primary-key order, committing every
+     * {@code commitEvery} cells; then creates the indexes dropped while loading.
+     */
     public void writeTo(DataSource ds, int commitEvery) {
         flushEvents();
         cells();
         EventSchema.create(ds);
+        DeferredIndexes rollupIndexes = DeferredIndexes.drop(ds, RollupSql.TABLE);
+        List<Map.Entry<String, RollupCell>> byKey = new ArrayList<>(cells.size());
+        cells.keySet().forEach(cell -> byKey.add(Map.entry(cell.key(), cell)));
+        byKey.sort(Map.Entry.comparingByKey());
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
-            Map<RollupCell, Tally> chunk = new HashMap<>();
-            for (Map.Entry<RollupCell, Tally> e : cells.entrySet()) {
-                chunk.put(e.getKey(), e.getValue());
+            Map<RollupCell, Tally> chunk = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, RollupCell> e : byKey) {
+                chunk.put(e.getValue(), cells.get(e.getValue()));
                 if (chunk.size() >= commitEvery) {
                     RollupSql.insert(c, chunk);
                     c.commit();
@@ -120,6 +137,61 @@ public final class RollupBulkLoader {
             throw new IllegalStateException("bulk load failed", e);
         }
         cells.clear();
+        rollupIndexes.create(ds);
+        if (deferred != null) {
+            deferred.create(ds);
+            deferred = null;
+        }
+    }
+
+    /**
+     * A table's secondary (non primary key) indexes on H2, dropped for a bulk load and created
+     * again afterwards from their definitions in {@code INFORMATION_SCHEMA}; none on other databases.
+     */
+    private record DeferredIndexes(List<String> creates) {
+        static DeferredIndexes drop(DataSource ds, String table) {
+            List<String> creates = new ArrayList<>();
+            try (Connection c = ds.getConnection()) {
+                if (SqlDialect.of(c) != SqlDialect.H2) {
+                    return new DeferredIndexes(creates);
+                }
+                Map<String, List<String>> columns = new java.util.LinkedHashMap<>();
+                Map<String, Boolean> unique = new HashMap<>();
+                try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT i.INDEX_NAME, i.INDEX_TYPE_NAME, "
+                        + "k.COLUMN_NAME FROM INFORMATION_SCHEMA.INDEXES i JOIN INFORMATION_SCHEMA.INDEX_COLUMNS k "
+                        + "ON k.INDEX_SCHEMA = i.INDEX_SCHEMA AND k.INDEX_NAME = i.INDEX_NAME "
+                        + "WHERE i.TABLE_SCHEMA = CURRENT_SCHEMA AND i.TABLE_NAME = ? "
+                        + "AND i.INDEX_TYPE_NAME IN ('INDEX', 'UNIQUE INDEX') ORDER BY i.INDEX_NAME, k.ORDINAL_POSITION")) {
+                    ps.setString(1, table.toUpperCase(java.util.Locale.ROOT));
+                    try (java.sql.ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            columns.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add('"' + rs.getString(3) + '"');
+                            unique.put(rs.getString(1), "UNIQUE INDEX".equals(rs.getString(2)));
+                        }
+                    }
+                }
+                try (java.sql.Statement s = c.createStatement()) {
+                    for (Map.Entry<String, List<String>> ix : columns.entrySet()) {
+                        creates.add("CREATE " + (unique.get(ix.getKey()) ? "UNIQUE " : "") + "INDEX \"" + ix.getKey()
+                                + "\" ON " + table + " (" + String.join(", ", ix.getValue()) + ")");
+                        s.execute("DROP INDEX \"" + ix.getKey() + '"');
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot defer the indexes of " + table, e);
+            }
+            return new DeferredIndexes(creates);
+        }
+
+        void create(DataSource ds) {
+            try (Connection c = ds.getConnection(); java.sql.Statement s = c.createStatement()) {
+                for (String sql : creates) {
+                    s.execute(sql);
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot create the indexes again", e);
+            }
+        }
     }
 
     private void add(StoredEvent e) {

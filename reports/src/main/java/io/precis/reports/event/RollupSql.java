@@ -91,7 +91,15 @@ final class RollupSql {
                     ps.setString(i + 1, u.getKey());
                     ps.addBatch();
                 }
-                ps.executeBatch();
+                int[] counts = ps.executeBatch();
+                for (int u = 0; u < counts.length; u++) {
+                    if (counts[u] == 0) {
+                        // Packed (RollupPacker) since it was read: the pack holds what the row held,
+                        // so the cell starts again from this batch's delta alone.
+                        RollupCell cell = byKey.get(updates.get(u).getKey());
+                        inserts.put(cell, deltas.get(cell));
+                    }
+                }
             }
         }
         insert(c, inserts);

@@ -109,9 +109,38 @@ class ReportPropertyTest {
         }
     }
 
+    /**
+     * The same property once closed periods are packed ({@link RollupPacker}): events are
+     * recorded, every period is packed, more events are recorded into those packed periods (new
+     * cells beside the packs), packed again (merged into the packs), and recorded once more, so
+     * reports read packs, cells, and both for the same keys.
+     */
+    @Test
+    void everyRandomReportEqualsTheExactComputationWithPackedPeriods(@TempDir Path dir) {
+        for (long seed : new long[] {1, 2}) {
+            try (StoreFixture f = fixture(dir.resolve("s" + seed))) {
+                checkSeed(f, seed, true);
+            }
+        }
+    }
+
     private void checkSeed(StoreFixture f, long seed) {
+        checkSeed(f, seed, false);
+    }
+
+    private void checkSeed(StoreFixture f, long seed, boolean pack) {
         Random r = new Random(seed);
-        List<Raw> raw = record(f, r, 250 + r.nextInt(250), 3 + r.nextInt(60));
+        int users = 3 + r.nextInt(60);
+        List<Raw> raw = record(f, r, 250 + r.nextInt(250), users);
+        if (pack) {
+            Instant afterAll = FIRST.plusDays(DAYS + 20).atStartOfDay(ZoneOffset.UTC).toInstant();
+            f.clock.set(afterAll);
+            assertTrue(f.store.packClosedPeriods() > 20, "periods packed");
+            raw.addAll(record(f, r, 100 + r.nextInt(100), users));
+            f.clock.set(afterAll);
+            assertTrue(f.store.packClosedPeriods() > 20, "periods packed again");
+            raw.addAll(record(f, r, 50, users));
+        }
         int queries = 0;
         int merged = 0;
         int reached = 0;
