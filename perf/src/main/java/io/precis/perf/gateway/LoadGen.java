@@ -53,9 +53,15 @@ public final class LoadGen implements AutoCloseable {
         }
     }
 
+    private static final int KEEP_ALIVE_SECONDS = 5;
+
     public LoadGen(int port, int connections) {
+        // Idle connections are retired after 5 s, before a server's own limit on an idle
+        // keep-alive connection (the gateway closes one with no request head 10 s after its last
+        // answer): a request sent on a connection the server was closing failed as
+        // HttpClosedException, and the open-model phases counted those as errors.
         client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
-                        .setKeepAlive(true).setPipelining(false),
+                        .setKeepAlive(true).setKeepAliveTimeout(KEEP_ALIVE_SECONDS).setPipelining(false),
                 new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
     }
 
