@@ -4,8 +4,10 @@ import java.nio.channels.FileChannel;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
@@ -24,32 +26,66 @@ public final class KeyFiles {
 
     private KeyFiles() {}
 
-    /** Reads the key at {@code file}, or creates it with {@code length} random bytes. */
+    /**
+     * Reads the key at {@code file}, or creates it with {@code length} random bytes. Created
+     * once: gateways sharing a keys dir (and threads of one) may ask for a new key at the same
+     * moment, and each writes its own temporary file and links it to the name, which only the
+     * first link gets; the others read the first one's key. With a rename, which replaces, the
+     * later key overwrote the earlier after its creator had already used it (a person's salt:
+     * what was sealed under it could no longer be opened), and two writers sharing one
+     * temporary name failed each other.
+     */
     public static byte[] loadOrCreate(Path file, int length) {
         try {
             if (Files.exists(file)) {
-                byte[] key = Files.readAllBytes(file);
-                if (key.length != length) {
-                    throw new IllegalStateException("key file " + file + " has the wrong length");
-                }
-                return key;
+                return read(file, length);
             }
             Files.createDirectories(file.toAbsolutePath().getParent());
             byte[] key = Randoms.bytes(length);
-            writeOwnerOnly(file, key);
+            Path tmp = temporary(file, key);
+            try {
+                Files.createLink(file, tmp);
+            } catch (FileAlreadyExistsException e) {
+                return read(file, length); // created meanwhile: everyone keeps the first key
+            } catch (UnsupportedOperationException e) {
+                // No hard links on this file system: a rename, as close to create-once as it allows.
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            fsyncDirectory(file.toAbsolutePath().getParent());
             return key;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create key file " + file, e);
         }
     }
 
+    private static byte[] read(Path file, int length) throws IOException {
+        byte[] key = Files.readAllBytes(file);
+        if (key.length != length) {
+            throw new IllegalStateException("key file " + file + " has the wrong length");
+        }
+        return key;
+    }
+
     /**
      * Writes {@code content} to {@code file} (replacing it) so that only its owner can read or
-     * write it, durably: a temporary file, fsync, atomic rename, directory fsync.
+     * write it, durably: a temporary file, fsync, atomic rename, directory fsync. Writers at the
+     * same moment each have their own temporary file; the last rename wins.
      */
     public static void writeOwnerOnly(Path file, byte[] content) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
+        Path tmp = temporary(file, content);
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        fsyncDirectory(file.toAbsolutePath().getParent());
+    }
+
+    /** A new owner-only file beside {@code file}, of a name no other writer has, holding {@code content} on the device. */
+    private static Path temporary(Path file, byte[] content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + "." + Randoms.token(12) + ".tmp");
         try {
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rw-------")));
@@ -61,9 +97,7 @@ public final class KeyFiles {
             Files.createFile(tmp);
         }
         Files.write(tmp, content, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        fsyncDirectory(file.toAbsolutePath().getParent());
+        return tmp;
     }
 
     /**
