@@ -68,28 +68,37 @@ public final class ProfileStore implements AutoCloseable {
         }
     }
 
+    /** A stored profile and the sequence number of its write. */
+    public record Stored(Profile profile, long seq) {
+    }
+
     /**
      * Profiles of the rows after a sequence number, in its order.
      *
-     * @param profiles those that opened (a row sealed under an erased key does not)
+     * @param stored those that opened (a row sealed under an erased key does not)
      * @param lastSeq the highest sequence number read, or the one asked after when none was
      * @param rows rows read, opened or not: fewer than asked means the end was reached
      */
-    public record Page(List<Profile> profiles, long lastSeq, int rows) {
+    public record Page(List<Stored> stored, long lastSeq, int rows) {
+        /** The profiles of {@link #stored}, in order. */
+        public List<Profile> profiles() {
+            return stored.stream().map(Stored::profile).toList();
+        }
     }
 
+    /** A write; {@code done} completes with the sequence number the writer gave it. */
     private sealed interface Op {
-        CompletableFuture<Void> done();
+        CompletableFuture<Long> done();
     }
 
-    private record Save(String user, byte[] owner, byte[] sealed, int day, List<String> older, CompletableFuture<Void> done)
+    private record Save(String user, byte[] owner, byte[] sealed, int day, List<String> older, CompletableFuture<Long> done)
             implements Op {
     }
 
-    private record Delete(List<String> users, CompletableFuture<Void> done) implements Op {
+    private record Delete(List<String> users, CompletableFuture<Long> done) implements Op {
     }
 
-    private record Stop(CompletableFuture<Void> done) implements Op {
+    private record Stop(CompletableFuture<Long> done) implements Op {
     }
 
     private final Database db;
@@ -110,22 +119,30 @@ public final class ProfileStore implements AutoCloseable {
         writer.start();
     }
 
-    /** Stores {@code p} in place of the person's previous profile (of any of their aliases); durable on return. */
-    public void save(Profile p) {
+    /**
+     * Stores {@code p} in place of the person's previous profile (of any of their aliases);
+     * durable on return. Returns the write's sequence number: the profile sequence of migration
+     * V11, shared by every gateway on one database, so a higher number is a later write.
+     */
+    public long save(Profile p) {
         Pseudonym current = p.aliases().get(0);
         List<String> older = p.aliases().subList(1, p.aliases().size()).stream().map(vault::storageName).toList();
-        await(enqueue(new Save(vault.storageName(current), vault.sealOwner(current),
+        return await(enqueue(new Save(vault.storageName(current), vault.sealOwner(current),
                 vault.seal(current, KIND, encode(p)), day(clock.instant()), older, new CompletableFuture<>())));
     }
 
-    /** Deletes the profile stored under any of {@code aliases}; done on return. */
-    public void delete(Collection<Pseudonym> aliases) {
-        await(enqueue(new Delete(aliases.stream().map(vault::storageName).toList(), new CompletableFuture<>())));
+    /**
+     * Deletes the profile stored under any of {@code aliases}; done on return. Returns the
+     * deletion's sequence number, from the same sequence as {@link #save}'s: a row read with a
+     * lower one was stored before the deletion.
+     */
+    public long delete(Collection<Pseudonym> aliases) {
+        return await(enqueue(new Delete(aliases.stream().map(vault::storageName).toList(), new CompletableFuture<>())));
     }
 
     /** Up to {@code limit} profiles of the rows whose sequence number is above {@code seq}, in its order. */
     public Page after(long seq, int limit) {
-        List<Profile> out = new ArrayList<>();
+        List<Stored> out = new ArrayList<>();
         long last = seq;
         int rows = 0;
         try (Connection c = db.dataSource().getConnection();
@@ -136,8 +153,9 @@ public final class ProfileStore implements AutoCloseable {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows++;
-                    last = rs.getLong(3);
-                    open(rs.getBytes(1), rs.getBytes(2)).ifPresent(out::add);
+                    long at = rs.getLong(3);
+                    last = at;
+                    open(rs.getBytes(1), rs.getBytes(2)).ifPresent(p -> out.add(new Stored(p, at)));
                 }
             }
         } catch (SQLException e) {
@@ -289,7 +307,7 @@ public final class ProfileStore implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<Void> enqueue(Op op) {
+    private CompletableFuture<Long> enqueue(Op op) {
         synchronized (lifecycle) {
             if (closed) {
                 op.done().completeExceptionally(new IllegalStateException("profile store is closed"));
@@ -300,9 +318,9 @@ public final class ProfileStore implements AutoCloseable {
         return op.done();
     }
 
-    private static void await(CompletableFuture<Void> f) {
+    private static long await(CompletableFuture<Long> f) {
         try {
-            f.join();
+            return f.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
@@ -329,23 +347,56 @@ public final class ProfileStore implements AutoCloseable {
         }
     }
 
+    /**
+     * On PostgreSQL a row is replaced only by a later write: two gateways saving one person at
+     * once commit in either order, and the row keeps the higher sequence number, the one every
+     * gateway's index keeps too ({@code StoredProfiles}). The embedded file has one writer.
+     */
     private String upsert() {
         return db.postgres()
                 ? "INSERT INTO profiles (user_name, owner, sealed, updated_day, seq)"
-                        + " VALUES (?, ?, ?, ?, nextval('profile_seq')) ON CONFLICT (user_name) DO UPDATE SET"
+                        + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_name) DO UPDATE SET"
                         + " owner = EXCLUDED.owner, sealed = EXCLUDED.sealed, updated_day = EXCLUDED.updated_day,"
-                        + " seq = EXCLUDED.seq"
+                        + " seq = EXCLUDED.seq WHERE profiles.seq < EXCLUDED.seq"
                 : "MERGE INTO profiles (user_name, owner, sealed, updated_day, seq) KEY (user_name)"
-                        + " VALUES (?, ?, ?, ?, NEXT VALUE FOR profile_seq)";
+                        + " VALUES (?, ?, ?, ?, ?)";
     }
 
-    /** The batch in one transaction, in queue order (a save and a later erasure of one person stay in order). */
+    /** {@code n} new numbers of the profile sequence, ascending. */
+    private long[] nextSeqs(Connection c, int n) throws SQLException {
+        String sql = db.postgres()
+                ? "SELECT nextval('profile_seq') FROM generate_series(1, ?)"
+                : "SELECT NEXT VALUE FOR profile_seq FROM SYSTEM_RANGE(1, ?)";
+        long[] out = new long[n];
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setInt(1, n);
+            try (ResultSet rs = ps.executeQuery()) {
+                for (int i = 0; i < n && rs.next(); i++) {
+                    out[i] = rs.getLong(1);
+                }
+            }
+        }
+        java.util.Arrays.sort(out);
+        if (n > 0 && out[0] == 0) {
+            throw new SQLException("the profile sequence gave fewer numbers than asked");
+        }
+        return out;
+    }
+
+    /**
+     * The batch in one transaction, in queue order (a save and a later erasure of one person stay
+     * in order), each write numbered from the profile sequence in that order.
+     */
     private void write(List<Op> batch) {
+        long[] seqs = new long[batch.size()];
         try (Connection c = db.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement save = c.prepareStatement(upsert());
                  PreparedStatement delete = c.prepareStatement("DELETE FROM profiles WHERE user_name = ?")) {
-                for (Op op : batch) {
+                seqs = nextSeqs(c, batch.size());
+                for (int i = 0; i < batch.size(); i++) {
+                    Op op = batch.get(i);
+                    long seq = seqs[i];
                     switch (op) {
                         case Save s -> {
                             for (String old : s.older()) {
@@ -356,6 +407,7 @@ public final class ProfileStore implements AutoCloseable {
                             save.setBytes(2, s.owner());
                             save.setBytes(3, s.sealed());
                             save.setInt(4, s.day());
+                            save.setLong(5, seq);
                             save.executeUpdate();
                         }
                         case Delete d -> {
@@ -378,6 +430,8 @@ public final class ProfileStore implements AutoCloseable {
             batch.forEach(op -> op.done().completeExceptionally(e));
             return;
         }
-        batch.forEach(op -> op.done().complete(null));
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).done().complete(seqs[i]);
+        }
     }
 }

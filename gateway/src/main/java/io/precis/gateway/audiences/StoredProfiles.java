@@ -5,10 +5,11 @@ import io.precis.matcher.lookalike.ProfileIndex;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The lookalikes' profile index kept from the {@link ProfileStore}: every change of a profile is
@@ -18,16 +19,18 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * ({@link #catchUp}). So a gateway that restarted, or that never saw a person's behaviour,
  * builds from every stored profile.
  *
- * <p>Order: a change stores first, then indexes, under the read lock (changes run side by side);
- * a page of a load or catch-up is read and indexed under the write lock. A page therefore never
- * puts back a profile older than one a change indexed after reading it, nor one removed (erased,
- * withdrawn) after it was read: either the page came first and the change overwrites it, or the
- * change came first and the page reads what it stored.
+ * <p>Order, with no lock held across the database: every write (save or deletion) has a number
+ * from the profile sequence ({@link ProfileStore#save}), and the index takes a person's profile
+ * only from a write numbered above the last it took for any of their aliases. A change stores
+ * first, then indexes; a page of a load or catch-up is read, then indexed. So a page read before
+ * a change or a removal (erasure, withdrawal) and indexed after it never puts back the older
+ * profile, nor the removed one: its rows carry lower numbers. The last numbers are kept only
+ * while a page is under way ({@link Versions}); a page that starts later reads what was stored.
  *
  * <p>Thread-safe. Blocking: call from workers.
  */
 public final class StoredProfiles implements AutoCloseable {
-    /** Rows read and indexed at once while loading: a few milliseconds of other writers' wait. */
+    /** Rows read and indexed at once while loading. */
     static final int PAGE = 1_000;
     /**
      * Sequence numbers are given at write and become visible at commit, so another gateway's row
@@ -43,10 +46,9 @@ public final class StoredProfiles implements AutoCloseable {
 
     private final ProfileIndex index;
     private final ProfileStore store;
-    /** Fair: a page's release lets the changes waiting for it in before the next page. */
-    private final ReadWriteLock lock = new ReentrantReadWriteLock(true);
-    /** The highest sequence number ever indexed (guarded by the write lock). */
-    private long highest;
+    private final Versions versions = new Versions();
+    /** The highest sequence number a page has read. */
+    private final AtomicLong highest = new AtomicLong();
     private volatile boolean loaded;
     private volatile boolean closing;
     private volatile long loadMillis = -1;
@@ -70,13 +72,8 @@ public final class StoredProfiles implements AutoCloseable {
             remove(p.aliases());
             return;
         }
-        lock.readLock().lock();
-        try {
-            store.save(p);
-            index.put(p.aliases(), p.measurement(), p.vector(), p.segments());
-        } finally {
-            lock.readLock().unlock();
-        }
+        long seq = store.save(p);
+        versions.apply(p.aliases(), seq, false, () -> index.put(p.aliases(), p.measurement(), p.vector(), p.segments()));
     }
 
     /**
@@ -105,13 +102,8 @@ public final class StoredProfiles implements AutoCloseable {
 
     /** Deletes the profile of the person behind {@code aliases} from the store and the index (erasure, withdrawal). */
     public void remove(Collection<Pseudonym> aliases) {
-        lock.readLock().lock();
-        try {
-            store.delete(aliases);
-            index.remove(aliases);
-        } finally {
-            lock.readLock().unlock();
-        }
+        long seq = store.delete(aliases);
+        versions.apply(List.copyOf(aliases), seq, false, () -> index.remove(aliases));
     }
 
     /**
@@ -204,17 +196,7 @@ public final class StoredProfiles implements AutoCloseable {
         if (!loaded) {
             return;
         }
-        long cursor;
-        lock.writeLock().lock();
-        try {
-            cursor = Math.max(0, highest - LOOK_BACK);
-        } finally {
-            lock.writeLock().unlock();
-        }
-        // The write lock a page at a time, as the load takes it: held across every page, a
-        // catch-up of many other gateways' rows (each opened with its person's key) held back
-        // every profile change of this gateway's behaviour requests for as long. A page is
-        // still read and indexed whole under it, which is what keeps the order above.
+        long cursor = Math.max(0, highest.get() - LOOK_BACK);
         ProfileStore.Page page;
         do {
             page = page(cursor);
@@ -224,16 +206,124 @@ public final class StoredProfiles implements AutoCloseable {
 
     /** Reads and indexes up to {@link #PAGE} rows after sequence number {@code after}. */
     private ProfileStore.Page page(long after) {
-        lock.writeLock().lock();
+        long ticket = versions.pageStarts();
         try {
             ProfileStore.Page page = store.after(after, PAGE);
-            for (ProfileStore.Profile p : page.profiles()) {
-                index.put(p.aliases(), p.measurement(), p.vector(), p.segments());
-            }
-            highest = Math.max(highest, page.lastSeq());
+            index(page);
             return page;
         } finally {
-            lock.writeLock().unlock();
+            versions.pageEnds(ticket);
+        }
+    }
+
+    /**
+     * Indexes the rows of a page read earlier, each unless a later write of its person was
+     * indexed meanwhile. Package-private for the test that puts a change and a removal between
+     * a page's read and this.
+     */
+    void index(ProfileStore.Page page) {
+        for (ProfileStore.Stored row : page.stored()) {
+            ProfileStore.Profile p = row.profile();
+            versions.apply(p.aliases(), row.seq(), true,
+                    () -> index.put(p.aliases(), p.measurement(), p.vector(), p.segments()));
+        }
+        highest.accumulateAndGet(page.lastSeq(), Math::max);
+    }
+
+    /** A page under way, for the test that indexes a page read earlier ({@link #index}). */
+    long pageStarts() {
+        return versions.pageStarts();
+    }
+
+    /** See {@link #pageStarts}. */
+    void pageEnds(long ticket) {
+        versions.pageEnds(ticket);
+    }
+
+    /** Sequence numbers remembered now (for tests: none once no page is under way). */
+    int versions() {
+        return versions.size();
+    }
+
+    /**
+     * The number of the last write indexed for each alias, kept while some page is under way:
+     * only a page read before a write can hold an older profile of its person, and a page that
+     * starts after a write was indexed reads that write's row or a later one. So the map holds
+     * the writes of the time pages take, never one entry per person.
+     *
+     * <p>A person's aliases are locked together (stripes, taken in order) while their numbers
+     * are compared and the in-memory index changed: no database work is done under them.
+     */
+    static final class Versions {
+        private static final int STRIPES = 64;
+        private record Version(long seq, long ticket) {
+        }
+
+        private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+        private final ConcurrentHashMap<String, Version> last = new ConcurrentHashMap<>();
+        private final ConcurrentSkipListSet<Long> pages = new ConcurrentSkipListSet<>();
+        private final AtomicLong tickets = new AtomicLong();
+
+        Versions() {
+            for (int i = 0; i < STRIPES; i++) {
+                stripes[i] = new ReentrantLock();
+            }
+        }
+
+        /** A page starts: it is given a ticket, which it gives back to {@link #pageEnds}. */
+        synchronized long pageStarts() {
+            long ticket = tickets.incrementAndGet();
+            pages.add(ticket);
+            return ticket;
+        }
+
+        /** The page of {@code ticket} is indexed: the numbers no page under way can need are dropped. */
+        void pageEnds(long ticket) {
+            long oldest;
+            synchronized (this) {
+                pages.remove(ticket);
+                oldest = pages.isEmpty() ? Long.MAX_VALUE : pages.first();
+            }
+            // Recorded before the oldest page under way started: its write was stored before that
+            // page read, so that page (and every later one) reads it or a later write.
+            last.values().removeIf(v -> v.ticket() < oldest);
+        }
+
+        /** Entries kept now (for tests: none once no page is under way). */
+        int size() {
+            return last.size();
+        }
+
+        /**
+         * Runs {@code change} (of the index, for the person behind {@code aliases}) if no write
+         * numbered {@code seq} or above was indexed for any of the aliases; a page's row
+         * ({@code fromPage}) is always remembered, a change only while a page is under way.
+         */
+        void apply(List<Pseudonym> aliases, long seq, boolean fromPage, Runnable change) {
+            int[] held = aliases.stream().mapToInt(a -> Math.floorMod(a.value().hashCode(), STRIPES))
+                    .distinct().sorted().toArray();
+            for (int s : held) {
+                stripes[s].lock();
+            }
+            try {
+                for (Pseudonym a : aliases) {
+                    Version v = last.get(a.value());
+                    if (v != null && v.seq() >= seq) {
+                        return; // a later write is in the index already
+                    }
+                }
+                change.run();
+                if (fromPage || !pages.isEmpty()) {
+                    Version now = new Version(seq, tickets.get());
+                    for (Pseudonym a : aliases) {
+                        last.put(a.value(), now);
+                    }
+                }
+            } finally {
+                for (int i = held.length - 1; i >= 0; i--) {
+                    stripes[held[i]].unlock();
+                }
+            }
         }
     }
 

@@ -162,9 +162,9 @@ class ProfileStoreTest {
 
     /**
      * A catch-up of many pages (here another gateway's 4,000 profiles) lets this gateway's
-     * profile changes through between its pages: it held the lock across every page, and a
-     * behaviour request that remade a profile waited for the whole catch-up (a lock around I/O
-     * that stalled the storage workers).
+     * profile changes through: once it held a lock across every page, and a behaviour request
+     * that remade a profile waited for the whole catch-up (a lock around I/O that stalled the
+     * storage workers).
      */
     @Test
     void profileChangesGoOnBetweenTheCatchUpsPages() throws Exception {
@@ -204,6 +204,156 @@ class ProfileStoreTest {
             catchUp.join();
             assertEquals(others + 1, here.index().size());
             assertTrue(updatedAt < caughtUpAt.get(), "the change waited for the whole catch-up");
+        }
+    }
+
+    /**
+     * A page read before a change and a removal, and indexed after them (the order a load or
+     * catch-up can take now that no lock holds changes back while a page is read), puts back
+     * neither the older profile nor the removed one: its rows carry lower sequence numbers. And
+     * the numbers kept for that are gone once no page is under way.
+     */
+    @Test
+    void aPageReadBeforeAChangeOrARemovalDoesNotUndoIt() throws Exception {
+        try (Database db = Database.open(dir);
+             ProfileStore store = new ProfileStore(db, UserVault.open(dir, dir.resolve("keys")), clock);
+             StoredProfiles here = loaded(new StoredProfiles(new ProfileIndex(), store))) {
+            here.put(new ProfileStore.Profile(List.of(ALICE), List.of(), unit(1), Set.of("interest:old")));
+            here.put(new ProfileStore.Profile(List.of(BOB), List.of(), unit(2), Set.of("interest:bob")));
+            long ticket = here.pageStarts();
+            ProfileStore.Page stale = store.after(0, StoredProfiles.PAGE);
+            assertEquals(2, stale.profiles().size(), "the page holds both people as they were");
+            here.put(new ProfileStore.Profile(List.of(ALICE), List.of(), unit(3), Set.of("interest:new")));
+            here.remove(List.of(BOB));
+            here.index(stale);
+            here.pageEnds(ticket);
+            assertEquals(1, here.index().size(), "Bob stays removed");
+            assertEquals(1, here.index().inSegment("interest:new").size(), "Alice keeps her newer profile");
+            assertEquals(0, here.index().inSegment("interest:old").size());
+            assertEquals(0, here.versions(), "nothing is remembered once no page is under way");
+            here.catchUp();
+            assertEquals(1, here.index().size());
+            assertEquals(1, here.index().inSegment("interest:new").size());
+        }
+    }
+
+    /**
+     * While a catch-up's page is stuck in the database (here behind a table lock another
+     * session holds), a profile change still goes to the database: it no longer waits in the
+     * gateway for the page. Before, the page held a lock every change needed across its read.
+     * When the lock goes, the change's newer profile wins over the page's older row.
+     */
+    @Test
+    void aChangeGoesToTheDatabaseWhileAPageIsStuckThere() throws Exception {
+        String url = LocalPostgres.shared().createDatabase();
+        try (Database db = Database.connect(url, 8);
+             ProfileStore store = new ProfileStore(db, UserVault.open(dir, dir.resolve("keys")), clock);
+             StoredProfiles here = loaded(new StoredProfiles(new ProfileIndex(), store))) {
+            here.put(new ProfileStore.Profile(List.of(ALICE), List.of(), unit(1), Set.of("interest:old")));
+            Thread catchUp;
+            Thread change;
+            java.util.concurrent.atomic.AtomicBoolean changed = new java.util.concurrent.atomic.AtomicBoolean();
+            try (Connection blocker = db.dataSource().getConnection()) {
+                blocker.setAutoCommit(false);
+                blocker.createStatement().execute("LOCK TABLE profiles IN ACCESS EXCLUSIVE MODE");
+                catchUp = new Thread(here::catchUp);
+                catchUp.start();
+                awaitWaitingOnALock(db, "SELECT owner, sealed, seq FROM profiles%");
+                change = new Thread(() -> changed.set(here.update(
+                        new ProfileStore.Profile(List.of(ALICE), List.of(), unit(2), Set.of("interest:new")))));
+                change.start();
+                awaitWaitingOnALock(db, "INSERT INTO profiles%");
+                blocker.rollback();
+            }
+            catchUp.join(20_000);
+            change.join(20_000);
+            assertTrue(changed.get(), "the change was stored");
+            assertEquals(1, here.index().size());
+            assertEquals(1, here.index().inSegment("interest:new").size(), "the newer profile won");
+            assertEquals(Set.of("interest:new"), store.after(0, 10).profiles().get(0).segments());
+        }
+    }
+
+    /**
+     * Changes, removals and catch-ups of many threads at once over a few people: afterwards the
+     * index holds exactly what the store holds, person by person (a concurrency test of the
+     * ordering by sequence number that replaced the lock).
+     */
+    @Test
+    void concurrentChangesRemovalsAndCatchUpsLeaveTheIndexAsTheStore() throws Exception {
+        try (Database db = Database.open(dir);
+             ProfileStore store = new ProfileStore(db, UserVault.open(dir, dir.resolve("keys")), clock);
+             StoredProfiles here = loaded(new StoredProfiles(new ProfileIndex(), store));
+             ProfileStore there = new ProfileStore(db, UserVault.open(dir, dir.resolve("keys")), clock);
+             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            int people = 24;
+            List<java.util.concurrent.Future<?>> work = new ArrayList<>();
+            for (int t = 0; t < 6; t++) {
+                int seed = t;
+                work.add(pool.submit(() -> {
+                    java.util.Random r = new java.util.Random(seed);
+                    for (int i = 0; i < 300; i++) {
+                        Pseudonym p = new Pseudonym("person-" + r.nextInt(people));
+                        switch (r.nextInt(4)) {
+                            case 0 -> here.remove(List.of(p));
+                            // another gateway on the same file: a catch-up brings its writes in
+                            case 1 -> there.save(new ProfileStore.Profile(List.of(p), List.of(), unit(r.nextInt(8)),
+                                    Set.of("v:" + seed + ":" + i)));
+                            default -> here.put(new ProfileStore.Profile(List.of(p), List.of(), unit(r.nextInt(8)),
+                                    Set.of("v:" + seed + ":" + i)));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            work.add(pool.submit(() -> {
+                for (int i = 0; i < 200; i++) {
+                    here.catchUp();
+                }
+                return null;
+            }));
+            for (var f : work) {
+                f.get();
+            }
+            here.catchUp(); // the other gateway's last writes
+            java.util.Map<Pseudonym, Set<String>> stored = new java.util.HashMap<>();
+            store.after(0, 1_000).profiles().forEach(p -> stored.put(p.aliases().get(0), p.segments()));
+            assertFalse(stored.isEmpty());
+            assertEquals(stored.size(), here.index().size(), "the same people as the store");
+            stored.forEach((p, segments) -> assertEquals(List.of(p),
+                    here.index().inSegment(segments.iterator().next()).stream().map(ProfileIndex.Person::current).toList(),
+                    "the stored profile of " + p.value()));
+            assertEquals(0, here.versions());
+        }
+    }
+
+    private static StoredProfiles loaded(StoredProfiles profiles) {
+        profiles.loadInBackground();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!profiles.loaded()) {
+            assertTrue(System.nanoTime() < deadline, "loaded within 20 s");
+            Thread.onSpinWait();
+        }
+        return profiles;
+    }
+
+    /** Waits (at most 10 s) until a statement like {@code sql} waits for a lock in PostgreSQL. */
+    private static void awaitWaitingOnALock(Database db, String sql) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        try (Connection c = db.dataSource().getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement(
+                     "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ?")) {
+            ps.setString(1, sql);
+            while (true) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) > 0) {
+                        return;
+                    }
+                }
+                assertTrue(System.nanoTime() < deadline, "a statement like " + sql + " waits for the table lock");
+                Thread.sleep(20);
+            }
         }
     }
 
