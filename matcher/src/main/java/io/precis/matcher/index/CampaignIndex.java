@@ -133,7 +133,7 @@ public final class CampaignIndex implements Closeable {
                     writer.addDocument(d);
                 }
                 live.put(c.id(), ic);
-                searchers.maybeRefreshBlocking();
+                refresh();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -148,7 +148,7 @@ public final class CampaignIndex implements Closeable {
                 writes++;
                 live.remove(campaignId);
                 writer.deleteDocuments(idTerm(campaignId));
-                searchers.maybeRefreshBlocking();
+                refresh();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -180,7 +180,7 @@ public final class CampaignIndex implements Closeable {
                 writes++;
                 live.putAll(next);
                 live.keySet().retainAll(next.keySet());
-                searchers.maybeRefreshBlocking();
+                refresh();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -439,9 +439,28 @@ public final class CampaignIndex implements Closeable {
         }
     }
 
-    /** A searcher that knows how many writes had begun when its reader was opened. */
+    /**
+     * Opens a searcher on what was just written (call under the write lock). A write that changed
+     * nothing (a campaign saved paused that was not serving, one removed that the index did not
+     * hold) opens none, and the current searcher, whose reader then holds every write there is,
+     * is brought up to the count: left behind, it made every later search re-read each candidate
+     * from the live map and refused the replay by bound until the next real change.
+     */
+    private void refresh() throws IOException {
+        searchers.maybeRefreshBlocking();
+        IndexSearcher s = searchers.acquire();
+        try {
+            if (s instanceof CountedSearcher cs) {
+                cs.writes = writes;
+            }
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    /** A searcher that knows how many writes its reader holds ({@link #refresh}). */
     private static final class CountedSearcher extends IndexSearcher {
-        final long writes;
+        volatile long writes;
 
         CountedSearcher(IndexReader reader, long writes) {
             super(reader);

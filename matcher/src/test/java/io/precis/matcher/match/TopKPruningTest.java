@@ -263,6 +263,42 @@ class TopKPruningTest {
         }
     }
 
+    /**
+     * Saving a campaign that is not serving (paused, never indexed) or removing one the index
+     * does not hold changes nothing, and must not leave the index looking changed: it did, and
+     * every later request re-read each candidate from the live map and was refused the replay
+     * by bound, until the next real change (twice the CPU per request in
+     * {@code ./precis bench triggers}' baseline, which created a paused campaign).
+     */
+    @Test
+    void aWriteThatChangesNothingKeepsTheReplay() throws Exception {
+        try (CampaignIndex index = new CampaignIndex()) {
+            List<Campaign> campaigns = new ArrayList<>();
+            for (int i = 1; i <= 50; i++) {
+                campaigns.add(withKeywords("c" + i, i, "咖啡"));
+            }
+            index.replaceAll(campaigns);
+            Campaign paused = io.precis.matcher.TestCampaigns.campaign("p1", 5,
+                    "\"status\": \"paused\", \"targeting\": {\"keywords\": [\"咖啡\"]}");
+            assertEquals(io.precis.matcher.campaign.CampaignStatus.PAUSED, paused.status());
+            AdQuery q = new AdQuery(BANNER, "news.example",
+                    new PageContext("https://news.example/coffee", "今日咖啡", null, null, "咖啡新品", null),
+                    NOW, 1, Purposes.NONE);
+            Request r = Request.of(q, PageCache.defaults(), index.analysis());
+            org.apache.lucene.search.Query query = CandidateQuery.of(r);
+            for (Runnable nothing : List.<Runnable>of(() -> index.upsert(paused), () -> index.remove("never-indexed"))) {
+                nothing.run();
+                CampaignIndex.Matches memo = index.visitCandidates(query, CandidateQuery.mask(r), (ic, f, a, k) -> { }, null);
+                assertTrue(index.rankedReplay(memo, CandidateQuery.mask(r), "bid", (ic, amount, key) -> amount) != null,
+                        "the index is as it was: its matches replay by bound");
+            }
+            index.upsert(withKeywords("c1", 1000, "咖啡"));
+            CampaignIndex.Matches memo = index.visitCandidates(query, CandidateQuery.mask(r), (ic, f, a, k) -> { }, null);
+            assertTrue(index.rankedReplay(memo, CandidateQuery.mask(r), "bid", (ic, amount, key) -> amount) != null,
+                    "and after a real change, once its matches are read again");
+        }
+    }
+
     @Test
     void aReplayedPageWhoseBestBoundsThePreCheckRejectsPicksTheWinnersOfCheckingEveryCampaign() throws Exception {
         // 500 high bidders targeting another region than the reader's: the kept prefix is all

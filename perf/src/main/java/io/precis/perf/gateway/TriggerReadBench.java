@@ -35,6 +35,8 @@ public final class TriggerReadBench {
     private static final double SECONDS = 8;
     private static final int ROUNDS = Integer.getInteger("rounds", 6);
     private static final int WARM_UP_SECONDS = Integer.getInteger("warmUp", 120);
+    /** {@code -DonlyPhase=0} (baseline) or {@code 1} (a trigger campaign): that phase throughout, for a profile of it. */
+    private static final int ONLY_PHASE = Integer.getInteger("onlyPhase", -1);
 
     private TriggerReadBench() {}
 
@@ -59,7 +61,7 @@ public final class TriggerReadBench {
                 int port = Integer.parseInt(base.replaceAll(".*:", ""));
                 HttpClient http = HttpClient.newHttpClient();
                 String[] ids = new String[2]; // 0: the twin without a trigger, 1: the trigger campaign
-                setPhase(http, base, seeded.advertiserKey(), ids, 0);
+                setPhase(http, base, seeded.advertiserKey(), ids, Math.max(0, ONLY_PHASE));
                 List<String> table = new ArrayList<>();
                 double[] rate = new double[2];
                 double[] cpu = new double[2];
@@ -72,6 +74,9 @@ public final class TriggerReadBench {
                 for (int round = 1; round <= ROUNDS; round++) {
                     for (int phase = 0; phase <= 1; phase++) {
                         int on = round % 2 == 1 ? phase : 1 - phase; // ABBA: neither phase always goes first
+                        if (ONLY_PHASE >= 0 && on != ONLY_PHASE) {
+                            continue;
+                        }
                         setPhase(http, base, seeded.advertiserKey(), ids, on);
                         Thread.sleep(1000);
                         try (LoadGen load = new LoadGen(port, CONNECTIONS)) {
