@@ -7,6 +7,7 @@ import io.precis.consent.identity.Pseudonym;
 import io.precis.consent.vault.UserVault;
 import io.precis.gateway.http.JsonBodies;
 import io.precis.gateway.storage.Database;
+import io.precis.gateway.storage.GroupCommitQueue;
 import io.precis.gateway.storage.StorageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,11 +24,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -87,7 +85,8 @@ public final class ProfileStore implements AutoCloseable {
     }
 
     /** A write; {@code done} completes with the sequence number the writer gave it. */
-    private sealed interface Op {
+    private sealed interface Op extends GroupCommitQueue.Op {
+        @Override
         CompletableFuture<Long> done();
     }
 
@@ -98,25 +97,17 @@ public final class ProfileStore implements AutoCloseable {
     private record Delete(List<String> users, CompletableFuture<Long> done) implements Op {
     }
 
-    private record Stop(CompletableFuture<Long> done) implements Op {
-    }
-
     private final Database db;
     private final UserVault vault;
     private final java.time.Clock clock;
-    private final BlockingQueue<Op> queue = new ArrayBlockingQueue<>(MAX_QUEUE);
-    private final Thread writer;
+    private final GroupCommitQueue<Op> writes;
     private final AtomicLong unreadable = new AtomicLong();
-    private final Object lifecycle = new Object();
-    private boolean closed; // guarded by lifecycle
 
     public ProfileStore(Database db, UserVault vault, java.time.Clock clock) {
         this.db = db;
         this.vault = vault;
         this.clock = clock;
-        writer = new Thread(this::runWriter, "precis-profile-writer");
-        writer.setDaemon(true); // close() is the orderly way out
-        writer.start();
+        writes = new GroupCommitQueue<>("precis-profile-writer", "profile", MAX_QUEUE, MAX_BATCH, this::write);
     }
 
     /**
@@ -240,18 +231,7 @@ public final class ProfileStore implements AutoCloseable {
     /** Writes everything queued so far, then stops the writer. Idempotent. */
     @Override
     public void close() {
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        try {
-            queue.put(new Stop(new CompletableFuture<>()));
-            writer.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        writes.close();
     }
 
     /** The row's profile; empty when its person's key is gone (erased) or it does not open. */
@@ -308,13 +288,7 @@ public final class ProfileStore implements AutoCloseable {
     }
 
     private CompletableFuture<Long> enqueue(Op op) {
-        synchronized (lifecycle) {
-            if (closed) {
-                op.done().completeExceptionally(new IllegalStateException("profile store is closed"));
-            } else if (!queue.offer(op)) {
-                op.done().completeExceptionally(new RejectedExecutionException("profile queue is full"));
-            }
-        }
+        writes.enqueue(op);
         return op.done();
     }
 
@@ -326,24 +300,6 @@ public final class ProfileStore implements AutoCloseable {
                 throw r;
             }
             throw e;
-        }
-    }
-
-    private void runWriter() {
-        List<Op> batch = new ArrayList<>(MAX_BATCH);
-        boolean stop = false;
-        while (!stop) {
-            try {
-                batch.add(queue.take());
-            } catch (InterruptedException e) {
-                continue; // only close() stops the writer, so nothing queued is dropped
-            }
-            queue.drainTo(batch, MAX_BATCH - 1);
-            stop = batch.removeIf(op -> op instanceof Stop);
-            if (!batch.isEmpty()) {
-                write(batch);
-            }
-            batch.clear();
         }
     }
 
@@ -416,7 +372,6 @@ public final class ProfileStore implements AutoCloseable {
                                 delete.executeUpdate();
                             }
                         }
-                        case Stop s -> { }
                     }
                 }
                 c.commit();

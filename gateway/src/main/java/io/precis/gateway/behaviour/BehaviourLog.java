@@ -1,6 +1,7 @@
 package io.precis.gateway.behaviour;
 
 import io.precis.gateway.storage.Database;
+import io.precis.gateway.storage.GroupCommitQueue;
 import io.precis.gateway.storage.StorageException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,10 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -40,7 +38,8 @@ final class BehaviourLog implements AutoCloseable {
     }
 
     /** What the writer does, in queue order. */
-    private sealed interface Op {
+    private sealed interface Op extends GroupCommitQueue.Op {
+        @Override
         CompletableFuture<Void> done();
     }
 
@@ -53,21 +52,13 @@ final class BehaviourLog implements AutoCloseable {
     private record DeleteBefore(int day, CompletableFuture<Void> done) implements Op {
     }
 
-    private record Stop(CompletableFuture<Void> done) implements Op {
-    }
-
     private final Database db;
-    private final BlockingQueue<Op> queue = new ArrayBlockingQueue<>(MAX_QUEUE);
-    private final Thread writer;
+    private final GroupCommitQueue<Op> writes;
     private final AtomicLong commits = new AtomicLong();
-    private final Object lifecycle = new Object();
-    private boolean closed; // guarded by lifecycle
 
     BehaviourLog(Database db) {
         this.db = db;
-        writer = new Thread(this::runWriter, "precis-behaviour-writer");
-        writer.setDaemon(true); // close() is the orderly way out
-        writer.start();
+        writes = new GroupCommitQueue<>("precis-behaviour-writer", "behaviour", MAX_QUEUE, MAX_BATCH, this::write);
     }
 
     /** Appends {@code rows}; the future completes once they are committed. */
@@ -112,47 +103,12 @@ final class BehaviourLog implements AutoCloseable {
     /** Writes everything queued so far, then stops the writer. Idempotent. */
     @Override
     public void close() {
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        try {
-            queue.put(new Stop(new CompletableFuture<>())); // no enqueue can follow it
-            writer.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        writes.close();
     }
 
     private CompletableFuture<Void> enqueue(Op op) {
-        synchronized (lifecycle) {
-            if (closed) {
-                op.done().completeExceptionally(new IllegalStateException("behaviour log is closed"));
-            } else if (!queue.offer(op)) {
-                op.done().completeExceptionally(new RejectedExecutionException("behaviour queue is full"));
-            }
-        }
+        writes.enqueue(op);
         return op.done();
-    }
-
-    private void runWriter() {
-        List<Op> batch = new ArrayList<>(MAX_BATCH);
-        boolean stop = false;
-        while (!stop) {
-            try {
-                batch.add(queue.take());
-            } catch (InterruptedException e) {
-                continue; // only close() stops the writer, so nothing queued is dropped
-            }
-            queue.drainTo(batch, MAX_BATCH - 1);
-            stop = batch.removeIf(op -> op instanceof Stop);
-            if (!batch.isEmpty()) {
-                write(batch);
-            }
-            batch.clear();
-        }
     }
 
     private void write(List<Op> batch) {
@@ -183,7 +139,6 @@ final class BehaviourLog implements AutoCloseable {
                             deleteBefore.setInt(1, d.day());
                             deleteBefore.executeUpdate();
                         }
-                        case Stop s -> { }
                     }
                 }
                 insert.executeBatch();

@@ -101,12 +101,7 @@ class LookalikeRebuildTest {
             assertEquals("unavailable", early.code());
             lookalikes.rebuildAll();
             assertEquals(0, lookalikes.rebuildFailures(), "the schedule waits for its next turn, no failure");
-            profiles.loadInBackground();
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            while (!profiles.loaded()) {
-                assertTrue(System.nanoTime() < deadline, "profiles loaded within 20 s");
-                Thread.onSpinWait();
-            }
+            ProfileStoreTest.loaded(profiles);
             assertEquals(250 - 21, lookalikes.profiled(),
                     "every stored profile is back, but those of the 21 who withdrew: deleted, not only unindexed");
         }
@@ -118,14 +113,8 @@ class LookalikeRebuildTest {
 
     /** The stored profiles of {@code db}, loaded. */
     StoredProfiles loaded(Database db) {
-        StoredProfiles profiles = new StoredProfiles(new ProfileIndex(), new ProfileStore(db, vault(), Clock.systemUTC()));
-        profiles.loadInBackground();
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!profiles.loaded()) {
-            assertTrue(System.nanoTime() < deadline, "profiles loaded within 20 s");
-            Thread.onSpinWait();
-        }
-        return profiles;
+        return ProfileStoreTest.loaded(
+                new StoredProfiles(new ProfileIndex(), new ProfileStore(db, vault(), Clock.systemUTC())));
     }
 
     static void profile(StoredProfiles profiles, Pseudonymiser ps, String user, String category) {

@@ -89,12 +89,7 @@ class ProfileStoreTest {
 
             // Another gateway on the same database stores a profile: a catch-up indexes it.
             StoredProfiles here = new StoredProfiles(new ProfileIndex(), store);
-            here.loadInBackground();
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            while (!here.loaded()) {
-                assertTrue(System.nanoTime() < deadline, "loaded within 20 s");
-                Thread.onSpinWait();
-            }
+            loaded(here);
             assertEquals(2, here.index().size());
             Pseudonym carol = new Pseudonym("carol-delivery-pseudonym-1");
             try (Database other = another.get(); ProfileStore there = new ProfileStore(
@@ -140,12 +135,7 @@ class ProfileStoreTest {
         try (Database db = Database.open(dir);
              ProfileStore store = new ProfileStore(db, UserVault.open(dir, dir.resolve("keys")), clock);
              StoredProfiles profiles = new StoredProfiles(new ProfileIndex(), store)) {
-            profiles.loadInBackground();
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            while (!profiles.loaded()) {
-                assertTrue(System.nanoTime() < deadline, "loaded within 20 s");
-                Thread.onSpinWait();
-            }
+            loaded(profiles);
             assertTrue(profiles.update(new ProfileStore.Profile(List.of(ALICE), List.of(), unit(1), Set.of("interest:茶"))));
             db.execute("ALTER TABLE profiles RENAME TO profiles_away");
             assertFalse(profiles.update(new ProfileStore.Profile(List.of(ALICE), List.of(), unit(2), Set.of("interest:咖啡"))),
@@ -171,12 +161,7 @@ class ProfileStoreTest {
         try (Database db = Database.open(dir);
              ProfileStore store = new ProfileStore(db, UserVault.open(dir, dir.resolve("keys")), clock);
              StoredProfiles here = new StoredProfiles(new ProfileIndex(), store)) {
-            here.loadInBackground();
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            while (!here.loaded()) {
-                assertTrue(System.nanoTime() < deadline, "loaded within 20 s");
-                Thread.onSpinWait();
-            }
+            loaded(here);
             int others = 4 * StoredProfiles.PAGE;
             try (ProfileStore there = new ProfileStore(db, UserVault.open(dir, dir.resolve("keys")), clock);
                  java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16)) {
@@ -327,7 +312,8 @@ class ProfileStoreTest {
         }
     }
 
-    private static StoredProfiles loaded(StoredProfiles profiles) {
+    /** {@code profiles}, loaded in the background and waited for (at most 20 s). */
+    static StoredProfiles loaded(StoredProfiles profiles) {
         profiles.loadInBackground();
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (!profiles.loaded()) {
