@@ -387,6 +387,9 @@ public final class PrecisGateway implements AutoCloseable {
         return start(config, Clock.systemUTC());
     }
 
+    /** Responses this large or larger are compressed for clients that accept gzip or deflate. */
+    public static final int COMPRESS_FROM_BYTES = 4096;
+
     /** As {@link #start(GatewayConfig)}, telling time by {@code clock} (tests simulate days with it). */
     public static PrecisGateway start(GatewayConfig config, Clock clock) {
         return start(config, clock, Tracing.fromEnvironment(System.getenv()));
@@ -400,6 +403,10 @@ public final class PrecisGateway implements AutoCloseable {
                     // Port 0 as -1: one random port shared by every instance (0 gives each its own).
                     .setHost(config.host()).setPort(config.port() == 0 ? -1 : config.port())
                     .setCompressionSupported(true)
+                    // Only bodies of 4 KiB and more (reports, the tag script): an ad answer is
+                    // under 1 KiB, and deflating it (a zlib stream set up per response) cost more
+                    // than the bytes it saved.
+                    .setCompressionContentSizeThreshold(COMPRESS_FROM_BYTES)
                     // HTTP/1.1 only (TLS and h2 end at the proxy; browsers never speak h2c):
                     // with h2c on, Vert.x makes no connection until the first bytes
                     // arrive, so a silent client would escape the ConnectionGuard.

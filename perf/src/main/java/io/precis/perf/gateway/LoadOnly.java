@@ -9,7 +9,8 @@ import java.util.function.IntFunction;
  * {@code LoadOnly TARGET_JSON SECONDS [CONNECTIONS] [RATE...]} (the gateway from
  * {@code BenchGateway serve}): a closed model (every connection busy) without a rate; with rates,
  * an open model at each rate in turn, {@code SECONDS} each (for the tail at a given load, as
- * {@code GatewayBench}'s "p99 at half the peak").
+ * {@code GatewayBench}'s "p99 at half the peak"). {@code -DacceptEncoding=gzip} sends that
+ * {@code Accept-Encoding}, as browsers do.
  */
 public final class LoadOnly {
     private LoadOnly() {
@@ -21,7 +22,9 @@ public final class LoadOnly {
         int connections = args.length > 2 ? Integer.parseInt(args[2]) : 64;
         int port = Integer.parseInt(target.baseUrl().replaceAll(".*:", ""));
         List<String> bodies = BenchWorkload.adRequests(500, 12);
-        IntFunction<LoadGen.Request> ads = i -> LoadGen.Request.postJson("/v1/ad", bodies.get(i % bodies.size()));
+        String encoding = System.getProperty("acceptEncoding");
+        String[] headers = encoding == null ? new String[0] : new String[] {"Accept-Encoding", encoding};
+        IntFunction<LoadGen.Request> ads = i -> LoadGen.Request.postJson("/v1/ad", bodies.get(i % bodies.size()), headers);
         try (LoadGen load = new LoadGen(port, connections)) {
             if (args.length <= 3) {
                 System.out.println(load.closed(connections, seconds, ads));
