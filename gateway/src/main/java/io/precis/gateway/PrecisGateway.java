@@ -232,6 +232,7 @@ public final class PrecisGateway implements AutoCloseable {
         io.precis.gateway.contact.ContactPolicy contacts = contactPolicy(config, changes);
         behaviour = new VaultBehaviourStore(privacy.vault(), db, clock);
         metrics.behaviourSweepFailures(behaviour::sweepFailures);
+        metrics.behaviourCommits(behaviour::commits);
         SegmentService segments = new SegmentService(behaviour, clock, index.analysis());
         // Triggers that fired, shared at once with the other instances through the shared Redis.
         io.precis.gateway.behaviour.SharedTriggers triggers = redis == null

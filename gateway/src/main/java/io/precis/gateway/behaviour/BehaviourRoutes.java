@@ -114,17 +114,19 @@ public final class BehaviourRoutes {
                         UserKeys keys = privacy.keysOf(id);
                         Purposes purposes = privacy.effective(keys, null, gpc, dnt);
                         // Without profiling consent, behaviour is dropped before it is stored anywhere.
-                        var profile = purposes.profiling() ? profiles.of(keys, purposes) : null;
-                        int accepted = purposes.profiling() ? segments.ingest(keys.delivery(), events, profile) : 0;
-                        if (accepted > 0) {
-                            share(keys);
-                        }
-                        if (purposes.profiling() && purposes.preciseGeo()) {
+                        int accepted = 0;
+                        if (purposes.profiling()) {
                             // A location becomes a visit-day to each place it is in, then is gone:
-                            // only the places' ids, by day, are kept (never the trajectory).
-                            List<BehaviourEvent> visits = visits(batch);
-                            if (!visits.isEmpty()) {
-                                segments.ingest(keys.delivery(), visits, profile);
+                            // only the places' ids, by day, are kept (never the trajectory). The
+                            // events and their visits are stored in one append.
+                            List<BehaviourEvent> visits = purposes.preciseGeo() ? visits(batch) : List.of();
+                            List<BehaviourEvent> all = visits.isEmpty() ? events
+                                    : java.util.stream.Stream.concat(events.stream(), visits.stream()).toList();
+                            List<BehaviourEvent> stored = segments.ingestAccepted(keys.delivery(), all,
+                                    profiles.of(keys, purposes));
+                            accepted = (int) stored.stream().filter(e -> e.type() != BehaviourEvent.Type.VISIT).count();
+                            if (!stored.isEmpty()) {
+                                share(keys);
                             }
                         }
                         ObjectNode out = JsonBodies.MAPPER.createObjectNode()

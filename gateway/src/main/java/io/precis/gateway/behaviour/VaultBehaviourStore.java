@@ -138,7 +138,7 @@ public final class VaultBehaviourStore implements BehaviourStore, AutoCloseable 
     }
 
     /** Transactions the writer has committed (many appends share one under load). */
-    long commits() {
+    public long commits() {
         return log.commits();
     }
 

@@ -192,6 +192,17 @@ public final class GatewayMetrics implements AutoCloseable {
     }
 
     /**
+     * Reports the behaviour store's committed transactions: each carries the appends and
+     * deletions of every request waiting at the time (group commit), so against requests it
+     * shows how well commits are shared.
+     */
+    public void behaviourCommits(java.util.function.LongSupplier commits) {
+        provider.get("io.precis.gateway").counterBuilder("precis.behaviour.commits")
+                .setDescription("behaviour store transactions committed (each shared by the requests waiting for it)")
+                .buildWithCallback(m -> m.record(commits.getAsLong()));
+    }
+
+    /**
      * Reports the lookalikes' stored interest profiles: whether the start-up load is done (1) or
      * under way (0), the loads that failed and were tried again, rows that did not open, and
      * profiles remade from behaviour that could not be stored.

@@ -114,6 +114,38 @@ class PlaceVisitsTest {
         }
     }
 
+    /**
+     * A behaviour call whose events carry locations inside places is stored in one commit: its
+     * events and the visits they make are one append. They were two (the events, then the
+     * visits), each re-reading the person's behaviour, recomputing segments and storing the
+     * profile again.
+     */
+    @Test
+    void aBehaviourCallWithLocationsIsStoredInOneCommit() {
+        try (TestGateway gw = TestGateway.start(dir)) {
+            String key = gw.advertiser("Malls");
+            String publisher = gw.account("publisher", "Pub");
+            String mallA = gw.post("/v1/places", place("Mall A", 31.2304, 121.4737), key).json().get("id").textValue();
+            assertEquals(200, gw.put("/v1/consent?user=shopper", ALL, publisher).status());
+            long before = behaviourCommits(gw);
+            TestGateway.Resp r = gw.post("/v1/behaviour", visits("shopper", IN_A, 0, 2, 5, 20), publisher);
+            assertEquals(202, r.status(), r.body());
+            assertEquals(4, r.json().get("accepted").intValue(), "the four views; their visits are not counted as events");
+            assertEquals(1, behaviourCommits(gw) - before, "events and visits in one commit");
+            JsonNode me = gw.get("/v1/me?user=shopper", publisher).json();
+            assertTrue(me.toString().contains("place:" + mallA + ":regular"), "the visits made the person a regular: " + me);
+        }
+    }
+
+    private static long behaviourCommits(TestGateway gw) {
+        for (String line : gw.get("/metrics", null).body().split("\n")) {
+            if (line.startsWith("precis_behaviour_commits_total")) {
+                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no precis_behaviour_commits_total in /metrics");
+    }
+
     @Test
     void placesBelongToTheirAdvertiserAndBadInputIsRefused() {
         try (TestGateway gw = TestGateway.start(dir)) {

@@ -214,6 +214,15 @@ public final class SegmentService {
      * (null: nobody) what the person's whole behaviour now says.
      */
     public int ingest(List<Pseudonym> aliases, List<BehaviourEvent> events, ProfileListener listener) {
+        return ingestAccepted(aliases, events, listener).size();
+    }
+
+    /**
+     * {@link #ingest(List, List, ProfileListener)}, returning the events it kept (within the
+     * history, and visits not already stored), all stored in one append.
+     */
+    public List<BehaviourEvent> ingestAccepted(List<Pseudonym> aliases, List<BehaviourEvent> events,
+                                               ProfileListener listener) {
         Instant cutoff = clock.instant().minus(Duration.ofDays(HISTORY_DAYS));
         List<BehaviourEvent> accepted = events.stream().filter(e -> !e.ts().isBefore(cutoff))
                 .toList();
@@ -222,7 +231,7 @@ public final class SegmentService {
             store.append(aliases.get(0), accepted);
             cache.put(aliases.get(0), compute(aliases, listener));
         }
-        return accepted.size();
+        return accepted;
     }
 
     /**
