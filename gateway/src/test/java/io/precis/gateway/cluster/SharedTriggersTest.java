@@ -109,6 +109,16 @@ class SharedTriggersTest {
             redis.stop();
             try {
                 assertEquals(202, cart(a, publisher, "probe-2"), "accepted though the trigger is not shared");
+                // ...and the ad requests are answered, not refused (the shared read fails on
+                // every request that would make it): A from what it knows itself, and B, which
+                // has never seen probe-2, from the cart in the shared database.
+                try (io.precis.gateway.LogCapture log = new io.precis.gateway.LogCapture()) {
+                    assertEquals(200, adFor(a, "probe-2"), "A's own trigger still serves");
+                    assertEquals(200, adFor(b, "probe-2"), "B reads the stored cart of a person new to it");
+                    assertEquals(200, adFor(b, "probe"), "and B's own trigger still serves");
+                    assertTrue(log.lines().stream().filter(l -> l.contains("shared triggers not read")).count() >= 3,
+                            "each of the three tried the shared read and went on without it");
+                }
             } finally {
                 redis.start();
             }
