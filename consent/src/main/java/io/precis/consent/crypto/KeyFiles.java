@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -47,8 +48,9 @@ public final class KeyFiles {
                 Files.createLink(file, tmp);
             } catch (FileAlreadyExistsException e) {
                 return read(file, length); // created meanwhile: everyone keeps the first key
-            } catch (UnsupportedOperationException e) {
-                // No hard links on this file system: a rename, as close to create-once as it allows.
+            } catch (UnsupportedOperationException | FileSystemException e) {
+                // No hard links on this file system (some refuse them with EPERM): a rename, as
+                // close to create-once as it allows.
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(tmp);
