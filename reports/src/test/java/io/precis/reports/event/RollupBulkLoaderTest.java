@@ -51,19 +51,12 @@ class RollupBulkLoaderTest {
     @Test
     void loadsTheSameRowsAndIndexesAsTheWriter(@TempDir Path dir) throws Exception {
         JdbcConnectionPool bulk = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("bulk/precis"), "sa", "");
-        try (StoreFixture f = new StoreFixture(dir.resolve("writer"), AttributionPolicy.DEFAULTS, CLICKS,
-                ReportPolicy.DEFAULTS)) {
-            RollupBulkLoader loader = RollupBulkLoader.withEvents(bulk);
-            feed(f, loader);
+        try (StoreFixture f = writer(dir)) {
+            RollupBulkLoader loader = feed(f, bulk);
             loader.writeTo(bulk, 50);
             f.store.close();
-            for (String sql : new String[] {
-                "SELECT * FROM precis_events", "SELECT * FROM precis_rollups", "SELECT * FROM precis_click_reasons",
-                INDEXES, INDEX_COLUMNS}) {
-                List<String> want = rows(f.ds, sql);
-                assertTrue(want.size() > 5, sql);
-                assertEquals(want, rows(bulk, sql), sql);
-            }
+            assertSameRows(f.ds, bulk, "SELECT * FROM precis_events", "SELECT * FROM precis_rollups",
+                    "SELECT * FROM precis_click_reasons", INDEXES, INDEX_COLUMNS);
         } finally {
             bulk.dispose();
         }
@@ -80,20 +73,13 @@ class RollupBulkLoaderTest {
     @Test
     void packsClosedPeriodsAsThePackerDoes(@TempDir Path dir) throws Exception {
         JdbcConnectionPool bulk = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("bulk/precis"), "sa", "");
-        try (StoreFixture f = new StoreFixture(dir.resolve("writer"), AttributionPolicy.DEFAULTS, CLICKS,
-                ReportPolicy.DEFAULTS)) {
-            RollupBulkLoader loader = RollupBulkLoader.withEvents(bulk);
-            feed(f, loader);
+        try (StoreFixture f = writer(dir)) {
+            RollupBulkLoader loader = feed(f, bulk);
             Instant closedAt = f.clock.instant();
             loader.writeTo(bulk, 50, closedAt);
             assertTrue(f.store.packClosedPeriods() > 100, "periods packed by the writer");
-            for (String sql : new String[] {
-                "SELECT * FROM precis_rollup_packs", "SELECT * FROM precis_rollups", "SELECT * FROM precis_events",
-                INDEXES, INDEX_COLUMNS}) {
-                List<String> want = rows(f.ds, sql);
-                assertTrue(want.size() > 5, sql);
-                assertEquals(want, rows(bulk, sql), sql);
-            }
+            assertSameRows(f.ds, bulk, "SELECT * FROM precis_rollup_packs", "SELECT * FROM precis_rollups",
+                    "SELECT * FROM precis_events", INDEXES, INDEX_COLUMNS);
             List<String> openCodes = rows(bulk, "SELECT DISTINCT grain FROM precis_rollups");
             assertTrue(openCodes.contains("GRAIN=df ") && openCodes.contains("GRAIN=hc "), "open cells: " + openCodes);
             try (JdbcEventStore loaded = new JdbcEventStore(bulk, f.clock)) {
@@ -130,11 +116,26 @@ class RollupBulkLoaderTest {
         }
     }
 
+    private static StoreFixture writer(Path dir) {
+        return new StoreFixture(dir.resolve("writer"), AttributionPolicy.DEFAULTS, CLICKS, ReportPolicy.DEFAULTS);
+    }
+
+    /** Each query's rows (more than 5) are the same in both databases. */
+    private static void assertSameRows(DataSource want, DataSource got, String... queries) throws SQLException {
+        for (String sql : queries) {
+            List<String> rows = rows(want, sql);
+            assertTrue(rows.size() > 5, sql);
+            assertEquals(rows, rows(got, sql), sql);
+        }
+    }
+
     /**
-     * The same events through the writer of {@code f} and {@code loader}: impressions, clicks of
-     * which the invalid-click rules reject some, conversions credited to clicks, over about 40 days.
+     * The same events through the writer of {@code f} and a new loader of {@code bulk}, returned:
+     * impressions, clicks of which the invalid-click rules reject some, conversions credited to
+     * clicks, over about 40 days.
      */
-    private static void feed(StoreFixture f, RollupBulkLoader loader) {
+    private static RollupBulkLoader feed(StoreFixture f, DataSource bulk) {
+        RollupBulkLoader loader = RollupBulkLoader.withEvents(bulk);
         Random r = new Random(11);
         Instant at = StoreFixture.DAY0.atStartOfDay(ZoneOffset.UTC).toInstant();
         int invalid = 0;
@@ -176,6 +177,7 @@ class RollupBulkLoaderTest {
             at = f.clock.instant();
         }
         assertTrue(invalid > 3 && conversions > 10, invalid + " invalid clicks, " + conversions + " conversions");
+        return loader;
     }
 
     /** Every row as text, generated ids left out, sorted: the same rows in any physical order. */
