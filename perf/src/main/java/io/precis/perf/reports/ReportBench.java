@@ -79,9 +79,9 @@ public class ReportBench {
 
     /**
      * Loads the month into {@code dir} unless a file {@code loaded} there says it was (then prints
-     * that file): the events table and the roll-ups ({@link RollupBulkLoader#withEvents}), then
-     * compacts the file. Returns the JDBC URL to open it with. Also run alone:
-     * {@code ReportBench EVENTS [DIR]} loads and exits.
+     * that file): the events table and the roll-ups ({@link RollupBulkLoader#withEvents}), the
+     * cells of closed periods straight into packs, then compacts the file. Returns the JDBC URL to
+     * open it with. Also run alone: {@code ReportBench EVENTS [DIR]} loads and exits.
      */
     static String load(Path dir, long events) throws IOException {
         Path done = dir.resolve("loaded");
@@ -95,7 +95,8 @@ public class ReportBench {
             SyntheticMonth.generate(loader, events, 42);
             long t1 = System.nanoTime();
             int cells = loader.cells();
-            loader.writeTo(pool, 50_000);
+            // The month is over: its closed periods go straight into packs, as the writer's hourly packing leaves them.
+            loader.writeTo(pool, 50_000, Clock.systemUTC().instant());
             long t2 = System.nanoTime();
             // The store turns off H2's background reclaiming (WRITE_DELAY 0); the gateway compacts
             // the file every 10 s (FileCompaction). Compact once here, or the file keeps every
@@ -108,8 +109,9 @@ public class ReportBench {
             pool.dispose();
             long t3 = System.nanoTime();
             String line = String.format("loaded %,d events (events table and roll-ups) into %,d roll-up cells: "
-                    + "generate, aggregate and insert events %.1f s, insert cells and build indexes %.1f s, "
+                    + "generate, aggregate and insert events %.1f s, insert cells and packs and build indexes %.1f s, "
                     + "compact %.1f s%n", events, cells, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+            Files.writeString(dir.resolve("packed"), "closed periods packed while loading\n");
             Files.writeString(done, line);
         }
         System.out.printf("%n%s", Files.readString(done));
@@ -120,7 +122,8 @@ public class ReportBench {
     /**
      * Packs every closed period once ({@link JdbcEventStore#packClosedPeriods}: the whole month,
      * which ended before the bench runs), as the writer does hourly, then compacts the file; a
-     * file {@code packed} says it was done (also for a month loaded by earlier code, before V10).
+     * file {@code packed} says it was done, by the load itself or here (for a month loaded by
+     * earlier code, which inserted every cell into the cell table).
      */
     private static void pack(Path dir, String url) throws IOException {
         Path done = dir.resolve("packed");

@@ -15,7 +15,8 @@ import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * Storage per event of the embedded store: loads {@link SyntheticMonth} (events table and
- * roll-ups, {@link RollupBulkLoader#withEvents}) into a fresh H2 file database, then prints
+ * roll-ups, {@link RollupBulkLoader#withEvents}, closed periods packed as the writer packs them)
+ * into a fresh H2 file database, then prints
  * the on-disk size of each table and index (H2's {@code DB_OBJECT_SIZE}) and of the file, per
  * event, after compacting the file as the gateway does, and the roll-up cells and user-set
  * bytes of each grain. Usage: {@code ReportStorage EVENTS DIR [--rollups-only | --existing | --in-memory]}
@@ -66,7 +67,7 @@ public final class ReportStorage {
         RollupBulkLoader loader = withEvents ? RollupBulkLoader.withEvents(pool) : new RollupBulkLoader();
         SyntheticMonth.generate(loader, events, 42);
         int cells = loader.cells();
-        loader.writeTo(pool, 50_000);
+        loader.writeTo(pool, 50_000, java.time.Instant.now()); // the month is over: closed periods packed
         System.out.printf("loaded %,d events (%s) and %,d roll-up cells in %.1f s; file %,d bytes%n", events,
                 withEvents ? "events table too" : "roll-ups only", cells, (System.nanoTime() - t0) / 1e9,
                 fileBytes(dir));

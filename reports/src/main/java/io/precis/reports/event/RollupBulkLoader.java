@@ -109,16 +109,45 @@ public final class RollupBulkLoader {
     }
 
     /**
-     * Creates the tables if absent and inserts every cell in primary-key order, committing every
-     * {@code commitEvery} cells; then creates the indexes dropped while loading.
+     * Creates the tables if absent and inserts every cell into {@code precis_rollups} in
+     * primary-key order, committing every {@code commitEvery} cells; then creates the indexes
+     * dropped while loading. Nothing is packed: the store the writer leaves before it packs.
      */
     public void writeTo(DataSource ds, int commitEvery) {
+        write(ds, commitEvery, Long.MIN_VALUE);
+    }
+
+    /**
+     * As {@link #writeTo(DataSource, int)}, but the cells of every period that ended at or before
+     * {@code closedAt} and whose grain is packed go straight into {@code precis_rollup_packs}, in the
+     * packer's own format ({@link RollupPacker#insert}), and only the others (open periods, and the
+     * grains never packed: {@code dc}, {@code hc}, {@code dn}) into {@code precis_rollups}: the store
+     * the writer leaves after {@link JdbcEventStore#packClosedPeriods} at {@code closedAt}, without
+     * inserting and then deleting every closed cell ({@code RollupBulkLoaderTest}).
+     */
+    public void writeTo(DataSource ds, int commitEvery, Instant closedAt) {
+        write(ds, commitEvery, closedAt.toEpochMilli());
+    }
+
+    private void write(DataSource ds, int commitEvery, long closedAtMs) {
         flushEvents();
         cells();
         EventSchema.create(ds);
         DeferredIndexes rollupIndexes = DeferredIndexes.drop(ds, RollupSql.TABLE);
         List<Map.Entry<String, RollupCell>> byKey = new ArrayList<>(cells.size());
-        cells.keySet().forEach(cell -> byKey.add(Map.entry(cell.key(), cell)));
+        // By primary key (advertiser, grain code, period), each period's cells in pack order.
+        Map<RollupPacker.Period, Map<RollupPack.Key, Tally>> packs = new java.util.TreeMap<>(
+                java.util.Comparator.comparing(RollupPacker.Period::advertiserId)
+                        .thenComparing(RollupPacker.Period::code).thenComparingLong(RollupPacker.Period::periodMs));
+        cells.forEach((cell, tally) -> {
+            if (RollupPacker.packed(cell.code()) && RollupPacker.periodEnd(cell.code(), cell.periodMs()) <= closedAtMs) {
+                packs.computeIfAbsent(new RollupPacker.Period(cell.advertiserId(), cell.code(), cell.periodMs()),
+                        p -> RollupPacker.newCells()).put(new RollupPack.Key(cell.campaignId(), cell.creativeId(),
+                        cell.targeting(), cell.region(), cell.site(), cell.channel()), tally);
+            } else {
+                byKey.add(Map.entry(cell.key(), cell));
+            }
+        });
         byKey.sort(Map.Entry.comparingByKey());
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
@@ -133,10 +162,22 @@ public final class RollupBulkLoader {
             }
             RollupSql.insert(c, chunk);
             c.commit();
+            cells.clear();
+            int inChunk = 0;
+            for (var it = packs.entrySet().iterator(); it.hasNext(); ) {
+                var period = it.next();
+                RollupPacker.insert(c, period.getKey(), period.getValue());
+                inChunk += period.getValue().size();
+                it.remove(); // its encoded parts are in the database: let the cells go
+                if (inChunk >= commitEvery) {
+                    c.commit();
+                    inChunk = 0;
+                }
+            }
+            c.commit();
         } catch (SQLException e) {
             throw new IllegalStateException("bulk load failed", e);
         }
-        cells.clear();
         rollupIndexes.create(ds);
         if (deferred != null) {
             deferred.create(ds);

@@ -132,9 +132,14 @@ final class RollupPacker {
         return periods.size();
     }
 
+    /** An empty map of one period's cells, in the order they are packed. */
+    static Map<RollupPack.Key, Tally> newCells() {
+        return new TreeMap<>(RollupPacker::compare);
+    }
+
     /** Moves the cells of {@code p} into its packs, merged with the packs already there. */
     static void pack(Connection c, Period p) throws SQLException {
-        Map<RollupPack.Key, Tally> cells = new TreeMap<>(RollupPacker::compare);
+        Map<RollupPack.Key, Tally> cells = newCells();
         // The packs stay locked to the commit: another packer of the same period waits.
         try (PreparedStatement ps = c.prepareStatement(PACKS + " FOR UPDATE")) {
             bind(ps, p);
@@ -171,6 +176,14 @@ final class RollupPacker {
             return;
         }
         delete(c, "DELETE FROM " + TABLE + " WHERE advertiser_id = ? AND grain = ? AND period_ms = ?", p);
+        insert(c, p, cells);
+    }
+
+    /**
+     * Inserts the packs of {@code p} holding {@code cells} (a map from {@link #newCells}), of which
+     * none may be stored yet: the packer's after deleting the old ones, and the bulk loader's.
+     */
+    static void insert(Connection c, Period p, Map<RollupPack.Key, Tally> cells) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE
                 + " (advertiser_id, grain, period_ms, part, cells) VALUES (?, ?, ?, ?, ?)")) {
             int part = 0;
