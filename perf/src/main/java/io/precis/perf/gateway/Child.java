@@ -23,14 +23,20 @@ final class Child implements AutoCloseable {
         return start(log, List.of(), mainClass, args);
     }
 
-    /** As above, with {@code jvmOptions} after this JVM's own. */
+    /**
+     * As above, with {@code jvmOptions} after this JVM's own; one of them that names a collector
+     * replaces this JVM's (the load generator's collector need not be the server's).
+     */
     static Child start(Path log, List<String> jvmOptions, Class<?> mainClass, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        boolean ownCollector = jvmOptions.stream().anyMatch(o -> o.matches("-XX:\\+Use\\w+GC"));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!a.startsWith("-agentlib") && !a.startsWith("-javaagent")) {
-                cmd.add(a);
+            if (a.startsWith("-agentlib") || a.startsWith("-javaagent")
+                    || ownCollector && a.matches("-XX:[+-](Use\\w+GC|ZGenerational)")) {
+                continue;
             }
+            cmd.add(a);
         }
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
