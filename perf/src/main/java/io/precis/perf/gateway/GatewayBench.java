@@ -151,6 +151,9 @@ public final class GatewayBench {
             throws Exception {
         LoadGen.Result peak = load.closed(CONNECTIONS, 5, ads);
         System.out.printf("%s peak: %s%n", name, peak);
+        // The open model's own path warmed too (its first steps measured the generator's JIT:
+        // p99 1.5 to 2.7 s in a fresh generator's first run), at a quarter of the peak.
+        System.out.printf("%s open-model warm-up: %s%n", name, load.open(peak.answered() / 4, 15, ads));
         double good = 0;
         LoadGen.Result atGood = null;
         double rate = 200;
