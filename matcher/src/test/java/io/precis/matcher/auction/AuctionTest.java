@@ -65,23 +65,28 @@ class AuctionTest {
             // Against cpm (0.003 per impression) at a 1% click rate: 0.30 per click, plus a fen.
             assertEquals(new BigDecimal("0.31"), won.price());
             assertEquals(new BigDecimal("3.1000"), won.cpm());
-            AdFilter floored = new AdFilter() {
-                @Override
-                public boolean admits(io.precis.matcher.campaign.Campaign c) {
-                    return !c.id().equals("blocked");
-                }
-
-                @Override
-                public BigDecimal floorCpm(io.precis.matcher.campaign.Campaign c) {
-                    return new BigDecimal("4.2");
-                }
-            };
+            AdFilter floored = blockedOutFlooredAt("4.2");
             won = m.match(new AdQuery(null, null, null, NOW, 2, null, null, floored)).get(0);
             assertEquals(new BigDecimal("0.42"), won.price(), "the least price per click worth a CPM of 4.2");
             assertEquals(new BigDecimal("4.2000"), won.cpm());
             assertEquals(1, m.match(new AdQuery(null, null, null, NOW, 2, null, null, floored)).size(),
                     "cpm (CPM 3) cannot reach the floor");
         }
+    }
+
+    /** A buyer's filter that admits every campaign but "blocked", with a CPM floor of {@code floor}. */
+    private static AdFilter blockedOutFlooredAt(String floor) {
+        return new AdFilter() {
+            @Override
+            public boolean admits(io.precis.matcher.campaign.Campaign c) {
+                return !c.id().equals("blocked");
+            }
+
+            @Override
+            public BigDecimal floorCpm(io.precis.matcher.campaign.Campaign c) {
+                return new BigDecimal(floor);
+            }
+        };
     }
 
     /**
@@ -98,17 +103,7 @@ class AuctionTest {
             CampaignMatcher m = new CampaignMatcher(index);
             assertEquals(java.util.Set.of("blocked", "cpc", "cpm"),
                     m.eligible(new AdQuery(null, null, null, NOW, 1, null)).keySet());
-            AdFilter floored = new AdFilter() {
-                @Override
-                public boolean admits(io.precis.matcher.campaign.Campaign c) {
-                    return !c.id().equals("blocked");
-                }
-
-                @Override
-                public BigDecimal floorCpm(io.precis.matcher.campaign.Campaign c) {
-                    return new BigDecimal("4.2");
-                }
-            };
+            AdFilter floored = blockedOutFlooredAt("4.2");
             assertEquals(java.util.Set.of("cpc"),
                     m.eligible(new AdQuery(null, null, null, NOW, 1, null, null, floored)).keySet(),
                     "blocked is ruled out and cpm (CPM 3) cannot reach the floor");
