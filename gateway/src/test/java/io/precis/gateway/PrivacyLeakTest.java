@@ -220,7 +220,8 @@ public class PrivacyLeakTest {
             responses.add(gw.get("/v1/campaigns", key).body());
             gw.close();
             // The behaviour made an interest profile, stored (sealed): the scan below covers it.
-            assertEquals(1, storedProfiles(dir), "the consented behaviour's interest profile is stored");
+            assertEquals(1, storedProfiles(dir), () -> "the consented behaviour's interest profile is stored; log: "
+                    + logs.lines().stream().filter(l -> l.contains("rofile") || l.contains("SEVERE") || l.contains("WARN")).toList());
 
             List<String> findings = new ArrayList<>();
             for (String response : responses) {

@@ -25,6 +25,13 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * acknowledged write survives {@code kill -9} of the gateway (the crash test proves it). It
  * also turns off H2's background reclaiming of overwritten space, which {@link FileCompaction}
  * does instead.
+ *
+ * <p>The file is opened through H2's {@code retry:} file system: a thread interrupted inside a
+ * file operation closes the JVM's {@code FileChannel} for every thread, and H2 alone then stops
+ * writing, with a compaction possibly half done, which lost committed rows at the next start
+ * ({@code InterruptedStorageTest}). The wrapper opens the file again and repeats the operation
+ * (clearing that thread's interrupt flag), so an executor's {@code shutdownNow} or Vert.x
+ * closing its worker pools costs no data.
  */
 public final class Database implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Database.class.getName());
@@ -49,7 +56,8 @@ public final class Database implements AutoCloseable {
             Files.createDirectories(dir);
             // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook would close the database while the
             // gateway's hook is still draining the event and behaviour writers; close() shuts it down.
-            String url = "jdbc:h2:file:" + dir.resolve("precis") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+            // retry: survives interrupts of the threads doing file I/O (see above).
+            String url = "jdbc:h2:retry:" + dir.resolve("precis") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
             JdbcConnectionPool pool = JdbcConnectionPool.create(url, "precis", "");
             // Worker threads, the event writer and report queries may all hold one at a time.
             pool.setMaxConnections(32);

@@ -78,9 +78,13 @@ final class FileCompaction implements AutoCloseable {
         return failures.get();
     }
 
+    /**
+     * Lets a run under way finish (it is bounded by {@link #MAX_COMPACT_MS}) and stops the timer.
+     * Never interrupts it: an interrupt inside H2's file I/O closes the file for every thread.
+     */
     @Override
     public void close() {
-        timer.shutdownNow();
+        timer.shutdown();
         try {
             timer.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
