@@ -52,7 +52,9 @@ public final class ContactRoutes {
         });
         routes.on(HttpMethod.GET, "/v1/reports/contact", ctx -> {
             Account a = auth.require(ctx, AccountType.ADVERTISER);
-            ReportQuery q = ReportQuery.parse(a.id(), ctx.request()::getParam, clock);
+            // Counted by the days of the contact zone: "today" is today there (Asia/Shanghai's
+            // starts at 16:00 UTC), or the default range missed the day's counts until midnight UTC.
+            ReportQuery q = ReportQuery.parse(a.id(), ctx.request()::getParam, clock, policy.settings().zone());
             List<Campaign> own = campaigns.ownedBy(a.id());
             pool.submit(() -> policy.effects(own.stream().map(Campaign::id).toList(), q.from(), q.to()))
                     .onSuccess(effects -> {

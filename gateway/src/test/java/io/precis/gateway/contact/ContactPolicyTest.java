@@ -14,6 +14,7 @@ import io.precis.consent.MutableClock;
 import io.precis.gateway.TestGateway;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.function.UnaryOperator;
 import io.precis.gateway.GatewayConfig;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,26 @@ class ContactPolicyTest {
         clock.advance(Duration.ofHours(12)); // past midnight in Asia/Shanghai
         try (TestGateway gw = TestGateway.start(dir, TWO_A_DAY, clock)) {
             assertEquals(shoes, served(gw, "another-reader"), "a new day, a new count");
+        }
+    }
+
+    /**
+     * The counts are kept by the days of the contact zone (Asia/Shanghai), so the default range
+     * ends today there: at 17:00 UTC it is already tomorrow in Beijing, and a range ending today
+     * in UTC missed every count of the day (CampaignConsoleTest failed from 16:00 UTC on).
+     */
+    @Test
+    void theDefaultRangeEndsTodayInTheContactZone() {
+        clock.set(Instant.parse("2026-11-03T17:00:00Z")); // 2026-11-04 01:00 in Beijing
+        try (TestGateway gw = TestGateway.start(dir, TWO_A_DAY, clock)) {
+            String shoesCo = gw.advertiser("Shoes Co");
+            String shoes = gw.campaign(shoesCo, campaign("Marathon", 9, ""));
+            assertEquals(shoes, served(gw, "reader"));
+            assertEquals(shoes, served(gw, "reader"));
+            assertNull(served(gw, "reader"));
+            JsonNode effects = gw.get("/v1/reports/contact", shoesCo).json();
+            assertEquals("2026-11-04", effects.get("to").textValue(), effects.toString());
+            assertEquals(1, field(effects, shoes, "adsSuppressed"), effects.toString());
         }
     }
 

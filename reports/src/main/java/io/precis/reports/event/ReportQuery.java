@@ -70,7 +70,16 @@ public record ReportQuery(String advertiserId, LocalDate from, LocalDate to,
      * (which returns null for an absent parameter); throws {@link InvalidRequestException}.
      */
     public static ReportQuery parse(String advertiserId, Function<String, String> param, Clock clock) {
-        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        return parse(advertiserId, param, clock, ZoneOffset.UTC);
+    }
+
+    /**
+     * {@link #parse(String, Function, Clock)} for figures counted by the days of {@code zone}
+     * (the contact policy's): {@code to} defaults to today there, not in UTC.
+     */
+    public static ReportQuery parse(String advertiserId, Function<String, String> param, Clock clock,
+                                    java.time.ZoneId zone) {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
         LocalDate to = date(param, "to", today);
         LocalDate from = date(param, "from", to.minusDays(DEFAULT_DAYS - 1));
         if (from.isAfter(to)) {
