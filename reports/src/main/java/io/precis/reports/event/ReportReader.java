@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +47,8 @@ final class ReportReader {
         // a grain whose cells are already their rows (the full breakdown's 2.7 M cells at 10 M
         // events are 2.7 M rows), and a hash map keyed by the key lists spent more than a third
         // of such a report putting, resizing and comparing colliding keys; the sort was needed
-        // for the answer's order anyway.
-        List<SmallRows.Group> cells = new ArrayList<>();
+        // for the answer's order anyway. The keys are sorted as numbers (ReportCells).
+        ReportCells cells = new ReportCells(cols.size());
         try (Connection c = ds.getConnection()) {
             boolean h2 = SqlDialect.of(c) == SqlDialect.H2;
             if (h2) {
@@ -72,21 +71,9 @@ final class ReportReader {
             throw new IllegalStateException("report query failed", e);
         }
         // Sorted here, not in SQL: database collations differ, Java's string order does not.
-        cells.sort(Comparator.comparing(SmallRows.Group::keys, ReportReader::compareKeys));
-        List<SmallRows.Group> published = new ArrayList<>();
-        SmallRows.Group last = null;
-        for (SmallRows.Group cell : cells) {
-            if (last != null && compareKeys(last.keys(), cell.keys()) == 0) {
-                last.tally().add(cell.tally()); // each cell's tally is read fresh: summed into, never shared
-            } else {
-                published.add(cell);
-                last = cell;
-            }
-        }
+        // Rows of fewer than k users are merged into "(other)" as they are made (SmallRows).
+        List<SmallRows.Group> published = cells.rows(threshold ? policy.minUsers() : 0);
         cells = null; // the published rows hold what is still needed
-        if (threshold) {
-            published = SmallRows.merge(published, policy.minUsers(), cols.size());
-        }
         List<ReportRow> rows = new ArrayList<>();
         Tally all = new Tally();
         for (SmallRows.Group g : published) {
@@ -132,7 +119,7 @@ final class ReportReader {
 
     /** Adds the cells of {@code code} in {@code piece} to {@code cells}, by their keys in {@code cols}. */
     private static void readCells(PreparedStatement ps, ReportQuery q, String code, PeriodBlocks.Piece piece,
-                                  List<Dimension> cols, List<String> selected, List<SmallRows.Group> cells)
+                                  List<Dimension> cols, List<String> selected, ReportCells cells)
             throws SQLException {
         int i = 0;
         ps.setString(++i, q.advertiserId());
@@ -143,9 +130,14 @@ final class ReportReader {
             ps.setString(++i, q.campaignId());
         }
         ps.setFetchSize(10_000); // PostgreSQL otherwise holds the whole result in memory
+        int[] ids = new int[cols.size()];
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                cells.add(new SmallRows.Group(keys(rs, cols, selected), RollupSql.readCounts(rs, selected.size())));
+                List<String> keys = keys(rs, cols, selected);
+                for (int d = 0; d < ids.length; d++) {
+                    ids[d] = cells.id(d, keys.get(d));
+                }
+                cells.add(ids, RollupSql.readCounts(rs, selected.size()));
             }
         }
     }
@@ -158,35 +150,59 @@ final class ReportReader {
      * closed period, decoded here) to {@code cells}, as {@link #readCells} does for the cell table.
      */
     private static void readPacks(PreparedStatement ps, ReportQuery q, String code, PeriodBlocks.Piece piece,
-                                  List<Dimension> cols, List<SmallRows.Group> cells) throws SQLException {
+                                  List<Dimension> cols, ReportCells cells) throws SQLException {
         ps.setString(1, q.advertiserId());
         ps.setString(2, code);
         ps.setLong(3, piece.fromMs());
         ps.setLong(4, piece.toMs());
         ps.setFetchSize(4);
         String campaign = q.campaignId();
+        // Where each column's value is in a packed cell's keys (RollupPack.Key), or -1 for the
+        // period's own (day, hour): one value for the whole pack.
+        int[] at = new int[cols.size()];
+        for (int d = 0; d < at.length; d++) {
+            at[d] = switch (cols.get(d)) {
+                case CAMPAIGN -> 0;
+                case CREATIVE -> 1;
+                case TARGETING -> 2;
+                case REGION -> 3;
+                case SITE -> 4;
+                case CHANNEL -> 5;
+                case DAY, HOUR -> -1;
+            };
+        }
+        int[] ids = new int[cols.size()];
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 long period = rs.getLong(1);
-                String day = LocalDate.ofInstant(Instant.ofEpochMilli(period), ZoneOffset.UTC).toString();
-                RollupPack.decode(rs.getBytes(2), (key, cell) -> {
-                    if (campaign != null && !campaign.equals(key.campaignId())) {
+                for (int d = 0; d < at.length; d++) {
+                    if (at[d] < 0) {
+                        ids[d] = cells.id(d, cols.get(d) == Dimension.DAY
+                                ? LocalDate.ofInstant(Instant.ofEpochMilli(period), ZoneOffset.UTC).toString()
+                                : Instant.ofEpochMilli(period).toString());
+                    }
+                }
+                // Each part's dictionary is looked up once per string and column, not once per cell.
+                int[][] cache = new int[at.length][];
+                String[][] dictionary = new String[1][];
+                RollupPack.read(rs.getBytes(2), cell -> {
+                    String[] strings = cell.strings;
+                    if (strings != dictionary[0]) {
+                        dictionary[0] = strings;
+                        for (int d = 0; d < at.length; d++) {
+                            cache[d] = new int[strings.length];
+                            java.util.Arrays.fill(cache[d], -1);
+                        }
+                    }
+                    if (campaign != null && !campaign.equals(strings[cell.keys[0]])) {
                         return;
                     }
-                    String[] keys = new String[cols.size()];
-                    for (int d = 0; d < keys.length; d++) {
-                        keys[d] = switch (cols.get(d)) {
-                            case CAMPAIGN -> key.campaignId();
-                            case CREATIVE -> key.creativeId();
-                            case DAY -> day;
-                            case HOUR -> Instant.ofEpochMilli(period).toString();
-                            case TARGETING -> key.targeting();
-                            case REGION -> key.region();
-                            case SITE -> key.site();
-                            case CHANNEL -> key.channel();
-                        };
+                    for (int d = 0; d < at.length; d++) {
+                        if (at[d] >= 0) {
+                            ids[d] = cells.id(d, strings, cache[d], cell.keys[at[d]]);
+                        }
                     }
-                    cells.add(new SmallRows.Group(List.of(keys), cell));
+                    cells.add(ids, cell.tally());
                 });
             }
         }

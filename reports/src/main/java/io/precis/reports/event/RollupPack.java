@@ -3,7 +3,6 @@ package io.precis.reports.event;
 import io.precis.reports.privacy.UserSketch;
 import io.precis.reports.reach.ReachSet;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -102,34 +101,86 @@ final class RollupPack {
         void cell(Key key, Tally tally);
     }
 
+    /**
+     * One decoded cell, read in place: the same object for every cell of a part, its fields
+     * overwritten by the next. {@code strings} is the part's dictionary and {@code keys}
+     * (campaign, creative, targeting, region, site, channel) index it; the user and reach sets
+     * stay bytes of {@code part} ({@code usersAt}/{@code usersLength}, {@code reachAt}/
+     * {@code reachLength}; length 0 for none) until {@link #tally} (or the caller) reads them.
+     */
+    static final class Cell {
+        String[] strings;
+        final int[] keys = new int[6];
+        /** impressions, clicks, invalid clicks, conversions, cost nanos, value micros, measured, viewable, reach impressions. */
+        final long[] counts = new long[COUNTS];
+        boolean reachKnown;
+        byte[] part;
+        int usersAt;
+        int usersLength;
+        int reachAt;
+        int reachLength;
+
+        /** This cell as a new tally. */
+        Tally tally() {
+            Tally t = new Tally();
+            addCounts(counts, 0, t);
+            t.reachKnown = reachKnown;
+            t.users = UserSketch.fromBytes(part, usersAt, usersLength);
+            t.reach = ReachSet.fromBytes(part, reachAt, reachLength);
+            return t;
+        }
+    }
+
+    /** The counts a cell holds, in the order of {@link Cell#counts}. */
+    static final int COUNTS = 9;
+
+    /** Adds the {@link #COUNTS} counts at {@code from} in {@code counts} to {@code t}. */
+    static void addCounts(long[] counts, int from, Tally t) {
+        t.impressions += counts[from];
+        t.clicks += counts[from + 1];
+        t.invalidClicks += counts[from + 2];
+        t.conversions += counts[from + 3];
+        t.costNanos += counts[from + 4];
+        t.valueMicros += counts[from + 5];
+        t.measuredImpressions += counts[from + 6];
+        t.viewableImpressions += counts[from + 7];
+        t.reachImpressions += counts[from + 8];
+    }
+
     /** Decodes one part made by {@link #encode}. */
     static void decode(byte[] part, Sink sink) {
-        ByteBuffer in = ByteBuffer.wrap(part);
+        read(part, c -> sink.cell(new Key(c.strings[c.keys[0]],
+                c.strings[c.keys[1]], c.strings[c.keys[2]], c.strings[c.keys[3]], c.strings[c.keys[4]],
+                c.strings[c.keys[5]]), c.tally()));
+    }
+
+    /** Decodes one part made by {@link #encode}, each cell in place ({@link Cell}). */
+    static void read(byte[] part, java.util.function.Consumer<Cell> sink) {
+        Cursor in = new Cursor(part);
         if (in.get() != VERSION) {
             throw new IllegalArgumentException("not a roll-up pack");
         }
-        String[] strings = new String[(int) varLong(in)];
-        for (int i = 0; i < strings.length; i++) {
-            strings[i] = new String(bytes(in), StandardCharsets.UTF_8);
+        Cell cell = new Cell();
+        cell.part = part;
+        cell.strings = new String[(int) varLong(in)];
+        for (int i = 0; i < cell.strings.length; i++) {
+            int n = skip(in);
+            cell.strings[i] = new String(in.bytes, in.at - n, n, StandardCharsets.UTF_8);
         }
         long cells = varLong(in);
         for (long c = 0; c < cells; c++) {
-            Key key = new Key(strings[(int) varLong(in)], strings[(int) varLong(in)], strings[(int) varLong(in)],
-                    strings[(int) varLong(in)], strings[(int) varLong(in)], strings[(int) varLong(in)]);
-            Tally t = new Tally();
-            t.impressions = unZigZag(varLong(in));
-            t.clicks = unZigZag(varLong(in));
-            t.invalidClicks = unZigZag(varLong(in));
-            t.conversions = unZigZag(varLong(in));
-            t.costNanos = unZigZag(varLong(in));
-            t.valueMicros = unZigZag(varLong(in));
-            t.measuredImpressions = unZigZag(varLong(in));
-            t.viewableImpressions = unZigZag(varLong(in));
-            t.reachImpressions = unZigZag(varLong(in));
-            t.reachKnown = in.get() != 0;
-            t.users = UserSketch.fromBytes(bytes(in));
-            t.reach = ReachSet.fromBytes(bytes(in));
-            sink.cell(key, t);
+            for (int i = 0; i < cell.keys.length; i++) {
+                cell.keys[i] = (int) varLong(in);
+            }
+            for (int i = 0; i < COUNTS; i++) {
+                cell.counts[i] = unZigZag(varLong(in));
+            }
+            cell.reachKnown = in.get() != 0;
+            cell.usersLength = skip(in);
+            cell.usersAt = in.at - cell.usersLength;
+            cell.reachLength = skip(in);
+            cell.reachAt = in.at - cell.reachLength;
+            sink.accept(cell);
         }
     }
 
@@ -142,15 +193,32 @@ final class RollupPack {
         out.write(b, 0, b.length);
     }
 
-    /** Null for length 0 (SQL NULL in the cell table), else the bytes. */
-    private static byte[] bytes(ByteBuffer in) {
+    /** Moves past what {@link #bytes(ByteArrayOutputStream, byte[])} wrote; returns its length (0 for null). */
+    private static int skip(Cursor in) {
         int n = (int) varLong(in);
         if (n == 0) {
-            return null;
+            return 0;
         }
-        byte[] b = new byte[n - 1];
-        in.get(b);
-        return b;
+        in.at += n - 1;
+        return n - 1;
+    }
+
+    /**
+     * A read position in a part, read in place: not a {@link java.nio.ByteBuffer} (whose
+     * {@code get} per byte, position and limit checks included, showed as a fifth of a report
+     * over the full grain), and each set decoded from the part, not from a copy of its bytes.
+     */
+    private static final class Cursor {
+        final byte[] bytes;
+        int at;
+
+        Cursor(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        byte get() {
+            return bytes[at++];
+        }
     }
 
     private static void varLong(ByteArrayOutputStream out, long v) {
@@ -161,12 +229,15 @@ final class RollupPack {
         out.write((int) v);
     }
 
-    private static long varLong(ByteBuffer in) {
+    private static long varLong(Cursor in) {
+        byte[] b = in.bytes;
+        int at = in.at;
         long v = 0;
         for (int shift = 0; ; shift += 7) {
-            byte b = in.get();
-            v |= (long) (b & 0x7F) << shift;
-            if (b >= 0) {
+            byte next = b[at++];
+            v |= (long) (next & 0x7F) << shift;
+            if (next >= 0) {
+                in.at = at;
                 return v;
             }
         }

@@ -23,33 +23,52 @@ final class SmallRows {
     private SmallRows() {
     }
 
-    /** {@code rows} (sorted) without the small ones, then the {@code "(other)"} row when there is one. */
-    static List<Group> merge(List<Group> rows, int k, int keyCount) {
-        List<Group> kept = new ArrayList<>();
-        Tally other = null;
-        for (Group g : rows) {
-            if (g.tally().users.users() < k) {
+    /**
+     * The threshold applied one row at a time, in the rows' order, as they are made: a breakdown
+     * of millions of cells looks at each row's users while its sums are at hand, and a small row
+     * is summed into {@code "(other)"} without being kept.
+     */
+    static final class Split {
+        private final int k;
+        private final int keyCount;
+        private final List<Group> kept = new ArrayList<>();
+        private Tally other;
+
+        Split(int k, int keyCount) {
+            this.k = k;
+            this.keyCount = keyCount;
+        }
+
+        /** The next row, its sums {@code t}; {@code row} makes it, asked only if it is kept. */
+        void add(Tally t, java.util.function.Supplier<Group> row) {
+            if (t.users.users() < k) {
                 other = other == null ? new Tally() : other;
-                other.add(g.tally());
+                other.add(t);
             } else {
-                kept.add(g);
+                kept.add(row.get());
             }
         }
-        if (other == null) {
-            return rows;
-        }
-        if (other.users.users() < k) {
-            List<Group> byUsers = new ArrayList<>(kept);
-            byUsers.sort(Comparator.comparingInt((Group g) -> g.tally().users.users()));
-            for (Group g : byUsers) {
-                if (other.users.users() >= k) {
-                    break;
+
+        /** The kept rows, then the {@code "(other)"} row when there is one. */
+        List<Group> rows() {
+            if (other == null) {
+                return kept;
+            }
+            if (other.users.users() < k) {
+                List<Group> byUsers = new ArrayList<>(kept);
+                byUsers.sort(Comparator.comparingInt((Group g) -> g.tally().users.users()));
+                java.util.Set<Group> moved = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                for (Group g : byUsers) {
+                    if (other.users.users() >= k) {
+                        break;
+                    }
+                    other.add(g.tally());
+                    moved.add(g);
                 }
-                other.add(g.tally());
-                kept.remove(g);
+                kept.removeIf(moved::contains);
             }
+            kept.add(new Group(Collections.nCopies(keyCount, Dimension.OTHER), other));
+            return kept;
         }
-        kept.add(new Group(Collections.nCopies(keyCount, Dimension.OTHER), other));
-        return kept;
     }
 }

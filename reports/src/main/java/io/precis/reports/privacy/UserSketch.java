@@ -53,6 +53,14 @@ public final class UserSketch {
         if (hashes.length == 0) {
             return o;
         }
+        // A full sketch whose largest value is below all of the other's is already the union's
+        // smallest CAPACITY: the usual case when a report sums many cells into one row.
+        if (hashes.length == CAPACITY && hashes[CAPACITY - 1] < o.hashes[0]) {
+            return this;
+        }
+        if (o.hashes.length == CAPACITY && o.hashes[CAPACITY - 1] < hashes[0]) {
+            return o;
+        }
         long[] out = new long[Math.min(CAPACITY, hashes.length + o.hashes.length)];
         int i = 0;
         int j = 0;
@@ -91,14 +99,19 @@ public final class UserSketch {
 
     /** Reads {@link #toBytes()}; null or empty is the empty sketch. */
     public static UserSketch fromBytes(byte[] bytes) {
-        if (bytes == null || bytes.length == 0) {
+        return bytes == null ? EMPTY : fromBytes(bytes, 0, bytes.length);
+    }
+
+    /** Reads {@link #toBytes()} from {@code length} bytes of {@code bytes} at {@code offset}; 0 is the empty sketch. */
+    public static UserSketch fromBytes(byte[] bytes, int offset, int length) {
+        if (length == 0) {
             return EMPTY;
         }
-        if (bytes.length % Long.BYTES != 0 || bytes.length > CAPACITY * Long.BYTES) {
+        if (length % Long.BYTES != 0 || length > CAPACITY * Long.BYTES) {
             throw new IllegalArgumentException("not a user sketch");
         }
-        long[] h = new long[bytes.length / Long.BYTES];
-        ByteBuffer.wrap(bytes).asLongBuffer().get(h);
+        long[] h = new long[length / Long.BYTES];
+        ByteBuffer.wrap(bytes, offset, length).asLongBuffer().get(h);
         return new UserSketch(h);
     }
 }

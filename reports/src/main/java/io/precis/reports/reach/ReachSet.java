@@ -30,8 +30,12 @@ public final class ReachSet {
     private static final byte EXACT = 1;
     private static final byte HLL = 2;
 
-    /** Ascending distinct hashes in {@code exact[0..size)} while neither sketch is set. */
-    private long[] exact = new long[0];
+    private static final long[] NONE = new long[0];
+    /**
+     * Ascending distinct hashes in {@code exact[0..size)} while neither sketch is set; never
+     * written in place while {@link #NONE} (its length is 0, so the first add copies it).
+     */
+    private long[] exact = NONE;
     private int size;
     /** Once promoted: the sketch as read (never changed), until something is added to it. */
     private HllSketch read;
@@ -109,7 +113,7 @@ public final class ReachSet {
         for (int i = 0; i < size; i++) {
             u.update(exact[i]);
         }
-        exact = new long[0];
+        exact = NONE;
         size = 0;
     }
 
@@ -131,20 +135,25 @@ public final class ReachSet {
 
     /** Reads {@link #toBytes()}; null or empty is the empty set. */
     public static ReachSet fromBytes(byte[] bytes) {
+        return bytes == null ? new ReachSet() : fromBytes(bytes, 0, bytes.length);
+    }
+
+    /** Reads {@link #toBytes()} from {@code length} bytes of {@code bytes} at {@code offset}; 0 is the empty set. */
+    public static ReachSet fromBytes(byte[] bytes, int offset, int length) {
         ReachSet s = new ReachSet();
-        if (bytes == null || bytes.length == 0) {
+        if (length == 0) {
             return s;
         }
-        if (bytes[0] == HLL) {
-            s.read = HllSketch.heapify(Arrays.copyOfRange(bytes, 1, bytes.length));
+        if (bytes[offset] == HLL) {
+            s.read = HllSketch.heapify(Arrays.copyOfRange(bytes, offset + 1, offset + length));
             return s;
         }
-        if (bytes[0] != EXACT || (bytes.length - 1) % Long.BYTES != 0 || bytes.length - 1 > PROMOTE_ABOVE * Long.BYTES) {
+        if (bytes[offset] != EXACT || (length - 1) % Long.BYTES != 0 || length - 1 > PROMOTE_ABOVE * Long.BYTES) {
             throw new IllegalArgumentException("not a reach set");
         }
-        s.size = (bytes.length - 1) / Long.BYTES;
+        s.size = (length - 1) / Long.BYTES;
         s.exact = new long[s.size];
-        ByteBuffer.wrap(bytes, 1, bytes.length - 1).asLongBuffer().get(s.exact);
+        ByteBuffer.wrap(bytes, offset + 1, length - 1).asLongBuffer().get(s.exact);
         return s;
     }
 }
