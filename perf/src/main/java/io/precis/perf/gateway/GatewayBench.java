@@ -84,6 +84,7 @@ public final class GatewayBench {
             }
         }
         Figures bare;
+        LoadGen.Result bareHalf;
         try (Child server = Child.start(dir.resolve("bare.log"), SERVER_GC, BareServer.class,
                 Long.toString(Math.round(meanBytes)), dir.resolve("bare.port").toString())) {
             server.awaitFile(dir.resolve("bare.port"), 60);
@@ -91,6 +92,10 @@ public final class GatewayBench {
             try (LoadGen load = new LoadGen(port, CONNECTIONS)) {
                 warmUp("bare server", load, ads);
                 bare = measure("bare Vert.x", load, ads, server);
+                // The control of the half-peak target: whether this machine, with the load
+                // generator on the same cores, holds 10 ms at half of even a trivial server's peak.
+                bareHalf = load.open(bare.peak().answered() / 2, HALF_PEAK_SECONDS, ads);
+                System.out.printf("bare Vert.x at half its peak: %s%n", bareHalf);
             }
         }
         System.out.println();
@@ -102,6 +107,8 @@ public final class GatewayBench {
                         ? 100 * bare.cpuMicrosPerRequest() / precis.cpuMicrosPerRequest() : 0);
         System.out.printf("gateway p99 at half its peak (%.0f/s): %.2f ms -> %s%n", half.offered(), half.p99() / 1000.0,
                 half.under(P99_MICROS) ? "met (<= 10 ms)" : "NOT met (> 10 ms)");
+        System.out.printf("control: bare Vert.x p99 at half its peak (%.0f/s): %.2f ms -> %s%n", bareHalf.offered(),
+                bareHalf.p99() / 1000.0, bareHalf.under(P99_MICROS) ? "met (<= 10 ms)" : "NOT met (> 10 ms)");
         System.out.printf("target >= 25%% of the bare server's throughput: %s%n",
                 precis.peak().answered() >= 0.25 * bare.peak().answered() ? "met" : "NOT met");
     }
