@@ -9,7 +9,7 @@ import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
 
 /**
- * The JVM's heap, garbage collection and threads, read from its MXBeans at each scrape, named as
+ * The JVM's heap, garbage collection, JIT compilation and threads, read from its MXBeans at each scrape, named as
  * OpenTelemetry's JVM semantic conventions name them ({@code jvm.memory.used}, ...). A few
  * observable instruments instead of the runtime-telemetry instrumentation library, which does
  * not resolve from the Maven mirror here.
@@ -58,6 +58,14 @@ final class JvmMetrics {
                         m.record(Math.max(0, gc.getCollectionTime()) / 1000.0, Attributes.of(GC, gc.getName()));
                     }
                 });
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit != null && jit.isCompilationTimeMonitoringSupported()) {
+            // How long the JIT compilers have run: still rising means the code is still warming
+            // (on two cores the compiler threads take CPU from requests; perf/README).
+            meter.counterBuilder("jvm.compilation.time").ofDoubles().setUnit("s")
+                    .setDescription("time the JIT compilers have spent compiling (approximate)")
+                    .buildWithCallback(m -> m.record(jit.getTotalCompilationTime() / 1000.0));
+        }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         meter.upDownCounterBuilder("jvm.thread.count")
                 .setDescription("live threads, daemon or not")

@@ -37,6 +37,7 @@ class NewMetricsTest {
             assertTrue(m.contains("jvm_gc_collections_total{"), m);
             assertTrue(m.contains("jvm_gc_time_seconds_total{"), m);
             assertTrue(value(m, "jvm_thread_count{jvm_thread_daemon=\"true\"}") > 0, m);
+            assertTrue(value(m, "jvm_compilation_time_seconds_total") > 0, "the JIT has compiled: " + m);
             assertEquals(2, value(m, "precis_index_campaigns"), m);
             assertTrue(value(m, "precis_index_refresh_lag_seconds") > 0, m);
             assertEquals(1, value(m, "precis_clicks_invalid_total{rule=\"no_impression\"}"), m);
