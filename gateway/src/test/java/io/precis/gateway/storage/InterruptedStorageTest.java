@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,8 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
  * worker pools; the store has to survive them whoever sends them.
  */
 class InterruptedStorageTest {
+    /** Rows each writer commits under interrupts before the restart. */
+    private static final int ROWS = 150;
+
     @TempDir
     Path dir;
+
+    private static long fewest(AtomicLong[] counts) {
+        return Arrays.stream(counts).mapToLong(AtomicLong::get).min().orElse(0);
+    }
 
     @Test
     void everyCommittedRowSurvivesInterruptsOfTheWritersAndTheCompactionThenARestart() throws Exception {
@@ -70,12 +78,21 @@ class InterruptedStorageTest {
                     Thread.interrupted();
                 }
             });
-            long end = System.nanoTime() + 3_000_000_000L;
-            for (int i = 0; System.nanoTime() < end; i++) {
-                Thread.sleep(5);
+            // Paced by the writers' progress, not by the clock: the compaction is interrupted
+            // after every commit, a writer after every 20th, until each table holds enough rows.
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            long seen = 0;
+            int interrupts = 0;
+            while (fewest(committed) < ROWS && System.nanoTime() < deadline) {
+                long now = Arrays.stream(committed).mapToLong(AtomicLong::get).sum();
+                if (now == seen) {
+                    Thread.yield();
+                    continue;
+                }
+                seen = now;
                 compactor.interrupt();
-                if (i % 20 == 0) {
-                    writers.get(i / 20 % tables).interrupt();
+                if (++interrupts % 20 == 0) {
+                    writers.get(interrupts / 20 % tables).interrupt();
                 }
             }
             stop.set(true);
@@ -88,7 +105,7 @@ class InterruptedStorageTest {
         }
         try (Database db = Database.open(dir); Connection c = db.dataSource().getConnection()) {
             for (int t = 0; t < tables; t++) {
-                assertTrue(committed[t].get() > 20, "the writers wrote: " + committed[t].get());
+                assertTrue(committed[t].get() >= ROWS, "the writers wrote within the deadline: " + committed[t].get());
                 try (ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM s" + t + " WHERE id >= 0")) {
                     rs.next();
                     assertEquals(committed[t].get(), rs.getLong(1), "committed rows of s" + t + " after the restart");

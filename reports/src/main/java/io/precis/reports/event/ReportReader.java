@@ -73,7 +73,6 @@ final class ReportReader {
         // Sorted here, not in SQL: database collations differ, Java's string order does not.
         // Rows of fewer than k users are merged into "(other)" as they are made (SmallRows).
         List<SmallRows.Group> published = cells.rows(threshold ? policy.minUsers() : 0);
-        cells = null; // the published rows hold what is still needed
         List<ReportRow> rows = new ArrayList<>();
         Tally all = new Tally();
         for (SmallRows.Group g : published) {
