@@ -81,9 +81,15 @@ public class ReportBench {
      * Loads the month into {@code dir} unless a file {@code loaded} there says it was (then prints
      * that file): the events table and the roll-ups ({@link RollupBulkLoader#withEvents}), the
      * cells of closed periods straight into packs, then compacts the file. Returns the JDBC URL to
-     * open it with. Also run alone: {@code ReportBench EVENTS [DIR]} loads and exits.
+     * open it with. Also run alone: {@code ReportBench EVENTS [DIR] [--rollups-only]} loads and
+     * exits; {@code --rollups-only} leaves the events table empty (reports read only the roll-ups),
+     * for sizes whose events table would take hours to insert and index.
      */
     static String load(Path dir, long events) throws IOException {
+        return load(dir, events, true);
+    }
+
+    private static String load(Path dir, long events, boolean withEvents) throws IOException {
         Path done = dir.resolve("loaded");
         Files.createDirectories(dir);
         // 512 MB page cache: H2's default (16 MB) re-reads the roll-up pages from the file on every report.
@@ -91,7 +97,7 @@ public class ReportBench {
         if (!Files.exists(done)) {
             JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
             long t0 = System.nanoTime();
-            RollupBulkLoader loader = RollupBulkLoader.withEvents(pool);
+            RollupBulkLoader loader = withEvents ? RollupBulkLoader.withEvents(pool) : new RollupBulkLoader();
             SyntheticMonth.generate(loader, events, 42);
             long t1 = System.nanoTime();
             int cells = loader.cells();
@@ -108,9 +114,10 @@ public class ReportBench {
             }
             pool.dispose();
             long t3 = System.nanoTime();
-            String line = String.format("loaded %,d events (events table and roll-ups) into %,d roll-up cells: "
+            String line = String.format("loaded %,d events (%s) into %,d roll-up cells: "
                     + "generate, aggregate and insert events %.1f s, insert cells and packs and build indexes %.1f s, "
-                    + "compact %.1f s%n", events, cells, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+                    + "compact %.1f s%n", events, withEvents ? "events table and roll-ups" : "roll-ups only, no events table",
+                    cells, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
             Files.writeString(dir.resolve("packed"), "closed periods packed while loading\n");
             Files.writeString(done, line);
         }
@@ -149,8 +156,10 @@ public class ReportBench {
 
     public static void main(String[] args) throws IOException {
         long events = Long.parseLong(args[0]);
-        load(args.length > 1 ? Path.of(args[1])
-                : Path.of(System.getProperty("java.io.tmpdir"), "precis-report-bench-" + events), events);
+        boolean rollupsOnly = List.of(args).contains("--rollups-only");
+        List<String> rest = java.util.Arrays.stream(args).skip(1).filter(a -> !a.startsWith("--")).toList();
+        load(!rest.isEmpty() ? Path.of(rest.get(0))
+                : Path.of(System.getProperty("java.io.tmpdir"), "precis-report-bench-" + events), events, !rollupsOnly);
     }
 
     @TearDown(Level.Trial)

@@ -16,6 +16,12 @@ import java.util.function.IntBinaryOperator;
  * numbers, not strings, and a pack's key strings are looked up once per pack
  * ({@link #id(int, String[], int[], int)}), not once per cell.
  *
+ * <p>A packed cell ({@link #addPacked}) is kept as where it is in its part, not as a tally: the
+ * full breakdown reads millions of cells, most of them rows of their own below the k threshold,
+ * and a tally, sketch and set for each (about 400 bytes, alive until the sort is done) cost more
+ * in allocation and collection than reading them. They are read from the part when their row is
+ * made, and a one-cell row below k is summed into {@code "(other)"} straight from its bytes.
+ *
  * <p>One thread only.
  */
 final class ReportCells {
@@ -23,7 +29,14 @@ final class ReportCells {
     private final List<Map<String, Integer>> ids = new ArrayList<>();
     private final List<List<String>> values = new ArrayList<>();
     private int[] keyIds;
+    /** A cell's tally, or null for a packed cell, which {@link #packedAt} locates. */
     private Tally[] tallies;
+    /** A packed cell's part (index in {@link #parts}) above, where its counts start below. */
+    private long[] packedAt;
+    /** A packed cell's distinct users ({@link RollupPack.Cell#users()}, at most 32). */
+    private byte[] packedUsers;
+    private byte[][] parts = new byte[16][];
+    private int partCount;
     private int size;
 
     ReportCells(int columns) {
@@ -34,6 +47,8 @@ final class ReportCells {
         }
         keyIds = new int[1024 * Math.max(1, columns)];
         tallies = new Tally[1024];
+        packedAt = new long[1024];
+        packedUsers = new byte[1024];
     }
 
     /** The id of {@code value} in column {@code column}. */
@@ -63,12 +78,41 @@ final class ReportCells {
 
     /** Adds a cell: its key ids in column order (copied) and its tally (kept, summed into). */
     void add(int[] cellIds, Tally tally) {
+        int cell = append(cellIds); // before the array is read: append may grow it
+        tallies[cell] = tally;
+    }
+
+    /**
+     * Keeps a part of a pack ({@link RollupPack#read}) for the packed cells in it, whose
+     * {@link #addPacked} is given the index returned; the part is read again as rows are made.
+     */
+    int part(byte[] part) {
+        if (partCount == parts.length) {
+            parts = Arrays.copyOf(parts, partCount * 2);
+        }
+        parts[partCount] = part;
+        return partCount++;
+    }
+
+    /**
+     * Adds a packed cell: its key ids, where its counts start ({@link RollupPack.Cell#at}) in
+     * part {@code part}, and its distinct users ({@link RollupPack.Cell#users()}).
+     */
+    void addPacked(int[] cellIds, int part, int at, int users) {
+        int cell = append(cellIds);
+        packedAt[cell] = (long) part << 32 | at;
+        packedUsers[cell] = (byte) users;
+    }
+
+    private int append(int[] cellIds) {
         if (size == tallies.length) {
             tallies = Arrays.copyOf(tallies, size * 2);
+            packedAt = Arrays.copyOf(packedAt, size * 2);
+            packedUsers = Arrays.copyOf(packedUsers, size * 2);
             keyIds = Arrays.copyOf(keyIds, size * 2 * Math.max(1, columns));
         }
         System.arraycopy(cellIds, 0, keyIds, size * columns, columns);
-        tallies[size++] = tally;
+        return size++;
     }
 
     int size() {
@@ -122,6 +166,16 @@ final class ReportCells {
             }
         }
 
+        /** Whether a row of {@code users} distinct users goes into {@code "(other)"}. */
+        boolean small(int users) {
+            return split != null && split.small(users);
+        }
+
+        /** The sums of {@code "(other)"}, for a small row ({@link #small}) to be added to. */
+        Tally other() {
+            return split.other();
+        }
+
         List<SmallRows.Group> done() {
             return split == null ? all : split.rows();
         }
@@ -146,7 +200,7 @@ final class ReportCells {
         for (int i = 0; i < size; i++) {
             sorted[i] = (int) (order[i] & mask);
         }
-        emit(sorted, byKeys(rank), out);
+        emit(sorted, p -> order[p] >>> indexBits == order[p - 1] >>> indexBits, out);
     }
 
     /** Too many distinct keys for one long: the cells' indexes sorted by their ranks, column by column. */
@@ -155,7 +209,8 @@ final class ReportCells {
         Integer[] order = new Integer[size];
         Arrays.setAll(order, i -> i);
         Arrays.sort(order, byKeys::applyAsInt);
-        emit(Arrays.stream(order).mapToInt(Integer::intValue).toArray(), byKeys, out);
+        int[] sorted = Arrays.stream(order).mapToInt(Integer::intValue).toArray();
+        emit(sorted, p -> byKeys.applyAsInt(sorted[p - 1], sorted[p]) == 0, out);
     }
 
     /** Compares two cells by their keys' ranks, column by column. */
@@ -171,25 +226,51 @@ final class ReportCells {
         };
     }
 
-    /** Sums each run of equal keys in {@code sorted} (cell indexes in key order) into one row. */
-    private void emit(int[] sorted, IntBinaryOperator byKeys, Rows out) {
-        int first = -1;
-        Tally row = null;
-        for (int i : sorted) {
-            if (row != null && byKeys.applyAsInt(first, i) == 0) {
-                row.add(tallies[i]);
-            } else {
-                if (row != null) {
-                    out.row(first, row);
-                }
-                row = tallies[i];
-                first = i;
+    /**
+     * Sums each run of equal keys in {@code sorted} (cell indexes in key order; {@code sameKeys}
+     * tells whether position p has the keys of p - 1) into one row. A row of one packed cell
+     * below k is only marked as it goes, and the marked cells are summed into "(other)" at the
+     * end in the order they were read: most of the full breakdown's cells, read from their parts
+     * one after the other, not in key order all over them.
+     */
+    private void emit(int[] sorted, java.util.function.IntPredicate sameKeys, Rows out) {
+        RollupPack.Cell packed = new RollupPack.Cell();
+        java.util.BitSet toOther = new java.util.BitSet();
+        int start = 0;
+        while (start < sorted.length) {
+            int first = sorted[start];
+            int end = start + 1;
+            while (end < sorted.length && sameKeys.test(end)) {
+                end++;
             }
-            tallies[i] = null;
+            if (end - start == 1 && tallies[first] == null && out.small(packedUsers[first])) {
+                toOther.set(first);
+            } else {
+                Tally row = tallies[first] != null ? tallies[first] : read(first, packed).tally();
+                tallies[first] = null;
+                for (int j = start + 1; j < end; j++) {
+                    int cell = sorted[j];
+                    if (tallies[cell] != null) {
+                        row.add(tallies[cell]);
+                        tallies[cell] = null;
+                    } else {
+                        read(cell, packed).addTo(row);
+                    }
+                }
+                out.row(first, row);
+            }
+            start = end;
         }
-        if (row != null) {
-            out.row(first, row);
+        for (int cell = toOther.nextSetBit(0); cell >= 0; cell = toOther.nextSetBit(cell + 1)) {
+            read(cell, packed).addTo(out.other());
         }
+    }
+
+    /** Packed cell {@code cell}, read into {@code into}. */
+    private RollupPack.Cell read(int cell, RollupPack.Cell into) {
+        long at = packedAt[cell];
+        RollupPack.cellAt(parts[(int) (at >>> 32)], (int) at, into);
+        return into;
     }
 
     /** For each column, the rank of each id among the column's strings in Java string order. */

@@ -184,7 +184,9 @@ final class ReportReader {
                 // Each part's dictionary is looked up once per string and column, not once per cell.
                 int[][] cache = new int[at.length][];
                 String[][] dictionary = new String[1][];
-                RollupPack.read(rs.getBytes(2), cell -> {
+                byte[] bytes = rs.getBytes(2);
+                int[] part = {-1}; // kept by the cells once one of them is added (ReportCells#part)
+                RollupPack.readKeys(bytes, cell -> {
                     String[] strings = cell.strings;
                     if (strings != dictionary[0]) {
                         dictionary[0] = strings;
@@ -201,7 +203,10 @@ final class ReportReader {
                             ids[d] = cells.id(d, strings, cache[d], cell.keys[at[d]]);
                         }
                     }
-                    cells.add(ids, cell.tally());
+                    if (part[0] < 0) {
+                        part[0] = cells.part(bytes);
+                    }
+                    cells.addPacked(ids, part[0], cell.at, cell.users());
                 });
             }
         }

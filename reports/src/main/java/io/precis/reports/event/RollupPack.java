@@ -107,10 +107,13 @@ final class RollupPack {
      * (campaign, creative, targeting, region, site, channel) index it; the user and reach sets
      * stay bytes of {@code part} ({@code usersAt}/{@code usersLength}, {@code reachAt}/
      * {@code reachLength}; length 0 for none) until {@link #tally} (or the caller) reads them.
+     * {@code at} is where the cell's counts start in {@code part}: {@link #cellAt} reads the
+     * cell again from there, without its keys.
      */
     static final class Cell {
         String[] strings;
         final int[] keys = new int[6];
+        int at;
         /** impressions, clicks, invalid clicks, conversions, cost nanos, value micros, measured, viewable, reach impressions. */
         final long[] counts = new long[COUNTS];
         boolean reachKnown;
@@ -128,6 +131,22 @@ final class RollupPack {
             t.users = UserSketch.fromBytes(part, usersAt, usersLength);
             t.reach = ReachSet.fromBytes(part, reachAt, reachLength);
             return t;
+        }
+
+        /**
+         * Adds this cell to {@code t}, as {@code t.add(tally())} would, with its sets merged from
+         * the part's bytes: no tally, sketch or set of its own.
+         */
+        void addTo(Tally t) {
+            addCounts(counts, 0, t);
+            t.reachKnown &= reachKnown;
+            t.users = t.users.merge(part, usersAt, usersLength);
+            t.reach.addAll(part, reachAt, reachLength);
+        }
+
+        /** The distinct users of this cell's user set ({@link UserSketch#users()}), without decoding it. */
+        int users() {
+            return usersLength / Long.BYTES;
         }
     }
 
@@ -156,6 +175,18 @@ final class RollupPack {
 
     /** Decodes one part made by {@link #encode}, each cell in place ({@link Cell}). */
     static void read(byte[] part, java.util.function.Consumer<Cell> sink) {
+        read(part, true, sink);
+    }
+
+    /**
+     * As {@link #read}, but only each cell's keys, {@link Cell#at} and where its sets are: its
+     * counts are passed over, not decoded, for {@link #cellAt} to read when they are needed.
+     */
+    static void readKeys(byte[] part, java.util.function.Consumer<Cell> sink) {
+        read(part, false, sink);
+    }
+
+    private static void read(byte[] part, boolean counts, java.util.function.Consumer<Cell> sink) {
         Cursor in = new Cursor(part);
         if (in.get() != VERSION) {
             throw new IllegalArgumentException("not a roll-up pack");
@@ -172,16 +203,57 @@ final class RollupPack {
             for (int i = 0; i < cell.keys.length; i++) {
                 cell.keys[i] = (int) varLong(in);
             }
-            for (int i = 0; i < COUNTS; i++) {
-                cell.counts[i] = unZigZag(varLong(in));
+            if (counts) {
+                readBody(in, cell);
+            } else {
+                skipCounts(in, cell);
             }
-            cell.reachKnown = in.get() != 0;
-            cell.usersLength = skip(in);
-            cell.usersAt = in.at - cell.usersLength;
-            cell.reachLength = skip(in);
-            cell.reachAt = in.at - cell.reachLength;
             sink.accept(cell);
         }
+    }
+
+    /**
+     * Reads into {@code into} the counts and sets of the cell of {@code part} whose counts start
+     * at {@code at} (a {@link Cell#at} seen by {@link #read}); its keys and strings are left as
+     * they were.
+     */
+    static void cellAt(byte[] part, int at, Cell into) {
+        Cursor in = new Cursor(part);
+        in.at = at;
+        into.part = part;
+        readBody(in, into);
+    }
+
+    /** The counts, reach flag and set positions of a cell, from its counts on. */
+    private static void readBody(Cursor in, Cell cell) {
+        cell.at = in.at;
+        for (int i = 0; i < COUNTS; i++) {
+            cell.counts[i] = unZigZag(varLong(in));
+        }
+        cell.reachKnown = in.get() != 0;
+        sets(in, cell);
+    }
+
+    /** As {@link #readBody}, but past the counts and reach flag without decoding them. */
+    private static void skipCounts(Cursor in, Cell cell) {
+        cell.at = in.at;
+        byte[] b = in.bytes;
+        int at = in.at;
+        for (int n = 0; n < COUNTS; at++) {
+            if (b[at] >= 0) { // the last byte of a variable-length integer
+                n++;
+            }
+        }
+        in.at = at + 1;
+        sets(in, cell);
+    }
+
+    /** Where the user and reach sets of a cell are. */
+    private static void sets(Cursor in, Cell cell) {
+        cell.usersLength = skip(in);
+        cell.usersAt = in.at - cell.usersLength;
+        cell.reachLength = skip(in);
+        cell.reachAt = in.at - cell.reachLength;
     }
 
     private static void bytes(ByteArrayOutputStream out, byte[] b) {

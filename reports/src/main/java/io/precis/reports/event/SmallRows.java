@@ -41,12 +41,24 @@ final class SmallRows {
 
         /** The next row, its sums {@code t}; {@code row} makes it, asked only if it is kept. */
         void add(Tally t, java.util.function.Supplier<Group> row) {
-            if (t.users.users() < k) {
-                other = other == null ? new Tally() : other;
-                other.add(t);
+            if (small(t.users.users())) {
+                other().add(t);
             } else {
                 kept.add(row.get());
             }
+        }
+
+        /** Whether a row of {@code users} distinct users goes into {@code "(other)"}. */
+        boolean small(int users) {
+            return users < k;
+        }
+
+        /** The sums of {@code "(other)"}, for a small row to be added to. */
+        Tally other() {
+            if (other == null) {
+                other = new Tally();
+            }
+            return other;
         }
 
         /** The kept rows, then the {@code "(other)"} row when there is one. */

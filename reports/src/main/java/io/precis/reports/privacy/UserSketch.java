@@ -80,6 +80,24 @@ public final class UserSketch {
         return new UserSketch(n == out.length ? out : Arrays.copyOf(out, n));
     }
 
+    /**
+     * {@code merge(fromBytes(bytes, offset, length))}, without decoding the other sketch when
+     * this one is full and below all of it (its first value is its smallest).
+     */
+    public UserSketch merge(byte[] bytes, int offset, int length) {
+        if (length == 0) {
+            return this;
+        }
+        if (hashes.length == CAPACITY && length >= Long.BYTES
+                && hashes[CAPACITY - 1] < (long) BIG_ENDIAN_LONG.get(bytes, offset)) {
+            return this;
+        }
+        return merge(fromBytes(bytes, offset, length));
+    }
+
+    private static final java.lang.invoke.VarHandle BIG_ENDIAN_LONG =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
     /** Distinct users, exact below {@value #CAPACITY}; {@value #CAPACITY} means "at least that many". */
     public int users() {
         return hashes.length;

@@ -78,6 +78,41 @@ public final class ReachSet {
         }
     }
 
+    /**
+     * Adds every user of the set {@link #toBytes()} wrote at {@code offset} ({@code length}
+     * bytes; 0 is the empty set), as {@code addAll(fromBytes(bytes, offset, length))} would:
+     * an exact set's hashes are added from the bytes, with no set of their own.
+     */
+    public void addAll(byte[] bytes, int offset, int length) {
+        if (length == 0) {
+            return;
+        }
+        if (!promoted() && size == 0) {
+            ReachSet other = fromBytes(bytes, offset, length); // this set is empty: it becomes that one
+            this.exact = other.exact;
+            this.size = other.size;
+            this.read = other.read;
+            return;
+        }
+        if (bytes[offset] == HLL) {
+            addAll(fromBytes(bytes, offset, length));
+            return;
+        }
+        checkExact(bytes, offset, length);
+        for (int at = offset + 1; at < offset + length; at += Long.BYTES) {
+            add((long) BIG_ENDIAN_LONG.get(bytes, at));
+        }
+    }
+
+    private static final java.lang.invoke.VarHandle BIG_ENDIAN_LONG =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
+    private static void checkExact(byte[] bytes, int offset, int length) {
+        if (bytes[offset] != EXACT || (length - 1) % Long.BYTES != 0 || length - 1 > PROMOTE_ABOVE * Long.BYTES) {
+            throw new IllegalArgumentException("not a reach set");
+        }
+    }
+
     /** Distinct users: exact when {@link #exact()}, else the HLL estimate rounded. */
     public long users() {
         return !promoted() ? size : Math.round(read != null ? read.getEstimate() : union.getEstimate());
@@ -148,9 +183,7 @@ public final class ReachSet {
             s.read = HllSketch.heapify(Arrays.copyOfRange(bytes, offset + 1, offset + length));
             return s;
         }
-        if (bytes[offset] != EXACT || (length - 1) % Long.BYTES != 0 || length - 1 > PROMOTE_ABOVE * Long.BYTES) {
-            throw new IllegalArgumentException("not a reach set");
-        }
+        checkExact(bytes, offset, length);
         s.size = (length - 1) / Long.BYTES;
         s.exact = new long[s.size];
         ByteBuffer.wrap(bytes, offset + 1, length - 1).asLongBuffer().get(s.exact);

@@ -105,6 +105,81 @@ class ReportCellsTest {
         }
     }
 
+    /**
+     * Packed cells, kept as where they are in their part and read again as rows are made
+     * ({@link ReportCells#addPacked}), give the rows the same cells give as tallies: keys,
+     * counts, user sketches byte for byte, reach (exact, and HLL once a set is promoted) and
+     * the "(other)" row, with packed and unpacked cells of one key mixed in one row.
+     */
+    @Test
+    void packedCellsGiveTheRowsTheirTalliesGive() {
+        Random random = new Random(11);
+        for (int round = 0; round < 30; round++) {
+            int k = 2 + random.nextInt(8);
+            Map<RollupPack.Key, Tally> packedCells = new java.util.LinkedHashMap<>();
+            List<RollupPack.Key> tableKeys = new ArrayList<>();
+            List<Tally> tableTallies = new ArrayList<>();
+            int cellCount = round % 5 == 0 ? 3_000 : 400; // past the arrays' first size (1,024) too
+            for (int c = 0; c < cellCount; c++) {
+                RollupPack.Key key = new RollupPack.Key(WORDS[random.nextInt(WORDS.length)], WORDS[random.nextInt(WORDS.length)],
+                        "t", "r", "s", "web");
+                Tally t = new Tally();
+                t.impressions = 1 + random.nextInt(5);
+                t.clicks = random.nextInt(3);
+                t.costNanos = random.nextInt(1_000_000);
+                t.reachImpressions = t.impressions;
+                t.reachKnown = random.nextInt(20) != 0;
+                for (int u = random.nextInt(random.nextInt(10) == 0 ? 200 : 4); u > 0; u--) {
+                    long hash = random.nextInt(300);
+                    t.users = t.users.merge(io.precis.reports.privacy.UserSketch.ofHash(hash));
+                    t.reach.add(hash);
+                }
+                if (random.nextInt(4) == 0 || packedCells.containsKey(key)) {
+                    tableKeys.add(key); // as a cell of the cell table, a tally
+                    tableTallies.add(t);
+                } else {
+                    packedCells.put(key, t);
+                }
+            }
+            List<byte[]> parts = RollupPack.encode(packedCells);
+            for (int threshold : new int[] {0, k}) { // rows() sums into the cells' tallies: new ones each time
+                ReportCells mixed = new ReportCells(2);
+                ReportCells tallies = new ReportCells(2);
+                for (byte[] part : parts) {
+                    int at = mixed.part(part);
+                    RollupPack.readKeys(part, cell -> mixed.addPacked(new int[] {
+                        mixed.id(0, cell.strings[cell.keys[0]]), mixed.id(1, cell.strings[cell.keys[1]])},
+                        at, cell.at, cell.users()));
+                    RollupPack.read(part, cell -> tallies.add(new int[] {tallies.id(0, cell.strings[cell.keys[0]]),
+                        tallies.id(1, cell.strings[cell.keys[1]])}, cell.tally()));
+                }
+                for (int c = 0; c < tableKeys.size(); c++) {
+                    RollupPack.Key key = tableKeys.get(c);
+                    Tally one = new Tally();
+                    one.add(tableTallies.get(c));
+                    Tally other = new Tally();
+                    other.add(tableTallies.get(c));
+                    mixed.add(new int[] {mixed.id(0, key.campaignId()), mixed.id(1, key.creativeId())}, one);
+                    tallies.add(new int[] {tallies.id(0, key.campaignId()), tallies.id(1, key.creativeId())}, other);
+                }
+                assertEquals(describe(tallies.rows(threshold)), describe(mixed.rows(threshold)),
+                        "round " + round + ", k " + threshold);
+            }
+        }
+    }
+
+    private static List<String> describe(List<SmallRows.Group> rows) {
+        List<String> out = new ArrayList<>();
+        for (SmallRows.Group g : rows) {
+            Tally t = g.tally();
+            out.add(g.keys() + " " + t.impressions + " " + t.clicks + " " + t.costNanos + " " + t.reachImpressions
+                    + " " + t.reachKnown + " " + java.util.Arrays.hashCode(t.users.toBytes()) + " " + t.reach.users()
+                    + " " + t.reach.exact());
+        }
+        assertTrue(rows.size() > 1, "rows to compare");
+        return out;
+    }
+
     @Test
     void aPacksDictionaryIsLookedUpOncePerString() {
         ReportCells cells = new ReportCells(1);
