@@ -28,6 +28,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link TokenSigner#issue}: payload, seal, base64); and, for the keyed hashes of pseudonyms and
  * click ids, {@code hmacPerCall} (a Bouncy Castle {@code HMac} built and keyed per MAC, as until
  * 2026-12-01) against {@code hmacKept} ({@link Hmac#macOf}: the thread's keyed one, reset).
+ * And for ids: {@code systemRandom} (16 bytes from one {@code SecureRandom} shared by the
+ * JVM, as {@link Randoms} drew them until 2026-12-01: on Linux {@code NativePRNG}, one lock
+ * around a read of {@code /dev/urandom}) against {@code randoms} (each thread's Hash_DRBG),
+ * each with 1 and 4 threads ({@code *Threads4}: the event loops and match threads at once).
  * Add {@code -prof gc} for bytes per operation.
  */
 @State(Scope.Benchmark)
@@ -87,5 +91,31 @@ public class TokenBench {
     @Benchmark
     public String issue() {
         return signer.issue(TokenKind.IMPRESSION, ad);
+    }
+
+    private static final java.security.SecureRandom SYSTEM = new java.security.SecureRandom();
+
+    @Benchmark
+    public byte[] systemRandom() {
+        byte[] out = new byte[16];
+        SYSTEM.nextBytes(out);
+        return out;
+    }
+
+    @Benchmark
+    @org.openjdk.jmh.annotations.Threads(4)
+    public byte[] systemRandomThreads4() {
+        return systemRandom();
+    }
+
+    @Benchmark
+    public byte[] randoms() {
+        return Randoms.bytes(16);
+    }
+
+    @Benchmark
+    @org.openjdk.jmh.annotations.Threads(4)
+    public byte[] randomsThreads4() {
+        return Randoms.bytes(16);
     }
 }

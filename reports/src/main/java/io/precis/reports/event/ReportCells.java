@@ -187,10 +187,14 @@ final class ReportCells {
      */
     private void rowsByNumber(int[][] rank, int indexBits, Rows out) {
         long[] order = new long[size];
+        int[] radix = new int[columns];
+        for (int d = 0; d < columns; d++) {
+            radix[d] = Math.max(1, values.get(d).size());
+        }
         for (int i = 0; i < size; i++) {
             long key = 0;
             for (int d = 0; d < columns; d++) {
-                key = key * Math.max(1, values.get(d).size()) + rank[d][keyIds[i * columns + d]];
+                key = key * radix[d] + rank[d][keyIds[i * columns + d]];
             }
             order[i] = key << indexBits | i;
         }
