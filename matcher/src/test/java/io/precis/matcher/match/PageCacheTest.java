@@ -109,7 +109,8 @@ class PageCacheTest {
             String url = "https://news.example/live";
             assertEquals(List.of("coffee"), ids(matcher, new PageContext(url, null, null, null, "咖啡新品", null)));
             assertEquals(List.of("tea"), ids(matcher, new PageContext(url, null, null, null, "茶叶新品", null)));
-            assertEquals(2, cache.size());
+            assertEquals(1, cache.size(), "one entry per URL: the changed page's analysis replaced the old one");
+            assertEquals(List.of("coffee"), ids(matcher, new PageContext(url, null, null, null, "咖啡新品", null)));
         }
     }
 
