@@ -239,7 +239,7 @@ final class ReportCells {
      */
     private void emit(int[] sorted, java.util.function.IntPredicate sameKeys, Rows out) {
         RollupPack.Cell packed = new RollupPack.Cell();
-        java.util.BitSet toOther = new java.util.BitSet();
+        java.util.BitSet toOther = new java.util.BitSet(size);
         int start = 0;
         while (start < sorted.length) {
             int first = sorted[start];
