@@ -49,6 +49,10 @@ public class ReportBench {
     @Param("10000000")
     public long events;
 
+    /** Campaigns of the month ({@link SyntheticMonth#CAMPAIGNS} unless told); another count loads its own database. */
+    @Param("20")
+    public int campaigns;
+
     /** Dimensions joined by '+' (JMH splits -p values at commas). */
     @Param({"campaign", "campaign+creative+day", "targeting", "region", "site", "creative+day+targeting",
         "creative+day+region", "creative+day+site", "targeting+region", "targeting+site", "region+site",
@@ -65,8 +69,8 @@ public class ReportBench {
     @Setup(Level.Trial)
     public void load() throws IOException {
         // JMH forks once per benchmark: the month is loaded by the first and reused by the rest.
-        dir = Path.of(System.getProperty("java.io.tmpdir"), "precis-report-bench-" + events);
-        String url = load(dir, events);
+        dir = Path.of(System.getProperty("java.io.tmpdir"), directoryName(events, campaigns));
+        String url = load(dir, events, true, campaigns);
         pool = JdbcConnectionPool.create(url, "sa", "");
         store = new JdbcEventStore(pool, Clock.systemUTC());
         Report r = store.report(query(Dimension.CAMPAIGN));
@@ -81,15 +85,21 @@ public class ReportBench {
      * Loads the month into {@code dir} unless a file {@code loaded} there says it was (then prints
      * that file): the events table and the roll-ups ({@link RollupBulkLoader#withEvents}), the
      * cells of closed periods straight into packs, then compacts the file. Returns the JDBC URL to
-     * open it with. Also run alone: {@code ReportBench EVENTS [DIR] [--rollups-only]} loads and
-     * exits; {@code --rollups-only} leaves the events table empty (reports read only the roll-ups),
-     * for sizes whose events table would take hours to insert and index.
+     * open it with. Also run alone: {@code ReportBench EVENTS [DIR] [--rollups-only]
+     * [--campaigns=N]} loads and exits; {@code --rollups-only} leaves the events table empty
+     * (reports read only the roll-ups), for sizes whose events table would take hours to insert
+     * and index.
      */
     static String load(Path dir, long events) throws IOException {
-        return load(dir, events, true);
+        return load(dir, events, true, SyntheticMonth.CAMPAIGNS);
     }
 
-    private static String load(Path dir, long events, boolean withEvents) throws IOException {
+    /** {@code precis-report-bench-EVENTS}, with {@code -cCAMPAIGNS} when not the usual 20. */
+    static String directoryName(long events, int campaigns) {
+        return "precis-report-bench-" + events + (campaigns == SyntheticMonth.CAMPAIGNS ? "" : "-c" + campaigns);
+    }
+
+    private static String load(Path dir, long events, boolean withEvents, int campaigns) throws IOException {
         Path done = dir.resolve("loaded");
         Files.createDirectories(dir);
         // 512 MB page cache: H2's default (16 MB) re-reads the roll-up pages from the file on every report.
@@ -98,7 +108,7 @@ public class ReportBench {
             JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
             long t0 = System.nanoTime();
             RollupBulkLoader loader = withEvents ? RollupBulkLoader.withEvents(pool) : new RollupBulkLoader();
-            SyntheticMonth.generate(loader, events, 42);
+            SyntheticMonth.generate(loader, events, 42, campaigns);
             long t1 = System.nanoTime();
             int cells = loader.cells();
             // The month is over: its closed periods go straight into packs, as the writer's hourly packing leaves them.
@@ -114,9 +124,10 @@ public class ReportBench {
             }
             pool.dispose();
             long t3 = System.nanoTime();
-            String line = String.format("loaded %,d events (%s) into %,d roll-up cells: "
+            String line = String.format("loaded %,d events of %d campaigns (%s) into %,d roll-up cells: "
                     + "generate, aggregate and insert events %.1f s, insert cells and packs and build indexes %.1f s, "
-                    + "compact %.1f s%n", events, withEvents ? "events table and roll-ups" : "roll-ups only, no events table",
+                    + "compact %.1f s%n", events, campaigns,
+                    withEvents ? "events table and roll-ups" : "roll-ups only, no events table",
                     cells, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
             Files.writeString(dir.resolve("packed"), "closed periods packed while loading\n");
             Files.writeString(done, line);
@@ -157,9 +168,13 @@ public class ReportBench {
     public static void main(String[] args) throws IOException {
         long events = Long.parseLong(args[0]);
         boolean rollupsOnly = List.of(args).contains("--rollups-only");
+        int campaigns = java.util.Arrays.stream(args).filter(a -> a.startsWith("--campaigns="))
+                .mapToInt(a -> Integer.parseInt(a.substring("--campaigns=".length()))).findFirst()
+                .orElse(SyntheticMonth.CAMPAIGNS);
         List<String> rest = java.util.Arrays.stream(args).skip(1).filter(a -> !a.startsWith("--")).toList();
         load(!rest.isEmpty() ? Path.of(rest.get(0))
-                : Path.of(System.getProperty("java.io.tmpdir"), "precis-report-bench-" + events), events, !rollupsOnly);
+                : Path.of(System.getProperty("java.io.tmpdir"), directoryName(events, campaigns)), events, !rollupsOnly,
+                campaigns);
     }
 
     @TearDown(Level.Trial)

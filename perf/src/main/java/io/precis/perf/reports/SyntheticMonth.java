@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A seeded month of one advertiser's traffic for the report benchmark: 20 campaigns × 3
- * creatives, 6 targeting combinations, 34 provincial regions (skewed: a few big provinces get
+ * A seeded month of one advertiser's traffic for the report benchmark: 20 campaigns (or as many
+ * as asked for, to see how reports grow with campaigns) × 3 creatives, 6 targeting combinations, 34 provincial regions (skewed: a few big provinces get
  * most traffic, as in China), 10 publisher sites (skewed), 2 million users of whom 60% gave
  * measurement consent. Per 1,000 events: 920 impressions, 60 clicks (5% of them invalid), 20
  * conversions. Deterministic for a given seed.
@@ -20,7 +20,8 @@ final class SyntheticMonth {
     static final Instant START = Instant.parse("2026-11-01T00:00:00Z");
     static final int DAYS = 30;
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-    private static final int CAMPAIGNS = 20;
+    /** Campaigns unless told otherwise. */
+    static final int CAMPAIGNS = 20;
     private static final int CREATIVES = 3;
     private static final int USERS = 2_000_000;
     private static final List<List<String>> TARGETING = List.of(List.of(), List.of("contextual"),
@@ -34,12 +35,17 @@ final class SyntheticMonth {
     private SyntheticMonth() {
     }
 
-    /** Feeds {@code events} events into {@code loader}. */
+    /** Feeds {@code events} events of {@link #CAMPAIGNS} campaigns into {@code loader}. */
     static void generate(RollupBulkLoader loader, long events, long seed) {
+        generate(loader, events, seed, CAMPAIGNS);
+    }
+
+    /** Feeds {@code events} events of {@code campaigns} campaigns (skewed as the regions are) into {@code loader}. */
+    static void generate(RollupBulkLoader loader, long events, long seed, int campaigns) {
         SplittableRandom r = new SplittableRandom(seed);
         long spanMs = Duration.ofDays(DAYS).toMillis();
         for (long i = 0; i < events; i++) {
-            int campaign = skewed(r, CAMPAIGNS);
+            int campaign = skewed(r, campaigns);
             String model = switch (campaign % 3) {
                 case 0 -> "CPM";
                 case 1 -> "CPC";

@@ -130,9 +130,12 @@ final class ReportReader {
         }
         ps.setFetchSize(10_000); // PostgreSQL otherwise holds the whole result in memory
         int[] ids = new int[cols.size()];
+        // A day's or hour's string made once per period, not once per cell: formatting an
+        // Instant per cell was a tenth of an hourly report.
+        Map<Long, String> periods = new java.util.HashMap<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                List<String> keys = keys(rs, cols, selected);
+                List<String> keys = keys(rs, cols, selected, periods);
                 for (int d = 0; d < ids.length; d++) {
                     ids[d] = cells.id(d, keys.get(d));
                 }
@@ -239,13 +242,20 @@ final class ReportReader {
         return out;
     }
 
-    private static List<String> keys(ResultSet rs, List<Dimension> cols, List<String> selected) throws SQLException {
+    /** A cell's keys in {@code cols}' order; {@code periods} keeps the strings of days and hours seen. */
+    private static List<String> keys(ResultSet rs, List<Dimension> cols, List<String> selected,
+                                     Map<Long, String> periods) throws SQLException {
         List<String> keys = new ArrayList<>(cols.size());
         for (Dimension d : cols) {
             int at = selected.indexOf(ReportColumns.rollupColumn(d)) + 1;
             keys.add(switch (d) {
-                case DAY -> LocalDate.ofInstant(Instant.ofEpochMilli(rs.getLong(at)), ZoneOffset.UTC).toString();
-                case HOUR -> Instant.ofEpochMilli(rs.getLong(at)).toString();
+                case DAY, HOUR -> {
+                    long ms = rs.getLong(at);
+                    // Keyed by the period and which of the two: a day and an hour may start alike.
+                    yield periods.computeIfAbsent(ms << 1 | (d == Dimension.DAY ? 1 : 0), k -> d == Dimension.DAY
+                            ? LocalDate.ofInstant(Instant.ofEpochMilli(ms), ZoneOffset.UTC).toString()
+                            : Instant.ofEpochMilli(ms).toString());
+                }
                 default -> rs.getString(at);
             });
         }
