@@ -19,7 +19,8 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * into a fresh H2 file database, then prints
  * the on-disk size of each table and index (H2's {@code DB_OBJECT_SIZE}) and of the file, per
  * event, after compacting the file as the gateway does, and the roll-up cells and user-set
- * bytes of each grain. Usage: {@code ReportStorage EVENTS DIR [--rollups-only | --existing | --in-memory]}
+ * bytes of each grain. Usage: {@code ReportStorage EVENTS DIR [--rollups-only | --existing | --in-memory]
+ * [--campaigns=N]}
  * (DIR must not exist; delete it afterwards). {@code --existing} measures a database already
  * loaded and compacted in DIR, such as {@link ReportBench}'s; {@code --in-memory} stores nothing
  * (DIR unused) and prints the cells and user-set bytes each grain would store, in minutes where
@@ -35,12 +36,16 @@ public final class ReportStorage {
     public static void main(String[] args) throws Exception {
         long events = Long.parseLong(args[0]);
         Path dir = Path.of(args[1]);
+        int campaigns = java.util.Arrays.stream(args).filter(a -> a.startsWith("--campaigns="))
+                .mapToInt(a -> Integer.parseInt(a.substring("--campaigns=".length()))).findFirst()
+                .orElse(SyntheticMonth.CAMPAIGNS);
+        args = java.util.Arrays.stream(args).filter(a -> !a.startsWith("--campaigns=")).toArray(String[]::new);
         String mode = args.length > 2 ? args[2] : "";
         boolean withEvents = mode.isEmpty();
         String url = "jdbc:h2:file:" + dir.resolve("precis");
         if ("--in-memory".equals(mode)) {
             RollupBulkLoader loader = new RollupBulkLoader();
-            SyntheticMonth.generate(loader, events, 42);
+            SyntheticMonth.generate(loader, events, 42, campaigns);
             long[] all = new long[4];
             System.out.println("grain    cells   users bytes (B/event)   reach bytes (B/event)   cells with an HLL");
             loader.setBytesByGrain().forEach((grain, s) -> {
@@ -65,7 +70,7 @@ public final class ReportStorage {
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
         long t0 = System.nanoTime();
         RollupBulkLoader loader = withEvents ? RollupBulkLoader.withEvents(pool) : new RollupBulkLoader();
-        SyntheticMonth.generate(loader, events, 42);
+        SyntheticMonth.generate(loader, events, 42, campaigns);
         int cells = loader.cells();
         loader.writeTo(pool, 50_000, java.time.Instant.now()); // the month is over: closed periods packed
         System.out.printf("loaded %,d events (%s) and %,d roll-up cells in %.1f s; file %,d bytes%n", events,
