@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import org.bouncycastle.crypto.digests.SHA512Digest;
+import org.bouncycastle.crypto.prng.EntropySource;
 import org.bouncycastle.crypto.prng.SP800SecureRandomBuilder;
 
 /**
@@ -38,6 +39,33 @@ public final class Randoms {
         return B64URL.encodeToString(bytes(n));
     }
 
+    /**
+     * Seed and reseed material from the system generator's {@code nextBytes} ({@code /dev/urandom}
+     * on Linux), not its {@code generateSeed}, which Bouncy Castle's basic provider calls and
+     * which reads {@code /dev/random}: on older kernels that blocks, and a thread's first id may
+     * be drawn on an event loop.
+     */
+    private static EntropySource entropy(int bits) {
+        return new EntropySource() {
+            @Override
+            public boolean isPredictionResistant() {
+                return false;
+            }
+
+            @Override
+            public byte[] getEntropy() {
+                byte[] seed = new byte[(bits + 7) / 8];
+                SYSTEM.nextBytes(seed);
+                return seed;
+            }
+
+            @Override
+            public int entropySize() {
+                return bits;
+            }
+        };
+    }
+
     /** One thread's generator and the bytes it has made and not yet handed out. */
     private static final class Source {
         private final SecureRandom drbg;
@@ -47,7 +75,7 @@ public final class Randoms {
         Source() {
             byte[] nonce = new byte[32];
             SYSTEM.nextBytes(nonce);
-            drbg = new SP800SecureRandomBuilder(SYSTEM, false).buildHash(new SHA512Digest(), nonce, false);
+            drbg = new SP800SecureRandomBuilder(Randoms::entropy).buildHash(new SHA512Digest(), nonce, false);
         }
 
         void fill(byte[] out) {
