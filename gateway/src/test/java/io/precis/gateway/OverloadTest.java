@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.precis.reports.privacy.ReportPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,8 +93,7 @@ class OverloadTest {
             }
             assertEquals(200, status, "the gateway did not recover after the load");
             // Every impression acknowledged with a 204 is in the report; none refused is.
-            String today = LocalDate.now(ZoneOffset.UTC).toString();
-            JsonNode report = gw.get("/v1/reports?from=" + today + "&to=" + today + "&groupBy=campaign", key).json();
+            JsonNode report = gw.get("/v1/reports?" + TestGateway.aroundToday() + "&groupBy=campaign", key).json();
             JsonNode row = report.get("rows").get(0);
             assertEquals(campaign, row.get("campaign").textValue());
             assertEquals(acknowledged.get(), row.get("impressions").asLong(), "statuses: " + statuses);

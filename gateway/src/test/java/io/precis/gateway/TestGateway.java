@@ -51,6 +51,16 @@ public final class TestGateway implements AutoCloseable {
     private static final java.util.Set<TestGateway> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
+     * A report's period around today in UTC, {@code from=YESTERDAY&to=TOMORROW}: events recorded
+     * just before midnight UTC are still in it when the report is asked for just after, as a
+     * period of today alone would not hold them.
+     */
+    public static String aroundToday() {
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        return "from=" + today.minusDays(1) + "&to=" + today.plusDays(1);
+    }
+
+    /**
      * The content of a sealed tracking token from an {@code impressionUrl} or {@code clickUrl}
      * served by a running test gateway, opened with that gateway's own token key. Tokens are
      * opaque to clients; tests read them as the measurement side does, at the epoch so that a

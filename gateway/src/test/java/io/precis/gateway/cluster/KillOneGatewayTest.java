@@ -12,8 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -70,8 +68,7 @@ class KillOneGatewayTest {
             }
             CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
             assertTrue(acknowledged.get() >= pixels.size() / 2, "B kept acknowledging: " + acknowledged.get());
-            String today = "from=" + LocalDate.now(ZoneOffset.UTC).minusDays(1) + "&to="
-                    + LocalDate.now(ZoneOffset.UTC).plusDays(1) + "&groupBy=campaign";
+            String today = TestGateway.aroundToday() + "&groupBy=campaign";
             JsonNode totals = TestGateway.JSON.readTree(web.send(b + "/v1/reports?" + today, "GET", null, key).body())
                     .get("totals");
             int reported = totals.get("impressions").asInt();

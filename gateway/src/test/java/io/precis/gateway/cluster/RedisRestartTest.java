@@ -8,8 +8,6 @@ import io.precis.devservices.LocalRedis;
 import io.precis.gateway.Campaigns;
 import io.precis.gateway.TestGateway;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -96,8 +94,7 @@ class RedisRestartTest {
             for (int status : statuses.keySet()) {
                 assertTrue(status == 200 || status == 204 || status == 503, "status " + status + ": " + statuses);
             }
-            String day = LocalDate.now(ZoneOffset.UTC).toString();
-            JsonNode rows = gws.b.get("/v1/reports?from=" + day + "&to=" + day + "&groupBy=campaign&campaign=" + id,
+            JsonNode rows = gws.b.get("/v1/reports?" + TestGateway.aroundToday() + "&groupBy=campaign&campaign=" + id,
                     key).json().get("rows");
             long reported = rows.get(0).get("impressions").asLong();
             assertTrue(reported >= acknowledged.get(),

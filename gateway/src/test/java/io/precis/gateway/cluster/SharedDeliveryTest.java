@@ -13,8 +13,6 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import io.precis.reports.invalid.InvalidClickPolicy;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -135,8 +133,7 @@ class SharedDeliveryTest {
                 assertEquals(204, ads.impression(ad));
                 ads.click(ad);
             }
-            String day = LocalDate.now(ZoneOffset.UTC).toString();
-            JsonNode rows = gws.b.get("/v1/reports/invalid-clicks?from=" + day + "&to=" + day, key).json().get("rows");
+            JsonNode rows = gws.b.get("/v1/reports/invalid-clicks?" + TestGateway.aroundToday(), key).json().get("rows");
             long tooMany = 0;
             for (JsonNode r : rows) {
                 if (r.get("campaign").textValue().equals(id) && r.get("reason").textValue().equals("too_many_ip")) {
@@ -207,10 +204,9 @@ class SharedDeliveryTest {
             } finally {
                 pool.shutdownNow();
             }
-            String day = LocalDate.now(ZoneOffset.UTC).toString();
             BigDecimal all = BigDecimal.ZERO;
             for (String id : ids) {
-                JsonNode rows = gws.c.get("/v1/reports?from=" + day + "&to=" + day + "&groupBy=campaign&campaign=" + id,
+                JsonNode rows = gws.c.get("/v1/reports?" + TestGateway.aroundToday() + "&groupBy=campaign&campaign=" + id,
                         key).json().get("rows");
                 BigDecimal spend = rows.isEmpty() ? BigDecimal.ZERO : rows.get(0).get("spend").decimalValue();
                 System.out.printf("campaign spend %s of a total budget of 2 (%d ads served)%n", spend, served.size());
@@ -250,8 +246,7 @@ class SharedDeliveryTest {
             } finally {
                 pool.shutdownNow();
             }
-            String day = LocalDate.now(ZoneOffset.UTC).toString();
-            JsonNode rows = gws.c.get("/v1/reports?from=" + day + "&to=" + day + "&groupBy=campaign&campaign=" + id,
+            JsonNode rows = gws.c.get("/v1/reports?" + TestGateway.aroundToday() + "&groupBy=campaign&campaign=" + id,
                     key).json().get("rows");
             BigDecimal spend = rows.isEmpty() ? BigDecimal.ZERO : rows.get(0).get("spend").decimalValue();
             System.out.printf("served %d ads, spend %s of a daily 0.02%n", served.size(), spend);

@@ -7,8 +7,6 @@ import io.precis.gateway.Ads;
 import io.precis.gateway.Campaigns;
 import io.precis.gateway.TestGateway;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,8 +44,7 @@ class TwoGatewaysTest {
             Ads throughA = new Ads(gwA);
             assertEquals(204, throughA.impression(ad));
             throughA.click(ad);
-            String today = "from=" + LocalDate.now(ZoneOffset.UTC).minusDays(1) + "&to="
-                    + LocalDate.now(ZoneOffset.UTC).plusDays(1) + "&groupBy=campaign";
+            String today = TestGateway.aroundToday() + "&groupBy=campaign";
             for (TestGateway gw : new TestGateway[] {gwA, gwB}) {
                 JsonNode totals = gw.get("/v1/reports?" + today, key).json().get("totals");
                 assertEquals(1, totals.get("impressions").asLong(), "one store, one report, from either gateway");

@@ -63,8 +63,7 @@ class PostgresStoreTest {
             assertEquals("10", rs.getString(6), "V10, packed roll-ups of closed periods (V9 blocks of days, V8 channel grain, V7 the people of lift tests, V6 pair grains, V3 viewability, V4 and V5 reach)");
         }
         try (TestGateway gw = TestGateway.start(dir, c -> c.withStore(pg))) {
-            JsonNode totals = gw.get("/v1/reports?from=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1)
-                    + "&to=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1) + "&groupBy=campaign", key)
+            JsonNode totals = gw.get("/v1/reports?" + TestGateway.aroundToday() + "&groupBy=campaign", key)
                     .json().get("totals");
             assertEquals(1, totals.get("impressions").asLong());
             assertEquals(1, totals.get("clicks").asLong());

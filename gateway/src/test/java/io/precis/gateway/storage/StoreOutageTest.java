@@ -10,8 +10,6 @@ import io.precis.gateway.Campaigns;
 import io.precis.gateway.GatewayConfig;
 import io.precis.gateway.TestGateway;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -75,8 +73,7 @@ class StoreOutageTest {
                 assertEquals(204, gw.get(ad.get("impressionUrl").textValue(), null).status());
                 acknowledged++;
             }
-            String today = "from=" + LocalDate.now(ZoneOffset.UTC).minusDays(1) + "&to="
-                    + LocalDate.now(ZoneOffset.UTC).plusDays(1) + "&groupBy=campaign";
+            String today = TestGateway.aroundToday() + "&groupBy=campaign";
             assertEquals(acknowledged, gw.get("/v1/reports?" + today, key).json().get("totals").get("impressions").asInt(),
                     "every acknowledged impression, and only those, is in the report");
         }
@@ -115,8 +112,7 @@ class StoreOutageTest {
                     acknowledged += status == 204 ? 1 : 0;
                 }
                 long deadline = System.nanoTime() + 30_000_000_000L;
-                String today = "from=" + LocalDate.now(ZoneOffset.UTC).minusDays(1) + "&to="
-                        + LocalDate.now(ZoneOffset.UTC).plusDays(1) + "&groupBy=campaign";
+                String today = TestGateway.aroundToday() + "&groupBy=campaign";
                 TestGateway.Resp report;
                 while ((report = gw.get("/v1/reports?" + today, key)).status() != 200) {
                     assertTrue(System.nanoTime() < deadline, "reports come back");
