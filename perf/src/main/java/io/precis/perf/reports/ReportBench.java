@@ -168,9 +168,7 @@ public class ReportBench {
     public static void main(String[] args) throws IOException {
         long events = Long.parseLong(args[0]);
         boolean rollupsOnly = List.of(args).contains("--rollups-only");
-        int campaigns = java.util.Arrays.stream(args).filter(a -> a.startsWith("--campaigns="))
-                .mapToInt(a -> Integer.parseInt(a.substring("--campaigns=".length()))).findFirst()
-                .orElse(SyntheticMonth.CAMPAIGNS);
+        int campaigns = SyntheticMonth.campaignsArg(args);
         List<String> rest = java.util.Arrays.stream(args).skip(1).filter(a -> !a.startsWith("--")).toList();
         load(!rest.isEmpty() ? Path.of(rest.get(0))
                 : Path.of(System.getProperty("java.io.tmpdir"), directoryName(events, campaigns)), events, !rollupsOnly,

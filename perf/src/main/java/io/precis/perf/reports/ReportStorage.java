@@ -36,9 +36,7 @@ public final class ReportStorage {
     public static void main(String[] args) throws Exception {
         long events = Long.parseLong(args[0]);
         Path dir = Path.of(args[1]);
-        int campaigns = java.util.Arrays.stream(args).filter(a -> a.startsWith("--campaigns="))
-                .mapToInt(a -> Integer.parseInt(a.substring("--campaigns=".length()))).findFirst()
-                .orElse(SyntheticMonth.CAMPAIGNS);
+        int campaigns = SyntheticMonth.campaignsArg(args);
         args = java.util.Arrays.stream(args).filter(a -> !a.startsWith("--campaigns=")).toArray(String[]::new);
         String mode = args.length > 2 ? args[2] : "";
         boolean withEvents = mode.isEmpty();

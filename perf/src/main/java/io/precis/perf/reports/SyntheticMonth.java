@@ -35,6 +35,12 @@ final class SyntheticMonth {
     private SyntheticMonth() {
     }
 
+    /** The {@code --campaigns=N} among command-line {@code args}, or {@link #CAMPAIGNS}. */
+    static int campaignsArg(String[] args) {
+        return java.util.Arrays.stream(args).filter(a -> a.startsWith("--campaigns="))
+                .mapToInt(a -> Integer.parseInt(a.substring("--campaigns=".length()))).findFirst().orElse(CAMPAIGNS);
+    }
+
     /** Feeds {@code events} events of {@link #CAMPAIGNS} campaigns into {@code loader}. */
     static void generate(RollupBulkLoader loader, long events, long seed) {
         generate(loader, events, seed, CAMPAIGNS);

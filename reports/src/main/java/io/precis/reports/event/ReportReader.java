@@ -179,9 +179,7 @@ final class ReportReader {
                 long period = rs.getLong(1);
                 for (int d = 0; d < at.length; d++) {
                     if (at[d] < 0) {
-                        ids[d] = cells.id(d, cols.get(d) == Dimension.DAY
-                                ? LocalDate.ofInstant(Instant.ofEpochMilli(period), ZoneOffset.UTC).toString()
-                                : Instant.ofEpochMilli(period).toString());
+                        ids[d] = cells.id(d, periodKey(cols.get(d), period));
                     }
                 }
                 // Each part's dictionary is looked up once per string and column, not once per cell.
@@ -242,6 +240,12 @@ final class ReportReader {
         return out;
     }
 
+    /** The key of a {@code day} (its UTC date) or an {@code hour} (its start) beginning at {@code ms}. */
+    private static String periodKey(Dimension d, long ms) {
+        return d == Dimension.DAY ? LocalDate.ofInstant(Instant.ofEpochMilli(ms), ZoneOffset.UTC).toString()
+                : Instant.ofEpochMilli(ms).toString();
+    }
+
     /** A cell's keys in {@code cols}' order; {@code periods} keeps the strings of days and hours seen. */
     private static List<String> keys(ResultSet rs, List<Dimension> cols, List<String> selected,
                                      Map<Long, String> periods) throws SQLException {
@@ -252,9 +256,7 @@ final class ReportReader {
                 case DAY, HOUR -> {
                     long ms = rs.getLong(at);
                     // Keyed by the period and which of the two: a day and an hour may start alike.
-                    yield periods.computeIfAbsent(ms << 1 | (d == Dimension.DAY ? 1 : 0), k -> d == Dimension.DAY
-                            ? LocalDate.ofInstant(Instant.ofEpochMilli(ms), ZoneOffset.UTC).toString()
-                            : Instant.ofEpochMilli(ms).toString());
+                    yield periods.computeIfAbsent(ms << 1 | (d == Dimension.DAY ? 1 : 0), k -> periodKey(d, ms));
                 }
                 default -> rs.getString(at);
             });

@@ -123,13 +123,10 @@ final class RollupPack {
         int reachAt;
         int reachLength;
 
-        /** This cell as a new tally. */
+        /** This cell as a new tally (an empty one with the cell added: the sets are then read from the part). */
         Tally tally() {
             Tally t = new Tally();
-            addCounts(counts, 0, t);
-            t.reachKnown = reachKnown;
-            t.users = UserSketch.fromBytes(part, usersAt, usersLength);
-            t.reach = ReachSet.fromBytes(part, reachAt, reachLength);
+            addTo(t);
             return t;
         }
 
@@ -138,7 +135,15 @@ final class RollupPack {
          * the part's bytes: no tally, sketch or set of its own.
          */
         void addTo(Tally t) {
-            addCounts(counts, 0, t);
+            t.impressions += counts[0];
+            t.clicks += counts[1];
+            t.invalidClicks += counts[2];
+            t.conversions += counts[3];
+            t.costNanos += counts[4];
+            t.valueMicros += counts[5];
+            t.measuredImpressions += counts[6];
+            t.viewableImpressions += counts[7];
+            t.reachImpressions += counts[8];
             t.reachKnown &= reachKnown;
             t.users = t.users.merge(part, usersAt, usersLength);
             t.reach.addAll(part, reachAt, reachLength);
@@ -152,19 +157,6 @@ final class RollupPack {
 
     /** The counts a cell holds, in the order of {@link Cell#counts}. */
     static final int COUNTS = 9;
-
-    /** Adds the {@link #COUNTS} counts at {@code from} in {@code counts} to {@code t}. */
-    static void addCounts(long[] counts, int from, Tally t) {
-        t.impressions += counts[from];
-        t.clicks += counts[from + 1];
-        t.invalidClicks += counts[from + 2];
-        t.conversions += counts[from + 3];
-        t.costNanos += counts[from + 4];
-        t.valueMicros += counts[from + 5];
-        t.measuredImpressions += counts[from + 6];
-        t.viewableImpressions += counts[from + 7];
-        t.reachImpressions += counts[from + 8];
-    }
 
     /** Decodes one part made by {@link #encode}. */
     static void decode(byte[] part, Sink sink) {
