@@ -43,7 +43,7 @@ public final class ReportStorage {
         String url = "jdbc:h2:file:" + dir.resolve("precis");
         if ("--in-memory".equals(mode)) {
             RollupBulkLoader loader = new RollupBulkLoader();
-            SyntheticMonth.generate(loader, events, 42, campaigns);
+            SyntheticMonth.generate(loader, events, 42, campaigns, dayOver -> { });
             long[] all = new long[4];
             System.out.println("grain    cells   users bytes (B/event)   reach bytes (B/event)   cells with an HLL");
             loader.setBytesByGrain().forEach((grain, s) -> {
@@ -68,9 +68,9 @@ public final class ReportStorage {
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
         long t0 = System.nanoTime();
         RollupBulkLoader loader = withEvents ? RollupBulkLoader.withEvents(pool) : new RollupBulkLoader();
-        SyntheticMonth.generate(loader, events, 42, campaigns);
-        int cells = loader.cells();
+        SyntheticMonth.generate(loader, events, 42, campaigns, dayOver -> loader.writeClosed(pool, 50_000, dayOver));
         loader.writeTo(pool, 50_000, java.time.Instant.now()); // the month is over: closed periods packed
+        long cells = loader.cells();
         System.out.printf("loaded %,d events (%s) and %,d roll-up cells in %.1f s; file %,d bytes%n", events,
                 withEvents ? "events table too" : "roll-ups only", cells, (System.nanoTime() - t0) / 1e9,
                 fileBytes(dir));

@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
  * as asked for, to see how reports grow with campaigns) × 3 creatives, 6 targeting combinations, 34 provincial regions (skewed: a few big provinces get
  * most traffic, as in China), 10 publisher sites (skewed), 2 million users of whom 60% gave
  * measurement consent. Per 1,000 events: 920 impressions, 60 clicks (5% of them invalid), 20
- * conversions. Deterministic for a given seed.
+ * conversions. Deterministic for a given seed. Emitted day by day (each day's events at random
+ * times within it), so that a loader can write each day once it is over.
  */
 final class SyntheticMonth {
     static final String ADVERTISER = "adv-bench";
@@ -41,16 +42,19 @@ final class SyntheticMonth {
                 .mapToInt(a -> Integer.parseInt(a.substring("--campaigns=".length()))).findFirst().orElse(CAMPAIGNS);
     }
 
-    /** Feeds {@code events} events of {@link #CAMPAIGNS} campaigns into {@code loader}. */
-    static void generate(RollupBulkLoader loader, long events, long seed) {
-        generate(loader, events, seed, CAMPAIGNS);
-    }
-
-    /** Feeds {@code events} events of {@code campaigns} campaigns (skewed as the regions are) into {@code loader}. */
-    static void generate(RollupBulkLoader loader, long events, long seed, int campaigns) {
+    /**
+     * Feeds {@code events} events of {@code campaigns} campaigns (skewed as the regions are) into
+     * {@code loader}, the same number each day (to one), and calls {@code dayOver} with the end of
+     * each day after its last event.
+     */
+    static void generate(RollupBulkLoader loader, long events, long seed, int campaigns,
+                         java.util.function.Consumer<Instant> dayOver) {
         SplittableRandom r = new SplittableRandom(seed);
-        long spanMs = Duration.ofDays(DAYS).toMillis();
-        for (long i = 0; i < events; i++) {
+        long dayMs = Duration.ofDays(1).toMillis();
+        for (long i = 0, day = 0; i < events; i++) {
+            while (i >= events * (day + 1) / DAYS) {
+                dayOver.accept(START.plusMillis(++day * dayMs)); // the day before had all its events
+            }
             int campaign = skewed(r, campaigns);
             String model = switch (campaign % 3) {
                 case 0 -> "CPM";
@@ -67,7 +71,7 @@ final class SyntheticMonth {
             AdServed ad = new AdServed(token(r), ADVERTISER, "cmp-" + campaign, "cr-" + r.nextInt(CREATIVES),
                     "slot-1", "site-" + skewed(r, 10) + ".example.cn", TARGETING.get(r.nextInt(TARGETING.size())),
                     model, price, consent ? pseudonym(user) : null, REGIONS[skewed(r, REGIONS.length)]);
-            Instant at = START.plusMillis(r.nextLong(spanMs));
+            Instant at = START.plusMillis(day * dayMs + r.nextLong(dayMs));
             int kind = r.nextInt(1000);
             if (kind < 920) {
                 loader.impression(ad, at);
@@ -77,6 +81,7 @@ final class SyntheticMonth {
                 loader.conversion(ad, at, 50_000_000 + r.nextLong(200_000_000), token(r), "order-" + i);
             }
         }
+        dayOver.accept(START.plusMillis(DAYS * dayMs));
     }
 
     /** 22 characters, as the gateway's ad and click ids (16 random bytes, base64url). */

@@ -73,15 +73,20 @@ final class PeriodBlocks {
      * and levels are left alone; the daily tallies are not changed.
      */
     static void addBlocks(Map<RollupCell, Tally> cells) {
-        List<Map.Entry<RollupCell, Tally>> daily = new ArrayList<>();
-        for (Map.Entry<RollupCell, Tally> e : cells.entrySet()) {
+        addBlocks(new ArrayList<>(cells.entrySet()), cells);
+    }
+
+    /** As {@link #addBlocks(Map)}, but the blocks of the daily cells of {@code days} go into {@code blocks}. */
+    static void addBlocks(Map<RollupCell, Tally> days, Map<RollupCell, Tally> blocks) {
+        addBlocks(days.entrySet(), blocks);
+    }
+
+    private static void addBlocks(Iterable<Map.Entry<RollupCell, Tally>> days, Map<RollupCell, Tally> blocks) {
+        for (Map.Entry<RollupCell, Tally> e : days) {
             if (e.getKey().level() == 0 && e.getKey().grain().blocked()) {
-                daily.add(e);
-            }
-        }
-        for (Map.Entry<RollupCell, Tally> e : daily) {
-            for (int level = MIN_LEVEL; level <= LEVELS; level++) {
-                cells.computeIfAbsent(e.getKey().inBlock(level), k -> new Tally()).add(e.getValue());
+                for (int level = MIN_LEVEL; level <= LEVELS; level++) {
+                    blocks.computeIfAbsent(e.getKey().inBlock(level), k -> new Tally()).add(e.getValue());
+                }
             }
         }
     }

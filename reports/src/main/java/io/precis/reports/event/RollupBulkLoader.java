@@ -23,15 +23,25 @@ import javax.sql.DataSource;
  * they are all in (H2 then builds each index from sorted runs instead of inserting every entry at
  * random), and the cells go in in primary-key order. The store ends up holding the same rows as
  * if the writer had written them ({@code RollupBulkLoaderTest}).
+ *
+ * <p>A load fed in time order can write each closed day as it goes ({@link #writeClosed}), so
+ * that only the open days and blocks of days stay in memory: at 100 M events a month the whole
+ * month's cells do not fit in a 13 GB heap.
  */
 public final class RollupBulkLoader {
     private static final int EVENT_BATCH = 10_000;
+    /** Cells of days and hours not yet written. */
     private final Map<RollupCell, Tally> cells = new HashMap<>();
+    /** Blocks of days summed from the days already written, not yet written themselves. */
+    private final Map<RollupCell, Tally> blocks = new HashMap<>();
     private final DataSource eventsTo;
     private final List<StoredEvent> pending = new ArrayList<>();
     private long events;
+    private long written;
     /** The events table's secondary indexes, dropped while loading (H2), or null. */
     private DeferredIndexes deferred;
+    /** The cell table's secondary indexes, dropped from the first write to the last (H2), or null. */
+    private DeferredIndexes rollupIndexes;
 
     /** Roll-ups only. */
     public RollupBulkLoader() {
@@ -76,21 +86,25 @@ public final class RollupBulkLoader {
         return events;
     }
 
-    /** Roll-up cells those events fill, over all grains and {@link PeriodBlocks blocks of days}. */
-    public int cells() {
-        PeriodBlocks.addBlocks(withoutBlocks());
-        return cells.size();
+    /** Roll-up cells written so far: all of them, blocks of days included, once {@link #writeTo} has run. */
+    public long cells() {
+        return written;
     }
 
     /**
      * Per stored grain code (blocks included), in code order: cells, bytes of their k-threshold
      * user sets, bytes of their reach sets, and cells whose reach is an HLL; as they would be
-     * stored, without storing them (a capacity estimate for loads too large to insert).
+     * stored, without storing them (a capacity estimate for loads too large to insert). Only
+     * before anything is written.
      */
     public Map<String, long[]> setBytesByGrain() {
-        cells();
+        if (written > 0) {
+            throw new IllegalStateException("cells already written");
+        }
+        Map<RollupCell, Tally> all = new HashMap<>(cells);
+        PeriodBlocks.addBlocks(all);
         Map<String, long[]> out = new java.util.TreeMap<>();
-        for (Map.Entry<RollupCell, Tally> e : cells.entrySet()) {
+        for (Map.Entry<RollupCell, Tally> e : all.entrySet()) {
             long[] s = out.computeIfAbsent(e.getKey().code(), k -> new long[4]);
             byte[] users = e.getValue().users.toBytes();
             s[0]++;
@@ -102,19 +116,14 @@ public final class RollupBulkLoader {
         return out;
     }
 
-    /** The cells, after removing the blocks so far (summed again from the days by {@link PeriodBlocks#addBlocks}). */
-    private Map<RollupCell, Tally> withoutBlocks() {
-        cells.keySet().removeIf(c -> c.level() > 0);
-        return cells;
-    }
-
     /**
      * Creates the tables if absent and inserts every cell into {@code precis_rollups} in
      * primary-key order, committing every {@code commitEvery} cells; then creates the indexes
      * dropped while loading. Nothing is packed: the store the writer leaves before it packs.
      */
     public void writeTo(DataSource ds, int commitEvery) {
-        write(ds, commitEvery, Long.MIN_VALUE);
+        write(ds, commitEvery, Long.MIN_VALUE, Long.MAX_VALUE);
+        finish(ds);
     }
 
     /**
@@ -126,20 +135,51 @@ public final class RollupBulkLoader {
      * inserting and then deleting every closed cell ({@code RollupBulkLoaderTest}).
      */
     public void writeTo(DataSource ds, int commitEvery, Instant closedAt) {
-        write(ds, commitEvery, closedAt.toEpochMilli());
+        write(ds, commitEvery, closedAt.toEpochMilli(), Long.MAX_VALUE);
+        finish(ds);
     }
 
-    private void write(DataSource ds, int commitEvery, long closedAtMs) {
+    /**
+     * Writes, as {@link #writeTo(DataSource, int, Instant)} with {@code before} as the cut-off, the
+     * cells of every day and hour that ended at or before {@code before}, and of every block of
+     * days that did, then forgets them; the days' tallies are first added to their blocks, which
+     * stay in memory until they end. The caller promises that no event from now on is earlier
+     * than {@code before}, and ends with {@code writeTo} at a cut-off no earlier. The store is
+     * the same as if everything had been written at the end ({@code RollupBulkLoaderTest}).
+     */
+    public void writeClosed(DataSource ds, int commitEvery, Instant before) {
+        write(ds, commitEvery, before.toEpochMilli(), before.toEpochMilli());
+    }
+
+    private void write(DataSource ds, int commitEvery, long closedAtMs, long beforeMs) {
         flushEvents();
-        cells();
-        EventSchema.create(ds);
-        DeferredIndexes rollupIndexes = DeferredIndexes.drop(ds, RollupSql.TABLE);
-        List<Map.Entry<String, RollupCell>> byKey = new ArrayList<>(cells.size());
+        if (rollupIndexes == null) {
+            EventSchema.create(ds);
+            rollupIndexes = DeferredIndexes.drop(ds, RollupSql.TABLE);
+        }
+        Map<RollupCell, Tally> out = new HashMap<>();
+        for (var it = cells.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<RollupCell, Tally> e = it.next();
+            if (e.getKey().endMs() <= beforeMs) {
+                out.put(e.getKey(), e.getValue());
+                it.remove();
+            }
+        }
+        PeriodBlocks.addBlocks(out, blocks);
+        for (var it = blocks.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<RollupCell, Tally> e = it.next();
+            if (e.getKey().endMs() <= beforeMs) {
+                out.put(e.getKey(), e.getValue());
+                it.remove();
+            }
+        }
+        written += out.size();
+        List<Map.Entry<String, RollupCell>> byKey = new ArrayList<>(out.size());
         // By primary key (advertiser, grain code, period), each period's cells in pack order.
         Map<RollupPacker.Period, Map<RollupPack.Key, Tally>> packs = new java.util.TreeMap<>(
                 java.util.Comparator.comparing(RollupPacker.Period::advertiserId)
                         .thenComparing(RollupPacker.Period::code).thenComparingLong(RollupPacker.Period::periodMs));
-        cells.forEach((cell, tally) -> {
+        out.forEach((cell, tally) -> {
             if (RollupPacker.packed(cell.code()) && RollupPacker.periodEnd(cell.code(), cell.periodMs()) <= closedAtMs) {
                 packs.computeIfAbsent(new RollupPacker.Period(cell.advertiserId(), cell.code(), cell.periodMs()),
                         p -> RollupPacker.newCells()).put(new RollupPack.Key(cell.campaignId(), cell.creativeId(),
@@ -153,7 +193,7 @@ public final class RollupBulkLoader {
             c.setAutoCommit(false);
             Map<RollupCell, Tally> chunk = new java.util.LinkedHashMap<>();
             for (Map.Entry<String, RollupCell> e : byKey) {
-                chunk.put(e.getValue(), cells.get(e.getValue()));
+                chunk.put(e.getValue(), out.get(e.getValue()));
                 if (chunk.size() >= commitEvery) {
                     RollupSql.insert(c, chunk);
                     c.commit();
@@ -162,7 +202,7 @@ public final class RollupBulkLoader {
             }
             RollupSql.insert(c, chunk);
             c.commit();
-            cells.clear();
+            out.clear();
             int inChunk = 0;
             for (var it = packs.entrySet().iterator(); it.hasNext(); ) {
                 var period = it.next();
@@ -178,6 +218,10 @@ public final class RollupBulkLoader {
         } catch (SQLException e) {
             throw new IllegalStateException("bulk load failed", e);
         }
+    }
+
+    /** Creates the indexes dropped while loading. */
+    private void finish(DataSource ds) {
         rollupIndexes.create(ds);
         if (deferred != null) {
             deferred.create(ds);

@@ -126,6 +126,11 @@ record RollupCell(Grain grain, String advertiserId, String campaignId, String cr
                 targeting, region, site, channel, level);
     }
 
+    /** End of the cell's hour, day or block of days, epoch milliseconds. */
+    long endMs() {
+        return periodMs + (grain.hourly ? HOUR_MS : DAY_MS << level);
+    }
+
     /** {@code Instant} of the period start, for day and hour keys. */
     Instant period() {
         return Instant.ofEpochMilli(periodMs);

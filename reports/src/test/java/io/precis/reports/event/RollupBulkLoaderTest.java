@@ -26,6 +26,8 @@ import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The benchmark's bulk loader ({@link RollupBulkLoader#withEvents}) leaves the same store as the
@@ -52,7 +54,7 @@ class RollupBulkLoaderTest {
     void loadsTheSameRowsAndIndexesAsTheWriter(@TempDir Path dir) throws Exception {
         JdbcConnectionPool bulk = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("bulk/precis"), "sa", "");
         try (StoreFixture f = writer(dir)) {
-            RollupBulkLoader loader = feed(f, bulk);
+            RollupBulkLoader loader = feed(f, bulk, false);
             loader.writeTo(bulk, 50);
             f.store.close();
             assertSameRows(f.ds, bulk, "SELECT * FROM precis_events", "SELECT * FROM precis_rollups",
@@ -68,13 +70,15 @@ class RollupBulkLoaderTest {
      * instant, and through the loader, leave the same pack rows (byte for byte), the same cells
      * (today's, open blocks', and the grains never packed) and the same answer to every
      * {@code groupBy} the API accepts, over the whole range and over a part of it, at two
-     * k thresholds.
+     * k thresholds. Also when the loader writes each day as it ends ({@link RollupBulkLoader#writeClosed},
+     * as the 100 M benchmark load must), keeping only open days and blocks in memory.
      */
-    @Test
-    void packsClosedPeriodsAsThePackerDoes(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "written day by day: {0}")
+    @ValueSource(booleans = {false, true})
+    void packsClosedPeriodsAsThePackerDoes(boolean dayByDay, @TempDir Path dir) throws Exception {
         JdbcConnectionPool bulk = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("bulk/precis"), "sa", "");
         try (StoreFixture f = writer(dir)) {
-            RollupBulkLoader loader = feed(f, bulk);
+            RollupBulkLoader loader = feed(f, bulk, dayByDay);
             Instant closedAt = f.clock.instant();
             loader.writeTo(bulk, 50, closedAt);
             assertTrue(f.store.packClosedPeriods() > 100, "periods packed by the writer");
@@ -132,10 +136,17 @@ class RollupBulkLoaderTest {
     /**
      * The same events through the writer of {@code f} and a new loader of {@code bulk}, returned:
      * impressions, clicks of which the invalid-click rules reject some, conversions credited to
-     * clicks, over about 40 days.
+     * clicks, over about 40 days. {@code dayByDay}: each day's cells are written as the next day begins.
      */
-    private static RollupBulkLoader feed(StoreFixture f, DataSource bulk) {
-        RollupBulkLoader loader = RollupBulkLoader.withEvents(bulk);
+    private static RollupBulkLoader feed(StoreFixture f, DataSource bulk, boolean dayByDay) {
+        RollupBulkLoader real = RollupBulkLoader.withEvents(bulk);
+        // The loader, after writing the days that ended before the clock's day when dayByDay.
+        java.util.function.Supplier<RollupBulkLoader> loaderNow = () -> {
+            if (dayByDay) {
+                real.writeClosed(bulk, 50, f.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.DAYS));
+            }
+            return real;
+        };
         Random r = new Random(11);
         Instant at = StoreFixture.DAY0.atStartOfDay(ZoneOffset.UTC).toInstant();
         int invalid = 0;
@@ -148,36 +159,39 @@ class RollupBulkLoaderTest {
                     r.nextInt(5) == 0 ? null : "user-" + r.nextInt(8), REGIONS[r.nextInt(REGIONS.length)],
                     SITES[r.nextInt(SITES.length)], TARGETING.get(r.nextInt(TARGETING.size())));
             assertTrue(StoreFixture.await(f.store.recordImpression(f.token(TokenKind.IMPRESSION, ad))).counted());
-            loader.impression(ad, at);
+            loaderNow.get().impression(ad, at);
             if (r.nextInt(3) == 0) {
                 ClickOutcome o = f.click(ad);
                 String clickId = o.clickId();
                 assertTrue(o.valid() || "too_many_user".equals(o.invalidReason()), o.invalidReason());
-                loader.click(ad, f.clock.instant(), o.valid(), clickId);
+                loaderNow.get().click(ad, f.clock.instant(), o.valid(), clickId);
                 invalid += o.valid() ? 0 : 1;
                 if (o.valid() && ad.pseudonym() != null && r.nextInt(3) == 0) {
                     // the same person clicks another ad of the campaign within the hour: too many
                     AdServed again = StoreFixture.ad(ADV, ad.campaignId(), ad.creativeId(), ad.bidModel(),
                             ad.priceMicros(), ad.pseudonym(), ad.region(), ad.site(), ad.matchedBy());
                     StoreFixture.await(f.store.recordImpression(f.token(TokenKind.IMPRESSION, again)));
-                    loader.impression(again, f.clock.instant());
+                    loaderNow.get().impression(again, f.clock.instant());
                     ClickOutcome second = f.click(again);
                     assertEquals("too_many_user", second.invalidReason());
-                    loader.click(again, f.clock.instant(), false, second.clickId());
+                    loaderNow.get().click(again, f.clock.instant(), false, second.clickId());
                     invalid++;
                 }
                 if (o.valid() && r.nextBoolean()) {
                     f.clock.advance(Duration.ofMinutes(5));
                     long micros = 1_000_000L * (1 + r.nextInt(90));
                     assertTrue(f.conversion(clickId, micros / 1e6, "order-" + i).attributed());
-                    loader.conversion(ad, f.clock.instant(), micros, clickId, "order-" + i);
+                    loaderNow.get().conversion(ad, f.clock.instant(), micros, clickId, "order-" + i);
                     conversions++;
                 }
             }
             at = f.clock.instant();
         }
         assertTrue(invalid > 3 && conversions > 10, invalid + " invalid clicks, " + conversions + " conversions");
-        return loader;
+        if (dayByDay) {
+            assertTrue(real.cells() > 500, real.cells() + " cells written before the end");
+        }
+        return real;
     }
 
     /** Every row as text, generated ids left out, sorted: the same rows in any physical order. */
