@@ -130,7 +130,7 @@ public final class RollupBulkLoader {
      * As {@link #writeTo(DataSource, int)}, but the cells of every period that ended at or before
      * {@code closedAt} and whose grain is packed go straight into {@code precis_rollup_packs}, in the
      * packer's own format ({@link RollupPacker#insert}), and only the others (open periods, and the
-     * grains never packed: {@code dc}, {@code hc}, {@code dn}) into {@code precis_rollups}: the store
+     * grains never packed: {@code dc}, {@code dn}) into {@code precis_rollups}: the store
      * the writer leaves after {@link JdbcEventStore#packClosedPeriods} at {@code closedAt}, without
      * inserting and then deleting every closed cell ({@code RollupBulkLoaderTest}).
      */

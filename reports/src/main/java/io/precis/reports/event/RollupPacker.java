@@ -17,12 +17,18 @@ import java.util.TreeMap;
  * table and add them: a cell written to a period after it was packed (an event of a batch that
  * crossed midnight, another gateway's late batch on PostgreSQL) is simply one more delta.
  *
- * <p>Not packed: the campaign × creative grains by day, hour and channel ({@code dc}, {@code hc},
- * {@code dn}), which the budget and lift code sum in SQL ({@link DeliverySql}, {@link LiftReport}).
+ * <p>The hour grain ({@code hc}) is packed per hour once the hour is over: with many campaigns its
+ * cells outnumber every other grain's but the full one's (720 hours × campaigns × creatives a month),
+ * and read one by one through the report index they made {@code campaign,creative,hour} the slowest
+ * report. {@link DeliverySql#hourly}, which rebuilds recent spend at start, reads its packs too.
+ *
+ * <p>Not packed: the campaign × creative grains by day and channel ({@code dc}, {@code dn}), which
+ * the budget and lift code sum in SQL ({@link DeliverySql#totals}, {@link LiftReport}).
  */
 final class RollupPacker {
     static final String TABLE = "precis_rollup_packs";
-    private static final List<String> UNPACKED = List.of(Grain.DAY.code, Grain.HOUR.code, Grain.DAY_CHANNEL.code);
+    private static final List<String> UNPACKED = List.of(Grain.DAY.code, Grain.DAY_CHANNEL.code);
+    private static final long HOUR_MS = 3_600_000L;
     private static final String COLUMNS = "campaign_id, creative_id, targeting, region, site, channel, "
             + RollupSql.COUNTS;
     private static final String WHERE = " WHERE advertiser_id = ? AND grain = ? AND period_ms = ?";
@@ -30,6 +36,9 @@ final class RollupPacker {
     private static final int PER_COMMIT = 16;
     private static final String PACKS = "SELECT cells FROM " + TABLE
             + " WHERE advertiser_id = ? AND grain = ? AND period_ms = ? ORDER BY part";
+
+    /** A table's first advertiser after a given one: an index seek per advertiser, never a scan. */
+    static final String NEXT_ADVERTISER = "SELECT advertiser_id FROM %s WHERE advertiser_id > ? ORDER BY advertiser_id LIMIT 1";
 
     /** One period of one grain code of one advertiser. */
     record Period(String advertiserId, String code, long periodMs) {
@@ -43,11 +52,18 @@ final class RollupPacker {
         return !UNPACKED.contains(code);
     }
 
-    /** End of the period starting at {@code periodMs} of a packed grain code: a day, or a block of days. */
+    /** End of the period starting at {@code periodMs} of a packed grain code: an hour, a day, or a block of days. */
     static long periodEnd(String code, long periodMs) {
+        return periodMs + length(code);
+    }
+
+    private static long length(String code) {
+        if (code.equals(Grain.HOUR.code)) {
+            return HOUR_MS;
+        }
         char last = code.charAt(code.length() - 1);
         int level = Character.isDigit(last) ? last - '0' : 0;
-        return periodMs + (PeriodBlocks.DAY_MS << level);
+        return PeriodBlocks.DAY_MS << level;
     }
 
     /**
@@ -58,8 +74,7 @@ final class RollupPacker {
      */
     static List<Period> closed(Connection c, long closedAtMs, int max) throws SQLException {
         List<Period> out = new ArrayList<>();
-        try (PreparedStatement advertisers = c.prepareStatement("SELECT advertiser_id FROM " + RollupSql.TABLE
-                + " WHERE advertiser_id > ? ORDER BY advertiser_id LIMIT 1");
+        try (PreparedStatement advertisers = c.prepareStatement(NEXT_ADVERTISER.formatted(RollupSql.TABLE));
              PreparedStatement periods = c.prepareStatement("SELECT period_ms FROM " + RollupSql.TABLE
                      + " WHERE advertiser_id = ? AND grain = ? AND period_ms > ? AND period_ms < ? ORDER BY period_ms LIMIT 1")) {
             String advertiser = "";
@@ -70,7 +85,7 @@ final class RollupPacker {
                         periods.setString(1, advertiser);
                         periods.setString(2, code);
                         periods.setLong(3, after);
-                        periods.setLong(4, closedAtMs - PeriodBlocks.DAY_MS + 1);
+                        periods.setLong(4, closedAtMs - Math.min(length(code), PeriodBlocks.DAY_MS) + 1);
                         try (ResultSet rs = periods.executeQuery()) {
                             if (!rs.next()) {
                                 break;
@@ -87,8 +102,11 @@ final class RollupPacker {
         return out;
     }
 
-    /** The first advertiser after {@code after} with cells, or null. */
-    private static String first(PreparedStatement advertisers, String after) throws SQLException {
+    /**
+     * The first advertiser after {@code after} with rows in the table {@code advertisers} reads
+     * ({@link #NEXT_ADVERTISER}), or null.
+     */
+    static String first(PreparedStatement advertisers, String after) throws SQLException {
         advertisers.setString(1, after);
         try (ResultSet rs = advertisers.executeQuery()) {
             return rs.next() ? rs.getString(1) : null;
