@@ -29,6 +29,7 @@ import io.precis.gateway.workers.WorkerPool;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
@@ -90,15 +91,16 @@ public final class AdRoutes {
     public void register(Routes routes) {
         routes.on(HttpMethod.POST, "/v1/ad", ctx -> {
             Cors.allowOrigin(ctx); // the ad tag asks from the publisher's page
-            var json = JsonBodies.object(ctx);
-            List<AdRequest> slots = AdRequestParser.parseSlots(json);
-            AdRequest parsed = slots == null ? AdRequestParser.parse(json, null) : slots.get(0);
+            Buffer body = JsonBodies.body(ctx);
+            List<String> cookies = UserCookie.sent(ctx);
             Signals signals = new Signals("1".equals(ctx.request().getHeader("Sec-GPC")),
                     "1".equals(ctx.request().getHeader("DNT")));
-            Reader reader = user(ctx, parsed, signals);
             Context span = Context.current(); // the request's span, taken on its own context
-            pool.submit(() -> slots == null ? serve(parsed, reader, signals, span) : serve(slots, reader, signals, span))
-                    .onSuccess(body -> respond(ctx, body))
+            // Everything but the I/O on a worker (the pool's one queue): the event loop only hands
+            // over the body and writes the answer's bytes. Parsing the request and writing the
+            // response on the event loops were half of their time under load (perf/README.md).
+            pool.submit(() -> answer(body, cookies, signals, span))
+                    .onSuccess(answer -> respond(ctx, answer))
                     .onFailure(ctx::fail);
         });
         routes.on(HttpMethod.OPTIONS, "/v1/ad", ctx -> Cors.preflight(ctx, "POST"));
@@ -114,33 +116,68 @@ public final class AdRoutes {
      * anyone agreed to what it is for. (A person who saves choices in the privacy centre gets
      * the cookie there; capped campaigns are not served to a browser without one.)
      */
-    private Reader user(RoutingContext ctx, AdRequest parsed, Signals signals) {
+    private Who user(AdRequest parsed, List<String> cookies, Signals signals) {
         if (parsed.user().id() != null) {
-            return new Reader(parsed.user().id(), false);
+            return new Who(new Reader(parsed.user().id(), false), null);
         }
-        RawUserId known = cookie.existing(ctx);
+        RawUserId known = cookie.existing(cookies);
         if (known != null) {
-            return new Reader(known, false);
+            return new Who(new Reader(known, false), null);
         }
         Purposes granted = privacy.resolve(null, parsed.consent(), signals.gpc(), signals.dnt());
-        return granted.personalisation() || granted.profiling() || granted.measurement()
-                ? new Reader(cookie.userOf(ctx), true) : Reader.NONE;
+        if (granted.personalisation() || granted.profiling() || granted.measurement()) {
+            String issued = cookie.issue();
+            return new Who(new Reader(RawUserId.ofNullable(issued), true), issued);
+        }
+        return new Who(new Reader(null, false, granted), null);
+    }
+
+    /** The reader of a request, and the cookie to set for it (null for none). */
+    private record Who(Reader reader, String newCookie) {}
+
+    /** An answer to {@code /v1/ad}: the body's bytes (null for none: 204), and the cookie to set (or null). */
+    record Answer(Buffer body, String newCookie) {}
+
+    /** Parses, serves and encodes one {@code /v1/ad} request; on a worker. */
+    Answer answer(Buffer body, List<String> cookies, Signals signals, Context span) {
+        var json = JsonBodies.object(body);
+        List<AdRequest> slots = AdRequestParser.parseSlots(json);
+        AdRequest parsed = slots == null ? AdRequestParser.parse(json, null) : slots.get(0);
+        Who who = user(parsed, cookies, signals);
+        return new Answer(JsonBodies.encode(slots == null ? serve(parsed, who.reader(), signals, span)
+                : serve(slots, who.reader(), signals, span)), who.newCookie());
     }
 
     /**
      * Who an ad request is for: {@code id} null for nobody; {@code fresh} when the id was minted
      * by this very request (a new cookie), so no behaviour can be stored under it yet and its
      * segments are not looked up (a store read per first visit was a tenth of the gateway's CPU
-     * under load, for readers whose clients keep no cookies).
+     * under load, for readers whose clients keep no cookies). {@code anonymous}: for a reader
+     * without an id, the purposes its request's own signals grant when already resolved (to
+     * decide on a cookie), so that a TCF string is decoded once per request, not twice; else null.
      */
-    record Reader(RawUserId id, boolean fresh) {
+    record Reader(RawUserId id, boolean fresh, Purposes anonymous) {
         static final Reader NONE = new Reader(null, false);
+
+        Reader {
+            if (anonymous != null && id != null) {
+                throw new IllegalArgumentException("a reader with an id has its own stored choices");
+            }
+        }
+
+        Reader(RawUserId id, boolean fresh) {
+            this(id, fresh, null);
+        }
     }
 
     /** The browser's privacy signals for this one request. */
     record Signals(boolean gpc, boolean dnt) {}
 
-    private void respond(RoutingContext ctx, ObjectNode body) {
+    private void respond(RoutingContext ctx, Answer answer) {
+        if (answer.newCookie() != null) {
+            cookie.set(ctx, answer.newCookie());
+        }
+        Buffer body = answer.body();
         boolean filled = body != null;
         metrics.adRequest(filled);
         ctx.response().putHeader("Cache-Control", "no-store");
@@ -148,7 +185,7 @@ public final class AdRoutes {
             ctx.response().setStatusCode(204).end();
             return;
         }
-        JsonBodies.send(ctx, 200, body);
+        JsonBodies.sendEncoded(ctx, 200, body);
     }
 
     /** The response body, or null when nothing is eligible; its spans are children of {@code parent}. */
@@ -205,7 +242,8 @@ public final class AdRoutes {
         UserContext user;
         try {
             keys = reader.id() == null ? null : privacy.keysOf(reader.id());
-            purposes = privacy.resolve(keys, req.consent(), signals.gpc(), signals.dnt());
+            purposes = reader.anonymous() != null ? reader.anonymous()
+                    : privacy.resolve(keys, req.consent(), signals.gpc(), signals.dnt());
             user = userContext(req.user(), keys, purposes, reader.fresh());
         } finally {
             consent.end();

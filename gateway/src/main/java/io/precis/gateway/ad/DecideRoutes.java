@@ -62,13 +62,13 @@ public final class DecideRoutes {
             pool.submit(() -> {
                 List<AdRoutes.Placed> placed = ads.place(req, new AdRoutes.Reader(req.user().id(), false), signals,
                         own, channel, span);
-                return placed.isEmpty() ? null : offer(req.requestId(), channel, placed.get(0));
+                return placed.isEmpty() ? null : JsonBodies.encode(offer(req.requestId(), channel, placed.get(0)));
             }).onSuccess(out -> {
                 ctx.response().putHeader("Cache-Control", "no-store");
                 if (out == null) {
                     ctx.response().setStatusCode(204).end();
                 } else {
-                    JsonBodies.send(ctx, 200, out);
+                    JsonBodies.sendEncoded(ctx, 200, out);
                 }
             }).onFailure(ctx::fail);
         });

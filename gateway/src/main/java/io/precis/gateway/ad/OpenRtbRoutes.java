@@ -57,13 +57,13 @@ public final class OpenRtbRoutes {
             AnswerOnce answer = bidRequest.tmax() != null && bidRequest.tmax() > 0
                     ? AnswerOnce.within(ctx.vertx(), Math.max(1, bidRequest.tmax() - TMAX_MARGIN_MS), () -> noBid(ctx))
                     : AnswerOnce.unbounded();
-            pool.submit(() -> bids(bidRequest, mapping, origin, span))
+            pool.submit(() -> JsonBodies.encode(bids(bidRequest, mapping, origin, span)))
                     .onSuccess(body -> {
                         if (answer.claim()) {
                             if (body == null) {
                                 noBid(ctx);
                             } else {
-                                JsonBodies.send(ctx, 200, body);
+                                JsonBodies.sendEncoded(ctx, 200, body);
                             }
                         }
                     })

@@ -21,7 +21,16 @@ public final class JsonBodies {
 
     /** The request body as a JSON object; 400 when empty, malformed or not an object. */
     public static ObjectNode object(RoutingContext ctx) {
-        Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+        return object(body(ctx));
+    }
+
+    /** The request's body as received (null for none), for a worker to parse with {@link #object(Buffer)}. */
+    public static Buffer body(RoutingContext ctx) {
+        return ctx.body() == null ? null : ctx.body().buffer();
+    }
+
+    /** {@code body} as a JSON object; 400 when absent, empty, malformed or not an object. Any thread. */
+    public static ObjectNode object(Buffer body) {
         if (body == null || body.length() == 0) {
             throw ApiError.badRequest("request body is required (a JSON object)");
         }
@@ -47,12 +56,33 @@ public final class JsonBodies {
     /** Writes {@code body} as JSON with {@code status}. */
     public static void send(RoutingContext ctx, int status, JsonNode body) {
         try {
-            ctx.response()
-                    .setStatusCode(status)
-                    .putHeader("Content-Type", "application/json; charset=utf-8")
-                    .end(Buffer.buffer(MAPPER.writeValueAsBytes(body)));
+            sendEncoded(ctx, status, Buffer.buffer(MAPPER.writeValueAsBytes(body)));
         } catch (JsonProcessingException e) {
             ctx.fail(e);
         }
+    }
+
+    /**
+     * {@code body} as the bytes of a response, or null for null: for a worker to encode what it
+     * built, so that the event loop only writes bytes ({@link #sendEncoded}).
+     * Under load, writing the ad responses' trees on the event loops was a third of their time.
+     */
+    public static Buffer encode(JsonNode body) {
+        if (body == null) {
+            return null;
+        }
+        try {
+            return Buffer.buffer(MAPPER.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a response tree could not be written", e); // trees always can
+        }
+    }
+
+    /** Sends bytes made by {@link #encode} as a JSON response. */
+    public static void sendEncoded(RoutingContext ctx, int status, Buffer body) {
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json; charset=utf-8")
+                .end(body);
     }
 }

@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The {@code precis_uid} cookie: who the browser's person is, set on first contact.
@@ -65,28 +66,43 @@ public final class UserCookie {
             return known;
         }
         String value = issue();
+        set(ctx, value);
+        return RawUserId.ofNullable(value);
+    }
+
+    /** Sets the cookie to {@code value}, one {@link #issue} made (on a worker, for a request of {@code ctx}). */
+    public void set(RoutingContext ctx, String value) {
         ctx.response().addCookie(Cookie.cookie(NAME, value)
                 .setPath("/")
                 .setHttpOnly(true)
                 .setSameSite(CookieSameSite.LAX)
                 .setSecure(ctx.request().isSSL())
                 .setMaxAge(MAX_AGE_SECONDS));
-        return RawUserId.ofNullable(value);
     }
 
     /** The browser's user id if it sent a cookie this deployment issued; null otherwise. Sets nothing. */
     public RawUserId existing(RoutingContext ctx) {
+        return existing(sent(ctx));
+    }
+
+    /** The values of every cookie of this name the request sent, for {@link #existing(List)} on a worker. */
+    public static List<String> sent(RoutingContext ctx) {
+        return ctx.request().cookies(NAME).stream().map(Cookie::getValue).toList();
+    }
+
+    /** The user id of the first of {@code values} this deployment issued; null if none. Any thread. */
+    public RawUserId existing(List<String> values) {
         // Every cookie of the name: one planted next to the real one must not shadow it.
-        for (Cookie c : ctx.request().cookies(NAME)) {
-            if (isIssued(c.getValue())) {
-                return RawUserId.ofNullable(c.getValue());
+        for (String value : values) {
+            if (isIssued(value)) {
+                return RawUserId.ofNullable(value);
             }
         }
         return null;
     }
 
     /** A fresh cookie value: a new random id and its tag. */
-    String issue() {
+    public String issue() {
         byte[] id = Randoms.bytes(ID_BYTES);
         return Base64Url.encode(id) + "." + Base64Url.encode(tag(id));
     }
