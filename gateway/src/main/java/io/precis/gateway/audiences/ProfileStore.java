@@ -339,17 +339,46 @@ public final class ProfileStore implements AutoCloseable {
         return out;
     }
 
+    /** Attempts at a batch that loses to a concurrent writer (another gateway on the same database). */
+    private static final int MAX_ATTEMPTS = 5;
+
     /**
      * The batch in one transaction, in queue order (a save and a later erasure of one person stay
-     * in order), each write numbered from the profile sequence in that order.
+     * in order), each write numbered from the profile sequence in that order. A batch that
+     * deadlocks with another writer's (two gateways saving and erasing the same people in another
+     * order) is rolled back whole and written again, with new numbers, as the event store does.
      */
     private void write(List<Op> batch) {
-        long[] seqs = new long[batch.size()];
+        Throwable failure = null;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            long[] seqs;
+            try {
+                seqs = writeOnce(batch);
+            } catch (Throwable e) {
+                failure = e;
+                if (io.precis.reports.sql.Transactions.retryable(e)) {
+                    continue;
+                }
+                break;
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).done().complete(seqs[i]);
+            }
+            return;
+        }
+        // The batch names no person in clear; the cause is a database error.
+        LOG.log(System.Logger.Level.ERROR, "interest profile batch of " + batch.size() + " operations failed", failure);
+        Throwable cause = failure;
+        batch.forEach(op -> op.done().completeExceptionally(cause));
+    }
+
+    /** One attempt at the batch; returns the sequence numbers of its writes. */
+    private long[] writeOnce(List<Op> batch) throws SQLException {
         try (Connection c = db.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement save = c.prepareStatement(upsert());
                  PreparedStatement delete = c.prepareStatement("DELETE FROM profiles WHERE user_name = ?")) {
-                seqs = nextSeqs(c, batch.size());
+                long[] seqs = nextSeqs(c, batch.size());
                 for (int i = 0; i < batch.size(); i++) {
                     Op op = batch.get(i);
                     long seq = seqs[i];
@@ -375,18 +404,11 @@ public final class ProfileStore implements AutoCloseable {
                     }
                 }
                 c.commit();
+                return seqs;
             } catch (SQLException | RuntimeException e) {
                 io.precis.reports.sql.Transactions.rollback(c, e);
                 throw e;
             }
-        } catch (Throwable e) {
-            // The batch names no person in clear; the cause is a database error.
-            LOG.log(System.Logger.Level.ERROR, "interest profile batch of " + batch.size() + " operations failed", e);
-            batch.forEach(op -> op.done().completeExceptionally(e));
-            return;
-        }
-        for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).done().complete(seqs[i]);
         }
     }
 }

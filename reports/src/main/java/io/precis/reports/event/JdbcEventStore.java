@@ -407,7 +407,7 @@ public final class JdbcEventStore implements EventStore {
     }
 
     private static boolean concurrent(Throwable e) {
-        return e instanceof SqlDialect.Conflict || e instanceof SQLException s && SqlDialect.retryable(s);
+        return e instanceof SqlDialect.Conflict || io.precis.reports.sql.Transactions.retryable(e);
     }
 
     /**

@@ -26,10 +26,4 @@ enum SqlDialect {
             super(message, null, false, false);
         }
     }
-
-    /** SQL states of a transaction that lost to another and may simply be run again. */
-    static boolean retryable(SQLException e) {
-        String state = e.getSQLState();
-        return "40P01".equals(state) || "40001".equals(state);
-    }
 }

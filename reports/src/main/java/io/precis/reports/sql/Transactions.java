@@ -9,6 +9,19 @@ public final class Transactions {
     }
 
     /**
+     * Whether {@code e} says the transaction lost to a concurrent one (a deadlock, a
+     * serialization failure: SQL states {@code 40P01}, {@code 40001}) and was rolled back whole,
+     * so that it may simply be run again.
+     */
+    public static boolean retryable(Throwable e) {
+        if (!(e instanceof SQLException s)) {
+            return false;
+        }
+        String state = s.getSQLState();
+        return "40P01".equals(state) || "40001".equals(state);
+    }
+
+    /**
      * Rolls {@code c} back after {@code failure}. When the rollback fails too (the connection
      * died with the database, which is often why the transaction failed), that failure is added
      * to {@code failure} as suppressed rather than thrown in its place: the original says what
