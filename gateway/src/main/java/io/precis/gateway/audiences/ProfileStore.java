@@ -304,9 +304,13 @@ public final class ProfileStore implements AutoCloseable {
     }
 
     /**
-     * On PostgreSQL a row is replaced only by a later write: two gateways saving one person at
-     * once commit in either order, and the row keeps the higher sequence number, the one every
-     * gateway's index keeps too ({@code StoredProfiles}). The embedded file has one writer.
+     * A row is changed only by a later write: a write takes its number when its batch starts
+     * and reaches the row later, so two gateways writing one person at once reach it in either
+     * order. On PostgreSQL the row keeps the higher number, the one every gateway's index keeps
+     * too ({@code StoredProfiles}): a save replaces only a row with a lower number, and a
+     * deletion ({@link #DELETE}) removes only such a row. The embedded file has one gateway, so
+     * its saves need no such rule (H2's standard {@code MERGE} with the rule fails a second
+     * writer's insert of the same person with a key violation instead of waiting).
      */
     private String upsert() {
         return db.postgres()
@@ -317,6 +321,9 @@ public final class ProfileStore implements AutoCloseable {
                 : "MERGE INTO profiles (user_name, owner, sealed, updated_day, seq) KEY (user_name)"
                         + " VALUES (?, ?, ?, ?, ?)";
     }
+
+    /** Deletes a person's row written before the deletion's number (see {@link #upsert}). */
+    private static final String DELETE = "DELETE FROM profiles WHERE user_name = ? AND seq < ?";
 
     /** {@code n} new numbers of the profile sequence, ascending. */
     private long[] nextSeqs(Connection c, int n) throws SQLException {
@@ -377,7 +384,7 @@ public final class ProfileStore implements AutoCloseable {
         try (Connection c = db.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement save = c.prepareStatement(upsert());
-                 PreparedStatement delete = c.prepareStatement("DELETE FROM profiles WHERE user_name = ?")) {
+                 PreparedStatement delete = c.prepareStatement(DELETE)) {
                 long[] seqs = nextSeqs(c, batch.size());
                 for (int i = 0; i < batch.size(); i++) {
                     Op op = batch.get(i);
@@ -386,6 +393,7 @@ public final class ProfileStore implements AutoCloseable {
                         case Save s -> {
                             for (String old : s.older()) {
                                 delete.setString(1, old);
+                                delete.setLong(2, seq);
                                 delete.executeUpdate();
                             }
                             save.setString(1, s.user());
@@ -398,6 +406,7 @@ public final class ProfileStore implements AutoCloseable {
                         case Delete d -> {
                             for (String user : d.users()) {
                                 delete.setString(1, user);
+                                delete.setLong(2, seq);
                                 delete.executeUpdate();
                             }
                         }

@@ -24,8 +24,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * only from a write numbered above the last it took for any of their aliases. A change stores
  * first, then indexes; a page of a load or catch-up is read, then indexed. So a page read before
  * a change or a removal (erasure, withdrawal) and indexed after it never puts back the older
- * profile, nor the removed one: its rows carry lower numbers. The last numbers are kept only
- * while a page is under way ({@link Versions}); a page that starts later reads what was stored.
+ * profile, nor the removed one: its rows carry lower numbers. Two changes of one person on two
+ * threads may reach the index in the other order than they were numbered: the later-numbered
+ * one stays. The last numbers are kept only while a page or a change that started before them
+ * is under way ({@link Versions}); one that starts later reads, or is numbered, after them.
  *
  * <p>Thread-safe. Blocking: call from workers.
  */
@@ -72,8 +74,13 @@ public final class StoredProfiles implements AutoCloseable {
             remove(p.aliases());
             return;
         }
-        long seq = store.save(p);
-        versions.apply(p.aliases(), seq, false, () -> index.put(p.aliases(), p.measurement(), p.vector(), p.segments()));
+        long ticket = versions.starts();
+        try {
+            long seq = store.save(p);
+            versions.apply(p.aliases(), seq, () -> index.put(p.aliases(), p.measurement(), p.vector(), p.segments()));
+        } finally {
+            versions.ends(ticket);
+        }
     }
 
     /**
@@ -102,8 +109,13 @@ public final class StoredProfiles implements AutoCloseable {
 
     /** Deletes the profile of the person behind {@code aliases} from the store and the index (erasure, withdrawal). */
     public void remove(Collection<Pseudonym> aliases) {
-        long seq = store.delete(aliases);
-        versions.apply(List.copyOf(aliases), seq, false, () -> index.remove(aliases));
+        long ticket = versions.starts();
+        try {
+            long seq = store.delete(aliases);
+            versions.apply(List.copyOf(aliases), seq, () -> index.remove(aliases));
+        } finally {
+            versions.ends(ticket);
+        }
     }
 
     /**
@@ -206,13 +218,13 @@ public final class StoredProfiles implements AutoCloseable {
 
     /** Reads and indexes up to {@link #PAGE} rows after sequence number {@code after}. */
     private ProfileStore.Page page(long after) {
-        long ticket = versions.pageStarts();
+        long ticket = versions.starts();
         try {
             ProfileStore.Page page = store.after(after, PAGE);
             index(page);
             return page;
         } finally {
-            versions.pageEnds(ticket);
+            versions.ends(ticket);
         }
     }
 
@@ -224,7 +236,7 @@ public final class StoredProfiles implements AutoCloseable {
     void index(ProfileStore.Page page) {
         for (ProfileStore.Stored row : page.stored()) {
             ProfileStore.Profile p = row.profile();
-            versions.apply(p.aliases(), row.seq(), true,
+            versions.apply(p.aliases(), row.seq(),
                     () -> index.put(p.aliases(), p.measurement(), p.vector(), p.segments()));
         }
         highest.accumulateAndGet(page.lastSeq(), Math::max);
@@ -232,24 +244,27 @@ public final class StoredProfiles implements AutoCloseable {
 
     /** A page under way, for the test that indexes a page read earlier ({@link #index}). */
     long pageStarts() {
-        return versions.pageStarts();
+        return versions.starts();
     }
 
     /** See {@link #pageStarts}. */
     void pageEnds(long ticket) {
-        versions.pageEnds(ticket);
+        versions.ends(ticket);
     }
 
-    /** Sequence numbers remembered now (for tests: none once no page is under way). */
+    /** Sequence numbers remembered now (for tests: none once no page or change is under way). */
     int versions() {
         return versions.size();
     }
 
     /**
-     * The number of the last write indexed for each alias, kept while some page is under way:
-     * only a page read before a write can hold an older profile of its person, and a page that
-     * starts after a write was indexed reads that write's row or a later one. So the map holds
-     * the writes of the time pages take, never one entry per person.
+     * The number of the last write indexed for each alias, kept while some page or change that
+     * started before it is under way. Each holds a ticket from before it reads or writes the
+     * store ({@link #starts}) until it has changed the index ({@link #ends}). Only such an
+     * operation can bring an older profile of the person: a page that starts after a write was
+     * indexed reads that write's row or a later one, and a change that starts after it is
+     * numbered after it. So the map holds the writes of the time pages and commits take, never
+     * one entry per person.
      *
      * <p>A person's aliases are locked together (stripes, taken in order) while their numbers
      * are compared and the in-memory index changed: no database work is done under them.
@@ -261,7 +276,7 @@ public final class StoredProfiles implements AutoCloseable {
 
         private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
         private final ConcurrentHashMap<String, Version> last = new ConcurrentHashMap<>();
-        private final ConcurrentSkipListSet<Long> pages = new ConcurrentSkipListSet<>();
+        private final ConcurrentSkipListSet<Long> underWay = new ConcurrentSkipListSet<>();
         private final AtomicLong tickets = new AtomicLong();
 
         Versions() {
@@ -270,36 +285,49 @@ public final class StoredProfiles implements AutoCloseable {
             }
         }
 
-        /** A page starts: it is given a ticket, which it gives back to {@link #pageEnds}. */
-        synchronized long pageStarts() {
+        /** A page or a change starts: it is given a ticket, which it gives back to {@link #ends}. */
+        synchronized long starts() {
             long ticket = tickets.incrementAndGet();
-            pages.add(ticket);
+            underWay.add(ticket);
             return ticket;
         }
 
-        /** The page of {@code ticket} is indexed: the numbers no page under way can need are dropped. */
-        void pageEnds(long ticket) {
-            long oldest;
+        /**
+         * The operation of {@code ticket} is done: when it was the oldest under way, the numbers
+         * no operation under way can need are dropped.
+         */
+        void ends(long ticket) {
+            boolean wasOldest;
             synchronized (this) {
-                pages.remove(ticket);
-                oldest = pages.isEmpty() ? Long.MAX_VALUE : pages.first();
+                wasOldest = underWay.first() == ticket;
+                underWay.remove(ticket);
             }
-            // Recorded before the oldest page under way started: its write was stored before that
-            // page read, so that page (and every later one) reads it or a later write.
-            last.values().removeIf(v -> v.ticket() < oldest);
+            if (wasOldest) { // else an older one may still bring an older profile: nothing to drop yet
+                // Recorded before the oldest operation under way started: its write was stored
+                // before that one read or was numbered, so that one (and every later one) is after
+                // it. The oldest is read for each entry, after the entry was seen: an entry made
+                // meanwhile is never dropped for an operation that started before it.
+                last.values().removeIf(v -> v.ticket() < oldest());
+            }
         }
 
-        /** Entries kept now (for tests: none once no page is under way). */
+        private long oldest() {
+            Long first = underWay.ceiling(Long.MIN_VALUE);
+            return first == null ? Long.MAX_VALUE : first;
+        }
+
+        /** Entries kept now (for tests: none once nothing is under way). */
         int size() {
             return last.size();
         }
 
         /**
          * Runs {@code change} (of the index, for the person behind {@code aliases}) if no write
-         * numbered {@code seq} or above was indexed for any of the aliases; a page's row
-         * ({@code fromPage}) is always remembered, a change only while a page is under way.
+         * numbered {@code seq} or above was indexed for any of the aliases, and remembers
+         * {@code seq} for them. The caller holds a ticket ({@link #starts}) taken before
+         * {@code seq} was read or given.
          */
-        void apply(List<Pseudonym> aliases, long seq, boolean fromPage, Runnable change) {
+        void apply(List<Pseudonym> aliases, long seq, Runnable change) {
             int[] held = aliases.stream().mapToInt(a -> Math.floorMod(a.value().hashCode(), STRIPES))
                     .distinct().sorted().toArray();
             for (int s : held) {
@@ -313,11 +341,9 @@ public final class StoredProfiles implements AutoCloseable {
                     }
                 }
                 change.run();
-                if (fromPage || !pages.isEmpty()) {
-                    Version now = new Version(seq, tickets.get());
-                    for (Pseudonym a : aliases) {
-                        last.put(a.value(), now);
-                    }
+                Version now = new Version(seq, tickets.get());
+                for (Pseudonym a : aliases) {
+                    last.put(a.value(), now);
                 }
             } finally {
                 for (int i = held.length - 1; i >= 0; i--) {

@@ -260,14 +260,90 @@ class ProfileStoreTest {
     }
 
     /**
+     * Two changes of one person on two threads can reach the index in the other order than the
+     * store numbered them: here a save numbered 5 is indexed after an erasure numbered 7, with
+     * no page under way. The later-numbered one stays (the concurrency test below found the
+     * erased person back in the index when only pages' numbers were kept), and nothing is
+     * remembered once nothing is under way.
+     */
+    @Test
+    void changesIndexedInTheOtherOrderKeepTheLaterNumbered() {
+        StoredProfiles.Versions versions = new StoredProfiles.Versions();
+        List<String> applied = new ArrayList<>();
+        long save = versions.starts(); // numbered 5; its commit returns late
+        long erasure = versions.starts(); // numbered 7, indexed first
+        versions.apply(List.of(ALICE), 7, () -> applied.add("remove"));
+        versions.ends(erasure);
+        assertEquals(1, versions.size(), "kept while the save that started before it is under way");
+        versions.apply(List.of(ALICE_OLD, ALICE), 5, () -> applied.add("put"));
+        versions.ends(save);
+        assertEquals(List.of("remove"), applied, "the older save does not put the erased person back");
+        assertEquals(0, versions.size(), "nothing is remembered once nothing is under way");
+        long later = versions.starts(); // a save that starts now is numbered after the erasure
+        versions.apply(List.of(ALICE), 8, () -> applied.add("put again"));
+        versions.ends(later);
+        assertEquals(List.of("remove", "put again"), applied);
+    }
+
+    /**
+     * A deletion takes its sequence number when its batch starts and reaches a row later: a
+     * save through another gateway numbered after it and committed in between must survive it,
+     * as it survives an older save (the upsert's rule). Here an erasure of Bob's two aliases
+     * waits on a lock of the first while another gateway saves a profile under the second; the
+     * erasure then goes on. The later save stays: in the store, and so in every index that
+     * read it (a removed row leaves nothing a catch-up could remove it by).
+     */
+    @Test
+    void aDeletionRemovesNoWriteNumberedAfterIt() throws Exception {
+        String url = LocalPostgres.shared().createDatabase();
+        Pseudonym bobOld = new Pseudonym("bob-delivery-pseudonym-0");
+        try (Database db = Database.connect(url, 8);
+             ProfileStore store = new ProfileStore(db, UserVault.open(dir, dir.resolve("keys")), clock);
+             ProfileStore there = new ProfileStore(db, UserVault.open(dir, dir.resolve("keys")), clock)) {
+            long first = store.save(new ProfileStore.Profile(List.of(bobOld), List.of(), unit(1), Set.of("interest:old")));
+            Thread erasure;
+            long[] erased = new long[1];
+            long later;
+            try (Connection blocker = db.dataSource().getConnection()) {
+                blocker.setAutoCommit(false);
+                blocker.createStatement().execute("SELECT seq FROM profiles FOR UPDATE"); // bobOld's row
+                erasure = new Thread(() -> erased[0] = store.delete(List.of(bobOld, BOB)));
+                erasure.start();
+                awaitWaitingOnALock(db, "DELETE FROM profiles%");
+                later = there.save(new ProfileStore.Profile(List.of(BOB), List.of(), unit(2), Set.of("interest:new")));
+                blocker.rollback();
+            }
+            erasure.join(20_000);
+            assertTrue(first < erased[0] && erased[0] < later, "numbered save, erasure, save");
+            List<ProfileStore.Stored> rows = store.after(0, 10).stored();
+            assertEquals(List.of(later), rows.stream().map(ProfileStore.Stored::seq).toList(),
+                    "the erased row is gone, the later save is not");
+            assertEquals(Set.of("interest:new"), rows.get(0).profile().segments());
+        }
+    }
+
+    /**
      * Changes, removals and catch-ups of many threads at once over a few people: afterwards the
      * index holds exactly what the store holds, person by person (a concurrency test of the
      * ordering by sequence number that replaced the lock).
      */
     @Test
     void concurrentChangesRemovalsAndCatchUpsLeaveTheIndexAsTheStore() throws Exception {
-        try (Database db = Database.open(dir);
-             ProfileStore store = new ProfileStore(db, UserVault.open(dir, dir.resolve("keys")), clock);
+        try (Database db = Database.open(dir)) {
+            concurrentChanges(db); // one file: its second store writes as another gateway would
+        }
+    }
+
+    /** The same on PostgreSQL, where two gateways really do write one person at once. */
+    @Test
+    void concurrentChangesRemovalsAndCatchUpsLeaveTheIndexAsTheStoreOnPostgres() throws Exception {
+        try (Database db = Database.connect(LocalPostgres.shared().createDatabase(), 8)) {
+            concurrentChanges(db);
+        }
+    }
+
+    private void concurrentChanges(Database db) throws Exception {
+        try (ProfileStore store = new ProfileStore(db, UserVault.open(dir, dir.resolve("keys")), clock);
              StoredProfiles here = loaded(new StoredProfiles(new ProfileIndex(), store));
              ProfileStore there = new ProfileStore(db, UserVault.open(dir, dir.resolve("keys")), clock);
              java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
@@ -281,7 +357,7 @@ class ProfileStoreTest {
                         Pseudonym p = new Pseudonym("person-" + r.nextInt(people));
                         switch (r.nextInt(4)) {
                             case 0 -> here.remove(List.of(p));
-                            // another gateway on the same file: a catch-up brings its writes in
+                            // another gateway on the same database: a catch-up brings its writes in
                             case 1 -> there.save(new ProfileStore.Profile(List.of(p), List.of(), unit(r.nextInt(8)),
                                     Set.of("v:" + seed + ":" + i)));
                             default -> here.put(new ProfileStore.Profile(List.of(p), List.of(), unit(r.nextInt(8)),

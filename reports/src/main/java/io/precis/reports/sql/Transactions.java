@@ -10,15 +10,16 @@ public final class Transactions {
 
     /**
      * Whether {@code e} says the transaction lost to a concurrent one (a deadlock, a
-     * serialization failure: SQL states {@code 40P01}, {@code 40001}) and was rolled back whole,
-     * so that it may simply be run again.
+     * serialization failure: SQL states {@code 40P01}, {@code 40001}; or the lock timeout,
+     * {@code HYT00}, by which H2 ends a deadlock it did not detect: error 50200), so that, once rolled
+     * back whole, it may simply be run again.
      */
     public static boolean retryable(Throwable e) {
         if (!(e instanceof SQLException s)) {
             return false;
         }
         String state = s.getSQLState();
-        return "40P01".equals(state) || "40001".equals(state);
+        return "40P01".equals(state) || "40001".equals(state) || "HYT00".equals(state);
     }
 
     /**
