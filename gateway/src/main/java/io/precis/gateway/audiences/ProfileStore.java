@@ -7,7 +7,7 @@ import io.precis.consent.identity.Pseudonym;
 import io.precis.consent.vault.UserVault;
 import io.precis.gateway.http.JsonBodies;
 import io.precis.gateway.storage.Database;
-import io.precis.gateway.storage.GroupCommitQueue;
+import io.precis.reports.sql.GroupCommitQueue;
 import io.precis.gateway.storage.StorageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;

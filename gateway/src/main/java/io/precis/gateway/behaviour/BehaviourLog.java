@@ -1,7 +1,7 @@
 package io.precis.gateway.behaviour;
 
 import io.precis.gateway.storage.Database;
-import io.precis.gateway.storage.GroupCommitQueue;
+import io.precis.reports.sql.GroupCommitQueue;
 import io.precis.gateway.storage.StorageException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -100,7 +100,6 @@ final class BatchWriter {
                 }
                 case PendingEvent.Ghost g -> keys.add(ghostKey(g.ad()));
                 case PendingEvent.Exposure x -> { }
-                case PendingEvent.Stop s -> { }
             }
         }
         // Earlier rows by dedupe key, and clicks by click id: one SELECT for the whole batch.
@@ -145,7 +144,6 @@ final class BatchWriter {
                 case PendingEvent.Conversion v -> conversion(v, byKey, clicks, views, inserts, budget, liftConversions);
                 case PendingEvent.Ghost g -> ghost(g, byKey, inserts, arrivals);
                 case PendingEvent.Exposure x -> arrivals.add(LiftPeople.Entry.of(x.ad(), false, x.at()));
-                case PendingEvent.Stop s -> null;
             };
             outcomes.add(outcome);
         }

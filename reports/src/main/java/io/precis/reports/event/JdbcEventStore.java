@@ -7,6 +7,7 @@ import io.precis.reports.invalid.ClickJudge;
 import io.precis.reports.invalid.InvalidClickPolicy;
 import io.precis.reports.privacy.DiscreteLaplace;
 import io.precis.reports.privacy.ReportPolicy;
+import io.precis.reports.sql.GroupCommitQueue;
 import io.precis.reports.token.TrackingToken;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -14,21 +15,18 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /**
  * {@link EventStore} over JDBC (H2 2.x embedded now, PostgreSQL later) with group commit.
  *
- * <p>Callers enqueue; one writer thread drains up to {@value #MAX_BATCH} events, applies the
+ * <p>Callers enqueue; one writer thread ({@link GroupCommitQueue}, as the gateway's behaviour and
+ * profile stores) takes up to {@value #MAX_BATCH} events, applies the
  * counting rules ({@link BatchWriter}) in one transaction, commits, and only then completes
  * the futures, so an acknowledgement follows durability. The hourly and daily roll-ups that
  * reports read are updated in that same transaction. Futures complete on the writer
@@ -56,10 +54,7 @@ public final class JdbcEventStore implements EventStore {
     private final SpendLimits limits;
     private final ReportPolicy reportPolicy;
     private final Random noiseRandom;
-    private final BlockingQueue<PendingEvent> queue;
-    private final Thread writer;
-    private final Object lifecycle = new Object();
-    private boolean closed; // guarded by lifecycle
+    private final GroupCommitQueue<PendingEvent> queue;
     private volatile Duration retention = EventRetention.DEFAULT;
     /** When the writer next deletes expired events ({@link System#nanoTime()}); writer thread only. */
     private long nextPurge = System.nanoTime();
@@ -110,7 +105,6 @@ public final class JdbcEventStore implements EventStore {
 
     private JdbcEventStore(DataSource ds, Clock clock, AttributionPolicy attribution, InvalidClickPolicy clicks,
                            ReportPolicy reports, SpendLimits limits, Random noiseRandom, int maxQueue) {
-        this.queue = new ArrayBlockingQueue<>(maxQueue); // close() waits for room for its Stop marker
         this.ds = Objects.requireNonNull(ds, "ds");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -119,9 +113,18 @@ public final class JdbcEventStore implements EventStore {
         this.reportPolicy = Objects.requireNonNull(reports, "reports");
         this.noiseRandom = Objects.requireNonNull(noiseRandom, "noiseRandom");
         EventSchema.create(ds);
-        this.writer = new Thread(this::runWriter, "precis-event-writer");
-        writer.setDaemon(true); // close() is the orderly way out; a daemon never blocks JVM exit
-        writer.start();
+        this.queue = new GroupCommitQueue<>("precis-event-writer", "event", maxQueue, MAX_BATCH, this::writeBatch,
+                new GroupCommitQueue.Chores() {
+                    @Override
+                    public long dueInNanos() {
+                        return Math.min(nextPurge, nextPack) - System.nanoTime();
+                    }
+
+                    @Override
+                    public void run() {
+                        purgeIfDue();
+                    }
+                });
     }
 
     /** A store with the given click window and every other default. */
@@ -262,60 +265,12 @@ public final class JdbcEventStore implements EventStore {
     /** Writes everything queued so far, then stops the writer. Idempotent. */
     @Override
     public void close() {
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        CompletableFuture<Void> stopped = new CompletableFuture<>();
-        try {
-            queue.put(new PendingEvent.Stop(clock.instant(), stopped)); // no enqueue can follow it
-            writer.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        queue.close();
     }
 
     private <T> CompletableFuture<T> enqueue(PendingEvent e, CompletableFuture<T> f) {
-        synchronized (lifecycle) {
-            if (closed) {
-                f.completeExceptionally(new IllegalStateException("event store is closed"));
-            } else if (!queue.offer(e)) {
-                f.completeExceptionally(new RejectedExecutionException("event queue is full"));
-            }
-        }
+        queue.enqueue(e);
         return f;
-    }
-
-    private void runWriter() {
-        List<PendingEvent> batch = new ArrayList<>(MAX_BATCH);
-        boolean stop = false;
-        while (!stop) {
-            try {
-                PendingEvent first = queue.poll(Math.max(0, Math.min(nextPurge - System.nanoTime(), nextPack - System.nanoTime())),
-                        TimeUnit.NANOSECONDS);
-                if (first == null) {
-                    purgeIfDue();
-                    continue;
-                }
-                batch.add(first);
-            } catch (InterruptedException e) {
-                continue; // only close() stops the writer, so nothing queued is dropped
-            }
-            queue.drainTo(batch, MAX_BATCH - 1);
-            int stopAt = indexOfStop(batch);
-            if (stopAt >= 0) {
-                stop = true;
-                // Nothing is enqueued after Stop, so it is the last element; keep it off the SQL path.
-                batch.subList(stopAt, batch.size()).clear();
-            }
-            if (!batch.isEmpty()) {
-                writeBatch(batch);
-            }
-            batch.clear();
-            purgeIfDue();
-        }
     }
 
     /** Chunks of expired events the writer deletes between two batches, so writes never wait long. */
@@ -347,15 +302,6 @@ public final class JdbcEventStore implements EventStore {
             }
             nextPack = System.nanoTime() + (more ? 0 : PURGE_EVERY_NANOS);
         }
-    }
-
-    private static int indexOfStop(List<PendingEvent> batch) {
-        for (int i = 0; i < batch.size(); i++) {
-            if (batch.get(i) instanceof PendingEvent.Stop) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** Attempts at a batch that meets concurrent writers (other gateways on the same PostgreSQL). */

@@ -1,15 +1,17 @@
 package io.precis.reports.event;
 
 import io.precis.reports.invalid.ClickContext;
+import io.precis.reports.sql.GroupCommitQueue;
 import io.precis.reports.token.TrackingToken;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
 /** An event waiting in the writer's queue with the future its caller waits on. */
-sealed interface PendingEvent {
+sealed interface PendingEvent extends GroupCommitQueue.Op {
     /** When the event was received; it decides the event's UTC day and the click window. */
     Instant at();
 
+    @Override
     CompletableFuture<?> done();
 
     record Impression(TrackingToken token, Viewability viewability, Instant at,
@@ -37,9 +39,5 @@ sealed interface PendingEvent {
      */
     record Exposure(io.precis.reports.token.AdServed ad, Instant at, CompletableFuture<Boolean> done)
             implements PendingEvent {
-    }
-
-    /** Queued by close(): everything before it is written, then the writer stops. */
-    record Stop(Instant at, CompletableFuture<Void> done) implements PendingEvent {
     }
 }

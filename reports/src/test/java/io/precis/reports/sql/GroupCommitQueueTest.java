@@ -1,4 +1,4 @@
-package io.precis.gateway.storage;
+package io.precis.reports.sql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -14,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The group-commit queue the behaviour log and the profile store write through: batches in
- * queue order of at most the batch size, everything queued before a close written, a full
- * queue refused at once, an enqueue after close refused.
+ * The group-commit queue the event store, the behaviour log and the profile store write
+ * through: batches in queue order of at most the batch size, everything queued before a close
+ * written, a full queue refused at once, an enqueue after close refused; chores done when due,
+ * while idle and between batches, never during one.
  */
 class GroupCommitQueueTest {
     record Write(int n, CompletableFuture<Void> done) implements GroupCommitQueue.Op {
@@ -71,6 +72,63 @@ class GroupCommitQueueTest {
                 () -> refused.done().get());
         assertInstanceOf(RejectedExecutionException.class, e.getCause());
         hold.countDown();
+        q.close();
+    }
+
+    @Test
+    void choresRunOnTheWriterBetweenBatches() throws Exception {
+        List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+        GroupCommitQueue<Write> q = new GroupCommitQueue<>("test-writer", "test", 100, 2, batch -> {
+            log.add("write");
+            batch.forEach(w -> w.done().complete(null));
+        }, new GroupCommitQueue.Chores() {
+            @Override
+            public long dueInNanos() {
+                return Long.MAX_VALUE;
+            }
+
+            @Override
+            public void run() {
+                log.add("chores on " + Thread.currentThread().getName());
+            }
+        });
+        List<Write> writes = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Write w = new Write(i, new CompletableFuture<>());
+            writes.add(w);
+            q.enqueue(w);
+        }
+        for (Write w : writes) {
+            w.done().get(10, TimeUnit.SECONDS);
+        }
+        q.close();
+        assertTrue(log.stream().filter("write"::equals).count() >= 3, "batches of at most 2: " + log);
+        for (int i = 1; i < log.size(); i++) {
+            assertTrue(!log.get(i).equals("write") || !log.get(i - 1).equals("write"), "chores between batches: " + log);
+            assertTrue(log.get(i).equals("write") || log.get(i).equals("chores on test-writer"), "on the writer: " + log);
+        }
+    }
+
+    /** A chore that falls due while nothing is queued runs then: the writer waits until it is due. */
+    @Test
+    void aChoreDueWhileIdleRunsWithNothingQueued() throws Exception {
+        long dueAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+        CountDownLatch ran = new CountDownLatch(1);
+        GroupCommitQueue<Write> q = new GroupCommitQueue<>("test-writer", "test", 100, 2, batch -> { },
+                new GroupCommitQueue.Chores() {
+                    @Override
+                    public long dueInNanos() {
+                        return ran.getCount() == 0 ? Long.MAX_VALUE : dueAt - System.nanoTime();
+                    }
+
+                    @Override
+                    public void run() {
+                        if (dueInNanos() <= 0) {
+                            ran.countDown();
+                        }
+                    }
+                });
+        assertTrue(ran.await(10, TimeUnit.SECONDS), "the chore ran with nothing queued");
         q.close();
     }
 

@@ -1,4 +1,4 @@
-package io.precis.gateway.storage;
+package io.precis.reports.sql;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,6 +6,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -19,7 +20,11 @@ import java.util.function.Consumer;
  * everything queued before it, then stops the writer; an operation enqueued after it fails with
  * {@link IllegalStateException}. Interrupting the writer drops nothing.
  *
- * <p>Thread-safe. {@code write} runs on the writer thread only.
+ * <p>A store may give the writer {@link Chores}: work it does between batches when due (the
+ * event store's deletion of expired events and packing of closed periods), so that it never
+ * runs at the same time as a batch.
+ *
+ * <p>Thread-safe. {@code write} and the chores run on the writer thread only.
  *
  * @param <O> the store's operations
  */
@@ -29,12 +34,34 @@ public final class GroupCommitQueue<O extends GroupCommitQueue.Op> implements Au
         CompletableFuture<?> done();
     }
 
+    /** Work the writer does between batches, when due; see the class comment. */
+    public interface Chores {
+        /** Nanoseconds until some chore is due; 0 or less when one is due now. */
+        long dueInNanos();
+
+        /** Does what is due. */
+        void run();
+    }
+
+    /** No chores: the writer waits for operations only. */
+    public static final Chores NO_CHORES = new Chores() {
+        @Override
+        public long dueInNanos() {
+            return Long.MAX_VALUE;
+        }
+
+        @Override
+        public void run() {
+        }
+    };
+
     /** Put behind every queued operation by {@link #close}: the writer stops at it. */
     private static final Object STOP = new Object();
 
     private final String what;
     private final int maxBatch;
     private final Consumer<List<O>> write;
+    private final Chores chores;
     private final BlockingQueue<Object> queue;
     private final Thread writer;
     private final Object lifecycle = new Object();
@@ -45,9 +72,16 @@ public final class GroupCommitQueue<O extends GroupCommitQueue.Op> implements Au
      * of an enqueue ("behaviour queue is full").
      */
     public GroupCommitQueue(String threadName, String what, int maxQueue, int maxBatch, Consumer<List<O>> write) {
+        this(threadName, what, maxQueue, maxBatch, write, NO_CHORES);
+    }
+
+    /** As the other constructor, with {@code chores} done between batches when due. */
+    public GroupCommitQueue(String threadName, String what, int maxQueue, int maxBatch, Consumer<List<O>> write,
+            Chores chores) {
         this.what = what;
         this.maxBatch = maxBatch;
         this.write = write;
+        this.chores = chores;
         this.queue = new ArrayBlockingQueue<>(maxQueue);
         writer = new Thread(this::run, threadName);
         writer.setDaemon(true); // close() is the orderly way out
@@ -89,7 +123,12 @@ public final class GroupCommitQueue<O extends GroupCommitQueue.Op> implements Au
         boolean stop = false;
         while (!stop) {
             try {
-                taken.add(queue.take());
+                Object first = queue.poll(Math.max(0, chores.dueInNanos()), TimeUnit.NANOSECONDS);
+                if (first == null) {
+                    chores.run();
+                    continue;
+                }
+                taken.add(first);
             } catch (InterruptedException e) {
                 continue; // only close() stops the writer, so nothing queued is dropped
             }
@@ -106,6 +145,9 @@ public final class GroupCommitQueue<O extends GroupCommitQueue.Op> implements Au
             }
             taken.clear();
             batch.clear();
+            if (!stop) {
+                chores.run();
+            }
         }
     }
 }
