@@ -53,13 +53,9 @@ public final class JsonBodies {
         return obj;
     }
 
-    /** Writes {@code body} as JSON with {@code status}. */
+    /** Writes {@code body} as JSON with {@code status} (a null body as JSON's {@code null}). */
     public static void send(RoutingContext ctx, int status, JsonNode body) {
-        try {
-            sendEncoded(ctx, status, Buffer.buffer(MAPPER.writeValueAsBytes(body)));
-        } catch (JsonProcessingException e) {
-            ctx.fail(e);
-        }
+        sendEncoded(ctx, status, encode(body == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : body));
     }
 
     /**
