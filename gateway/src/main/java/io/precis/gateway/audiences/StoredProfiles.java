@@ -297,23 +297,20 @@ public final class StoredProfiles implements AutoCloseable {
          * no operation under way can need are dropped.
          */
         void ends(long ticket) {
-            boolean wasOldest;
-            synchronized (this) {
-                wasOldest = underWay.first() == ticket;
+            long oldest;
+            synchronized (this) { // as starts(): no ticket is given out meanwhile
+                boolean wasOldest = underWay.first() == ticket;
                 underWay.remove(ticket);
+                if (!wasOldest) {
+                    return; // an older one may still bring an older profile: nothing to drop yet
+                }
+                // With nothing under way, the next ticket: an entry made after this has a ticket
+                // at least that (its operation started after this), and is kept.
+                oldest = underWay.isEmpty() ? tickets.get() + 1 : underWay.first();
             }
-            if (wasOldest) { // else an older one may still bring an older profile: nothing to drop yet
-                // Recorded before the oldest operation under way started: its write was stored
-                // before that one read or was numbered, so that one (and every later one) is after
-                // it. The oldest is read for each entry, after the entry was seen: an entry made
-                // meanwhile is never dropped for an operation that started before it.
-                last.values().removeIf(v -> v.ticket() < oldest());
-            }
-        }
-
-        private long oldest() {
-            Long first = underWay.ceiling(Long.MIN_VALUE);
-            return first == null ? Long.MAX_VALUE : first;
+            // Recorded before the oldest operation under way started: its write was stored before
+            // that one read or was numbered, so that one (and every later one) is after it.
+            last.values().removeIf(v -> v.ticket() < oldest);
         }
 
         /** Entries kept now (for tests: none once nothing is under way). */
