@@ -15,7 +15,8 @@ import java.util.Set;
  * how committed the act was and how recent), and the segments the behaviour put them in
  * (keyword rules, interests, places, value tier). Features are hashed into the vector with a
  * sign bit (the "hashing trick"), so the profile needs no vocabulary shared across people and
- * a new category costs nothing; collisions only add a little noise to the cosine.
+ * a new category costs nothing; collisions only add a little noise to the cosine. Where the
+ * signs cancel to nothing, the features are hashed without signs ({@link #of}).
  *
  * <p>Two people with the same interests in the same proportions have dot product 1; people with
  * nothing in common about 0. Stateless and thread-safe.
@@ -60,14 +61,30 @@ public final class InterestProfile {
         if (features.isEmpty()) {
             return null;
         }
+        float[] signed = hashed(features, true);
+        // Signs can cancel: features of equal weight in one bucket with opposite signs sum to
+        // nothing, and a person with two such segments (about 1 in 128 of those with just two)
+        // had no profile at all. Such a person is hashed without signs, into the same buckets:
+        // never all zeros, and every vector that did not cancel stays as it was.
+        float[] v = normalised(signed);
+        return v != null ? v : normalised(hashed(features, false));
+    }
+
+    private static float[] hashed(Map<String, Double> features, boolean withSigns) {
         float[] v = new float[DIMENSIONS];
         features.forEach((feature, w) -> {
-            long h = mix(feature.hashCode() * 0x9E3779B97F4A7C15L + feature.length());
-            int bucket = (int) Math.floorMod(h, (long) DIMENSIONS);
+            int at = signedBucket(feature);
             // log1p: ten views of a category are not ten times the interest of one.
-            v[bucket] += (float) (((h >>> 63) == 0 ? 1 : -1) * Math.log1p(w));
+            v[Math.abs(at) - 1] += (float) ((withSigns ? Integer.signum(at) : 1) * Math.log1p(w));
         });
-        return normalised(v);
+        return v;
+    }
+
+    /** The bucket of {@code feature}, plus one, with the sign its value gets there. */
+    static int signedBucket(String feature) {
+        long h = mix(feature.hashCode() * 0x9E3779B97F4A7C15L + feature.length());
+        int bucket = (int) Math.floorMod(h, (long) DIMENSIONS) + 1;
+        return (h >>> 63) == 0 ? bucket : -bucket;
     }
 
     /** {@code v} scaled to length 1 (a new array); null when it is all zeros. */
