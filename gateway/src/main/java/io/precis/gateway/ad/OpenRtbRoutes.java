@@ -14,7 +14,6 @@ import io.precis.gateway.http.JsonBodies;
 import io.precis.gateway.http.Routes;
 import io.precis.gateway.workers.WorkerPool;
 import io.precis.matcher.match.MatchedAd;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -49,55 +48,31 @@ public final class OpenRtbRoutes {
 
     public void register(Routes routes) {
         routes.on(HttpMethod.POST, "/openrtb2/bid", ctx -> {
-            long arrived = System.nanoTime(); // tmax counts from here
-            Buffer body = JsonBodies.body(ctx);
-            boolean gpc = "1".equals(ctx.request().getHeader("Sec-GPC"));
-            boolean dnt = "1".equals(ctx.request().getHeader("DNT"));
+            OpenRtbRequest bidRequest = read(JsonBodies.object(ctx));
+            OpenRtbMapping mapping = OpenRtbMapping.of(bidRequest,
+                    "1".equals(ctx.request().getHeader("Sec-GPC")), "1".equals(ctx.request().getHeader("DNT")));
             String origin = origin(ctx);
             Context span = Context.current();
-            // As /v1/ad: the event loop hands over the body and writes the answer's bytes.
-            pool.submit(() -> bid(ctx, arrived, body, gpc, dnt, origin, span))
-                    .onSuccess(out -> {
-                        if (out.answer().claim()) {
-                            if (out.failure() != null) {
-                                ctx.fail(out.failure());
-                            } else if (out.body() == null) {
+            // Past tmax it is too late to bid: an exchange drops late answers anyway.
+            AnswerOnce answer = bidRequest.tmax() != null && bidRequest.tmax() > 0
+                    ? AnswerOnce.within(ctx.vertx(), Math.max(1, bidRequest.tmax() - TMAX_MARGIN_MS), () -> noBid(ctx))
+                    : AnswerOnce.unbounded();
+            pool.submit(() -> JsonBodies.encode(bids(bidRequest, mapping, origin, span)))
+                    .onSuccess(body -> {
+                        if (answer.claim()) {
+                            if (body == null) {
                                 noBid(ctx);
                             } else {
-                                JsonBodies.sendEncoded(ctx, 200, out.body());
+                                JsonBodies.sendEncoded(ctx, 200, body);
                             }
                         }
                     })
-                    .onFailure(ctx::fail); // a bad request (400), before any deadline was set
+                    .onFailure(e -> {
+                        if (answer.claim()) {
+                            ctx.fail(e);
+                        }
+                    });
         });
-    }
-
-    /**
-     * The answer to a bid request, to be given once ({@link Bid#answer}): the bid's bytes (null
-     * for no bid) or the failure of bidding (a bad request's 400 is thrown before, and goes
-     * straight to the client).
-     */
-    private record Bid(AnswerOnce answer, Buffer body, Throwable failure) {
-    }
-
-    /**
-     * Reads the bid request and bids, on a worker. Past {@code tmax} from arrival it is too
-     * late to bid, as an exchange drops late answers anyway: the deadline, set as soon as
-     * {@code tmax} is read, answers no bid then.
-     */
-    private Bid bid(RoutingContext ctx, long arrived, Buffer raw, boolean gpc, boolean dnt, String origin,
-            Context span) {
-        OpenRtbRequest bidRequest = read(JsonBodies.object(raw));
-        OpenRtbMapping mapping = OpenRtbMapping.of(bidRequest, gpc, dnt);
-        long spent = (System.nanoTime() - arrived) / 1_000_000;
-        AnswerOnce answer = bidRequest.tmax() != null && bidRequest.tmax() > 0
-                ? AnswerOnce.within(ctx.vertx(), Math.max(1, bidRequest.tmax() - TMAX_MARGIN_MS - spent), () -> noBid(ctx))
-                : AnswerOnce.unbounded();
-        try {
-            return new Bid(answer, JsonBodies.encode(bids(bidRequest, mapping, origin, span)), null);
-        } catch (RuntimeException | Error e) {
-            return new Bid(answer, null, e);
-        }
     }
 
     private static void noBid(RoutingContext ctx) {
