@@ -7,8 +7,9 @@ import io.precis.consent.identity.Pseudonym;
 import io.precis.consent.vault.UserVault;
 import io.precis.gateway.http.JsonBodies;
 import io.precis.gateway.storage.Database;
-import io.precis.reports.sql.GroupCommitQueue;
 import io.precis.gateway.storage.StorageException;
+import io.precis.reports.sql.GroupCommitQueue;
+import io.precis.reports.sql.Transactions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -363,7 +364,7 @@ public final class ProfileStore implements AutoCloseable {
                 seqs = writeOnce(batch);
             } catch (Throwable e) {
                 failure = e;
-                if (io.precis.reports.sql.Transactions.retryable(e)) {
+                if (Transactions.retryable(e)) {
                     continue;
                 }
                 break;
@@ -415,7 +416,7 @@ public final class ProfileStore implements AutoCloseable {
                 c.commit();
                 return seqs;
             } catch (SQLException | RuntimeException e) {
-                io.precis.reports.sql.Transactions.rollback(c, e);
+                Transactions.rollback(c, e);
                 throw e;
             }
         }

@@ -1,8 +1,8 @@
 package io.precis.gateway.behaviour;
 
 import io.precis.gateway.storage.Database;
-import io.precis.reports.sql.GroupCommitQueue;
 import io.precis.gateway.storage.StorageException;
+import io.precis.reports.sql.GroupCommitQueue;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -55,7 +56,7 @@ public final class JsonBodies {
 
     /** Writes {@code body} as JSON with {@code status} (a null body as JSON's {@code null}). */
     public static void send(RoutingContext ctx, int status, JsonNode body) {
-        sendEncoded(ctx, status, encode(body == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : body));
+        sendEncoded(ctx, status, encode(body == null ? NullNode.getInstance() : body));
     }
 
     /**

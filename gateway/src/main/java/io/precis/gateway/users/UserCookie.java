@@ -70,7 +70,10 @@ public final class UserCookie {
         return RawUserId.ofNullable(value);
     }
 
-    /** Sets the cookie to {@code value}, one {@link #issue} made (on a worker, for a request of {@code ctx}). */
+    /**
+     * Sets the cookie to {@code value} on {@code ctx}'s response: a value {@link #issue} made on
+     * a worker, set by the event loop as it answers.
+     */
     public void set(RoutingContext ctx, String value) {
         ctx.response().addCookie(Cookie.cookie(NAME, value)
                 .setPath("/")
