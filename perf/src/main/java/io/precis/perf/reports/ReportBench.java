@@ -42,7 +42,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx10g", "-XX:+UseParallelGC"})
+// jvmArgs, not jvmArgsAppend: a -jvmArgsAppend on the command line (a temporary directory, a
+// collector) adds to these instead of replacing them. The collector is the JVM's default (G1)
+// unless told, e.g. -jvmArgsAppend -XX:+UseZGC for the gateway's.
+@Fork(value = 1, jvmArgs = {"-Xmx10g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class ReportBench {

@@ -25,30 +25,46 @@ import java.util.function.IntBinaryOperator;
  * <p>One thread only.
  */
 final class ReportCells {
+    /**
+     * Cells are kept in chunks of 2^16, never copied to grow: the full breakdown reads 2.7 M
+     * cells at 10 M events, and arrays doubled as they filled allocated twice what they kept and
+     * copied it (638 MB allocated per report then, 414 MB in chunks; perf/README.md).
+     */
+    private static final int CHUNK_BITS = 16;
+
     private final int columns;
+    private final int chunkBits;
+    private final int chunkMask;
     private final List<Map<String, Integer>> ids = new ArrayList<>();
     private final List<List<String>> values = new ArrayList<>();
-    private int[] keyIds;
-    /** A cell's tally, or null for a packed cell, which {@link #packedAt} locates. */
-    private Tally[] tallies;
+    /** Each cell's key ids, {@code columns} per cell. */
+    private int[][] keyIds = new int[0][];
+    /**
+     * A cell's tally, or null for a packed cell, which {@link #packedAt} locates; a chunk is made
+     * when its first cell with a tally comes (a report over packs alone makes none).
+     */
+    private Tally[][] tallies = new Tally[0][];
     /** A packed cell's part (index in {@link #parts}) above, where its counts start below. */
-    private long[] packedAt;
+    private long[][] packedAt = new long[0][];
     /** A packed cell's distinct users ({@link RollupPack.Cell#users()}, at most 32). */
-    private byte[] packedUsers;
+    private byte[][] packedUsers = new byte[0][];
     private byte[][] parts = new byte[16][];
     private int partCount;
     private int size;
 
     ReportCells(int columns) {
+        this(columns, CHUNK_BITS);
+    }
+
+    /** {@code chunkBits}: cells per chunk as a power of two (tests cross chunks with few cells). */
+    ReportCells(int columns, int chunkBits) {
         this.columns = columns;
+        this.chunkBits = chunkBits;
+        this.chunkMask = (1 << chunkBits) - 1;
         for (int d = 0; d < columns; d++) {
             ids.add(new HashMap<>());
             values.add(new ArrayList<>());
         }
-        keyIds = new int[1024 * Math.max(1, columns)];
-        tallies = new Tally[1024];
-        packedAt = new long[1024];
-        packedUsers = new byte[1024];
     }
 
     /** The id of {@code value} in column {@code column}. */
@@ -78,8 +94,12 @@ final class ReportCells {
 
     /** Adds a cell: its key ids in column order (copied) and its tally (kept, summed into). */
     void add(int[] cellIds, Tally tally) {
-        int cell = append(cellIds); // before the array is read: append may grow it
-        tallies[cell] = tally;
+        int cell = append(cellIds);
+        int chunk = cell >>> chunkBits;
+        if (tallies[chunk] == null) {
+            tallies[chunk] = new Tally[chunkMask + 1];
+        }
+        tallies[chunk][cell & chunkMask] = tally;
     }
 
     /**
@@ -100,19 +120,43 @@ final class ReportCells {
      */
     void addPacked(int[] cellIds, int part, int at, int users) {
         int cell = append(cellIds);
-        packedAt[cell] = (long) part << 32 | at;
-        packedUsers[cell] = (byte) users;
+        packedAt[cell >>> chunkBits][cell & chunkMask] = (long) part << 32 | at;
+        packedUsers[cell >>> chunkBits][cell & chunkMask] = (byte) users;
     }
 
     private int append(int[] cellIds) {
-        if (size == tallies.length) {
-            tallies = Arrays.copyOf(tallies, size * 2);
-            packedAt = Arrays.copyOf(packedAt, size * 2);
-            packedUsers = Arrays.copyOf(packedUsers, size * 2);
-            keyIds = Arrays.copyOf(keyIds, size * 2 * Math.max(1, columns));
+        int chunk = size >>> chunkBits;
+        if (chunk == keyIds.length) {
+            int n = chunk + 1;
+            keyIds = Arrays.copyOf(keyIds, n);
+            tallies = Arrays.copyOf(tallies, n);
+            packedAt = Arrays.copyOf(packedAt, n);
+            packedUsers = Arrays.copyOf(packedUsers, n);
+            keyIds[chunk] = new int[(chunkMask + 1) * columns];
+            packedAt[chunk] = new long[chunkMask + 1];
+            packedUsers[chunk] = new byte[chunkMask + 1];
         }
-        System.arraycopy(cellIds, 0, keyIds, size * columns, columns);
+        System.arraycopy(cellIds, 0, keyIds[chunk], (size & chunkMask) * columns, columns);
         return size++;
+    }
+
+    /** The id in column {@code d} of cell {@code cell}'s key. */
+    private int keyId(int cell, int d) {
+        return keyIds[cell >>> chunkBits][(cell & chunkMask) * columns + d];
+    }
+
+    /** Cell {@code cell}'s tally, null for a packed cell (or one already summed into its row). */
+    private Tally tally(int cell) {
+        Tally[] chunk = tallies[cell >>> chunkBits];
+        return chunk == null ? null : chunk[cell & chunkMask];
+    }
+
+    /** Forgets cell {@code cell}'s tally once it is summed into its row. */
+    private void clearTally(int cell) {
+        Tally[] chunk = tallies[cell >>> chunkBits];
+        if (chunk != null) {
+            chunk[cell & chunkMask] = null;
+        }
     }
 
     int size() {
@@ -192,9 +236,11 @@ final class ReportCells {
             radix[d] = Math.max(1, values.get(d).size());
         }
         for (int i = 0; i < size; i++) {
+            int[] chunk = keyIds[i >>> chunkBits];
+            int base = (i & chunkMask) * columns;
             long key = 0;
             for (int d = 0; d < columns; d++) {
-                key = key * radix[d] + rank[d][keyIds[i * columns + d]];
+                key = key * radix[d] + rank[d][chunk[base + d]];
             }
             order[i] = key << indexBits | i;
         }
@@ -221,7 +267,7 @@ final class ReportCells {
     private IntBinaryOperator byKeys(int[][] rank) {
         return (a, b) -> {
             for (int d = 0; d < columns; d++) {
-                int c = Integer.compare(rank[d][keyIds[a * columns + d]], rank[d][keyIds[b * columns + d]]);
+                int c = Integer.compare(rank[d][keyId(a, d)], rank[d][keyId(b, d)]);
                 if (c != 0) {
                     return c;
                 }
@@ -247,16 +293,19 @@ final class ReportCells {
             while (end < sorted.length && sameKeys.test(end)) {
                 end++;
             }
-            if (end - start == 1 && tallies[first] == null && out.small(packedUsers[first])) {
+            Tally firstTally = tally(first);
+            if (end - start == 1 && firstTally == null
+                    && out.small(packedUsers[first >>> chunkBits][first & chunkMask])) {
                 toOther.set(first);
             } else {
-                Tally row = tallies[first] != null ? tallies[first] : read(first, packed).tally();
-                tallies[first] = null;
+                Tally row = firstTally != null ? firstTally : read(first, packed).tally();
+                clearTally(first);
                 for (int j = start + 1; j < end; j++) {
                     int cell = sorted[j];
-                    if (tallies[cell] != null) {
-                        row.add(tallies[cell]);
-                        tallies[cell] = null;
+                    Tally t = tally(cell);
+                    if (t != null) {
+                        row.add(t);
+                        clearTally(cell);
                     } else {
                         read(cell, packed).addTo(row);
                     }
@@ -272,7 +321,7 @@ final class ReportCells {
 
     /** Packed cell {@code cell}, read into {@code into}. */
     private RollupPack.Cell read(int cell, RollupPack.Cell into) {
-        long at = packedAt[cell];
+        long at = packedAt[cell >>> chunkBits][cell & chunkMask];
         RollupPack.cellAt(parts[(int) (at >>> 32)], (int) at, into);
         return into;
     }
@@ -302,7 +351,7 @@ final class ReportCells {
             @Override
             public String get(int d) {
                 java.util.Objects.checkIndex(d, columns);
-                return values.get(d).get(keyIds[cell * columns + d]);
+                return values.get(d).get(keyId(cell, d));
             }
 
             @Override

@@ -40,7 +40,7 @@ class ReportCellsTest {
                 expected.merge(keys.get(c), impressions.get(c), Long::sum);
             }
             for (boolean byRanks : new boolean[] {false, true}) {
-                ReportCells cells = new ReportCells(columns);
+                ReportCells cells = new ReportCells(columns, round % 2 == 0 ? 16 : 4); // chunks of 16 cells: many
                 int[] ids = new int[columns];
                 for (int c = 0; c < cellCount; c++) {
                     for (int d = 0; d < columns; d++) {
@@ -73,7 +73,7 @@ class ReportCellsTest {
             Map<List<String>, Long> impressionsByKey = new TreeMap<>(ReportReader::compareKeys);
             Map<List<String>, io.precis.reports.privacy.UserSketch> usersByKey = new TreeMap<>(ReportReader::compareKeys);
             for (boolean byRanks : new boolean[] {false, true}) {
-                ReportCells cells = new ReportCells(2);
+                ReportCells cells = new ReportCells(2, 5);
                 Random same = new Random(round);
                 impressionsByKey.clear();
                 usersByKey.clear();
@@ -119,7 +119,7 @@ class ReportCellsTest {
             Map<RollupPack.Key, Tally> packedCells = new java.util.LinkedHashMap<>();
             List<RollupPack.Key> tableKeys = new ArrayList<>();
             List<Tally> tableTallies = new ArrayList<>();
-            int cellCount = round % 5 == 0 ? 3_000 : 400; // past the arrays' first size (1,024) too
+            int cellCount = round % 5 == 0 ? 3_000 : 400;
             for (int c = 0; c < cellCount; c++) {
                 RollupPack.Key key = new RollupPack.Key(WORDS[random.nextInt(WORDS.length)], WORDS[random.nextInt(WORDS.length)],
                         "t", "r", "s", "web");
@@ -143,7 +143,7 @@ class ReportCellsTest {
             }
             List<byte[]> parts = RollupPack.encode(packedCells);
             for (int threshold : new int[] {0, k}) { // rows() sums into the cells' tallies: new ones each time
-                ReportCells mixed = new ReportCells(2);
+                ReportCells mixed = new ReportCells(2, 7); // across chunks of 128 cells
                 ReportCells tallies = new ReportCells(2);
                 for (byte[] part : parts) {
                     int at = mixed.part(part);
