@@ -186,7 +186,11 @@ public final class PrecisGateway implements AutoCloseable {
         UserCookie cookie = UserCookie.open(config.keysDirOrDefault());
 
         GatewayConfig.Capacity capacity = config.capacity();
-        vertx = tracing.newVertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(
+        // Netty's native epoll transport where there is one (Linux, x86-64 and ARM64), else the
+        // JDK's selector: its wake-up from another thread takes a lock the event loop takes too,
+        // and on a busy machine an event loop waited 10 ms and more on it for the match threads
+        // handing back answers (perf/README.md, "The half-peak tail, seen from inside").
+        vertx = tracing.newVertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(
                 Math.max(io.vertx.core.VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, capacity.eventLoops())));
         // Matching (CPU) and blocking storage have pools of their own, so an ad request never
         // waits behind a consent fsync or a report query; both refuse work beyond their queue.
@@ -445,6 +449,18 @@ public final class PrecisGateway implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * The network transport the server runs on: {@code epoll} (Netty's native one) or {@code nio}
+     * (the JDK's), with why the native one is not in use.
+     */
+    public String transport() {
+        if (vertx.isNativeTransportEnabled()) {
+            return "epoll";
+        }
+        Throwable why = vertx.unavailableNativeTransportCause();
+        return "nio" + (why == null ? "" : " (native: " + why.getClass().getSimpleName() + ")");
     }
 
     /** The worker pool of blocking storage and crypto batches (tests saturate it). */
