@@ -26,11 +26,14 @@ import java.util.function.IntBinaryOperator;
  */
 final class ReportCells {
     /**
-     * Cells are kept in chunks of 2^16, never copied to grow: the full breakdown reads 2.7 M
-     * cells at 10 M events, and arrays doubled as they filled allocated twice what they kept and
-     * copied it (638 MB allocated per report then, 414 MB in chunks; perf/README.md).
+     * Cells are kept in chunks of 2^16, which are never copied to grow once full: the full
+     * breakdown reads 2.7 M cells at 10 M events, and arrays doubled as they filled allocated
+     * twice what they kept and copied it (638 MB allocated per report then, 414 MB in chunks;
+     * perf/README.md).
      */
     private static final int CHUNK_BITS = 16;
+    /** The first chunk starts this small and doubles up to a chunk's size: most reports read a few cells. */
+    private static final int FIRST_CELLS = 1024;
 
     private final int columns;
     private final int chunkBits;
@@ -97,7 +100,7 @@ final class ReportCells {
         int cell = append(cellIds);
         int chunk = cell >>> chunkBits;
         if (tallies[chunk] == null) {
-            tallies[chunk] = new Tally[chunkMask + 1];
+            tallies[chunk] = new Tally[packedAt[chunk].length];
         }
         tallies[chunk][cell & chunkMask] = tally;
     }
@@ -126,17 +129,27 @@ final class ReportCells {
 
     private int append(int[] cellIds) {
         int chunk = size >>> chunkBits;
+        int offset = size & chunkMask;
         if (chunk == keyIds.length) {
             int n = chunk + 1;
             keyIds = Arrays.copyOf(keyIds, n);
             tallies = Arrays.copyOf(tallies, n);
             packedAt = Arrays.copyOf(packedAt, n);
             packedUsers = Arrays.copyOf(packedUsers, n);
-            keyIds[chunk] = new int[(chunkMask + 1) * columns];
-            packedAt[chunk] = new long[chunkMask + 1];
-            packedUsers[chunk] = new byte[chunkMask + 1];
+            int cells = chunk == 0 ? Math.min(FIRST_CELLS, chunkMask + 1) : chunkMask + 1;
+            keyIds[chunk] = new int[cells * columns];
+            packedAt[chunk] = new long[cells];
+            packedUsers[chunk] = new byte[cells];
+        } else if (offset == packedAt[chunk].length) { // the first chunk, not yet at its full size
+            int cells = Math.min(offset * 2, chunkMask + 1);
+            keyIds[chunk] = Arrays.copyOf(keyIds[chunk], cells * columns);
+            packedAt[chunk] = Arrays.copyOf(packedAt[chunk], cells);
+            packedUsers[chunk] = Arrays.copyOf(packedUsers[chunk], cells);
+            if (tallies[chunk] != null) {
+                tallies[chunk] = Arrays.copyOf(tallies[chunk], cells);
+            }
         }
-        System.arraycopy(cellIds, 0, keyIds[chunk], (size & chunkMask) * columns, columns);
+        System.arraycopy(cellIds, 0, keyIds[chunk], offset * columns, columns);
         return size++;
     }
 

@@ -143,7 +143,8 @@ class ReportCellsTest {
             }
             List<byte[]> parts = RollupPack.encode(packedCells);
             for (int threshold : new int[] {0, k}) { // rows() sums into the cells' tallies: new ones each time
-                ReportCells mixed = new ReportCells(2, 7); // across chunks of 128 cells
+                // Across chunks of 128 cells, or in a first chunk that grows from 1,024 cells (3,000 cells).
+                ReportCells mixed = new ReportCells(2, round % 2 == 0 ? 16 : 7);
                 ReportCells tallies = new ReportCells(2);
                 for (byte[] part : parts) {
                     int at = mixed.part(part);
