@@ -66,15 +66,57 @@ public final class LocalPostgres implements AutoCloseable {
 
     /** Creates a cluster in a new temporary directory, starts it and creates the {@code precis} database. */
     public static LocalPostgres start(String name) {
+        Path bin = requireBinaries();
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("precis-pg-" + name + "-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a PostgreSQL data directory", e);
+        }
+        try {
+            initdb(bin, dir);
+            return launch(bin, dir, true);
+        } catch (RuntimeException e) {
+            Processes.deleteTree(dir);
+            throw e;
+        }
+    }
+
+    /**
+     * The server of the cluster in {@code dir}, started on a free port; the cluster and its
+     * {@code precis} database are made there first when {@code dir} has none. Its data outlives
+     * {@link #stop()} (not {@link #close()}, which deletes it): for benchmarks whose data takes
+     * long to load, reused by the next run. The directories above {@code dir} must let the
+     * {@code postgres} user through when run as root (as {@code /tmp} does).
+     */
+    public static LocalPostgres openOrCreate(Path dir) {
+        Path bin = requireBinaries();
+        boolean fresh = !Files.exists(dir.resolve("data").resolve("PG_VERSION"));
+        if (fresh) {
+            try {
+                Files.createDirectories(dir);
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot make a PostgreSQL data directory", e);
+            }
+            initdb(bin, dir);
+        }
+        return launch(bin, dir, fresh);
+    }
+
+    private static Path requireBinaries() {
         Path bin = binaries();
         if (bin == null) {
             throw new IllegalStateException("PostgreSQL is not installed (no /usr/lib/postgresql/N/bin): "
                     + "./precis test installs Debian's postgresql package, or apt-get install postgresql");
         }
-        Path dir;
+        return bin;
+    }
+
+    /** A new cluster in {@code dir}/data, owned by the {@code postgres} user when run as root. */
+    private static void initdb(Path bin, Path dir) {
         try {
-            dir = Files.createTempDirectory("precis-pg-" + name + "-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             if (Processes.root()) {
                 UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
                 Files.setOwner(dir, users.lookupPrincipalByName("postgres"));
@@ -82,23 +124,27 @@ public final class LocalPostgres implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make a PostgreSQL data directory", e);
         }
-        Path data = dir.resolve("data");
-        Processes.run(120, Processes.as("postgres", List.of(bin.resolve("initdb").toString(), "-D", data.toString(),
-                "-A", "trust", "-U", USER, "-E", "UTF8", "--locale=C", "-N")));
+        Processes.run(120, Processes.as("postgres", List.of(bin.resolve("initdb").toString(), "-D",
+                dir.resolve("data").toString(), "-A", "trust", "-U", USER, "-E", "UTF8", "--locale=C", "-N")));
+    }
+
+    /** Starts the cluster in {@code dir} on a free port, creating the {@code precis} database when asked. */
+    private static LocalPostgres launch(Path bin, Path dir, boolean createDatabase) {
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             LocalPostgres pg = new LocalPostgres(bin, dir, Processes.freePort());
             try {
                 pg.start();
-                Processes.run(60, List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1",
-                        "-p", String.valueOf(pg.port), "-U", USER, DATABASE));
+                if (createDatabase) {
+                    Processes.run(60, List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1",
+                            "-p", String.valueOf(pg.port), "-U", USER, DATABASE));
+                }
                 return pg;
             } catch (IllegalStateException e) {
                 last = e; // most likely the port was taken between asking and binding
                 pg.stopQuietly("immediate");
             }
         }
-        Processes.deleteTree(dir);
         throw last;
     }
 

@@ -38,6 +38,35 @@ class LocalServersTest {
         }
     }
 
+    /** The benchmarks' cluster in a directory of their own: made once, its data there for the next run. */
+    @Test
+    void aClusterOpenedInADirectoryKeepsItsDataForTheNextOpen() throws Exception {
+        // Open to the postgres user the server runs as, as the benchmarks' temporary directory is.
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("precis-pg-reuse-",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"))).resolve("cluster");
+        try {
+            LocalPostgres first = LocalPostgres.openOrCreate(dir);
+            try (Connection c = DriverManager.getConnection(first.jdbcUrl()); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE t (id INT PRIMARY KEY, v TEXT)");
+                s.execute("INSERT INTO t VALUES (1, 'kept')");
+            } finally {
+                first.stop();
+            }
+            LocalPostgres second = LocalPostgres.openOrCreate(dir);
+            try (Connection c = DriverManager.getConnection(second.jdbcUrl()); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT v FROM t WHERE id = 1")) {
+                assertTrue(rs.next(), "the row written before the stop");
+                assertEquals("kept", rs.getString(1));
+            } finally {
+                second.close(); // deletes the cluster
+            }
+            assertFalse(java.nio.file.Files.exists(dir));
+        } finally {
+            Processes.deleteTree(dir.getParent());
+        }
+    }
+
     @Test
     void twoPostgresServersRunSideBySideOnTheirOwnPorts() {
         try (LocalPostgres a = LocalPostgres.start("a"); LocalPostgres b = LocalPostgres.start("b")) {

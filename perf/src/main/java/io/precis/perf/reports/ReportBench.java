@@ -1,5 +1,8 @@
 package io.precis.perf.reports;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.precis.devservices.LocalPostgres;
 import io.precis.reports.event.Dimension;
 import io.precis.reports.event.EventStore;
 import io.precis.reports.event.JdbcEventStore;
@@ -16,6 +19,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -32,10 +36,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Report latency over 30 days of 10 million events in an H2 file database, read from the
- * roll-ups. The month is bulk-loaded ({@link RollupBulkLoader#withEvents}: the events table and
- * the roll-ups, the rows the writer would store), once for every fork; the load time is printed. Each benchmark is one full report, k threshold at its
- * default of 10 where it applies, reach and frequency included. {@code groupBy} covers every
+ * Report latency over 30 days of 10 million events in an H2 file database, or in PostgreSQL
+ * with {@code -p store=postgres}, read from the roll-ups. The month is bulk-loaded once for
+ * every fork ({@link RollupBulkLoader#withEvents}: the events table and the roll-ups, the rows
+ * the writer would store; on PostgreSQL the roll-ups only), and the load time is printed. Each
+ * benchmark is one full report, k threshold at its default of 10 where it applies, reach and
+ * frequency included. {@code groupBy} covers every
  * roll-up grain with the most columns it serves (the cells read do not depend on which of them
  * are asked), plus the common reports without day, which read blocks of days instead.
  */
@@ -63,20 +69,45 @@ public class ReportBench {
         "targeting+region+site", "campaign+creative+day+targeting+region+site", "campaign+creative+hour"})
     public String groupBy;
 
+    /**
+     * {@code h2}, the embedded store, or {@code postgres}: a private PostgreSQL server
+     * ({@link LocalPostgres}) whose cluster stays in {@code java.io.tmpdir} for the next fork, the
+     * month loaded into it as roll-ups only (no events table), as the gateway's shared store.
+     */
+    @Param("h2")
+    public String store;
+
     private Path dir;
     private JdbcConnectionPool pool;
-    private EventStore store;
+    private LocalPostgres postgres;
+    private HikariDataSource postgresPool;
+    private EventStore reports;
     private final LocalDate from = LocalDate.ofInstant(SyntheticMonth.START, java.time.ZoneOffset.UTC);
     private final LocalDate to = from.plusDays(SyntheticMonth.DAYS - 1);
 
     @Setup(Level.Trial)
     public void load() throws IOException {
         // JMH forks once per benchmark: the month is loaded by the first and reused by the rest.
-        dir = Path.of(System.getProperty("java.io.tmpdir"), directoryName(events, campaigns));
-        String url = load(dir, events, true, campaigns);
-        pool = JdbcConnectionPool.create(url, "sa", "");
-        store = new JdbcEventStore(pool, Clock.systemUTC());
-        Report r = store.report(query(Dimension.CAMPAIGN));
+        DataSource ds;
+        if (store.equals("postgres")) {
+            dir = Path.of(System.getProperty("java.io.tmpdir"), directoryName(events, campaigns) + "-postgres");
+            if (Files.exists(dir.resolve("cluster")) && !Files.exists(dir.resolve("loaded"))) {
+                throw new IllegalStateException("an earlier load into " + dir + " did not finish: delete it");
+            }
+            postgres = LocalPostgres.openOrCreate(dir.resolve("cluster"));
+            postgresPool = pooled(postgres.jdbcUrl());
+            loadPostgres(dir, postgresPool, events, campaigns);
+            ds = postgresPool;
+        } else if (store.equals("h2")) {
+            dir = Path.of(System.getProperty("java.io.tmpdir"), directoryName(events, campaigns));
+            String url = load(dir, events, true, campaigns);
+            pool = JdbcConnectionPool.create(url, "sa", "");
+            ds = pool;
+        } else {
+            throw new IllegalArgumentException("store is h2 or postgres, not " + store);
+        }
+        reports = new JdbcEventStore(ds, Clock.systemUTC());
+        Report r = reports.report(query(Dimension.CAMPAIGN));
         System.out.printf("check: %,d impressions, %,d clicks, %,d invalid clicks, %,d conversions, reach %s%n",
                 r.totals().impressions(), r.totals().clicks(), r.totals().invalidClicks(), r.totals().conversions(),
                 r.totalReach());
@@ -97,6 +128,55 @@ public class ReportBench {
         return load(dir, events, true, SyntheticMonth.CAMPAIGNS);
     }
 
+    /** A pool as the gateway's for PostgreSQL ({@code Database.connect}): a connection is a server process. */
+    private static HikariDataSource pooled(String jdbcUrl) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setMaximumPoolSize(4);
+        config.setPoolName("precis-report-bench");
+        return new HikariDataSource(config);
+    }
+
+    /**
+     * Loads the month into the PostgreSQL database at {@code ds} unless a file {@code loaded} in
+     * {@code dir} says it was (then prints that file): roll-ups only, each closed day's cells
+     * straight into packs as the writer's hourly packing leaves them, then {@code VACUUM ANALYZE}
+     * so that the planner knows the tables' sizes, as autovacuum would have told it by then.
+     */
+    private static void loadPostgres(Path dir, DataSource ds, long events, int campaigns) throws IOException {
+        Path done = dir.resolve("loaded");
+        if (!Files.exists(done)) {
+            RollupBulkLoader loader = new RollupBulkLoader();
+            double[] s = loadMonth(ds, loader, events, campaigns, "VACUUM ANALYZE");
+            Files.writeString(done, String.format("loaded %,d events of %d campaigns (roll-ups only, no events table) "
+                    + "into PostgreSQL, %,d roll-up cells: generate, aggregate and insert each day's cells %.1f s, "
+                    + "insert the rest %.1f s, vacuum and analyse %.1f s%n", events, campaigns, loader.cells(),
+                    s[0], s[1], s[2]));
+        }
+        System.out.printf("%n%s", Files.readString(done));
+    }
+
+    /**
+     * Generates the month into {@code ds} through {@code loader}, each day written as soon as it
+     * is over (only the open days and blocks stay in memory; closed periods go straight into
+     * packs, as the writer's hourly packing leaves them), then the rest, then runs the statement
+     * {@code finish}. Returns the seconds of the three steps.
+     */
+    private static double[] loadMonth(DataSource ds, RollupBulkLoader loader, long events, int campaigns,
+                                      String finish) {
+        long t0 = System.nanoTime();
+        SyntheticMonth.generate(loader, events, 42, campaigns, dayOver -> loader.writeClosed(ds, 50_000, dayOver));
+        long t1 = System.nanoTime();
+        loader.writeTo(ds, 50_000, Clock.systemUTC().instant());
+        long t2 = System.nanoTime();
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute(finish);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return new double[] {(t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9};
+    }
+
     /** {@code precis-report-bench-EVENTS}, with {@code -cCAMPAIGNS} when not the usual 20. */
     static String directoryName(long events, int campaigns) {
         return "precis-report-bench-" + events + (campaigns == SyntheticMonth.CAMPAIGNS ? "" : "-c" + campaigns);
@@ -109,29 +189,17 @@ public class ReportBench {
         String url = "jdbc:h2:file:" + dir.resolve("precis") + ";CACHE_SIZE=524288";
         if (!Files.exists(done)) {
             JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
-            long t0 = System.nanoTime();
             RollupBulkLoader loader = withEvents ? RollupBulkLoader.withEvents(pool) : new RollupBulkLoader();
-            // Each day is written as soon as it is over, so only the open days and blocks stay in memory:
-            // its closed periods go straight into packs, as the writer's hourly packing leaves them.
-            SyntheticMonth.generate(loader, events, 42, campaigns, dayOver -> loader.writeClosed(pool, 50_000, dayOver));
-            long t1 = System.nanoTime();
-            loader.writeTo(pool, 50_000, Clock.systemUTC().instant());
-            long t2 = System.nanoTime();
             // The store turns off H2's background reclaiming (WRITE_DELAY 0); the gateway compacts
-            // the file every 10 s (FileCompaction). Compact once here, or the file keeps every
+            // the file every 10 s (FileCompaction). Compact once at the end, or the file keeps every
             // overwritten chunk of the load (14 GB at 10 M events, ~20× the live data).
-            try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-                s.execute("SHUTDOWN COMPACT");
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
+            double[] s = loadMonth(pool, loader, events, campaigns, "SHUTDOWN COMPACT");
             pool.dispose();
-            long t3 = System.nanoTime();
             String line = String.format("loaded %,d events of %d campaigns (%s) into %,d roll-up cells: "
                     + "generate, aggregate and insert events and each day's cells %.1f s, insert the rest and build "
                     + "indexes %.1f s, compact %.1f s%n", events, campaigns,
                     withEvents ? "events table and roll-ups" : "roll-ups only, no events table",
-                    loader.cells(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+                    loader.cells(), s[0], s[1], s[2]);
             Files.writeString(dir.resolve("packed"), "closed periods packed while loading\n");
             Files.writeString(done, line);
         }
@@ -180,8 +248,15 @@ public class ReportBench {
 
     @TearDown(Level.Trial)
     public void close() {
-        store.close();
-        pool.dispose(); // the database stays for the next fork; delete java.io.tmpdir/precis-report-bench-* after
+        reports.close();
+        // The databases stay for the next fork; delete java.io.tmpdir/precis-report-bench-* after.
+        if (pool != null) {
+            pool.dispose();
+        }
+        if (postgres != null) {
+            postgresPool.close();
+            postgres.stop(); // not close(): that deletes the cluster
+        }
     }
 
     private ReportQuery query(Dimension... groupBy) {
@@ -191,6 +266,6 @@ public class ReportBench {
     @Benchmark
     public Report report() {
         List<Dimension> dims = java.util.Arrays.stream(groupBy.split("\\+")).map(Dimension::ofName).toList();
-        return store.report(new ReportQuery(SyntheticMonth.ADVERTISER, from, to, dims, null));
+        return reports.report(new ReportQuery(SyntheticMonth.ADVERTISER, from, to, dims, null));
     }
 }
