@@ -452,12 +452,14 @@ public final class PrecisGateway implements AutoCloseable {
     }
 
     /**
-     * The network transport the server runs on: {@code epoll} (Netty's native one) or {@code nio}
-     * (the JDK's), with why the native one is not in use.
+     * The network transport the server runs on: {@code epoll} (Netty's native one, the only one
+     * the gateway's class path carries; {@code iouring} where a class path has that too, as the
+     * benchmarks' does) or {@code nio} (the JDK's), with why no native one is in use.
      */
     public String transport() {
         if (vertx.isNativeTransportEnabled()) {
-            return "epoll";
+            String name = ((io.vertx.core.internal.VertxInternal) vertx).transport().getClass().getSimpleName();
+            return name.toLowerCase(java.util.Locale.ROOT).replace("transport", ""); // EpollTransport: epoll
         }
         Throwable why = vertx.unavailableNativeTransportCause();
         return "nio" + (why == null ? "" : " (native: " + why.getClass().getSimpleName() + ")");

@@ -60,7 +60,7 @@ class PostgresStoreTest {
             assertEquals(2, rs.getLong(3), "the impression and the click");
             assertEquals(10, rs.getLong(4), "ten distinct customer-list members, as fingerprints of key epoch 1");
             assertEquals("12", rs.getString(5), "V12, the customer lists' key epochs (V11 persisted profiles, V10 audience versions, V9 contact policy, V8 lookalikes, V7 places, V6 customer lists)");
-            assertEquals("10", rs.getString(6), "V10, packed roll-ups of closed periods (V9 blocks of days, V8 channel grain, V7 the people of lift tests, V6 pair grains, V3 viewability, V4 and V5 reach)");
+            assertEquals("11", rs.getString(6), "V11, LZ4 packs on PostgreSQL (V10 packed roll-ups of closed periods, V9 blocks of days, V8 channel grain, V7 the people of lift tests, V6 pair grains, V3 viewability, V4 and V5 reach)");
         }
         try (TestGateway gw = TestGateway.start(dir, c -> c.withStore(pg))) {
             JsonNode totals = gw.get("/v1/reports?" + TestGateway.aroundToday() + "&groupBy=campaign", key)
