@@ -40,7 +40,7 @@ public final class Main {
         // Only once the data dir is ours: a second gateway must not write into the first one's log.
         logToDataDir(config);
         Logger log = Logger.getLogger(Main.class.getName());
-        log.info("started " + StartupSummary.of(config, gateway.port()) + " transport=\"" + gateway.transport() + "\"");
+        log.info("started " + StartupSummary.of(config, gateway.port(), gateway.transport()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("shutting down");
             gateway.close();

@@ -19,8 +19,11 @@ final class StartupSummary {
                 : "from the file " + c.dataDir().resolve("admin-token").toAbsolutePath();
     }
 
-    /** One line: {@code host=... port=... dataDir=... ...}. */
-    static String of(GatewayConfig c, int actualPort) {
+    /**
+     * One line: {@code host=... port=... dataDir=... ... transport="..."}; {@code transport} is
+     * the network transport the server runs on ({@link PrecisGateway#transport}).
+     */
+    static String of(GatewayConfig c, int actualPort, String transport) {
         String purposes = PurposeKeys.toMap(c.defaultPurposes()).entrySet().stream()
                 .filter(Map.Entry::getValue).map(Map.Entry::getKey).sorted().collect(Collectors.joining(","));
         return "host=" + c.host()
@@ -45,6 +48,7 @@ final class StartupSummary {
                 + " workQueue=" + c.capacity().workQueue()
                 + " eventQueue=" + c.capacity().eventQueue()
                 + " rateLimit=" + (c.rateLimit().off() ? "off" : c.rateLimit().perSecond() + "/s burst " + c.rateLimit().burst())
-                + " pseudonymKey=" + (System.getenv("PRECIS_PSEUDONYM_KEY") != null ? "environment" : "key files");
+                + " pseudonymKey=" + (System.getenv("PRECIS_PSEUDONYM_KEY") != null ? "environment" : "key files")
+                + " transport=\"" + transport + "\"";
     }
 }
