@@ -77,6 +77,17 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * Sets the driver's {@code prepareThreshold} to -1 unless the URL sets it: every statement is
+     * prepared on the server and its results come in binary from its first use on a connection.
+     * By default its first five uses on each connection come as text, a {@code bytea} in
+     * hexadecimal: a report's roll-up packs then took three to six times as long to arrive
+     * (perf/README.md).
+     */
+    public static void binaryFromFirstUse(HikariConfig config) {
+        config.addDataSourceProperty("prepareThreshold", "-1");
+    }
+
+    /**
      * Connects to PostgreSQL at {@code jdbcUrl} ({@code jdbc:postgresql://host:port/db?user=...}),
      * through a pool of at most {@code maxConnections}, and brings its schema up to date.
      */
@@ -88,6 +99,7 @@ public final class Database implements AutoCloseable {
         config.setJdbcUrl(jdbcUrl);
         config.setMaximumPoolSize(maxConnections);
         config.setPoolName("precis-postgres");
+        binaryFromFirstUse(config);
         // A store that is down answers fast (503), and the pool tries again on the next request.
         config.setConnectionTimeout(2_000);
         config.setInitializationFailTimeout(-1);

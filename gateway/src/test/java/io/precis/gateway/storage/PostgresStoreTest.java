@@ -90,4 +90,20 @@ class PostgresStoreTest {
             assertTrue(port > 0 && gw.get("/health", null).status() == 200);
         }
     }
+
+    /**
+     * The pool's connections ask for binary results from a statement's first use (a report's
+     * packs arrive as bytes, not hexadecimal text), unless the operator's URL says otherwise.
+     */
+    @Test
+    void resultsComeInBinaryFromAStatementsFirstUseUnlessTheUrlSaysOtherwise() throws Exception {
+        String url = LocalPostgres.shared().createDatabase();
+        try (Database db = Database.connect(url, 2); java.sql.Connection c = db.dataSource().getConnection()) {
+            assertEquals(-1, c.unwrap(org.postgresql.PGConnection.class).getPrepareThreshold());
+        }
+        try (Database db = Database.connect(url + "&prepareThreshold=0", 2);
+             java.sql.Connection c = db.dataSource().getConnection()) {
+            assertEquals(0, c.unwrap(org.postgresql.PGConnection.class).getPrepareThreshold());
+        }
+    }
 }

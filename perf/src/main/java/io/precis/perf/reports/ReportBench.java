@@ -134,6 +134,7 @@ public class ReportBench {
         config.setJdbcUrl(jdbcUrl);
         config.setMaximumPoolSize(4);
         config.setPoolName("precis-report-bench");
+        io.precis.gateway.storage.Database.binaryFromFirstUse(config);
         return new HikariDataSource(config);
     }
 
