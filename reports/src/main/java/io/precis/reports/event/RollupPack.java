@@ -11,15 +11,27 @@ import java.util.Map;
 
 /**
  * The cells of one advertiser, grain code and period, encoded together for
- * {@code precis_rollup_packs} (migration V10): a dictionary of the key strings, then per cell the
- * indexes of its six keys, its counts as variable-length integers, and its user and reach sets
- * as {@link UserSketch#toBytes()} and {@link ReachSet#toBytes()} store them. A cell of a pack
- * holds exactly what its row in {@code precis_rollups} held ({@code RollupPackTest}).
+ * {@code precis_rollup_packs} (migration V10): a dictionary of the key strings, then the cells.
+ * A cell of a pack holds exactly what its row in {@code precis_rollups} held
+ * ({@code RollupPackTest}).
+ *
+ * <p>Version 2 (written since 2026-12-02): the cells' keys first, per cell the indexes of its six
+ * keys, the length of its body and its distinct users; then the bodies, per cell its counts as
+ * variable-length integers, its user set as {@link UserSketch#toBytes()} stores it, and its reach
+ * set as {@link ReachSet#toBytes()} does, or one byte when the reach set is exactly the user set
+ * (two thirds of the full grain's cells at 10 M events: a fifth of the bytes). A report over the
+ * full grain reads every cell's keys first and most bodies only later, in place: its first pass no
+ * longer steps through the bodies byte by byte. Version 1 (each cell's keys, counts and both sets
+ * in turn) is still read.
  */
 final class RollupPack {
     /** A pack's cells are cut into parts of about this many bytes (H2 keeps a BYTEA under 1 MiB). */
     static final int PART_BYTES = 256 * 1024;
-    private static final byte VERSION = 1;
+    private static final byte VERSION_1 = 1;
+    private static final byte VERSION = 2;
+    /** Version 2's reach set: none, the same hashes as the user set, or (at 2 and up) its length + 2 bytes. */
+    private static final int REACH_NONE = 0;
+    private static final int REACH_SAME = 1;
 
     /** The keys of a packed cell; the advertiser, grain and period are the pack's. */
     record Key(String campaignId, String creativeId, String targeting, String region, String site, String channel) {
@@ -73,26 +85,43 @@ final class RollupPack {
                 });
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1024 + cells.size() * 64);
+        ByteArrayOutputStream keys = new ByteArrayOutputStream(16 + cells.size() * 10);
+        ByteArrayOutputStream bodies = new ByteArrayOutputStream(1024 + cells.size() * 48);
+        for (Map.Entry<Key, Tally> e : cells) {
+            int start = bodies.size();
+            Tally t = e.getValue();
+            for (long n : new long[] {t.impressions, t.clicks, t.invalidClicks, t.conversions, t.costNanos,
+                t.valueMicros, t.measuredImpressions, t.viewableImpressions, t.reachImpressions}) {
+                varLong(bodies, zigZag(n));
+            }
+            bodies.write(t.reachKnown ? 1 : 0);
+            byte[] users = t.users.toBytes();
+            bytes(bodies, users);
+            byte[] reach = t.reach.toBytes();
+            if (reach == null) {
+                varLong(bodies, REACH_NONE);
+            } else if (ReachSet.isExactly(reach, users)) {
+                varLong(bodies, REACH_SAME);
+            } else {
+                varLong(bodies, reach.length + 2L);
+                bodies.write(reach, 0, reach.length);
+            }
+            for (int i = 0; i < 6; i++) {
+                varLong(keys, dictionary.get(e.getKey().get(i)));
+            }
+            varLong(keys, bodies.size() - start);
+            keys.write(t.users.users());
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + keys.size() + bodies.size());
         out.write(VERSION);
         varLong(out, strings.size());
         for (String s : strings) {
             bytes(out, s.getBytes(StandardCharsets.UTF_8));
         }
         varLong(out, cells.size());
-        for (Map.Entry<Key, Tally> e : cells) {
-            for (int i = 0; i < 6; i++) {
-                varLong(out, dictionary.get(e.getKey().get(i)));
-            }
-            Tally t = e.getValue();
-            for (long n : new long[] {t.impressions, t.clicks, t.invalidClicks, t.conversions, t.costNanos,
-                t.valueMicros, t.measuredImpressions, t.viewableImpressions, t.reachImpressions}) {
-                varLong(out, zigZag(n));
-            }
-            out.write(t.reachKnown ? 1 : 0);
-            bytes(out, t.users.toBytes());
-            bytes(out, t.reach.toBytes());
-        }
+        varLong(out, keys.size());
+        out.writeBytes(keys.toByteArray());
+        out.writeBytes(bodies.toByteArray());
         return out.toByteArray();
     }
 
@@ -108,7 +137,8 @@ final class RollupPack {
      * stay bytes of {@code part} ({@code usersAt}/{@code usersLength}, {@code reachAt}/
      * {@code reachLength}; length 0 for none) until {@link #tally} (or the caller) reads them.
      * {@code at} is where the cell's counts start in {@code part}: {@link #cellAt} reads the
-     * cell again from there, without its keys.
+     * cell again from there, without its keys. {@code reachSame}: the reach set is the user set's
+     * hashes (version 2), {@code reachLength} 0 then.
      */
     static final class Cell {
         String[] strings;
@@ -122,6 +152,9 @@ final class RollupPack {
         int usersLength;
         int reachAt;
         int reachLength;
+        boolean reachSame;
+        /** Distinct users of the user set, known from the keys alone ({@link #readKeys}). */
+        int users;
 
         /** This cell as a new tally (an empty one with the cell added: the sets are then read from the part). */
         Tally tally() {
@@ -146,12 +179,16 @@ final class RollupPack {
             t.reachImpressions += counts[8];
             t.reachKnown &= reachKnown;
             t.users = t.users.merge(part, usersAt, usersLength);
-            t.reach.addAll(part, reachAt, reachLength);
+            if (reachSame) {
+                t.reach.addAllHashes(part, usersAt, usersLength);
+            } else {
+                t.reach.addAll(part, reachAt, reachLength);
+            }
         }
 
         /** The distinct users of this cell's user set ({@link UserSketch#users()}), without decoding it. */
         int users() {
-            return usersLength / Long.BYTES;
+            return users;
         }
     }
 
@@ -171,8 +208,8 @@ final class RollupPack {
     }
 
     /**
-     * As {@link #read}, but only each cell's keys, {@link Cell#at} and where its sets are: its
-     * counts are passed over, not decoded, for {@link #cellAt} to read when they are needed.
+     * As {@link #read}, but only each cell's keys, {@link Cell#at} and {@link Cell#users()}: its
+     * counts and sets are passed over, not decoded, for {@link #cellAt} to read when needed.
      */
     static void readKeys(byte[] part, java.util.function.Consumer<Cell> sink) {
         read(part, false, sink);
@@ -180,7 +217,8 @@ final class RollupPack {
 
     private static void read(byte[] part, boolean counts, java.util.function.Consumer<Cell> sink) {
         Cursor in = new Cursor(part);
-        if (in.get() != VERSION) {
+        byte version = in.get();
+        if (version != VERSION && version != VERSION_1) {
             throw new IllegalArgumentException("not a roll-up pack");
         }
         Cell cell = new Cell();
@@ -191,16 +229,37 @@ final class RollupPack {
             cell.strings[i] = new String(in.bytes, in.at - n, n, StandardCharsets.UTF_8);
         }
         long cells = varLong(in);
+        if (version == VERSION_1) {
+            for (long c = 0; c < cells; c++) {
+                readKeys(in, cell);
+                if (counts) {
+                    readBody(in, cell, VERSION_1);
+                } else {
+                    skipCounts(in, cell);
+                }
+                sink.accept(cell);
+            }
+            return;
+        }
+        int keysLength = (int) varLong(in);
+        Cursor body = new Cursor(part);
+        body.at = in.at + keysLength;
         for (long c = 0; c < cells; c++) {
-            for (int i = 0; i < cell.keys.length; i++) {
-                cell.keys[i] = (int) varLong(in);
-            }
+            readKeys(in, cell);
+            int length = (int) varLong(in);
+            cell.users = in.get();
+            cell.at = body.at;
             if (counts) {
-                readBody(in, cell);
-            } else {
-                skipCounts(in, cell);
+                readBody(body, cell, VERSION);
             }
+            body.at = cell.at + length;
             sink.accept(cell);
+        }
+    }
+
+    private static void readKeys(Cursor in, Cell cell) {
+        for (int i = 0; i < cell.keys.length; i++) {
+            cell.keys[i] = (int) varLong(in);
         }
     }
 
@@ -213,20 +272,31 @@ final class RollupPack {
         Cursor in = new Cursor(part);
         in.at = at;
         into.part = part;
-        readBody(in, into);
+        readBody(in, into, part[0]);
     }
 
-    /** The counts, reach flag and set positions of a cell, from its counts on. */
-    private static void readBody(Cursor in, Cell cell) {
+    /** The counts, reach flag and set positions of a cell of a part of {@code version}, from its counts on. */
+    private static void readBody(Cursor in, Cell cell, byte version) {
         cell.at = in.at;
         for (int i = 0; i < COUNTS; i++) {
             cell.counts[i] = unZigZag(varLong(in));
         }
         cell.reachKnown = in.get() != 0;
-        sets(in, cell);
+        if (version == VERSION_1) {
+            sets(in, cell);
+            return;
+        }
+        cell.usersLength = skip(in);
+        cell.usersAt = in.at - cell.usersLength;
+        cell.users = cell.usersLength / Long.BYTES;
+        int reach = (int) varLong(in);
+        cell.reachSame = reach == REACH_SAME;
+        cell.reachLength = reach < 2 ? 0 : reach - 2;
+        cell.reachAt = in.at;
+        in.at += cell.reachLength;
     }
 
-    /** As {@link #readBody}, but past the counts and reach flag without decoding them. */
+    /** As {@link #readBody} of version 1, but past the counts and reach flag without decoding them. */
     private static void skipCounts(Cursor in, Cell cell) {
         cell.at = in.at;
         byte[] b = in.bytes;
@@ -240,12 +310,14 @@ final class RollupPack {
         sets(in, cell);
     }
 
-    /** Where the user and reach sets of a cell are. */
+    /** Where the user and reach sets of a cell of version 1 are. */
     private static void sets(Cursor in, Cell cell) {
         cell.usersLength = skip(in);
         cell.usersAt = in.at - cell.usersLength;
+        cell.users = cell.usersLength / Long.BYTES;
         cell.reachLength = skip(in);
         cell.reachAt = in.at - cell.reachLength;
+        cell.reachSame = false;
     }
 
     private static void bytes(ByteArrayOutputStream out, byte[] b) {

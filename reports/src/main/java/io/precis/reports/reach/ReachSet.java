@@ -104,6 +104,31 @@ public final class ReachSet {
         }
     }
 
+    /**
+     * Adds every hash of {@code length} bytes of {@code bytes} at {@code offset}: big-endian
+     * longs, ascending and distinct, with no tag ({@link io.precis.reports.privacy.UserSketch#toBytes()}'s form).
+     */
+    public void addAllHashes(byte[] bytes, int offset, int length) {
+        if (length % Long.BYTES != 0) {
+            throw new IllegalArgumentException("not a set of hashes");
+        }
+        for (int at = offset; at < offset + length; at += Long.BYTES) {
+            add((long) BIG_ENDIAN_LONG.get(bytes, at));
+        }
+    }
+
+    /**
+     * Whether {@code image} ({@link #toBytes()}) is the exact set of the hashes {@code hashes}
+     * holds (big-endian longs, ascending, untagged; null for none), so that those alone say it.
+     */
+    public static boolean isExactly(byte[] image, byte[] hashes) {
+        if (image == null || hashes == null) {
+            return image == null && hashes == null;
+        }
+        return image.length == hashes.length + 1 && image[0] == EXACT
+                && Arrays.equals(image, 1, image.length, hashes, 0, hashes.length);
+    }
+
     private static final java.lang.invoke.VarHandle BIG_ENDIAN_LONG =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
 

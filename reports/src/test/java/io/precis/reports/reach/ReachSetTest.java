@@ -81,4 +81,29 @@ class ReachSetTest {
         }
         return seen.cardinality();
     }
+
+    /** A user sketch's hashes (untagged) say a reach set exactly when they are its hashes, and add as they would one by one. */
+    @Test
+    void theHashesOfAUserSketchAreAReachSetWhenTheyAreItsHashes() {
+        UserSketch users = UserSketch.EMPTY;
+        ReachSet reach = new ReachSet();
+        for (int i = 0; i < 20; i++) {
+            users = users.merge(UserSketch.ofHash(user(i)));
+            reach.add(user(i));
+        }
+        assertTrue(ReachSet.isExactly(reach.toBytes(), users.toBytes()));
+        assertTrue(ReachSet.isExactly(null, null));
+        assertFalse(ReachSet.isExactly(of(0, 19).toBytes(), users.toBytes()), "one user fewer");
+        assertFalse(ReachSet.isExactly(reach.toBytes(), null));
+        assertFalse(ReachSet.isExactly(of(0, 200).toBytes(), users.merge(UserSketch.ofHash(user(300))).toBytes()),
+                "a HyperLogLog is never a list of hashes");
+
+        ReachSet added = of(10, 30); // 10 shared users
+        byte[] hashes = users.toBytes();
+        added.addAllHashes(hashes, 0, hashes.length);
+        ReachSet oneByOne = of(10, 30);
+        oneByOne.addAll(reach);
+        assertEquals(30, added.users());
+        assertEquals(java.util.Arrays.toString(oneByOne.toBytes()), java.util.Arrays.toString(added.toBytes()));
+    }
 }
