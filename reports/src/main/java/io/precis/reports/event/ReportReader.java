@@ -2,7 +2,6 @@ package io.precis.reports.event;
 
 import io.precis.reports.privacy.DiscreteLaplace;
 import io.precis.reports.privacy.ReportPolicy;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -40,27 +39,26 @@ final class ReportReader {
         boolean threshold = policy.minUsers() > 1 && cols.stream().anyMatch(Dimension.THRESHOLDED::contains);
         Grain grain = Grain.forColumns(cols, q.campaignId() != null);
         List<String> selected = selectedColumns(cols);
+        // Every cell is read with its user sets: reach is a union, never a sum (no SQL GROUP BY).
+        String sql = "SELECT " + String.join(", ", selected) + ", " + RollupSql.COUNTS + where(q);
         // Every cell read, then sorted by its keys and summed with its equals: most reports read
         // a grain whose cells are already their rows (the full breakdown's 2.7 M cells at 10 M
         // events are 2.7 M rows), and a hash map keyed by the key lists spent more than a third
         // of such a report putting, resizing and comparing colliding keys; the sort was needed
         // for the answer's order anyway. The keys are sorted as numbers (ReportCells).
         ReportCells cells = new ReportCells(cols.size());
-        List<PeriodBlocks.Piece> pieces = pieces(grain, cols, q);
-        int[] at = packedColumns(cols);
-        int[] ids = new int[cols.size()];
-        // The packs and the cells of one moment (ReportSnapshot), each decoded as it comes.
-        ReportSnapshot.read(ds, c -> fetch(c, q, grain, cols, selected, pieces, f -> {
-            switch (f) {
-                case Part p -> addPart(p, q.campaignId(), cols, at, cells);
-                case CellRow row -> {
-                    for (int d = 0; d < ids.length; d++) {
-                        ids[d] = cells.id(d, row.keys().get(d));
+        // The packs and the cells of one moment (ReportSnapshot).
+        ReportSnapshot.read(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql); PreparedStatement packs = c.prepareStatement(PACKS)) {
+                for (PeriodBlocks.Piece piece : pieces(grain, cols, q)) {
+                    String code = grain.code(piece.level());
+                    if (RollupPacker.packed(code)) {
+                        readPacks(packs, q, code, piece, cols, cells);
                     }
-                    cells.add(ids, row.tally());
+                    readCells(ps, q, code, piece, cols, selected, cells);
                 }
             }
-        }));
+        });
         // Sorted here, not in SQL: database collations differ, Java's string order does not.
         // Rows of fewer than k users are merged into "(other)" as they are made (SmallRows).
         List<SmallRows.Group> published = cells.rows(threshold ? policy.minUsers() : 0);
@@ -107,74 +105,54 @@ final class ReportReader {
         return PeriodBlocks.cover(q.from(), q.to());
     }
 
-    /** What a report reads: a part of a pack, or a cell of the cell table. */
-    private sealed interface Fetched permits Part, CellRow {
-    }
-
-    /** A part of a pack of the period starting at {@code periodMs} ({@link RollupPacker}). */
-    private record Part(long periodMs, byte[] bytes) implements Fetched {
-    }
-
-    /** A cell of the cell table: its keys in the report's columns' order, and its sums. */
-    private record CellRow(List<String> keys, Tally tally) implements Fetched {
-    }
-
-    private static final String PACKS = "SELECT period_ms, cells FROM " + RollupPacker.TABLE
-            + " WHERE advertiser_id = ? AND grain = ? AND period_ms >= ? AND period_ms < ?";
-
-    /** Reads, on {@code c}, the packs (where the grain is packed) and the cells of each piece, each to {@code out}. */
-    private static void fetch(Connection c, ReportQuery q, Grain grain, List<Dimension> cols, List<String> selected,
-                              List<PeriodBlocks.Piece> pieces, java.util.function.Consumer<Fetched> out)
+    /** Adds the cells of {@code code} in {@code piece} to {@code cells}, by their keys in {@code cols}. */
+    private static void readCells(PreparedStatement ps, ReportQuery q, String code, PeriodBlocks.Piece piece,
+                                  List<Dimension> cols, List<String> selected, ReportCells cells)
             throws SQLException {
-        // A day's or hour's string made once per period, not once per cell: formatting an
-        // Instant per cell was a tenth of an hourly report.
-        Map<Long, String> periods = new java.util.HashMap<>();
-        // Every cell is read with its user sets: reach is a union, never a sum (no SQL GROUP BY).
-        String cellsQuery = "SELECT " + String.join(", ", selected) + ", " + RollupSql.COUNTS + where(q);
-        try (PreparedStatement cellsSql = c.prepareStatement(cellsQuery); PreparedStatement packs = c.prepareStatement(PACKS)) {
-            for (PeriodBlocks.Piece piece : pieces) {
-                String code = grain.code(piece.level());
-                if (RollupPacker.packed(code)) {
-                    bind(packs, q, code, piece, false);
-                    // Every part in one round trip: on PostgreSQL fetching 16 or 64 at a time (4 or
-                    // 16 MB in memory instead of 146 MB for the full breakdown at 10 M events) made
-                    // that report 5 to 20% slower, each round trip waiting for the decoding.
-                    packs.setFetchSize(0);
-                    try (ResultSet rs = packs.executeQuery()) {
-                        while (rs.next()) {
-                            out.accept(new Part(rs.getLong(1), rs.getBytes(2)));
-                        }
-                    }
-                }
-                bind(cellsSql, q, code, piece, true);
-                cellsSql.setFetchSize(10_000);
-                try (ResultSet rs = cellsSql.executeQuery()) {
-                    while (rs.next()) {
-                        out.accept(new CellRow(keys(rs, cols, selected, periods), RollupSql.readCounts(rs, selected.size())));
-                    }
-                }
-            }
-        }
-    }
-
-    /** Sets the advertiser, grain code, period and (for the cell table) campaign of a report's query. */
-    private static void bind(PreparedStatement ps, ReportQuery q, String code, PeriodBlocks.Piece piece,
-                             boolean campaign) throws SQLException {
         int i = 0;
         ps.setString(++i, q.advertiserId());
         ps.setString(++i, code);
         ps.setLong(++i, piece.fromMs());
         ps.setLong(++i, piece.toMs());
-        if (campaign && q.campaignId() != null) {
+        if (q.campaignId() != null) {
             ps.setString(++i, q.campaignId());
+        }
+        ps.setFetchSize(10_000); // PostgreSQL honours it in the snapshot's transaction
+        int[] ids = new int[cols.size()];
+        // A day's or hour's string made once per period, not once per cell: formatting an
+        // Instant per cell was a tenth of an hourly report.
+        Map<Long, String> periods = new java.util.HashMap<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                List<String> keys = keys(rs, cols, selected, periods);
+                for (int d = 0; d < ids.length; d++) {
+                    ids[d] = cells.id(d, keys.get(d));
+                }
+                cells.add(ids, RollupSql.readCounts(rs, selected.size()));
+            }
         }
     }
 
+    private static final String PACKS = "SELECT period_ms, cells FROM " + RollupPacker.TABLE
+            + " WHERE advertiser_id = ? AND grain = ? AND period_ms >= ? AND period_ms < ?";
+
     /**
-     * Where each column's value is in a packed cell's keys (RollupPack.Key), or -1 for the
-     * period's own (day, hour): one value for the whole pack.
+     * Adds the packed cells of {@code code} in {@code piece} ({@link RollupPacker}: a few rows per
+     * closed period, decoded here) to {@code cells}, as {@link #readCells} does for the cell table.
      */
-    private static int[] packedColumns(List<Dimension> cols) {
+    private static void readPacks(PreparedStatement ps, ReportQuery q, String code, PeriodBlocks.Piece piece,
+                                  List<Dimension> cols, ReportCells cells) throws SQLException {
+        ps.setString(1, q.advertiserId());
+        ps.setString(2, code);
+        ps.setLong(3, piece.fromMs());
+        ps.setLong(4, piece.toMs());
+        // Every part in one round trip: on PostgreSQL fetching 16 or 64 at a time (4 or 16 MB in
+        // memory instead of 146 MB for the full breakdown at 10 M events) made that report 5 to
+        // 20% slower, each round trip waiting for the decoding.
+        ps.setFetchSize(0);
+        String campaign = q.campaignId();
+        // Where each column's value is in a packed cell's keys (RollupPack.Key), or -1 for the
+        // period's own (day, hour): one value for the whole pack.
         int[] at = new int[cols.size()];
         for (int d = 0; d < at.length; d++) {
             at[d] = switch (cols.get(d)) {
@@ -187,48 +165,44 @@ final class ReportReader {
                 case DAY, HOUR -> -1;
             };
         }
-        return at;
-    }
-
-    /**
-     * Adds the cells of a part of a pack ({@link RollupPacker}: a few rows per closed period) to
-     * {@code cells}, of campaign {@code campaign} only unless it is null; {@code at} is
-     * {@link #packedColumns}.
-     */
-    private static void addPart(Part p, String campaign, List<Dimension> cols, int[] at, ReportCells cells) {
         int[] ids = new int[cols.size()];
-        for (int d = 0; d < at.length; d++) {
-            if (at[d] < 0) {
-                ids[d] = cells.id(d, periodKey(cols.get(d), p.periodMs()));
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                long period = rs.getLong(1);
+                for (int d = 0; d < at.length; d++) {
+                    if (at[d] < 0) {
+                        ids[d] = cells.id(d, periodKey(cols.get(d), period));
+                    }
+                }
+                // Each part's dictionary is looked up once per string and column, not once per cell.
+                int[][] cache = new int[at.length][];
+                String[][] dictionary = new String[1][];
+                byte[] bytes = rs.getBytes(2);
+                int[] part = {-1}; // kept by the cells once one of them is added (ReportCells#part)
+                RollupPack.readKeys(bytes, cell -> {
+                    String[] strings = cell.strings;
+                    if (strings != dictionary[0]) {
+                        dictionary[0] = strings;
+                        for (int d = 0; d < at.length; d++) {
+                            cache[d] = new int[strings.length];
+                            java.util.Arrays.fill(cache[d], -1);
+                        }
+                    }
+                    if (campaign != null && !campaign.equals(strings[cell.keys[0]])) {
+                        return;
+                    }
+                    for (int d = 0; d < at.length; d++) {
+                        if (at[d] >= 0) {
+                            ids[d] = cells.id(d, strings, cache[d], cell.keys[at[d]]);
+                        }
+                    }
+                    if (part[0] < 0) {
+                        part[0] = cells.part(bytes);
+                    }
+                    cells.addPacked(ids, part[0], cell.at, cell.users());
+                });
             }
         }
-        // Each part's dictionary is looked up once per string and column, not once per cell.
-        int[][] cache = new int[at.length][];
-        String[][] dictionary = new String[1][];
-        byte[] bytes = p.bytes();
-        int[] part = {-1}; // kept by the cells once one of them is added (ReportCells#part)
-        RollupPack.readKeys(bytes, cell -> {
-            String[] strings = cell.strings;
-            if (strings != dictionary[0]) {
-                dictionary[0] = strings;
-                for (int d = 0; d < at.length; d++) {
-                    cache[d] = new int[strings.length];
-                    java.util.Arrays.fill(cache[d], -1);
-                }
-            }
-            if (campaign != null && !campaign.equals(strings[cell.keys[0]])) {
-                return;
-            }
-            for (int d = 0; d < at.length; d++) {
-                if (at[d] >= 0) {
-                    ids[d] = cells.id(d, strings, cache[d], cell.keys[at[d]]);
-                }
-            }
-            if (part[0] < 0) {
-                part[0] = cells.part(bytes);
-            }
-            cells.addPacked(ids, part[0], cell.at, cell.users());
-        });
     }
 
     private static String where(ReportQuery q) {

@@ -46,10 +46,7 @@ final class ReportSnapshot {
     private static void begin(Connection c, SqlDialect dialect) throws SQLException {
         c.setAutoCommit(false);
         if (dialect == SqlDialect.H2) {
-            try (Statement s = c.createStatement()) {
-                s.execute("SET LAZY_QUERY_EXECUTION TRUE");
-                s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SNAPSHOT");
-            }
+            h2Session(c, true, "SNAPSHOT");
         } else {
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         }
@@ -61,13 +58,18 @@ final class ReportSnapshot {
         c.rollback();
         c.setReadOnly(false);
         if (dialect == SqlDialect.H2) {
-            try (Statement s = c.createStatement()) {
-                s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED");
-                s.execute("SET LAZY_QUERY_EXECUTION FALSE");
-            }
+            h2Session(c, false, "READ COMMITTED");
         } else {
             c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         }
         c.setAutoCommit(true);
+    }
+
+    /** H2's session settings: lazy query execution and the transaction isolation level. */
+    private static void h2Session(Connection c, boolean lazy, String isolation) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LAZY_QUERY_EXECUTION " + lazy);
+            s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL " + isolation);
+        }
     }
 }

@@ -320,7 +320,8 @@ final class RollupPack {
         cell.reachSame = false;
     }
 
-    private static void bytes(ByteArrayOutputStream out, byte[] b) {
+    /** A byte string as length + 1 and its bytes; 0 for null. */
+    static void bytes(ByteArrayOutputStream out, byte[] b) {
         if (b == null) {
             varLong(out, 0);
             return;
@@ -357,7 +358,8 @@ final class RollupPack {
         }
     }
 
-    private static void varLong(ByteArrayOutputStream out, long v) {
+    /** An unsigned variable-length integer, 7 bits a byte, low bits first. */
+    static void varLong(ByteArrayOutputStream out, long v) {
         while ((v & ~0x7FL) != 0) {
             out.write((int) ((v & 0x7F) | 0x80));
             v >>>= 7;
@@ -379,7 +381,7 @@ final class RollupPack {
         }
     }
 
-    private static long zigZag(long n) {
+    static long zigZag(long n) {
         return (n << 1) ^ (n >> 63);
     }
 

@@ -99,9 +99,7 @@ public final class ReachSet {
             return;
         }
         checkExact(bytes, offset, length);
-        for (int at = offset + 1; at < offset + length; at += Long.BYTES) {
-            add((long) BIG_ENDIAN_LONG.get(bytes, at));
-        }
+        addAllHashes(bytes, offset + 1, length - 1);
     }
 
     /**

@@ -159,41 +159,24 @@ class RollupPackTest {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(1);
-        varLong(out, strings.size());
+        RollupPack.varLong(out, strings.size());
         for (String s : strings) {
-            bytes(out, s.getBytes(StandardCharsets.UTF_8));
+            RollupPack.bytes(out, s.getBytes(StandardCharsets.UTF_8));
         }
-        varLong(out, cells.size());
+        RollupPack.varLong(out, cells.size());
         for (Map.Entry<RollupPack.Key, Tally> e : cells) {
             for (int i = 0; i < 6; i++) {
-                varLong(out, dictionary.get(e.getKey().get(i)));
+                RollupPack.varLong(out, dictionary.get(e.getKey().get(i)));
             }
             Tally t = e.getValue();
             for (long n : new long[] {t.impressions, t.clicks, t.invalidClicks, t.conversions, t.costNanos,
                 t.valueMicros, t.measuredImpressions, t.viewableImpressions, t.reachImpressions}) {
-                varLong(out, (n << 1) ^ (n >> 63));
+                RollupPack.varLong(out, RollupPack.zigZag(n));
             }
             out.write(t.reachKnown ? 1 : 0);
-            bytes(out, t.users.toBytes());
-            bytes(out, t.reach.toBytes());
+            RollupPack.bytes(out, t.users.toBytes());
+            RollupPack.bytes(out, t.reach.toBytes());
         }
         return out.toByteArray();
-    }
-
-    private static void bytes(ByteArrayOutputStream out, byte[] b) {
-        if (b == null) {
-            varLong(out, 0);
-            return;
-        }
-        varLong(out, b.length + 1L);
-        out.write(b, 0, b.length);
-    }
-
-    private static void varLong(ByteArrayOutputStream out, long v) {
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.write((int) v);
     }
 }
