@@ -118,6 +118,22 @@ enum Grain {
     }
 
     /**
+     * Whether a report by {@code cols} makes a row of each of this grain's cells: the columns
+     * name every key the grain keeps and its period (day or hour), so two cells of one period
+     * never share a row, nor do two periods. Within one period the packs hold each key once
+     * ({@link RollupPacker}); the same key may still be in the cell table too (a late delta).
+     */
+    boolean rowPerCell(List<Dimension> cols) {
+        return cols.contains(hourly ? Dimension.HOUR : Dimension.DAY)
+                && (!campaign || cols.contains(Dimension.CAMPAIGN))
+                && (!creative || cols.contains(Dimension.CREATIVE))
+                && (!targeting || cols.contains(Dimension.TARGETING))
+                && (!region || cols.contains(Dimension.REGION))
+                && (!site || cols.contains(Dimension.SITE))
+                && (!channel || cols.contains(Dimension.CHANNEL));
+    }
+
+    /**
      * The narrowest grain holding every dimension of {@code cols}; with {@code oneCampaign} (a
      * campaign filter) only a grain kept per campaign.
      */

@@ -54,6 +54,8 @@ final class ReportCells {
     private byte[][] parts = new byte[16][];
     private int partCount;
     private int size;
+    /** {@code "(other)"} so far ({@link #other()}), or null. */
+    private Tally other;
 
     ReportCells(int columns) {
         this(columns, CHUNK_BITS);
@@ -177,6 +179,19 @@ final class ReportCells {
     }
 
     /**
+     * The sums of {@code "(other)"} so far, for a cell known to be a row of its own with fewer
+     * than k users ({@link Grain#rowPerCell}) to be added to as it is read, never kept as a cell:
+     * most of the full breakdown's 2.7 M cells at 10 M events. {@link #rows} must then be asked
+     * with that k.
+     */
+    Tally other() {
+        if (other == null) {
+            other = new Tally();
+        }
+        return other;
+    }
+
+    /**
      * The rows: cells sorted by their keys' strings, column by column, equal keys summed; with
      * {@code k} above 1, those of fewer than k users merged into {@code "(other)"}
      * ({@link SmallRows}), as each row is made.
@@ -187,7 +202,10 @@ final class ReportCells {
 
     /** {@link #rows(int)}; {@code byRanks} takes the path of keys too many for one long (tests). */
     List<SmallRows.Group> rows(int k, boolean byRanks) {
-        Rows out = new Rows(k > 1 ? new SmallRows.Split(k, columns) : null);
+        if (k <= 1 && other != null) {
+            throw new IllegalStateException("cells were summed into (other) without a k threshold");
+        }
+        Rows out = new Rows(k > 1 ? new SmallRows.Split(k, columns, other) : null);
         int[][] rank = ranks();
         int indexBits = 32 - Integer.numberOfLeadingZeros(Math.max(1, size));
         long span = 1;

@@ -15,7 +15,8 @@ import java.util.Objects;
  */
 public record ReportRow(Map<Dimension, String> keys, Counts counts, Reach reach) {
     public ReportRow {
-        keys = Collections.unmodifiableMap(new LinkedHashMap<>(keys));
+        // A report's own rows come with keys already immutable and in order (RowKeys).
+        keys = keys instanceof RowKeys ? keys : Collections.unmodifiableMap(new LinkedHashMap<>(keys));
         Objects.requireNonNull(counts, "counts");
         Objects.requireNonNull(reach, "reach");
     }

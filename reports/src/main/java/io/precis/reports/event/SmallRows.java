@@ -34,9 +34,11 @@ final class SmallRows {
         private final List<Group> kept = new ArrayList<>();
         private Tally other;
 
-        Split(int k, int keyCount) {
+        /** {@code other}: the sums of {@code "(other)"} so far, or null for none yet. */
+        Split(int k, int keyCount, Tally other) {
             this.k = k;
             this.keyCount = keyCount;
+            this.other = other;
         }
 
         /** The next row, its sums {@code t}; {@code row} makes it, asked only if it is kept. */
