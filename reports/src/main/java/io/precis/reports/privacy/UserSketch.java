@@ -128,8 +128,20 @@ public final class UserSketch {
         if (length % Long.BYTES != 0 || length > CAPACITY * Long.BYTES) {
             throw new IllegalArgumentException("not a user sketch");
         }
+        return new UserSketch(hashesOf(bytes, offset, length));
+    }
+
+    /**
+     * The big-endian longs in {@code length} bytes (a multiple of 8) of {@code bytes} at
+     * {@code offset}: how a sketch's hashes, and a reach set's, are stored. A loop, not a
+     * {@code LongBuffer}: the sets are a few hashes each, read by the million for one report,
+     * and a buffer's setup and bulk copy cost more than the hashes.
+     */
+    public static long[] hashesOf(byte[] bytes, int offset, int length) {
         long[] h = new long[length / Long.BYTES];
-        ByteBuffer.wrap(bytes, offset, length).asLongBuffer().get(h);
-        return new UserSketch(h);
+        for (int i = 0; i < h.length; i++) {
+            h[i] = (long) BIG_ENDIAN_LONG.get(bytes, offset + i * Long.BYTES);
+        }
+        return h;
     }
 }

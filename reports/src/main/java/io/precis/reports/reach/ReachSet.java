@@ -1,5 +1,6 @@
 package io.precis.reports.reach;
 
+import io.precis.reports.privacy.UserSketch;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.datasketches.hll.HllSketch;
@@ -110,6 +111,11 @@ public final class ReachSet {
         if (length % Long.BYTES != 0) {
             throw new IllegalArgumentException("not a set of hashes");
         }
+        if (!promoted() && size == 0 && length <= PROMOTE_ABOVE * Long.BYTES) {
+            exact = UserSketch.hashesOf(bytes, offset, length); // this set is empty: it becomes those
+            size = exact.length;
+            return;
+        }
         for (int at = offset; at < offset + length; at += Long.BYTES) {
             add((long) BIG_ENDIAN_LONG.get(bytes, at));
         }
@@ -207,9 +213,8 @@ public final class ReachSet {
             return s;
         }
         checkExact(bytes, offset, length);
-        s.size = (length - 1) / Long.BYTES;
-        s.exact = new long[s.size];
-        ByteBuffer.wrap(bytes, offset + 1, length - 1).asLongBuffer().get(s.exact);
+        s.exact = UserSketch.hashesOf(bytes, offset + 1, length - 1);
+        s.size = s.exact.length;
         return s;
     }
 }

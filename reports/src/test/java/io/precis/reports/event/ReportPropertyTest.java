@@ -145,8 +145,9 @@ class ReportPropertyTest {
         int merged = 0;
         int reached = 0;
         for (int q = 0; q < 120; q++) {
-            // Every 8th: the three thresholded dimensions, which have a grain over all campaigns.
-            List<Dimension> groupBy = q % 8 == 0 ? threeThresholded(r) : randomGroupBy(r);
+            // Every 8th: the three thresholded dimensions, which have a grain over all campaigns;
+            // every 8th from the 4th: the full breakdown, a row per cell of the full grain.
+            List<Dimension> groupBy = q % 8 == 0 ? threeThresholded(r) : q % 8 == 4 ? fullBreakdown(r) : randomGroupBy(r);
             int k = 1 + r.nextInt(UserSketch.CAPACITY);
             LocalDate from = FIRST.plusDays(r.nextInt(DAYS));
             LocalDate to = from.plusDays(r.nextInt(DAYS));
@@ -219,6 +220,17 @@ class ReportPropertyTest {
         List<Dimension> dims = new ArrayList<>(List.of(Dimension.TARGETING, Dimension.REGION, Dimension.SITE));
         if (r.nextBoolean()) {
             dims.add(Dimension.DAY);
+        }
+        Collections.shuffle(dims, r);
+        return List.copyOf(dims);
+    }
+
+    /** Creative (with campaign or without), day, targeting, region and site, in random order. */
+    private static List<Dimension> fullBreakdown(Random r) {
+        List<Dimension> dims = new ArrayList<>(List.of(Dimension.CREATIVE, Dimension.DAY, Dimension.TARGETING,
+                Dimension.REGION, Dimension.SITE));
+        if (r.nextBoolean()) {
+            dims.add(Dimension.CAMPAIGN);
         }
         Collections.shuffle(dims, r);
         return List.copyOf(dims);

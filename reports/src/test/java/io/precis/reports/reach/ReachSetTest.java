@@ -105,5 +105,18 @@ class ReachSetTest {
         oneByOne.addAll(reach);
         assertEquals(30, added.users());
         assertEquals(java.util.Arrays.toString(oneByOne.toBytes()), java.util.Arrays.toString(added.toBytes()));
+
+        // Into an empty set (a report row's first cell): the set becomes those hashes, and
+        // keeps none of the bytes it was read from.
+        byte[] padded = new byte[hashes.length + 11];
+        System.arraycopy(hashes, 0, padded, 5, hashes.length);
+        ReachSet fresh = new ReachSet();
+        fresh.addAllHashes(padded, 5, hashes.length);
+        java.util.Arrays.fill(padded, (byte) 0);
+        assertEquals(20, fresh.users());
+        assertTrue(fresh.exact());
+        assertEquals(java.util.Arrays.toString(reach.toBytes()), java.util.Arrays.toString(fresh.toBytes()));
+        fresh.add(user(25));
+        assertEquals(21, fresh.users());
     }
 }
