@@ -60,7 +60,8 @@ public final class ConsentService implements AutoCloseable {
         this.defaults = defaults;
         this.policyVersion = policyVersion;
         this.clock = clock;
-        this.latest = Caffeine.newBuilder().maximumSize(cacheSize).build();
+        // Upkeep on the caller, not a common-pool wake-up per few requests (perf/README.md).
+        this.latest = Caffeine.newBuilder().maximumSize(cacheSize).executor(Runnable::run).build();
         LogIndex idx = LogIndex.open(dataDir);
         ConsentLog opened;
         try {

@@ -60,7 +60,9 @@ public final class RateLimiter implements Handler<RoutingContext> {
         // A bucket left alone this long is full again, so forgetting it changes nothing.
         long refillSeconds = Math.max(1, (long) Math.ceil((double) burst / limit.perSecond()));
         this.buckets = Caffeine.newBuilder().maximumSize(MAX_NETWORKS)
-                .expireAfterAccess(Duration.ofSeconds(refillSeconds)).build();
+                .expireAfterAccess(Duration.ofSeconds(refillSeconds))
+                .executor(Runnable::run) // upkeep on the caller, not a common-pool wake-up per few requests
+                .build();
     }
 
     @Override

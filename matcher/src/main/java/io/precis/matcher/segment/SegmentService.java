@@ -132,6 +132,7 @@ public final class SegmentService {
                 .maximumSize(limits.cachedUsers())
                 .expireAfterWrite(CACHE_TTL)
                 .ticker(ticker(clock))
+                .executor(Runnable::run) // upkeep on the caller, not a common-pool wake-up per few requests
                 .build();
         this.tiers = new ValueTiers(limits.rankedBuyers(), Duration.ofDays(HISTORY_DAYS), ticker(clock));
     }

@@ -17,7 +17,9 @@ import java.util.function.IntFunction;
  *       halving when 200/s misses, then bisecting), each step {@code STEP_SECONDS} or as long as
  *       {@code MIN_STEP_REQUESTS} take, at most {@code MAX_STEP_SECONDS} (in a step of 300
  *       requests the p99 was the third-worst, and one stall of the shared machine decided it);
- *   <li>the gateway's p99 at half its own peak throughput, over {@code HALF_PEAK_SECONDS}.
+ *   <li>the gateway's p99 at half its own peak throughput, over {@code HALF_PEAK_SECONDS}, after
+ *       unmeasured runs at that rate until its JIT settles ({@code settleAt}); the bare server's
+ *       too, as the control.
  * </ol>
  * Each server is first warmed up by closed runs of 10 s until its rate rises by less than a tenth
  * from one to the next (at most {@code WARM_UP_RUNS}): with one run the JIT was still compiling
@@ -45,6 +47,8 @@ public final class GatewayBench {
     /** A closed 10 s run that adds less JIT compilation than this ends the gateway's warm-up. */
     private static final double JIT_SETTLED_MS = 250;
     private static final int JIT_RUNS = 18;
+    /** At most this many unmeasured runs at half the peak before the measured one ({@link #settleAt}). */
+    private static final int HALF_PEAK_WARM_UPS = 4;
 
     private GatewayBench() {}
 
@@ -77,8 +81,10 @@ public final class GatewayBench {
                 precis = measure("gateway", load, ads, gw);
                 // Long enough to hold several young collections (one every few seconds at this
                 // rate): a window between two of them would report the tail without its pauses.
+                double halfRate = precis.peak().answered() / 2;
+                settleAt("gateway", load, halfRate, ads, port);
                 List<String> pausesBefore = pauses(gcLog);
-                half = load.open(precis.peak().answered() / 2, HALF_PEAK_SECONDS, ads);
+                half = load.open(halfRate, HALF_PEAK_SECONDS, ads);
                 List<String> during = pauses(gcLog);
                 during = during.subList(Math.min(pausesBefore.size(), during.size()), during.size());
                 System.out.printf("gateway at half its peak: %s%n", half);
@@ -98,6 +104,7 @@ public final class GatewayBench {
                 bare = measure("bare Vert.x", load, ads, server);
                 // The control of the half-peak target: whether this machine, with the load
                 // generator on the same cores, holds 10 ms at half of even a trivial server's peak.
+                settleAt("bare Vert.x", load, bare.peak().answered() / 2, ads, -1);
                 bareHalf = load.open(bare.peak().answered() / 2, HALF_PEAK_SECONDS, ads);
                 System.out.printf("bare Vert.x at half its peak: %s%n", bareHalf);
             }
@@ -159,6 +166,29 @@ public final class GatewayBench {
             before = now;
         }
         return last;
+    }
+
+    /**
+     * Unmeasured open runs at {@code rate}, as long as the measured one, before the half-peak
+     * figure is taken: as JMH's warm-up iterations, so that it is the steady state at that rate.
+     * The gateway's ({@code port} of its {@code /metrics}) run until one adds less than
+     * {@link #JIT_SETTLED_MS} of compilation, at most {@link #HALF_PEAK_WARM_UPS}; a server without
+     * that metric ({@code port} -1) runs one. Recordings of the half-peak step showed C2 compiling
+     * the ad path for 0.2 to 0.8 s in the middle of it, the first time the gateway ran open at that
+     * rate after the rate search (perf/README.md).
+     */
+    private static void settleAt(String name, LoadGen load, double rate, IntFunction<LoadGen.Request> ads, int port)
+            throws Exception {
+        for (int i = 0; i < (port < 0 ? 1 : HALF_PEAK_WARM_UPS); i++) {
+            double before = port < 0 ? 0 : compilationSeconds(port);
+            LoadGen.Result r = load.open(rate, HALF_PEAK_SECONDS, ads);
+            double addedMs = port < 0 ? 0 : (compilationSeconds(port) - before) * 1000;
+            System.out.printf("%s warm-up at half its peak: %s%s%n", name, r,
+                    port < 0 ? "" : String.format(", JIT %.0f ms in the run", addedMs));
+            if (addedMs < JIT_SETTLED_MS) {
+                return;
+            }
+        }
     }
 
     /** The gateway's {@code jvm_compilation_time_seconds_total}. */
