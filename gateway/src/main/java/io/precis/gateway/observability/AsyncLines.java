@@ -8,6 +8,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -64,7 +65,7 @@ final class AsyncLines implements AutoCloseable {
         while (true) {
             if (queue.drainTo(batch, BATCH) == 0) {
                 // Nothing queued: rest, unless close() wakes it to stop.
-                java.util.concurrent.locks.LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(PAUSE_MILLIS));
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(PAUSE_MILLIS));
                 if (Thread.interrupted()) {
                     return;
                 }
@@ -102,7 +103,7 @@ final class AsyncLines implements AutoCloseable {
         closed = true;
         try {
             queue.put(STOP);
-            java.util.concurrent.locks.LockSupport.unpark(writer);
+            LockSupport.unpark(writer);
             writer.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -45,11 +45,7 @@ final class ReportSnapshot {
 
     private static void begin(Connection c, SqlDialect dialect) throws SQLException {
         c.setAutoCommit(false);
-        if (dialect == SqlDialect.H2) {
-            h2Session(c, true, "SNAPSHOT");
-        } else {
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-        }
+        isolation(c, dialect, true);
         c.setReadOnly(true);
     }
 
@@ -57,19 +53,24 @@ final class ReportSnapshot {
     private static void end(Connection c, SqlDialect dialect) throws SQLException {
         c.rollback();
         c.setReadOnly(false);
-        if (dialect == SqlDialect.H2) {
-            h2Session(c, false, "READ COMMITTED");
-        } else {
-            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-        }
+        isolation(c, dialect, false);
         c.setAutoCommit(true);
     }
 
-    /** H2's session settings: lazy query execution and the transaction isolation level. */
-    private static void h2Session(Connection c, boolean lazy, String isolation) throws SQLException {
+    /**
+     * The snapshot's isolation, or back to read committed: on H2 its {@code SNAPSHOT} level and
+     * lazy query execution (session settings), on PostgreSQL {@code REPEATABLE READ}.
+     */
+    private static void isolation(Connection c, SqlDialect dialect, boolean snapshot) throws SQLException {
+        if (dialect != SqlDialect.H2) {
+            c.setTransactionIsolation(snapshot ? Connection.TRANSACTION_REPEATABLE_READ
+                    : Connection.TRANSACTION_READ_COMMITTED);
+            return;
+        }
         try (Statement s = c.createStatement()) {
-            s.execute("SET LAZY_QUERY_EXECUTION " + lazy);
-            s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL " + isolation);
+            s.execute("SET LAZY_QUERY_EXECUTION " + snapshot);
+            s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL "
+                    + (snapshot ? "SNAPSHOT" : "READ COMMITTED"));
         }
     }
 }

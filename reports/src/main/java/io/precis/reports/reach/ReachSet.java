@@ -88,15 +88,13 @@ public final class ReachSet {
         if (length == 0) {
             return;
         }
-        if (!promoted() && size == 0) {
-            ReachSet other = fromBytes(bytes, offset, length); // this set is empty: it becomes that one
-            this.exact = other.exact;
-            this.size = other.size;
-            this.read = other.read;
-            return;
-        }
         if (bytes[offset] == HLL) {
-            addAll(fromBytes(bytes, offset, length));
+            ReachSet other = fromBytes(bytes, offset, length);
+            if (!promoted() && size == 0) {
+                this.read = other.read; // this set is empty: it becomes that sketch, as read
+            } else {
+                addAll(other);
+            }
             return;
         }
         checkExact(bytes, offset, length);
