@@ -19,7 +19,8 @@ import java.util.function.IntFunction;
  *       requests the p99 was the third-worst, and one stall of the shared machine decided it);
  *   <li>the gateway's p99 at half its own peak throughput, over {@code HALF_PEAK_SECONDS}, after
  *       unmeasured runs at that rate until its JIT settles ({@code settleAt}); the bare server's
- *       too, as the control.
+ *       too, as the control. Each with the CPU the kernel's own threads used meanwhile
+ *       ({@link KernelCpu}): on the machine of perf/README.md their bursts decided both tails.
  * </ol>
  * Each server is first warmed up by closed runs of 10 s until its rate rises by less than a tenth
  * from one to the next (at most {@code WARM_UP_RUNS}): with one run the JIT was still compiling
@@ -84,13 +85,16 @@ public final class GatewayBench {
                 double halfRate = precis.peak().answered() / 2;
                 settleAt("gateway", load, halfRate, ads, port);
                 List<String> pausesBefore = pauses(gcLog);
+                KernelCpu kernelBefore = KernelCpu.read();
                 half = load.open(halfRate, HALF_PEAK_SECONDS, ads);
+                String kernel = KernelCpu.read().since(kernelBefore);
                 List<String> during = pauses(gcLog);
                 during = during.subList(Math.min(pausesBefore.size(), during.size()), during.size());
                 System.out.printf("gateway at half its peak: %s%n", half);
                 System.out.printf("gateway GC pauses meanwhile: %d, longest %.1f ms, %.1f ms in all%n", during.size(),
                         during.stream().mapToDouble(GatewayBench::pauseMillis).max().orElse(0),
                         during.stream().mapToDouble(GatewayBench::pauseMillis).sum());
+                System.out.printf("kernel threads' CPU meanwhile: %s%n", kernel);
             }
         }
         Figures bare;
@@ -105,8 +109,10 @@ public final class GatewayBench {
                 // The control of the half-peak target: whether this machine, with the load
                 // generator on the same cores, holds 10 ms at half of even a trivial server's peak.
                 settleAt("bare Vert.x", load, bare.peak().answered() / 2, ads, -1);
+                KernelCpu kernelBefore = KernelCpu.read();
                 bareHalf = load.open(bare.peak().answered() / 2, HALF_PEAK_SECONDS, ads);
                 System.out.printf("bare Vert.x at half its peak: %s%n", bareHalf);
+                System.out.printf("kernel threads' CPU meanwhile: %s%n", KernelCpu.read().since(kernelBefore));
             }
         }
         System.out.println();
