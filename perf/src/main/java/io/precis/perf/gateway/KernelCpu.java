@@ -6,13 +6,14 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * The CPU time the kernel's own threads (the children of {@code kthreadd}, pid 2) used between two
  * readings of {@code /proc}: work that neither the server nor the load generator asked for, but
  * that takes the same cores. On the machine of perf/README.md's "The machine's memory monitor"
- * the kernel's DAMON thread ({@code kdamond.0}) took a core for 5 to 40 ms every half second, and
+ * the kernel's DAMON thread ({@code kdamond.0}) took a core for 5 to 120 ms every half second, and
  * each time the gateway stopped answering for as long. Empty where there is no {@code /proc}.
  */
 final class KernelCpu {
@@ -68,15 +69,8 @@ final class KernelCpu {
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .toList();
         long total = used.stream().mapToLong(Map.Entry::getValue).sum();
-        StringBuilder s = new StringBuilder(String.format("%.0f ms", total / 1e6));
-        if (!used.isEmpty()) {
-            s.append(" (");
-            for (int i = 0; i < Math.min(3, used.size()); i++) {
-                s.append(i == 0 ? "" : ", ").append(used.get(i).getKey())
-                        .append(String.format(" %.0f", used.get(i).getValue() / 1e6));
-            }
-            s.append(')');
-        }
-        return s.toString();
+        return String.format("%.0f ms", total / 1e6) + (used.isEmpty() ? "" : used.stream().limit(3)
+                .map(e -> String.format("%s %.0f", e.getKey(), e.getValue() / 1e6))
+                .collect(Collectors.joining(", ", " (", ")")));
     }
 }
