@@ -75,31 +75,15 @@ final class ReportReader {
         // Rows of fewer than k users are merged into "(other)" as they are made (SmallRows).
         List<SmallRows.Group> published = cells.rows(k);
         List<ReportRow> rows = new ArrayList<>(published.size());
-        long[] sums = new long[8];
+        Counts totals = Counts.ZERO;
         for (SmallRows.Group g : published) {
-            String[] values = new String[cols.size()];
-            for (int d = 0; d < values.length; d++) {
-                values[d] = g.keys().get(d);
-            }
             Counts counts = counts(g.tally(), noise);
-            rows.add(new ReportRow(new RowKeys(cols, values), counts, reach(g.tally(), policy, noise)));
-            add(sums, counts);
+            rows.add(new ReportRow(new RowKeys(cols, g.keys().toArray(new String[0])), counts,
+                    reach(g.tally(), policy, noise)));
+            totals = totals.plus(counts);
         }
-        Counts totals = new Counts(sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7]);
         List<SmallRows.Group> all = everyone.rows(0);
         return new Report(q, rows, totals, reach(all.isEmpty() ? new Tally() : all.get(0).tally(), policy, noise));
-    }
-
-    /** Adds {@code c} to {@code sums}, field by field in {@link Counts}' order. */
-    private static void add(long[] sums, Counts c) {
-        sums[0] += c.impressions();
-        sums[1] += c.clicks();
-        sums[2] += c.invalidClicks();
-        sums[3] += c.conversions();
-        sums[4] += c.spendMicros();
-        sums[5] += c.revenueMicros();
-        sums[6] += c.measuredImpressions();
-        sums[7] += c.viewableImpressions();
     }
 
     /**
